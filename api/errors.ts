@@ -1,0 +1,26 @@
+/**
+ * The one error type the API throws on purpose. Its shape on the wire (DESIGN.md):
+ *   { "error": { "code": "BID_TOO_LOW", "message": "...", ...details } }
+ */
+export class AppError extends Error {
+  override name = 'AppError';
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string } & Record<string, unknown>;
+}
+
+export const errorBody = (code: string, message: string, details: Record<string, unknown> = {}): ErrorBody => ({
+  error: { ...details, code, message },
+});
+
+export const notFound = (what: string) => new AppError(404, 'NOT_FOUND', `${what} not found`);

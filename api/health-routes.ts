@@ -1,0 +1,34 @@
+/**
+ * /healthz: the process is alive. /readyz: every dependency answers, and we are not shutting down;
+ * a 503 names what is down, so a load balancer (and a person) knows why.
+ */
+import { Router } from 'express';
+import { errorBody } from './errors.js';
+import { checkAll, type DependencyCheck } from './readiness.js';
+
+export interface HealthOptions {
+  checks: DependencyCheck[];
+  timeoutMs: number;
+  isShuttingDown: () => boolean;
+}
+
+export function healthRoutes({ checks, timeoutMs, isShuttingDown }: HealthOptions): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    if (isShuttingDown()) {
+      res.status(503).json(errorBody('SHUTTING_DOWN', 'This process is shutting down'));
+      return;
+    }
+    const results = await checkAll(checks, timeoutMs);
+    const down = Object.keys(results).filter((name) => results[name]?.status === 'down');
+    if (down.length === 0) {
+      res.json({ status: 'ready', checks: results });
+      return;
+    }
+    res.status(503).json(errorBody('NOT_READY', `Unavailable: ${down.join(', ')}`, { down, checks: results }));
+  });
+  return router;
+}

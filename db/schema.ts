@@ -1,0 +1,101 @@
+/**
+ * The durable record (drizzle). Money columns are bigint minor units read as JS numbers: the API
+ * refuses amounts above Number.MAX_SAFE_INTEGER, so they stay exact. Times are timestamptz (UTC).
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { AUCTION_OUTCOMES, AUCTION_STATUSES, BID_KINDS } from '../domain/auction-status.js';
+
+const money = (name: string) => bigint(name, { mode: 'number' });
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const auctionStatus = pgEnum('auction_status', AUCTION_STATUSES);
+export const auctionOutcome = pgEnum('auction_outcome', AUCTION_OUTCOMES);
+export const bidKind = pgEnum('bid_kind', BID_KINDS);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    /** Null for accounts that only sign in through SSO. */
+    passwordHash: text('password_hash'),
+    displayName: text('display_name').notNull(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`)],
+);
+
+export const auctions = pgTable(
+  'auctions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sellerId: uuid('seller_id')
+      .notNull()
+      .references(() => users.id),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    currency: text('currency').notNull().default('USD'),
+    startingPrice: money('starting_price').notNull(),
+    reservePrice: money('reserve_price'),
+    buyNowPrice: money('buy_now_price'),
+    softCloseWindowSeconds: integer('soft_close_window_seconds').notNull().default(0),
+    softCloseExtendSeconds: integer('soft_close_extend_seconds').notNull().default(0),
+    startsAt: instant('starts_at').notNull(),
+    /** The scheduled end; soft close moves it, and the final value is written at close. */
+    endsAt: instant('ends_at').notNull(),
+    status: auctionStatus('status').notNull().default('scheduled'),
+    outcome: auctionOutcome('outcome'),
+    winnerId: uuid('winner_id').references(() => users.id),
+    finalPrice: money('final_price'),
+    bidCount: integer('bid_count').notNull().default(0),
+    cancelReason: text('cancel_reason'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    closedAt: instant('closed_at'),
+  },
+  (t) => [
+    index('auctions_status_ends_at_idx').on(t.status, t.endsAt),
+    index('auctions_seller_id_idx').on(t.sellerId),
+    check('auctions_currency_iso', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check('auctions_starting_price_positive', sql`${t.startingPrice} > 0`),
+    check('auctions_ends_after_start', sql`${t.endsAt} > ${t.startsAt}`),
+  ],
+);
+
+export const bids = pgTable(
+  'bids',
+  {
+    auctionId: uuid('auction_id')
+      .notNull()
+      .references(() => auctions.id),
+    /** Per-auction sequence assigned by Redis; (auction_id, seq) makes re-persisting a no-op. */
+    seq: integer('seq').notNull(),
+    bidderId: uuid('bidder_id')
+      .notNull()
+      .references(() => users.id),
+    /** The visible price after this bid. */
+    amount: money('amount').notNull(),
+    /** The bidder's maximum: private, never served by the public API. */
+    maxAmount: money('max_amount').notNull(),
+    kind: bidKind('kind').notNull(),
+    /** Redis time when the bid was decided. */
+    placedAt: instant('placed_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.auctionId, t.seq] }),
+    index('bids_bidder_id_idx').on(t.bidderId),
+    check('bids_amounts_positive', sql`${t.amount} > 0 AND ${t.maxAmount} >= ${t.amount}`),
+  ],
+);

@@ -1,0 +1,12 @@
+/** Workflow IDs, task queues and search attribute names: one definition each, never scattered literals. */
+
+export const AUCTION_TASK_QUEUE = 'auctions';
+
+export const auctionWorkflowId = (auctionId: string): string => `auction-${auctionId}`;
+
+/** Custom search attributes, registered on the Temporal server by scripts/ and compose. */
+export const SEARCH_ATTRIBUTES = {
+  status: { name: 'AuctionStatus', type: 'Keyword' },
+  endsAt: { name: 'AuctionEndsAt', type: 'Datetime' },
+  sellerId: { name: 'AuctionSellerId', type: 'Keyword' },
+} as const;

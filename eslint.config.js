@@ -1,0 +1,69 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// Workflows run in Temporal's deterministic sandbox: no Node built-ins, no I/O clients, no db.
+const workflowForbiddenImports = {
+  patterns: [
+    { group: ['node:*'], message: 'Workflows must be deterministic: no Node built-ins.' },
+    { group: ['**/db/*', '**/db'], message: 'Workflows reach I/O only through activities.' },
+    {
+      group: ['**/activities/*', '**/activities'],
+      allowTypeImports: true,
+      message: 'Workflows import activities by type only (proxyActivities).',
+    },
+  ],
+  paths: [
+    'fs',
+    'path',
+    'os',
+    'crypto',
+    'http',
+    'https',
+    'net',
+    'child_process',
+    'ioredis',
+    'pg',
+    'drizzle-orm',
+    'express',
+    'pino',
+  ].map((name) => ({ name, message: 'Workflows must be deterministic: no I/O modules.' })),
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.gavel/', 'db/migrations/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.js'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite', 'before', 'after'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through config/env.ts.' },
+      ],
+    },
+  },
+  {
+    // The config module owns process.env; the provisioning scripts and tests set up child environments.
+    files: ['config/env.ts', 'scripts/**', 'test/**', 'bench/**'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    files: ['workflows/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', workflowForbiddenImports] },
+  },
+  {
+    files: ['*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Installs whatever the local stack needs and is missing; safe to run again and again.
+#   - npm packages (when package-lock.json changed since the last install)
+#   - PostgreSQL and Redis servers (Debian packages, via apt-get)
+#   - the Temporal CLI, pinned, built with `go install` into .gavel/bin
+# Everything it writes outside the system package manager lives under .gavel/ (git-ignored).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+state="$root/.gavel"
+logs="$state/logs"
+mkdir -p "$state/bin" "$logs"
+
+TEMPORAL_CLI_VERSION=v1.5.1
+
+say() { printf '[setup] %s\n' "$*"; }
+fail() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else fail "need root to run: $* (install it yourself, or run as root)"; fi
+}
+
+apt_updated=
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 || fail "apt-get not found: install $* with your system's package manager"
+  if [ -z "$apt_updated" ]; then
+    say "apt-get update"
+    as_root apt-get update -qq >"$logs/apt.log" 2>&1 || fail "apt-get update failed, see $logs/apt.log"
+    apt_updated=1
+  fi
+  say "apt-get install $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >>"$logs/apt.log" 2>&1 \
+    || fail "apt-get install $* failed, see $logs/apt.log"
+}
+
+ensure_node_modules() {
+  local stamp="$root/node_modules/.gavel-lock-stamp"
+  local want
+  want=$(sha256sum "$root/package-lock.json" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+  # Not `npm ci`: some registry mirrors lack other platforms' optional builds (@swc/core-darwin-*),
+  # which leaves them out of the lockfile, and npm ci then refuses it. This still installs the
+  # locked versions and leaves package-lock.json as it is.
+  say "npm install (log: $logs/npm.log)"
+  (cd "$root" && npm install --no-save --no-audit --no-fund >"$logs/npm.log" 2>&1) \
+    || fail "npm install failed, see $logs/npm.log"
+  echo "$want" >"$stamp"
+}
+
+ensure_postgres() {
+  if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then return; fi
+  apt_install postgresql
+}
+
+ensure_redis() {
+  if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then return; fi
+  apt_install redis-server
+}
+
+go_is_new_enough() {
+  # Go >= 1.21 fetches the toolchain a module asks for through the module proxy by itself.
+  local v
+  v=$(go env GOVERSION 2>/dev/null | sed -E 's/^go([0-9]+)\.([0-9]+).*/\1 \2/') || return 1
+  set -- $v
+  [ "${1:-0}" -gt 1 ] || [ "${2:-0}" -ge 21 ]
+}
+
+ensure_temporal_cli() {
+  local bin="$state/bin/temporal"
+  local stamp="$state/bin/temporal.version"
+  if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$TEMPORAL_CLI_VERSION" ]; then return; fi
+  if ! command -v go >/dev/null 2>&1; then
+    [ -x /usr/local/go/bin/go ] && export PATH="/usr/local/go/bin:$PATH"
+  fi
+  command -v go >/dev/null 2>&1 || apt_install golang-go ca-certificates
+  go_is_new_enough || fail "Go $(go env GOVERSION) is too old to build the Temporal CLI (need >= 1.21)"
+  local log="$logs/temporal-cli-build.log"
+  say "building the Temporal CLI $TEMPORAL_CLI_VERSION with go install (a few minutes, log: $log)"
+  local pkg="github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
+  if ! GOBIN="$state/bin" GOFLAGS=-buildvcs=false go install -ldflags='-s -w' "$pkg" >"$log" 2>&1; then
+    # Newer Go linkers refuse some old //go:linkname uses in dependencies; this flag is the known workaround.
+    say "go install failed; retrying with -checklinkname=0"
+    GOBIN="$state/bin" GOFLAGS=-buildvcs=false go install -ldflags='-s -w -checklinkname=0' "$pkg" >>"$log" 2>&1 \
+      || fail "could not build the Temporal CLI, see $log"
+  fi
+  echo "$TEMPORAL_CLI_VERSION" >"$stamp"
+}
+
+command -v node >/dev/null 2>&1 || fail "Node.js is required (20.19+, 22 or 24): https://nodejs.org"
+command -v npm >/dev/null 2>&1 || fail "npm is required"
+
+ensure_node_modules
+ensure_postgres
+ensure_redis
+ensure_temporal_cli

@@ -1,0 +1,176 @@
+/**
+ * The stack supervisor behind `npm start`, `npm test` and `npm run bench`.
+ *   start        Postgres, Redis, Temporal (UI on :8233), worker and API; Ctrl-C stops all of it.
+ *   test [files] a fresh test stack, then node's test runner over test/ (or the given files).
+ *   bench [name] a fresh test stack, then bench/<name>.ts (all benches when no name is given).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startApi, startWorker } from './app.js';
+import { onChildSpawned, stopChild, type Child } from './child.js';
+import { AlreadyRunning, SupervisorLock } from './lock.js';
+import { startPostgres } from './postgres.js';
+import { profiles, repoRoot, serviceEnv, type Profile } from './profiles.js';
+import { startRedis } from './redis.js';
+import { startTemporal } from './temporal.js';
+import { ServiceFailed } from './wait.js';
+
+const say = (line: string) => process.stdout.write(`[gavel] ${line}\n`);
+
+/** How each service is stopped: the signal it shuts down cleanly on, and how long it may take. */
+const STOP: Record<string, [NodeJS.Signals, number]> = {
+  api: ['SIGTERM', 15_000],
+  worker: ['SIGTERM', 20_000],
+  temporal: ['SIGTERM', 15_000],
+  redis: ['SIGTERM', 15_000],
+  postgres: ['SIGINT', 30_000], // "fast" shutdown: aborts sessions, checkpoints, exits
+};
+
+class Stack {
+  private readonly children: Child[] = [];
+  private stopping: Promise<void> | null = null;
+
+  constructor(
+    readonly profile: Profile,
+    private readonly lock: SupervisorLock,
+  ) {
+    onChildSpawned((child) => {
+      this.children.push(child);
+      lock.recordChild(child.process.pid, child.command);
+    });
+  }
+
+  /** Starts independent services side by side and waits for all of them to be ready. */
+  async startAll(starts: Promise<Child>[]): Promise<void> {
+    const results = await Promise.allSettled(starts);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      // Reverse spawn order: the API and worker before Temporal, databases last.
+      for (const child of [...this.children].reverse()) {
+        const [signal, graceMs] = STOP[child.name] ?? ['SIGTERM', 10_000];
+        await stopChild(child, signal, graceMs);
+      }
+      this.lock.release();
+    })();
+    return this.stopping;
+  }
+
+  /** Resolves with the first child that exits on its own. */
+  firstExit(): Promise<Child> {
+    return Promise.race(this.children.map((child) => child.exited.then(() => child)));
+  }
+}
+
+async function bringUpServices(stack: Stack): Promise<void> {
+  const p = stack.profile;
+  if (p.fresh) fs.rmSync(p.stateDir, { recursive: true, force: true, maxRetries: 3 });
+  fs.mkdirSync(p.logDir, { recursive: true });
+  say(
+    `starting Postgres :${p.postgresPort}, Redis :${p.redisPort}, Temporal :${p.temporalPort} (logs: ${rel(p.logDir)})`,
+  );
+  await stack.startAll([startPostgres(p), startRedis(p), startTemporal(p)]);
+}
+
+const rel = (file: string) => path.relative(process.cwd(), file) || '.';
+
+function runToCompletion(argv: string[], env: Record<string, string>): Promise<number> {
+  const [file, ...args] = argv;
+  const child = spawn(file!, args, { stdio: 'inherit', cwd: repoRoot, env: { ...process.env, ...env } });
+  // Ctrl-C reaches this child through the terminal; the supervisor outlives it to clean up.
+  process.on('SIGINT', () => undefined);
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 130 : 1))));
+}
+
+function findFiles(dir: string, suffix: string): string[] {
+  return fs
+    .readdirSync(path.join(repoRoot, dir), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith(suffix) && !file.includes('node_modules'))
+    .map((file) => path.join(dir, file))
+    .sort();
+}
+
+async function start(stack: Stack): Promise<number> {
+  const apiPort = Number(process.env.PORT ?? 3000);
+  let shuttingDown = false;
+  const shutdown = (why: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    say(`${why}: stopping (API, worker, Temporal, Redis, Postgres)...`);
+    void stack.stop().then(() => {
+      say('stopped');
+      process.exit(0);
+    });
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
+
+  await bringUpServices(stack);
+  say('starting the worker and the API');
+  await stack.startAll([startWorker(stack.profile), startApi(stack.profile, apiPort)]);
+  const p = stack.profile;
+  say(`ready:
+    API          http://localhost:${apiPort}   (try: curl localhost:${apiPort}/readyz)
+    Temporal UI  http://localhost:${p.temporalUiPort}
+    Temporal     127.0.0.1:${p.temporalPort}   Postgres 127.0.0.1:${p.postgresPort}   Redis 127.0.0.1:${p.redisPort}
+    logs         ${rel(p.logDir)}/
+  Ctrl-C stops everything; data is kept in ${rel(p.stateDir)}/ (delete it to start over).`);
+  const exited = await stack.firstExit();
+  if (shuttingDown) return new Promise(() => undefined); // shutdown() exits the process
+  say(`${exited.name} exited unexpectedly (${String(await exited.exited)}); see ${rel(exited.logFile)}`);
+  await stack.stop();
+  return 1;
+}
+
+async function runTests(stack: Stack, files: string[]): Promise<number> {
+  await bringUpServices(stack);
+  const targets = files.length > 0 ? files : findFiles('test', '.test.ts');
+  say(`running ${targets.length} test file(s)`);
+  const env = { ...serviceEnv(stack.profile), NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' };
+  return runToCompletion(['node', '--import', 'tsx', '--test', '--test-reporter=spec', ...targets], env);
+}
+
+async function runBenches(stack: Stack, names: string[]): Promise<number> {
+  await bringUpServices(stack);
+  const targets = names.length > 0 ? names.map((n) => `bench/${n}.bench.ts`) : findFiles('bench', '.bench.ts');
+  const env = { ...serviceEnv(stack.profile), NODE_ENV: 'production', LOG_LEVEL: 'warn' };
+  for (const target of targets) {
+    say(`bench ${target}`);
+    const code = await runToCompletion(['node', '--import', 'tsx', target], env);
+    if (code !== 0) return code;
+  }
+  return 0;
+}
+
+async function main(): Promise<number> {
+  const [mode, ...rest] = process.argv.slice(2);
+  if (mode !== 'start' && mode !== 'test' && mode !== 'bench') {
+    process.stderr.write('usage: cli.ts start | test [files...] | bench [names...]\n');
+    return 2;
+  }
+  const profile = mode === 'start' ? profiles.dev : profiles.test;
+  const lock = SupervisorLock.acquire(profile.stateDir, mode === 'start' ? 'Gavel' : 'A test or bench run');
+  const stack = new Stack(profile, lock);
+  try {
+    if (mode === 'start') return await start(stack);
+    return mode === 'test' ? await runTests(stack, rest) : await runBenches(stack, rest);
+  } catch (error) {
+    if (error instanceof ServiceFailed) say(`error: ${error.message}`);
+    else throw error;
+    return 1;
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof AlreadyRunning) say(error.message);
+    else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,62 @@
+/**
+ * A profile is one local stack: its state folder and ports. `dev` (npm start) keeps its data across
+ * restarts; `test` (npm test) is wiped on every run and uses other ports, so both can run at once.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const stateRoot = path.join(repoRoot, '.gavel');
+export const temporalCli = path.join(stateRoot, 'bin', 'temporal');
+
+export interface Profile {
+  name: 'dev' | 'test';
+  stateDir: string;
+  logDir: string;
+  /** Wipe state before starting (tests start from nothing). */
+  fresh: boolean;
+  /** Trade durability for speed (tests only: fsync off). */
+  fast: boolean;
+  postgresPort: number;
+  redisPort: number;
+  temporalPort: number;
+  /** null: run the Temporal dev server headless. */
+  temporalUiPort: number | null;
+  /** null: Temporal keeps its state in memory. */
+  temporalDbFile: string | null;
+}
+
+function profile(name: Profile['name'], ports: [number, number, number, number | null], dev: boolean): Profile {
+  const stateDir = path.join(stateRoot, name);
+  const [postgresPort, redisPort, temporalPort, temporalUiPort] = ports;
+  return {
+    name,
+    stateDir,
+    logDir: path.join(stateDir, 'logs'),
+    fresh: !dev,
+    fast: !dev,
+    postgresPort,
+    redisPort,
+    temporalPort,
+    temporalUiPort,
+    temporalDbFile: dev ? path.join(stateDir, 'temporal', 'temporal.db') : null,
+  };
+}
+
+export const profiles = {
+  dev: profile('dev', [5544, 6390, 7233, 8233], true),
+  test: profile('test', [5545, 6391, 7234, null], false),
+};
+
+export const DATABASE_NAME = 'gavel';
+export const DATABASE_USER = 'gavel';
+export const DATABASE_PASSWORD = 'gavel';
+
+/** The environment that points the app (API, worker, tests) at a profile's services. */
+export function serviceEnv(p: Profile): Record<string, string> {
+  return {
+    DATABASE_URL: `postgres://${DATABASE_USER}:${DATABASE_PASSWORD}@127.0.0.1:${p.postgresPort}/${DATABASE_NAME}`,
+    REDIS_URL: `redis://127.0.0.1:${p.redisPort}`,
+    TEMPORAL_ADDRESS: `127.0.0.1:${p.temporalPort}`,
+  };
+}

@@ -1,0 +1,38 @@
+/** The worker process: migrations, then poll the auction task queue until SIGINT/SIGTERM. */
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import { loadConfig } from '../config/env.js';
+import { createLogger, exitOnCrash } from '../config/logger.js';
+import { migrateDatabase } from '../db/migrate.js';
+import { openDatabase } from '../db/pool.js';
+import { workflowSource } from './workflow-source.js';
+
+const config = loadConfig();
+const logger = createLogger(config, 'worker');
+exitOnCrash(logger);
+
+const sdkLevel: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
+Runtime.install({
+  // SIGINT/SIGTERM make worker.run() resolve once in-flight tasks finish (or shutdownGraceTime passes).
+  shutdownSignals: ['SIGINT', 'SIGTERM'],
+  logger: new DefaultLogger(sdkLevel[config.LOG_LEVEL] ?? 'ERROR', ({ level, message, meta }) =>
+    logger[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error')](meta, message),
+  ),
+});
+
+const database = openDatabase(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+await migrateDatabase(database.pool);
+const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const worker = await Worker.create({
+  connection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  activities: createActivities({ db: database.db }),
+  ...workflowSource(config),
+  shutdownGraceTime: `${config.SHUTDOWN_TIMEOUT_MS} ms`,
+});
+logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, mode: config.NODE_ENV }, 'worker polling');
+await worker.run();
+await connection.close();
+await database.pool.end();
+logger.info('worker stopped');

@@ -1,0 +1,10 @@
+/** Typed search attributes, so operators can filter auctions in the Temporal UI by status, end and seller. */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { SEARCH_ATTRIBUTES } from '../domain/temporal-names.js';
+
+export const auctionStatusKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.status.name, SearchAttributeType.KEYWORD);
+export const auctionEndsAtKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.endsAt.name, SearchAttributeType.DATETIME);
+export const auctionSellerIdKey = defineSearchAttributeKey(
+  SEARCH_ATTRIBUTES.sellerId.name,
+  SearchAttributeType.KEYWORD,
+);
