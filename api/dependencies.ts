@@ -13,6 +13,24 @@ export interface ApiDependencies {
   close: () => Promise<void>;
 }
 
+/** Without an offline queue a command fails while the client is still connecting, so wait for it first. */
+async function pingRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'connecting' || redis.status === 'connect' || redis.status === 'reconnecting') {
+    await new Promise<void>((resolve, reject) => {
+      const onReady = () => {
+        redis.off('error', onError);
+        resolve();
+      };
+      const onError = (error: Error) => {
+        redis.off('ready', onReady);
+        reject(error);
+      };
+      redis.once('ready', onReady).once('error', onError);
+    });
+  }
+  await redis.ping();
+}
+
 export function connectDependencies(config: Config): ApiDependencies {
   const database = openDatabase(config.DATABASE_URL, config.DATABASE_POOL_MAX);
   // Reconnects forever with backoff; a request fails fast while Redis is away instead of queueing.
@@ -21,17 +39,26 @@ export function connectDependencies(config: Config): ApiDependencies {
   // Lazy: the API starts (and /readyz says why it is not ready) even while Temporal is still starting.
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  // Readiness reports the state now, so its probe has no retry interceptor: a retry scheduled after
+  // the answer was given would outlive the check (and even the connection, at shutdown).
+  const probe = Connection.lazy({ address: config.TEMPORAL_ADDRESS, interceptors: [] });
   return {
     database,
     redis,
     temporal,
     readinessChecks: [
       { name: 'postgres', check: () => database.pool.query('SELECT 1') },
-      { name: 'redis', check: () => redis.ping() },
-      { name: 'temporal', check: () => connection.healthService.check({}) },
+      { name: 'redis', check: () => pingRedis(redis) },
+      {
+        name: 'temporal',
+        // A gRPC deadline, so the call itself ends (and stops retrying) rather than just being abandoned.
+        check: () => probe.withDeadline(Date.now() + config.READINESS_TIMEOUT_MS, () => probe.healthService.check({})),
+      },
     ],
     close: async () => {
-      await Promise.allSettled([database.pool.end(), redis.quit(), connection.close()]);
+      // quit() lets pending replies arrive, but only a connected client can send it; otherwise stop reconnecting.
+      const closeRedis = redis.status === 'ready' ? redis.quit() : Promise.resolve(redis.disconnect());
+      await Promise.allSettled([database.pool.end(), closeRedis, connection.close(), probe.close()]);
     },
   };
 }

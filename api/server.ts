@@ -41,11 +41,13 @@ export const portOf = (server: http.Server) => (server.address() as AddressInfo)
 
 export async function drain(server: http.Server, timeoutMs: number, logger: Logger): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const timer = setTimeout(() => {
+  // A keep-alive socket turns idle as soon as its last response is sent: close each as it does.
+  const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
+  const deadline = setTimeout(() => {
     logger.warn('shutdown timeout reached: closing the connections still open');
     server.closeAllConnections();
   }, timeoutMs);
   await closed;
-  clearTimeout(timer);
+  clearInterval(idleSweep);
+  clearTimeout(deadline);
 }

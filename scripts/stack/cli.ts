@@ -4,8 +4,9 @@
  *   test [files] a fresh test stack, then node's test runner over test/ (or the given files).
  *   bench [name] a fresh test stack, then bench/<name>.ts (all benches when no name is given).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { startApi, startWorker } from './app.js';
 import { onChildSpawned, stopChild, type Child } from './child.js';
@@ -37,7 +38,7 @@ class Stack {
   ) {
     onChildSpawned((child) => {
       this.children.push(child);
-      lock.recordChild(child.process.pid, child.command);
+      lock.recordChild(child.process.pid);
     });
   }
 
@@ -78,12 +79,29 @@ async function bringUpServices(stack: Stack): Promise<void> {
 
 const rel = (file: string) => path.relative(process.cwd(), file) || '.';
 
+let runner: ChildProcess | null = null;
+
 function runToCompletion(argv: string[], env: Record<string, string>): Promise<number> {
   const [file, ...args] = argv;
   const child = spawn(file!, args, { stdio: 'inherit', cwd: repoRoot, env: { ...process.env, ...env } });
-  // Ctrl-C reaches this child through the terminal; the supervisor outlives it to clean up.
+  runner = child;
+  return new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      runner = null;
+      resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1));
+    }),
+  );
+}
+
+/** Test and bench runs: a terminal's Ctrl-C reaches the runner itself; other signals are passed on. Either way the stack is stopped. */
+function stopOnSignals(stack: Stack): void {
   process.on('SIGINT', () => undefined);
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 130 : 1))));
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      runner?.kill(signal);
+      void stack.stop().then(() => process.exit(128 + os.constants.signals[signal]));
+    });
+  }
 }
 
 function findFiles(dir: string, suffix: string): string[] {
@@ -130,7 +148,10 @@ async function runTests(stack: Stack, files: string[]): Promise<number> {
   const targets = files.length > 0 ? files : findFiles('test', '.test.ts');
   say(`running ${targets.length} test file(s)`);
   const env = { ...serviceEnv(stack.profile), NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' };
-  return runToCompletion(['node', '--import', 'tsx', '--test', '--test-reporter=spec', ...targets], env);
+  return runToCompletion(
+    ['node', '--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=120000', ...targets],
+    env,
+  );
 }
 
 async function runBenches(stack: Stack, names: string[]): Promise<number> {
@@ -152,8 +173,9 @@ async function main(): Promise<number> {
     return 2;
   }
   const profile = mode === 'start' ? profiles.dev : profiles.test;
-  const lock = SupervisorLock.acquire(profile.stateDir, mode === 'start' ? 'Gavel' : 'A test or bench run');
+  const lock = SupervisorLock.acquire(profile.lockFile, mode === 'start' ? 'Gavel' : 'A test or bench run');
   const stack = new Stack(profile, lock);
+  if (mode !== 'start') stopOnSignals(stack);
   try {
     if (mode === 'start') return await start(stack);
     return mode === 'test' ? await runTests(stack, rest) : await runBenches(stack, rest);

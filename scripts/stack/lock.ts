@@ -7,7 +7,7 @@ import path from 'node:path';
 
 interface LockRecord {
   pid: number;
-  children: { pid: number; command: string }[];
+  children: { pid: number; startTime: string }[];
 }
 
 export class AlreadyRunning extends Error {
@@ -31,15 +31,25 @@ const commandLineOf = (pid: number) => {
   }
 };
 
-/** A recorded pid counts only if it still runs the recorded program (pids get reused). */
-const stillOurs = (pid: number, command: string) => alive(pid) && commandLineOf(pid).startsWith(command.split(' ')[0]!);
+/** The kernel's start time of a process (field 22 of /proc/PID/stat): with the pid, it names one process for good. */
+export function startTimeOf(pid: number): string {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** A recorded pid counts only if it is still the same process (pids get reused). */
+const stillOurs = (pid: number, startTime: string) => startTime !== '' && startTimeOf(pid) === startTime;
 
 export class SupervisorLock {
   private constructor(private readonly file: string) {}
 
-  static acquire(stateDir: string, label: string): SupervisorLock {
-    fs.mkdirSync(stateDir, { recursive: true });
-    const file = path.join(stateDir, 'supervisor.lock.json');
+  /** `file` lives outside the state folder it guards, which a fresh run wipes. */
+  static acquire(file: string, label: string): SupervisorLock {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         fs.writeFileSync(file, JSON.stringify({ pid: process.pid, children: [] } satisfies LockRecord), { flag: 'wx' });
@@ -59,10 +69,10 @@ export class SupervisorLock {
     throw new Error(`could not take ${file}`);
   }
 
-  recordChild(pid: number | undefined, command: string): void {
+  recordChild(pid: number | undefined): void {
     if (pid === undefined) return;
     const record = readRecord(this.file) ?? { pid: process.pid, children: [] };
-    record.children.push({ pid, command });
+    record.children.push({ pid, startTime: startTimeOf(pid) });
     fs.writeFileSync(this.file, JSON.stringify(record));
   }
 
@@ -73,13 +83,14 @@ export class SupervisorLock {
 
 /** Children of a supervisor that died without cleaning up: SIGTERM, up to 10 s, then SIGKILL. */
 function stopLeftovers(children: LockRecord['children']): void {
-  const leftovers = children.filter((child) => stillOurs(child.pid, child.command));
+  const leftovers = children.filter((child) => stillOurs(child.pid, child.startTime));
   for (const child of leftovers) process.kill(-child.pid, 'SIGTERM');
   const deadline = Date.now() + 10_000;
-  while (leftovers.some((child) => alive(child.pid)) && Date.now() < deadline) {
+  const running = () => leftovers.filter((child) => stillOurs(child.pid, child.startTime));
+  while (running().length > 0 && Date.now() < deadline) {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
   }
-  for (const child of leftovers) if (alive(child.pid)) process.kill(-child.pid, 'SIGKILL');
+  for (const child of running()) process.kill(-child.pid, 'SIGKILL');
 }
 
 function readRecord(file: string): LockRecord | null {

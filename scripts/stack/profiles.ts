@@ -12,6 +12,8 @@ export const temporalCli = path.join(stateRoot, 'bin', 'temporal');
 export interface Profile {
   name: 'dev' | 'test';
   stateDir: string;
+  /** The supervisor's lock: beside the state folder, which a fresh start wipes. */
+  lockFile: string;
   logDir: string;
   /** Wipe state before starting (tests start from nothing). */
   fresh: boolean;
@@ -32,6 +34,7 @@ function profile(name: Profile['name'], ports: [number, number, number, number |
   return {
     name,
     stateDir,
+    lockFile: path.join(stateRoot, `${name}.lock.json`),
     logDir: path.join(stateDir, 'logs'),
     fresh: !dev,
     fast: !dev,

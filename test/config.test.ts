@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, parseConfig } from '../config/env.js';
+
+test('when nothing is set, then every variable has its documented default', () => {
+  const config = parseConfig({});
+  assert.equal(config.PORT, 3000);
+  assert.equal(config.HOST, '127.0.0.1');
+  assert.equal(config.NODE_ENV, 'development');
+  assert.equal(config.TEMPORAL_ADDRESS, '127.0.0.1:7233');
+  assert.equal(config.TEMPORAL_TASK_QUEUE, 'auctions');
+  assert.match(config.DATABASE_URL, /^postgres:\/\/.+:5544\/gavel$/);
+  assert.equal(config.REDIS_URL, 'redis://127.0.0.1:6390');
+});
+
+test('when a variable is set, then it is parsed to its type', () => {
+  const config = parseConfig({ PORT: '8080', DATABASE_POOL_MAX: '3', LOG_LEVEL: 'debug' });
+  assert.equal(config.PORT, 8080);
+  assert.equal(config.DATABASE_POOL_MAX, 3);
+  assert.equal(config.LOG_LEVEL, 'debug');
+});
+
+test('when a variable is empty, then its default applies', () => {
+  assert.equal(parseConfig({ PORT: '' }).PORT, 3000);
+});
+
+for (const [name, value] of [
+  ['PORT', 'eighty'],
+  ['PORT', '70000'],
+  ['DATABASE_URL', 'mysql://localhost/gavel'],
+  ['REDIS_URL', 'not a url'],
+  ['TEMPORAL_ADDRESS', 'localhost'],
+  ['NODE_ENV', 'staging'],
+  ['DATABASE_POOL_MAX', '0'],
+] as const) {
+  test(`when ${name}=${value}, then the error names ${name}`, () => {
+    assert.throws(
+      () => parseConfig({ [name]: value }),
+      (error: unknown) => error instanceof ConfigError && error.message.includes(`${name}:`),
+    );
+  });
+}
+
+test('when several variables are bad, then the error names each of them', () => {
+  assert.throws(
+    () => parseConfig({ PORT: 'x', REDIS_URL: 'y' }),
+    (error: unknown) => error instanceof ConfigError && /PORT:/.test(error.message) && /REDIS_URL:/.test(error.message),
+  );
+});

@@ -1,0 +1,45 @@
+/**
+ * A worker of the real auction workflow and activities, in this test process, against the test
+ * stack's Temporal dev server, on a task queue of its own (so test files never steal each other's tasks).
+ */
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, Worker, DefaultLogger } from '@temporalio/worker';
+import { createActivities } from '../../activities/index.js';
+import type { Database } from '../../db/pool.js';
+import { testConfig } from './config.js';
+
+let runtimeInstalled = false;
+
+export async function startTestWorker(db: Database) {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const config = testConfig();
+  const env = await TestWorkflowEnvironment.createFromExistingServer({
+    address: config.TEMPORAL_ADDRESS,
+    namespace: config.TEMPORAL_NAMESPACE,
+  });
+  const taskQueue = `test-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue,
+    workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
+    activities: createActivities({ db }),
+  });
+  const running = worker.run();
+  return {
+    client: env.client,
+    taskQueue,
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
+}
+
+export type TestWorker = Awaited<ReturnType<typeof startTestWorker>>;

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { migrateDatabase, migrationsFolder } from '../db/migrate.js';
+import { openDatabase } from '../db/pool.js';
+import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+
+const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
+  entries: { tag: string }[];
+};
+
+let database: TestDatabase;
+before(async () => {
+  database = await createTestDatabase({ migrate: false });
+});
+after(() => database.drop());
+
+const appliedCount = async () =>
+  Number(
+    (await database.pool.query<{ n: string }>('SELECT count(*) AS n FROM drizzle.__drizzle_migrations')).rows[0]?.n,
+  );
+
+test('when two processes migrate an empty database at once, then every migration is applied exactly once', async () => {
+  // Separate pools: separate Postgres sessions, as two starting processes would have.
+  const others = [openDatabase(database.url, 2), openDatabase(database.url, 2), openDatabase(database.url, 2)];
+  try {
+    await Promise.all(others.map((other) => migrateDatabase(other.pool)));
+  } finally {
+    await Promise.all(others.map((other) => other.pool.end()));
+  }
+  assert.equal(await appliedCount(), journal.entries.length);
+});
+
+test('when migrations run again, then nothing changes', async () => {
+  await migrateDatabase(database.pool);
+  assert.equal(await appliedCount(), journal.entries.length);
+});
+
+test('when migrated, then the tables, keys and checks of the schema exist', async () => {
+  const tables = await database.pool.query<{ table_name: string }>(
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+  );
+  assert.deepEqual(
+    tables.rows.map((row) => row.table_name),
+    ['auctions', 'bids', 'users'],
+  );
+  const bidKey = await database.pool.query<{ column_name: string }>(
+    `SELECT a.attname AS column_name FROM pg_index i
+       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+      WHERE i.indrelid = 'bids'::regclass AND i.indisprimary ORDER BY a.attname`,
+  );
+  assert.deepEqual(
+    bidKey.rows.map((row) => row.column_name),
+    ['auction_id', 'seq'],
+  );
+  await assert.rejects(
+    database.pool.query("INSERT INTO users (email, display_name) VALUES ('A@x.test', 'a'), ('a@x.test', 'b')"),
+    /users_email_lower_key/,
+  );
+});
