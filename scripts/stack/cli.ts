@@ -9,24 +9,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startApi, startWorker } from './app.js';
-import { onChildSpawned, stopChild, type Child } from './child.js';
+import { onChildSpawned, type Child } from './child.js';
 import { AlreadyRunning, SupervisorLock } from './lock.js';
 import { startPostgres } from './postgres.js';
 import { profiles, repoRoot, serviceEnv, type Profile } from './profiles.js';
 import { startRedis } from './redis.js';
+import { stopService } from './stop.js';
 import { startTemporal } from './temporal.js';
 import { ServiceFailed } from './wait.js';
 
 const say = (line: string) => process.stdout.write(`[gavel] ${line}\n`);
-
-/** How each service is stopped: the signal it shuts down cleanly on, and how long it may take. */
-const STOP: Record<string, [NodeJS.Signals, number]> = {
-  api: ['SIGTERM', 15_000],
-  worker: ['SIGTERM', 20_000],
-  temporal: ['SIGTERM', 15_000],
-  redis: ['SIGTERM', 15_000],
-  postgres: ['SIGINT', 30_000], // "fast" shutdown: aborts sessions, checkpoints, exits
-};
 
 class Stack {
   private readonly children: Child[] = [];
@@ -53,8 +45,7 @@ class Stack {
     this.stopping ??= (async () => {
       // Reverse spawn order: the API and worker before Temporal, databases last.
       for (const child of [...this.children].reverse()) {
-        const [signal, graceMs] = STOP[child.name] ?? ['SIGTERM', 10_000];
-        await stopChild(child, signal, graceMs);
+        await stopService(child);
       }
       this.lock.release();
     })();

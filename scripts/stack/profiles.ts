@@ -10,7 +10,7 @@ export const stateRoot = path.join(repoRoot, '.gavel');
 export const temporalCli = path.join(stateRoot, 'bin', 'temporal');
 
 export interface Profile {
-  name: 'dev' | 'test';
+  name: string;
   stateDir: string;
   /** The supervisor's lock: beside the state folder, which a fresh start wipes. */
   lockFile: string;
@@ -28,7 +28,7 @@ export interface Profile {
   temporalDbFile: string | null;
 }
 
-function profile(name: Profile['name'], ports: [number, number, number, number | null], dev: boolean): Profile {
+function profile(name: 'dev' | 'test', ports: [number, number, number, number | null], dev: boolean): Profile {
   const stateDir = path.join(stateRoot, name);
   const [postgresPort, redisPort, temporalPort, temporalUiPort] = ports;
   return {

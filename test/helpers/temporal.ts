@@ -12,11 +12,15 @@ import { testConfig } from './config.js';
 
 let runtimeInstalled = false;
 
+/** Worker logs at WARN, so test output shows problems, not every task. Once per process (an SDK rule). */
+export function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  runtimeInstalled = true;
+}
+
 export async function startTestWorker(db: Database) {
-  if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    runtimeInstalled = true;
-  }
+  installQuietRuntime();
   const config = testConfig();
   const env = await TestWorkflowEnvironment.createFromExistingServer({
     address: config.TEMPORAL_ADDRESS,

@@ -1,0 +1,39 @@
+/** Runs autocannon in a separate process against a URL and returns its figures. */
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
+
+const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+interface AutocannonJson {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+}
+
+export async function load(url: string, { connections = 64, seconds = 5 } = {}): Promise<LoadResult> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [autocannonBin, '--json', '-c', String(connections), '-d', String(seconds), url],
+    { maxBuffer: 16 * 1024 * 1024 },
+  );
+  const result = JSON.parse(stdout) as AutocannonJson;
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+export const rssMiB = () => Math.round(process.memoryUsage().rss / 1024 / 1024);

@@ -1,0 +1,96 @@
+/**
+ * The local stack's promise to `npm start` users: stopping and starting again keeps the data of
+ * Postgres, Redis (AOF) and Temporal (its db file). Exercised with the real provisioning code, on a
+ * durable profile of its own (own folder and ports), so it never touches the dev or test stacks.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { Child } from '../scripts/stack/child.js';
+import { startPostgres } from '../scripts/stack/postgres.js';
+import { DATABASE_PASSWORD, DATABASE_USER, stateRoot, type Profile } from '../scripts/stack/profiles.js';
+import { startRedis } from '../scripts/stack/redis.js';
+import { stopService } from '../scripts/stack/stop.js';
+import { startTemporal } from '../scripts/stack/temporal.js';
+
+const stateDir = path.join(stateRoot, 'test', 'persistence');
+const profile: Profile = {
+  name: 'persistence',
+  stateDir,
+  lockFile: path.join(stateDir, 'unused.lock.json'),
+  logDir: path.join(stateDir, 'logs'),
+  fresh: false,
+  fast: false,
+  postgresPort: 5546,
+  redisPort: 6392,
+  temporalPort: 7235,
+  temporalUiPort: 8235,
+  temporalDbFile: path.join(stateDir, 'temporal', 'temporal.db'),
+};
+
+let running: Child[] = [];
+const up = async () => {
+  running = await Promise.all([startPostgres(profile), startRedis(profile), startTemporal(profile)]);
+};
+const down = async () => {
+  for (const child of running.reverse()) await stopService(child);
+  running = [];
+};
+after(down);
+
+async function withPostgres<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port: profile.postgresPort,
+    user: DATABASE_USER,
+    password: DATABASE_PASSWORD,
+    database: 'gavel',
+  });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function withRedis<T>(run: (redis: Redis) => Promise<T>): Promise<T> {
+  const redis = new Redis({ port: profile.redisPort, host: '127.0.0.1' });
+  try {
+    return await run(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function withTemporal<T>(run: (client: Client) => Promise<T>): Promise<T> {
+  const connection = await Connection.connect({ address: `127.0.0.1:${profile.temporalPort}` });
+  try {
+    return await run(new Client({ connection }));
+  } finally {
+    await connection.close();
+  }
+}
+
+test('when the stack is stopped and started again, then Postgres, Redis and Temporal keep their data', async () => {
+  await up();
+  await withPostgres((client) => client.query("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('row')"));
+  await withRedis((redis) => redis.set('kept', 'key'));
+  // No worker polls this queue: the workflow just waits, as a long auction would.
+  await withTemporal((client) =>
+    client.workflow.start('auctionWorkflow', { workflowId: 'kept-workflow', taskQueue: 'nobody-polls', args: [] }),
+  );
+  await down();
+
+  await up(); // also proves start-dev accepts re-registering the search attributes on an existing db
+  assert.deepEqual(
+    await withPostgres(async (client) => (await client.query<{ v: string }>('SELECT v FROM kept')).rows),
+    [{ v: 'row' }],
+  );
+  assert.equal(await withRedis((redis) => redis.get('kept')), 'key');
+  const description = await withTemporal((client) => client.workflow.getHandle('kept-workflow').describe());
+  assert.equal(description.status.name, 'RUNNING');
+});
