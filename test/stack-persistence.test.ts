@@ -4,6 +4,7 @@
  * durable profile of its own (own folder and ports), so it never touches the dev or test stacks.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
@@ -16,7 +17,8 @@ import { startRedis } from '../scripts/stack/redis.js';
 import { stopService } from '../scripts/stack/stop.js';
 import { startTemporal } from '../scripts/stack/temporal.js';
 
-const stateDir = path.join(stateRoot, 'test', 'persistence');
+const slot = Number(process.env.GAVEL_TEST_SLOT ?? 0) * 10;
+const stateDir = path.join(stateRoot, `persistence-${slot}`);
 const profile: Profile = {
   name: 'persistence',
   stateDir,
@@ -24,13 +26,14 @@ const profile: Profile = {
   logDir: path.join(stateDir, 'logs'),
   fresh: false,
   fast: false,
-  postgresPort: 5546,
-  redisPort: 6392,
-  temporalPort: 7235,
-  temporalUiPort: 8235,
+  postgresPort: 5546 + slot,
+  redisPort: 6392 + slot,
+  temporalPort: 7235 + slot,
+  temporalUiPort: 8235 + slot,
   temporalDbFile: path.join(stateDir, 'temporal', 'temporal.db'),
 };
 
+fs.rmSync(stateDir, { recursive: true, force: true });
 let running: Child[] = [];
 const up = async () => {
   running = await Promise.all([startPostgres(profile), startRedis(profile), startTemporal(profile)]);

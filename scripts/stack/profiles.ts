@@ -28,7 +28,7 @@ export interface Profile {
   temporalDbFile: string | null;
 }
 
-function profile(name: 'dev' | 'test', ports: [number, number, number, number | null], dev: boolean): Profile {
+function profile(name: string, ports: [number, number, number, number | null], dev: boolean): Profile {
   const stateDir = path.join(stateRoot, name);
   const [postgresPort, redisPort, temporalPort, temporalUiPort] = ports;
   return {
@@ -46,9 +46,20 @@ function profile(name: 'dev' | 'test', ports: [number, number, number, number | 
   };
 }
 
+/**
+ * GAVEL_TEST_SLOT=N (1-9) gives a test run its own folder and ports (+10·N), so several checkouts or
+ * people can run `npm test` on one machine at once.
+ */
+function testProfile(): Profile {
+  const slot = Number(process.env.GAVEL_TEST_SLOT ?? 0);
+  if (!Number.isInteger(slot) || slot < 0 || slot > 9) throw new Error('GAVEL_TEST_SLOT must be 0-9');
+  const offset = slot * 10;
+  return profile(slot === 0 ? 'test' : `test-${slot}`, [5545 + offset, 6391 + offset, 7234 + offset, null], false);
+}
+
 export const profiles = {
   dev: profile('dev', [5544, 6390, 7233, 8233], true),
-  test: profile('test', [5545, 6391, 7234, null], false),
+  test: testProfile(),
 };
 
 export const DATABASE_NAME = 'gavel';
