@@ -1,13 +1,21 @@
 /** Every activity the auction workflow calls, built from the worker's dependencies. */
+import type { Redis } from 'ioredis';
 import type { Database } from '../db/pool.js';
+import type { BiddingStore } from '../lua/bidding-store.js';
 import { createAuctionStatusActivities } from './auction-status.js';
+import { createBiddingActivities } from './bidding.js';
 
 export interface ActivityDeps {
   db: Database;
+  redis: Redis;
+  store: BiddingStore;
 }
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createAuctionStatusActivities(deps.db) };
+  return {
+    ...createAuctionStatusActivities(deps.db),
+    ...createBiddingActivities(deps.db, deps.redis, deps.store),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -3,11 +3,15 @@ import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import type { Config } from '../config/env.js';
 import { openDatabase, type DatabaseHandle } from '../db/pool.js';
+import { BiddingStore } from '../lua/bidding-store.js';
 import type { DependencyCheck } from './readiness.js';
 
 export interface ApiDependencies {
   database: DatabaseHandle;
   redis: Redis;
+  /** A second connection: a Redis connection in subscriber mode can do nothing else. */
+  subscriber: Redis;
+  store: BiddingStore;
   temporal: Client;
   readinessChecks: DependencyCheck[];
   close: () => Promise<void>;
@@ -31,11 +35,17 @@ async function pingRedis(redis: Redis): Promise<void> {
   await redis.ping();
 }
 
+/** quit() lets pending replies arrive, but only a connected client can send it; otherwise stop reconnecting. */
+const closeRedis = (redis: Redis) => (redis.status === 'ready' ? redis.quit() : Promise.resolve(redis.disconnect()));
+
 export function connectDependencies(config: Config): ApiDependencies {
   const database = openDatabase(config.DATABASE_URL, config.DATABASE_POOL_MAX);
   // Reconnects forever with backoff; a request fails fast while Redis is away instead of queueing.
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', () => undefined); // reported through /readyz, not as a crash
+  // The subscriber keeps its offline queue: subscriptions made while it reconnects are replayed.
+  const subscriber = new Redis(config.REDIS_URL);
+  subscriber.on('error', () => undefined);
   // Lazy: the API starts (and /readyz says why it is not ready) even while Temporal is still starting.
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
@@ -45,6 +55,8 @@ export function connectDependencies(config: Config): ApiDependencies {
   return {
     database,
     redis,
+    subscriber,
+    store: new BiddingStore(redis),
     temporal,
     readinessChecks: [
       { name: 'postgres', check: () => database.pool.query('SELECT 1') },
@@ -56,9 +68,13 @@ export function connectDependencies(config: Config): ApiDependencies {
       },
     ],
     close: async () => {
-      // quit() lets pending replies arrive, but only a connected client can send it; otherwise stop reconnecting.
-      const closeRedis = redis.status === 'ready' ? redis.quit() : Promise.resolve(redis.disconnect());
-      await Promise.allSettled([database.pool.end(), closeRedis, connection.close(), probe.close()]);
+      await Promise.allSettled([
+        database.pool.end(),
+        closeRedis(redis),
+        closeRedis(subscriber),
+        connection.close(),
+        probe.close(),
+      ]);
     },
   };
 }

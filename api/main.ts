@@ -2,32 +2,28 @@
 import { loadConfig } from '../config/env.js';
 import { createLogger, exitOnCrash } from '../config/logger.js';
 import { migrateDatabase } from '../db/migrate.js';
-import { createApp } from './app.js';
+import { buildApi } from './build.js';
 import { connectDependencies } from './dependencies.js';
-import { createMetrics } from './metrics.js';
-import { createLifecycle, drain, listen } from './server.js';
+import { drain, listen } from './server.js';
 
-const config = loadConfig();
+/** How soon SSE clients cut at shutdown should reconnect (to another process, behind a balancer). */
+const SSE_RETRY_AFTER_SHUTDOWN_MS = 1000;
+
+const config = loadConfig('api');
 const logger = createLogger(config, 'api');
 exitOnCrash(logger);
 
 const deps = connectDependencies(config);
 await migrateDatabase(deps.database.pool);
-const lifecycle = createLifecycle();
-const app = createApp({
-  logger,
-  metrics: createMetrics(),
-  readinessChecks: deps.readinessChecks,
-  readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
-  isShuttingDown: lifecycle.isShuttingDown,
-});
+const { app, hub, lifecycle } = await buildApi(config, deps, logger);
 const server = await listen(app, config.HOST, config.PORT);
 logger.info({ host: config.HOST, port: config.PORT }, 'api listening');
 
 async function shutdown(signal: string): Promise<void> {
   if (lifecycle.isShuttingDown()) return;
   lifecycle.beginShutdown();
-  logger.info({ signal }, 'shutting down: draining requests');
+  logger.info({ signal, streams: hub.streamCount }, 'shutting down: closing streams, draining requests');
+  hub.closeAll(SSE_RETRY_AFTER_SHUTDOWN_MS);
   await drain(server, config.SHUTDOWN_TIMEOUT_MS, logger);
   await deps.close();
   logger.info('api stopped');

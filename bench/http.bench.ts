@@ -7,10 +7,9 @@
 import http from 'node:http';
 import express from 'express';
 import { pino } from 'pino';
-import { createApp } from '../api/app.js';
+import { buildApi } from '../api/build.js';
 import { connectDependencies } from '../api/dependencies.js';
-import { createMetrics } from '../api/metrics.js';
-import { createLifecycle, listen, portOf } from '../api/server.js';
+import { listen, portOf } from '../api/server.js';
 import { parseConfig } from '../config/env.js';
 import { load, rssMiB, type LoadResult } from './load.js';
 
@@ -36,14 +35,8 @@ async function bareExpress(): Promise<http.Server> {
 async function gavelApi() {
   const config = parseConfig(process.env);
   const deps = connectDependencies(config);
-  const app = createApp({
-    // Logging stays on (at info, to a discarded stream) so its cost is measured, not skipped.
-    logger: pino({ level: 'info' }, pino.destination('/dev/null')),
-    metrics: createMetrics(),
-    readinessChecks: deps.readinessChecks,
-    readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
-    isShuttingDown: createLifecycle().isShuttingDown,
-  });
+  // Logging stays on (at info, to a discarded stream) so its cost is measured, not skipped.
+  const { app } = await buildApi(config, deps, pino({ level: 'info' }, pino.destination('/dev/null')));
   return { server: await listen(app, '127.0.0.1', 0), deps };
 }
 

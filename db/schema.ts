@@ -85,7 +85,7 @@ export const bids = pgTable(
     bidderId: uuid('bidder_id')
       .notNull()
       .references(() => users.id),
-    /** The visible price after this bid. */
+    /** The visible price after this bid (the leader's proxy may have answered above this bid's max). */
     amount: money('amount').notNull(),
     /** The bidder's maximum: private, never served by the public API. */
     maxAmount: money('max_amount').notNull(),
@@ -96,6 +96,7 @@ export const bids = pgTable(
   (t) => [
     primaryKey({ columns: [t.auctionId, t.seq] }),
     index('bids_bidder_id_idx').on(t.bidderId),
-    check('bids_amounts_positive', sql`${t.amount} > 0 AND ${t.maxAmount} >= ${t.amount}`),
+    // Not maxAmount >= amount: a challenger who loses to a higher proxy leaves a price above its own max.
+    check('bids_amounts_positive', sql`${t.amount} > 0 AND ${t.maxAmount} > 0`),
   ],
 );

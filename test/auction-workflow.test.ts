@@ -7,7 +7,7 @@ import { auctionWorkflowId, SEARCH_ATTRIBUTES } from '../domain/temporal-names.j
 import { auctionWorkflow } from '../workflows/auction.js';
 import { cancelSignal, stateQuery } from '../workflows/definitions.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
-import { insertAuction, insertUser } from './helpers/fixtures.js';
+import { insertAuction, insertUser, openBidding } from './helpers/fixtures.js';
 import { startTestWorker, type TestWorker } from './helpers/temporal.js';
 
 let database: TestDatabase;
@@ -26,6 +26,7 @@ async function startAuction(startInMs: number, runForMs: number) {
   const startsAt = new Date(Date.now() + startInMs);
   const endsAt = new Date(startsAt.getTime() + runForMs);
   const auction = await insertAuction(database.db, seller.id, startsAt, endsAt);
+  await openBidding(worker.store, auction);
   const input: AuctionWorkflowInput = {
     auctionId: auction.id,
     sellerId: seller.id,
@@ -53,7 +54,7 @@ async function eventually<T>(read: () => Promise<T>, expected: T, withinMs = 10_
   assert.equal(last, expected);
 }
 
-test('when an auction is scheduled, then it opens at startsAt and closes at endsAt, in Postgres too', async () => {
+test('when an auction is scheduled, then it opens at startsAt and closes unsold at endsAt, in Postgres too', async () => {
   const { auction, handle, startsAt, endsAt } = await startAuction(1500, 1500);
   assert.equal((await handle.query(stateQuery)).status, 'scheduled');
 
@@ -64,6 +65,7 @@ test('when an auction is scheduled, then it opens at startsAt and closes at ends
   const final = await handle.result();
   assert.ok(Date.now() >= endsAt.getTime(), 'closed no earlier than endsAt');
   assert.equal(final.status, 'closed');
+  assert.deepEqual(final.result, { outcome: 'unsold', winnerId: null, finalPrice: null });
   assert.equal(await statusInDb(auction.id), 'closed');
 });
 

@@ -7,13 +7,15 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { Redis } from 'ioredis';
 import { createActivities } from '../activities/index.js';
+import { BiddingStore } from '../lua/bidding-store.js';
 import { auctionWorkflowId } from '../domain/temporal-names.js';
 import { workflowSource } from '../worker/workflow-source.js';
 import { auctionWorkflow } from '../workflows/auction.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { testConfig } from './helpers/config.js';
-import { insertAuction, insertUser } from './helpers/fixtures.js';
+import { insertAuction, insertUser, openBidding } from './helpers/fixtures.js';
 import { installQuietRuntime } from './helpers/temporal.js';
 
 let database: TestDatabase;
@@ -48,15 +50,18 @@ test('when production loads a prebuilt bundle, then the auction workflow runs fr
   const config = testConfig();
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address: config.TEMPORAL_ADDRESS });
   const taskQueue = `bundle-${randomUUID()}`;
+  const redis = new Redis(config.REDIS_URL);
+  const store = new BiddingStore(redis);
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    activities: createActivities({ db: database.db }),
+    activities: createActivities({ db: database.db, redis, store }),
     ...source,
   });
   try {
     const seller = await insertUser(database.db);
     const auction = await insertAuction(database.db, seller.id, new Date(), new Date(Date.now() + 300));
+    await openBidding(store, auction);
     const result = await worker.runUntil(
       env.client.workflow.execute(auctionWorkflow, {
         workflowId: auctionWorkflowId(auction.id),
@@ -74,5 +79,6 @@ test('when production loads a prebuilt bundle, then the auction workflow runs fr
     assert.equal(result.status, 'closed');
   } finally {
     await env.teardown();
+    await redis.quit();
   }
 });

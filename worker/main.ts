@@ -1,13 +1,15 @@
 /** The worker process: migrations, then poll the auction task queue until SIGINT/SIGTERM. */
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import { Redis } from 'ioredis';
 import { createActivities } from '../activities/index.js';
 import { loadConfig } from '../config/env.js';
 import { createLogger, exitOnCrash } from '../config/logger.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { openDatabase } from '../db/pool.js';
+import { BiddingStore } from '../lua/bidding-store.js';
 import { workflowSource } from './workflow-source.js';
 
-const config = loadConfig();
+const config = loadConfig('worker');
 const logger = createLogger(config, 'worker');
 exitOnCrash(logger);
 
@@ -22,12 +24,15 @@ Runtime.install({
 
 const database = openDatabase(config.DATABASE_URL, config.DATABASE_POOL_MAX);
 await migrateDatabase(database.pool);
+// Activities retry on their own; commands queue while Redis reconnects instead of failing at once.
+const redis = new Redis(config.REDIS_URL);
+redis.on('error', (error) => logger.warn({ err: error }, 'redis'));
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const worker = await Worker.create({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
-  activities: createActivities({ db: database.db }),
+  activities: createActivities({ db: database.db, redis, store: new BiddingStore(redis) }),
   ...workflowSource(config),
   shutdownGraceTime: `${config.SHUTDOWN_TIMEOUT_MS} ms`,
 });
@@ -35,4 +40,5 @@ logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, mode: config.NODE_ENV }, 'w
 await worker.run();
 await connection.close();
 await database.pool.end();
+await redis.quit();
 logger.info('worker stopped');

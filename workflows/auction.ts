@@ -1,53 +1,183 @@
 /**
- * One auction's life: scheduled → open at startsAt → closed at endsAt, or cancelled before the close.
- * The durable status lives in Postgres (written by an activity); the workflow owns the timers.
+ * One auction's life: scheduled → open at startsAt → closed when Redis says the end has come, or
+ * cancelled before that. Redis decides bids and time; this workflow owns the timers, copies the bid
+ * history to Postgres in coalesced cycles (bid payloads never enter its history), and announces
+ * exactly one result. Every activity is idempotent, so a worker killed anywhere changes nothing.
  */
-import { condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { canMove, type AuctionStatus } from '../domain/auction-status.js';
-import type { AuctionWorkflowInput, AuctionWorkflowState } from '../domain/auction-workflow.js';
-import { cancelSignal, stateQuery } from './definitions.js';
+import { auctionResult, type FinalBidding } from '../domain/auction-result.js';
+import { isFinal, type AuctionStatus } from '../domain/auction-status.js';
+import {
+  MIN_PERSIST_INTERVAL_MS,
+  PERIODIC_PERSIST_MS,
+  type AuctionWorkflowInput,
+  type AuctionWorkflowState,
+} from '../domain/auction-workflow.js';
+import { bidsPendingSignal, cancelSignal, stateQuery } from './definitions.js';
 import { auctionEndsAtKey, auctionSellerIdKey, auctionStatusKey } from './search-attributes.js';
 
-const { recordAuctionStatus } = proxyActivities<Activities>({
+// No attempt limit: an outage of Postgres or Redis delays the auction's bookkeeping, never loses it.
+const activities = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
-
-export async function auctionWorkflow(input: AuctionWorkflowInput): Promise<AuctionWorkflowState> {
-  const state: AuctionWorkflowState = {
-    auctionId: input.auctionId,
-    status: 'scheduled',
-    startsAt: input.startsAt,
-    endsAt: input.endsAt,
-    cancelReason: null,
-  };
-  setHandler(stateQuery, () => state);
-  setHandler(cancelSignal, ({ reason }) => {
-    if (canMove(state.status, 'cancelled')) state.cancelReason = reason;
-  });
-  const cancelled = () => state.cancelReason !== null;
-
-  async function moveTo(status: AuctionStatus): Promise<void> {
-    await recordAuctionStatus({ auctionId: input.auctionId, status, cancelReason: state.cancelReason });
-    state.status = status;
-    upsertSearchAttributes([{ key: auctionStatusKey, value: status }]);
-  }
-
-  upsertSearchAttributes([
-    { key: auctionStatusKey, value: state.status },
-    { key: auctionEndsAtKey, value: new Date(input.endsAt) },
-    { key: auctionSellerIdKey, value: input.sellerId },
-  ]);
-
-  await condition(cancelled, msUntil(input.startsAt));
-  if (!cancelled()) {
-    await moveTo('open');
-    await condition(cancelled, msUntil(state.endsAt));
-  }
-  await moveTo(cancelled() ? 'cancelled' : 'closed');
-  return state;
-}
 
 /** Workflow time is replay-safe, so Date.now() here is deterministic. */
 const msUntil = (iso: string) => Math.max(0, Date.parse(iso) - Date.now());
+
+class AuctionRun {
+  readonly state: AuctionWorkflowState;
+  private wake = false;
+  private cancelRequested = false;
+  private lastPersistAt = 0;
+
+  constructor(private readonly input: AuctionWorkflowInput) {
+    const carried = input.carried;
+    this.state = {
+      auctionId: input.auctionId,
+      startsAt: input.startsAt,
+      status: carried?.status ?? 'scheduled',
+      endsAt: carried?.endsAt ?? input.endsAt,
+      persistedSeq: carried?.persistedSeq ?? 0,
+      cancelReason: carried?.cancelReason ?? null,
+      result: null,
+    };
+    setHandler(stateQuery, () => this.state);
+    setHandler(cancelSignal, ({ reason }) => {
+      if (isFinal(this.state.status)) return;
+      this.cancelRequested = true;
+      this.state.cancelReason ??= reason;
+    });
+    setHandler(bidsPendingSignal, ({ endsAtMs }) => {
+      this.wake = true;
+      this.learnEndsAt(endsAtMs);
+    });
+  }
+
+  async run(): Promise<AuctionWorkflowState> {
+    if (!this.input.carried) {
+      upsertSearchAttributes([
+        { key: auctionStatusKey, value: this.state.status },
+        { key: auctionEndsAtKey, value: new Date(this.state.endsAt) },
+        { key: auctionSellerIdKey, value: this.input.sellerId },
+      ]);
+    }
+    if (this.state.status === 'scheduled') {
+      // A bid wakes it too: Redis opened the auction by its own clock, a little before this timer.
+      await condition(() => this.cancelRequested || this.wake, msUntil(this.state.startsAt));
+      if (!this.cancelRequested) await this.moveTo('open');
+    }
+    while (!this.cancelRequested) {
+      const endsAt = this.state.endsAt;
+      const nextPeriodic = this.lastPersistAt + PERIODIC_PERSIST_MS - Date.now();
+      await condition(
+        () => this.cancelRequested || this.wake || this.state.endsAt !== endsAt,
+        Math.max(0, Math.min(msUntil(endsAt), nextPeriodic)),
+      );
+      if (this.cancelRequested) break;
+      if (this.wake || Date.now() - this.lastPersistAt >= PERIODIC_PERSIST_MS) await this.persist();
+      if (msUntil(this.state.endsAt) === 0) {
+        const closing = await activities.closeBidding(this.state.auctionId);
+        if (closing.state === 'closed') return this.announce(closing);
+        if (closing.state === 'cancelled') break; // cancelled in Redis; its signal may still be on the way
+        if (closing.state === 'missing') {
+          throw ApplicationFailure.nonRetryable(`no bidding state in Redis for ${this.state.auctionId}`);
+        }
+        this.learnEndsAt(closing.endsAtMs); // a soft-close extension this run had not heard of yet
+      }
+      await this.continueAsNewIfSuggested();
+    }
+    return this.cancel();
+  }
+
+  private async cancel(): Promise<AuctionWorkflowState> {
+    // A cancel from ops (Temporal UI) has not reached Redis yet; one from the API has. Both are fine.
+    const outcome = await activities.cancelBidding(this.state.auctionId);
+    if (outcome === 'already_closed') {
+      // The end (or a buy-now) won the race with the cancel: the auction closes normally.
+      this.cancelRequested = false;
+      this.state.cancelReason = null;
+      const closing = await activities.closeBidding(this.state.auctionId);
+      if (closing.state !== 'closed')
+        throw ApplicationFailure.nonRetryable(`close after lost cancel: ${closing.state}`);
+      return this.announce(closing);
+    }
+    await this.persist(); // bids accepted before the cancel are history too
+    await this.moveTo('cancelled');
+    return this.state;
+  }
+
+  /** Persists every bid up to the final seq, then writes and announces the result: once. */
+  private async announce(final: FinalBidding & { seq: number; endsAtMs: number }): Promise<AuctionWorkflowState> {
+    this.learnEndsAt(final.endsAtMs);
+    while (this.state.persistedSeq < final.seq) await this.persist();
+    const result = auctionResult(final);
+    await activities.recordResult({
+      auctionId: this.state.auctionId,
+      result,
+      endsAtMs: final.endsAtMs,
+      bidCount: final.bidCount,
+    });
+    await activities.publishClosed(this.state.auctionId, final.seq, result);
+    this.state.result = result;
+    this.setStatus('closed');
+    return this.state;
+  }
+
+  private async persist(): Promise<void> {
+    const wait = this.lastPersistAt + MIN_PERSIST_INTERVAL_MS - Date.now();
+    if (wait > 0) await sleep(wait);
+    this.wake = false; // a signal during the activity sets it again, and the loop persists again
+    this.state.persistedSeq = await activities.persistBids(this.state.auctionId, this.state.persistedSeq);
+    this.lastPersistAt = Date.now();
+  }
+
+  private async moveTo(status: AuctionStatus): Promise<void> {
+    await activities.recordAuctionStatus({
+      auctionId: this.state.auctionId,
+      status,
+      cancelReason: this.state.cancelReason,
+    });
+    this.setStatus(status);
+  }
+
+  private setStatus(status: AuctionStatus): void {
+    this.state.status = status;
+    upsertSearchAttributes([{ key: auctionStatusKey, value: status }]);
+  }
+
+  /**
+   * Redis owns the end: soft close moves it later, a buy-now moves it to now. A stale value from a
+   * late signal is harmless: the close script answers the real end, and this is called again.
+   */
+  private learnEndsAt(endsAtMs: number): void {
+    if (endsAtMs === Date.parse(this.state.endsAt)) return;
+    this.state.endsAt = new Date(endsAtMs).toISOString();
+    upsertSearchAttributes([{ key: auctionEndsAtKey, value: new Date(endsAtMs) }]);
+  }
+
+  private async continueAsNewIfSuggested(): Promise<void> {
+    if (!workflowInfo().continueAsNewSuggested) return;
+    await condition(allHandlersFinished);
+    const { status, endsAt, persistedSeq, cancelReason } = this.state;
+    await continueAsNew<typeof auctionWorkflow>({
+      ...this.input,
+      carried: { status, endsAt, persistedSeq, cancelReason },
+    });
+  }
+}
+
+export async function auctionWorkflow(input: AuctionWorkflowInput): Promise<AuctionWorkflowState> {
+  return new AuctionRun(input).run();
+}

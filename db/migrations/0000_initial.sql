@@ -36,7 +36,7 @@ CREATE TABLE "bids" (
 	"kind" "bid_kind" NOT NULL,
 	"placed_at" timestamp with time zone NOT NULL,
 	CONSTRAINT "bids_auction_id_seq_pk" PRIMARY KEY("auction_id","seq"),
-	CONSTRAINT "bids_amounts_positive" CHECK ("bids"."amount" > 0 AND "bids"."max_amount" >= "bids"."amount")
+	CONSTRAINT "bids_amounts_positive" CHECK ("bids"."amount" > 0 AND "bids"."max_amount" > 0)
 );
 --> statement-breakpoint
 CREATE TABLE "users" (

@@ -148,7 +148,7 @@ async function runTests(stack: Stack, files: string[]): Promise<number> {
 async function runBenches(stack: Stack, names: string[]): Promise<number> {
   await bringUpServices(stack);
   const targets = names.length > 0 ? names.map((n) => `bench/${n}.bench.ts`) : findFiles('bench', '.bench.ts');
-  const env = { ...serviceEnv(stack.profile), NODE_ENV: 'production', LOG_LEVEL: 'warn' };
+  const env = { ...serviceEnv(stack.profile), LOG_LEVEL: 'warn' };
   for (const target of targets) {
     say(`bench ${target}`);
     const code = await runToCompletion(['node', '--import', 'tsx', target], env);

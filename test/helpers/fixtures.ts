@@ -1,6 +1,8 @@
 /** Rows the tests need, written through drizzle like the app writes them. */
+import { rulesOf, type AuctionRow } from '../../api/auctions/rules.js';
 import type { Database } from '../../db/pool.js';
 import { auctions, users } from '../../db/schema.js';
+import type { BiddingStore } from '../../lua/bidding-store.js';
 
 let counter = 0;
 
@@ -19,3 +21,7 @@ export async function insertAuction(db: Database, sellerId: string, startsAt: Da
     .returning();
   return auction!;
 }
+
+/** The auction's bidding state in Redis, as the API creates it beside the row. */
+export const openBidding = (store: BiddingStore, auction: AuctionRow) =>
+  store.initAuction(auction.id, rulesOf(auction), auction.startsAt.getTime(), auction.endsAt.getTime());

@@ -6,8 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, Worker, DefaultLogger } from '@temporalio/worker';
+import { Redis } from 'ioredis';
 import { createActivities } from '../../activities/index.js';
 import type { Database } from '../../db/pool.js';
+import { BiddingStore } from '../../lua/bidding-store.js';
 import { testConfig } from './config.js';
 
 let runtimeInstalled = false;
@@ -27,21 +29,26 @@ export async function startTestWorker(db: Database) {
     namespace: config.TEMPORAL_NAMESPACE,
   });
   const taskQueue = `test-${randomUUID()}`;
+  const redis = new Redis(config.REDIS_URL);
+  const store = new BiddingStore(redis);
   const worker = await Worker.create({
     connection: env.nativeConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
     workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
-    activities: createActivities({ db }),
+    activities: createActivities({ db, redis, store }),
   });
   const running = worker.run();
   return {
     client: env.client,
     taskQueue,
+    worker,
+    store,
     stop: async () => {
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await env.teardown();
+      await redis.quit();
     },
   };
 }

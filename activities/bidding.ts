@@ -1,0 +1,86 @@
+/**
+ * The activities between Redis (where bids are decided) and Postgres (where they are remembered).
+ * Each is idempotent: a retry after a crash re-reads, re-inserts with ON CONFLICT DO NOTHING,
+ * re-closes (the close script answers the same), re-writes the same result.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import type { AuctionResult } from '../domain/auction-result.js';
+import type { Database } from '../db/pool.js';
+import { auctions, bids } from '../db/schema.js';
+import type { Redis } from 'ioredis';
+import { auctionKeys, type BiddingStore, type CloseResult } from '../lua/bidding-store.js';
+
+/** Stream entries kept after they are persisted, so most SSE replays are served from Redis. */
+const STREAM_REPLAY_TAIL = 1000;
+const READ_BATCH = 1000;
+
+export interface RecordResult {
+  auctionId: string;
+  result: AuctionResult;
+  endsAtMs: number;
+  bidCount: number;
+}
+
+export function createBiddingActivities(db: Database, redis: Redis, store: BiddingStore) {
+  return {
+    /** Copies bids with seq > afterSeq from the stream into Postgres; returns the new high-water seq. */
+    async persistBids(auctionId: string, afterSeq: number): Promise<number> {
+      // First, so a bid arriving from now on sets the flag again and wakes the workflow: no lost wake-up.
+      await store.clearWake(auctionId);
+      let highWater = afterSeq;
+      for (;;) {
+        const batch = await store.readBids(auctionId, highWater, READ_BATCH);
+        if (batch.length === 0) break;
+        await db
+          .insert(bids)
+          .values(
+            batch.map((bid) => ({
+              auctionId,
+              seq: bid.seq,
+              bidderId: bid.bidderId,
+              amount: bid.amount,
+              maxAmount: bid.maxAmount,
+              kind: bid.kind,
+              placedAt: new Date(bid.placedAtMs),
+            })),
+          )
+          .onConflictDoNothing();
+        highWater = batch[batch.length - 1]!.seq;
+        if (batch.length < READ_BATCH) break;
+      }
+      if (highWater - STREAM_REPLAY_TAIL > 0) await store.trimBids(auctionId, highWater - STREAM_REPLAY_TAIL);
+      return highWater;
+    },
+
+    /** Closes bidding in Redis only if Redis time has reached the end; otherwise answers the real end. */
+    async closeBidding(auctionId: string): Promise<CloseResult> {
+      return store.closeBidding(auctionId);
+    },
+
+    /** Stops bidding in Redis for a cancel that came from ops; answers whether the close got there first. */
+    async cancelBidding(auctionId: string) {
+      return store.cancelAuction(auctionId);
+    },
+
+    /** Writes the result once: only an auction not yet closed or cancelled moves to closed. */
+    async recordResult({ auctionId, result, endsAtMs, bidCount }: RecordResult): Promise<void> {
+      await db
+        .update(auctions)
+        .set({
+          status: 'closed',
+          outcome: result.outcome,
+          winnerId: result.winnerId,
+          finalPrice: result.finalPrice,
+          endsAt: new Date(endsAtMs),
+          bidCount,
+          closedAt: new Date(),
+        })
+        .where(and(eq(auctions.id, auctionId), inArray(auctions.status, ['scheduled', 'open'])));
+    },
+
+    /** Tells live watchers the auction is over; a repeat only repeats the same event. */
+    async publishClosed(auctionId: string, seq: number, result: AuctionResult): Promise<void> {
+      await redis.publish(auctionKeys(auctionId).events, JSON.stringify({ type: 'closed', seq, result }));
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Placing a bid: one script call decides it in Redis and the answer goes straight back. Only the
+ * caller whose bid set the wake flag signals the workflow, without waiting: if that signal is lost,
+ * the flag expires and the next bid, or the workflow's periodic persist, picks the bids up.
+ */
+import { and, asc, eq, gt } from 'drizzle-orm';
+import type { Database } from '../../db/pool.js';
+import { bids } from '../../db/schema.js';
+import type { BidRejection } from '../../domain/bidding.js';
+import { auctionWorkflowId } from '../../domain/temporal-names.js';
+import type { PlaceBidResult } from '../../lua/bidding-store.js';
+import { bidsPendingSignal } from '../../workflows/definitions.js';
+import { AppError, notFound } from '../errors.js';
+import { findAuctionRow, isAuctionId, type AuctionDeps } from './service.js';
+
+const REJECTION_STATUS: Record<BidRejection, number> = {
+  AUCTION_NOT_OPEN: 409,
+  BID_TOO_LOW: 409,
+  BUY_NOW_UNAVAILABLE: 409,
+  SELLER_CANNOT_BID: 403,
+};
+
+const REJECTION_MESSAGE: Record<BidRejection, string> = {
+  AUCTION_NOT_OPEN: 'The auction is not open for bids',
+  BID_TOO_LOW: 'The bid is below the minimum next bid',
+  BUY_NOW_UNAVAILABLE: 'Buy-now is not available for this auction at that price',
+  SELLER_CANNOT_BID: 'A seller cannot bid on their own auction',
+};
+
+export interface PlaceBid {
+  auctionId: string;
+  bidderId: string;
+  amount: number;
+  buyNow: boolean;
+  idempotencyKey: string | null;
+}
+
+export async function placeBid(deps: AuctionDeps, input: PlaceBid) {
+  const { auctionId, ...bid } = input;
+  if (!isAuctionId(auctionId)) throw notFound('auction');
+  const decision = await deps.store.placeBid(auctionId, bid);
+  if (!decision) throw notFound('auction');
+  if (decision.accepted && decision.wake && !decision.replayed) signalBidsPending(deps, auctionId, decision);
+  const endsAt = new Date(decision.endsAtMs).toISOString();
+  if (!decision.accepted) {
+    throw new AppError(REJECTION_STATUS[decision.code], decision.code, REJECTION_MESSAGE[decision.code], {
+      minimumNextBid: decision.minimumNextBid,
+      currentPrice: decision.price,
+      endsAt,
+    });
+  }
+  return {
+    seq: decision.seq,
+    leading: decision.leading,
+    currentPrice: decision.price,
+    minimumNextBid: decision.minimumNextBid,
+    endsAt,
+    extended: decision.extended,
+    reserveMet: decision.reserveMet,
+    status: decision.status,
+  };
+}
+
+function signalBidsPending(deps: AuctionDeps, auctionId: string, decision: PlaceBidResult & { accepted: true }) {
+  deps.temporal.workflow
+    .getHandle(auctionWorkflowId(auctionId))
+    .signal(bidsPendingSignal, { seq: decision.seq, endsAtMs: decision.endsAtMs })
+    .catch((error: unknown) => deps.logger.warn({ err: error, auctionId }, 'bidsPending signal failed'));
+}
+
+/** The persisted history, oldest first; the cursor is the last seq seen. Maxima stay private. */
+export async function listBids(db: Database, auctionId: string, query: { limit: number; cursor?: string | undefined }) {
+  await findAuctionRow(db, auctionId);
+  const afterSeq = query.cursor === undefined ? 0 : Number(query.cursor);
+  if (!Number.isSafeInteger(afterSeq) || afterSeq < 0) {
+    throw new AppError(400, 'INVALID_CURSOR', 'The cursor is not one this API issued');
+  }
+  const rows = await db
+    .select({ seq: bids.seq, bidderId: bids.bidderId, amount: bids.amount, placedAt: bids.placedAt, kind: bids.kind })
+    .from(bids)
+    .where(and(eq(bids.auctionId, auctionId), gt(bids.seq, afterSeq)))
+    .orderBy(asc(bids.seq))
+    .limit(query.limit + 1);
+  const items = rows.slice(0, query.limit).map((row) => ({ ...row, placedAt: row.placedAt.toISOString() }));
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > query.limit && last ? String(last.seq) : null };
+}

@@ -1,0 +1,62 @@
+/** The public auction: the durable row (Postgres) merged with the live bidding state (Redis). */
+import type { AuctionResult } from '../../domain/auction-result.js';
+import type { AuctionStatus } from '../../domain/auction-status.js';
+import type { BiddingState } from '../../domain/bidding.js';
+import { minimumNextBid } from '../../domain/increments.js';
+import { reserveMet } from '../../domain/public-bid-state.js';
+import { rulesOf, type AuctionRow } from './rules.js';
+
+export interface PublicAuction {
+  id: string;
+  sellerId: string;
+  title: string;
+  description: string;
+  currency: string;
+  startingPrice: number;
+  currentPrice: number;
+  minimumNextBid: number;
+  leaderId: string | null;
+  bidCount: number;
+  reserveMet: boolean;
+  buyNowPrice: number | null;
+  status: AuctionStatus;
+  result: AuctionResult | null;
+  startsAt: string;
+  endsAt: string;
+  createdAt: string;
+  seq: number;
+}
+
+/** Redis says 'scheduled' until a bid or the close looks at the clock; the clock says more. */
+function liveStatus(row: AuctionRow, live: BiddingState | null, nowMs: number): AuctionStatus {
+  if (row.status === 'closed' || row.status === 'cancelled') return row.status;
+  const status = live?.status ?? row.status;
+  if (status === 'scheduled' && nowMs >= row.startsAt.getTime()) return 'open';
+  return status;
+}
+
+export function presentAuction(row: AuctionRow, live: BiddingState | null, nowMs = Date.now()): PublicAuction {
+  const rules = rulesOf(row);
+  const result =
+    row.outcome !== null ? { outcome: row.outcome, winnerId: row.winnerId, finalPrice: row.finalPrice } : null;
+  return {
+    id: row.id,
+    sellerId: row.sellerId,
+    title: row.title,
+    description: row.description,
+    currency: row.currency,
+    startingPrice: row.startingPrice,
+    currentPrice: live?.price ?? row.finalPrice ?? row.startingPrice,
+    minimumNextBid: live ? minimumNextBid(live, rules) : row.startingPrice,
+    leaderId: live?.leaderId ?? null,
+    bidCount: live?.bidCount ?? row.bidCount,
+    reserveMet: reserveMet({ leaderMax: live?.leaderMax ?? null }, rules),
+    buyNowPrice: (live?.bidCount ?? row.bidCount) === 0 ? row.buyNowPrice : null,
+    status: liveStatus(row, live, nowMs),
+    result,
+    startsAt: row.startsAt.toISOString(),
+    endsAt: new Date(live?.endsAtMs ?? row.endsAt.getTime()).toISOString(),
+    createdAt: row.createdAt.toISOString(),
+    seq: live?.seq ?? row.bidCount,
+  };
+}

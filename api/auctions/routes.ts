@@ -1,0 +1,55 @@
+/** The auction routes: thin handlers that validate, call a use case, and answer. */
+import { Router, type Request, type RequestHandler } from 'express';
+import { userIdOf } from '../auth/require-user.js';
+import type { AuctionEventHub } from '../sse/hub.js';
+import { listBids, placeBid } from './bids.js';
+import { eventsHandler } from './events.js';
+import { bidBody, cancelBody, createAuctionBody, idempotencyKey, listAuctionsQuery, pageQuery } from './schemas.js';
+import { cancelAuction, createAuction, getAuction, listAuctions, type AuctionDeps } from './service.js';
+
+/** The :id segment; anything but one string is no auction id (and so a 404 later). */
+const auctionIdOf = (req: Request) => (typeof req.params.id === 'string' ? req.params.id : '');
+
+export function auctionRoutes(deps: AuctionDeps, hub: AuctionEventHub, requireUser: RequestHandler): Router {
+  const router = Router();
+
+  router.post('/v1/auctions', requireUser, async (req, res) => {
+    const body = createAuctionBody.parse(req.body);
+    res.status(201).json(await createAuction(deps, userIdOf(res), body));
+  });
+
+  router.get('/v1/auctions', async (req, res) => {
+    res.json(await listAuctions(deps, listAuctionsQuery.parse(req.query)));
+  });
+
+  router.get('/v1/auctions/:id', async (req, res) => {
+    res.json(await getAuction(deps, auctionIdOf(req)));
+  });
+
+  router.post('/v1/auctions/:id/cancel', requireUser, async (req, res) => {
+    const { reason } = cancelBody.parse(req.body);
+    res.json(await cancelAuction(deps, userIdOf(res), auctionIdOf(req), reason));
+  });
+
+  router.post('/v1/auctions/:id/bids', requireUser, async (req, res) => {
+    const { amount, buyNow } = bidBody.parse(req.body);
+    const header = req.get('idempotency-key');
+    const key = header === undefined ? null : idempotencyKey.parse(header);
+    const bid = await placeBid(deps, {
+      auctionId: auctionIdOf(req),
+      bidderId: userIdOf(res),
+      amount,
+      buyNow,
+      idempotencyKey: key,
+    });
+    res.status(201).json(bid);
+  });
+
+  router.get('/v1/auctions/:id/bids', async (req, res) => {
+    res.json(await listBids(deps.db, auctionIdOf(req), pageQuery.parse(req.query)));
+  });
+
+  router.get('/v1/auctions/:id/events', eventsHandler(deps, hub));
+
+  return router;
+}

@@ -1,0 +1,117 @@
+/** Use cases behind the auction routes; plain inputs in, plain objects out, AppError for refusals. */
+import type { Client } from '@temporalio/client';
+import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Database } from '../../db/pool.js';
+import { auctions } from '../../db/schema.js';
+import { AUCTION_TASK_QUEUE, auctionWorkflowId } from '../../domain/temporal-names.js';
+import type { BiddingStore } from '../../lua/bidding-store.js';
+import { auctionWorkflow } from '../../workflows/auction.js';
+import { cancelSignal } from '../../workflows/definitions.js';
+import { AppError, notFound } from '../errors.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { presentAuction, type PublicAuction } from './presenter.js';
+import { rulesOf, type AuctionRow } from './rules.js';
+import type { CreateAuctionBody } from './schemas.js';
+
+export interface AuctionDeps {
+  db: Database;
+  store: BiddingStore;
+  temporal: Client;
+  taskQueue?: string;
+  logger: Logger;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isAuctionId = (id: string) => UUID.test(id);
+
+/** Unknown and malformed ids are the same to a client: no such auction. */
+export async function findAuctionRow(db: Database, id: string): Promise<AuctionRow> {
+  if (!isAuctionId(id)) throw notFound('auction');
+  const [row] = await db.select().from(auctions).where(eq(auctions.id, id));
+  if (!row) throw notFound('auction');
+  return row;
+}
+
+/**
+ * Postgres row, then Redis state, then the workflow. If Redis or Temporal refuses, what was written is
+ * undone and the client is told to retry: no auction exists half-made.
+ */
+export async function createAuction(deps: AuctionDeps, sellerId: string, body: CreateAuctionBody) {
+  const startsAt = body.startsAt ?? new Date();
+  const [row] = await deps.db
+    .insert(auctions)
+    .values({
+      sellerId,
+      title: body.title,
+      description: body.description,
+      currency: body.currency,
+      startingPrice: body.startingPrice,
+      reservePrice: body.reservePrice ?? null,
+      buyNowPrice: body.buyNowPrice ?? null,
+      softCloseWindowSeconds: body.softClose?.windowSeconds ?? 0,
+      softCloseExtendSeconds: body.softClose?.extendSeconds ?? 0,
+      startsAt,
+      endsAt: body.endsAt,
+    })
+    .returning();
+  const auction = row!;
+  try {
+    await deps.store.initAuction(auction.id, rulesOf(auction), startsAt.getTime(), body.endsAt.getTime());
+    await deps.temporal.workflow.start(auctionWorkflow, {
+      workflowId: auctionWorkflowId(auction.id),
+      taskQueue: deps.taskQueue ?? AUCTION_TASK_QUEUE,
+      args: [{ auctionId: auction.id, sellerId, startsAt: startsAt.toISOString(), endsAt: body.endsAt.toISOString() }],
+    });
+  } catch (error) {
+    deps.logger.error({ err: error, auctionId: auction.id }, 'auction creation failed; undoing');
+    await deps.store.discardAuction(auction.id).catch(() => undefined);
+    await deps.db.delete(auctions).where(eq(auctions.id, auction.id));
+    throw new AppError(503, 'UNAVAILABLE', 'The auction could not be scheduled; please retry');
+  }
+  return presentAuction(auction, (await deps.store.readState(auction.id))?.state ?? null);
+}
+
+export async function getAuction(deps: AuctionDeps, id: string): Promise<PublicAuction> {
+  const row = await findAuctionRow(deps.db, id);
+  return presentAuction(row, (await deps.store.readState(id))?.state ?? null);
+}
+
+export async function listAuctions(
+  deps: AuctionDeps,
+  query: { limit: number; cursor?: string | undefined; status?: string | undefined; sellerId?: string | undefined },
+) {
+  const filters: (SQL | undefined)[] = [];
+  if (query.sellerId) filters.push(eq(auctions.sellerId, query.sellerId));
+  if (query.cursor) {
+    const after = decodeCursor(query.cursor);
+    filters.push(
+      or(lt(auctions.createdAt, after.at), and(eq(auctions.createdAt, after.at), lt(auctions.id, after.id))),
+    );
+  }
+  // Newest first; (createdAt, id) is unique, so pages neither repeat nor skip.
+  const rows = await deps.db
+    .select()
+    .from(auctions)
+    .where(and(...filters))
+    .orderBy(desc(auctions.createdAt), desc(auctions.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const live = await Promise.all(page.map((row) => deps.store.readState(row.id)));
+  let items = page.map((row, i) => presentAuction(row, live[i]?.state ?? null));
+  // Status is live (Redis and the clock), so it is filtered after the merge.
+  if (query.status) items = items.filter((item) => item.status === query.status);
+  const last = page[page.length - 1];
+  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+}
+
+/** Seller only. Redis first (no bid is accepted from this moment), then the workflow is told. */
+export async function cancelAuction(deps: AuctionDeps, userId: string, id: string, reason: string) {
+  const row = await findAuctionRow(deps.db, id);
+  if (row.sellerId !== userId) throw new AppError(403, 'NOT_SELLER', 'Only the seller can cancel this auction');
+  const outcome = await deps.store.cancelAuction(id);
+  if (outcome === 'already_closed') throw new AppError(409, 'AUCTION_CLOSED', 'The auction has already closed');
+  if (outcome === 'missing') throw notFound('auction');
+  await deps.temporal.workflow.getHandle(auctionWorkflowId(id)).signal(cancelSignal, { reason });
+  return getAuction(deps, id);
+}

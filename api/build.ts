@@ -1,0 +1,46 @@
+/** Composes the API from config and live dependencies: used by main.ts, the tests and the benches alike. */
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import type { Config } from '../config/env.js';
+import { accountRoutes } from './accounts/routes.js';
+import { createApp } from './app.js';
+import { auctionRoutes } from './auctions/routes.js';
+import { requireUser } from './auth/require-user.js';
+import { createTokenService } from './auth/tokens.js';
+import type { ApiDependencies } from './dependencies.js';
+import { createMetrics } from './metrics.js';
+import { createLifecycle, type Lifecycle } from './server.js';
+import { AuctionEventHub } from './sse/hub.js';
+
+export interface Api {
+  app: Express;
+  hub: AuctionEventHub;
+  lifecycle: Lifecycle;
+}
+
+export async function buildApi(config: Config, deps: ApiDependencies, logger: Logger): Promise<Api> {
+  const lifecycle = createLifecycle();
+  const tokens = await createTokenService({
+    privateKey: config.JWT_PRIVATE_KEY ?? null,
+    keyId: config.JWT_KEY_ID ?? null,
+    issuer: config.JWT_ISSUER,
+    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  });
+  const hub = new AuctionEventHub(deps.subscriber, logger);
+  const auctions = {
+    db: deps.database.db,
+    store: deps.store,
+    temporal: deps.temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    logger,
+  };
+  const app = createApp({
+    logger,
+    metrics: createMetrics(),
+    readinessChecks: deps.readinessChecks,
+    readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
+    isShuttingDown: lifecycle.isShuttingDown,
+    routers: [accountRoutes({ db: deps.database.db, tokens }), auctionRoutes(auctions, hub, requireUser(tokens))],
+  });
+  return { app, hub, lifecycle };
+}

@@ -1,0 +1,55 @@
+/**
+ * One Server-Sent Events response. A client that does not read fast enough is cut once its unsent
+ * bytes pass a bound: it reconnects with Last-Event-ID and replays what it missed, and this process
+ * never holds more than the bound for it.
+ */
+import type { Response } from 'express';
+
+export const MAX_UNSENT_BYTES = 256 * 1024;
+
+export class SseStream {
+  private open = true;
+
+  constructor(private readonly res: Response) {
+    res.status(200).set({
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no', // proxies such as nginx must not buffer the stream
+    });
+    res.flushHeaders();
+    res.on('close', () => {
+      this.open = false;
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  send(event: string, data: unknown, id?: number): void {
+    const lines = [`event: ${event}`, ...(id === undefined ? [] : [`id: ${id}`]), `data: ${JSON.stringify(data)}`];
+    this.write(`${lines.join('\n')}\n\n`);
+  }
+
+  comment(text: string): void {
+    this.write(`: ${text}\n\n`);
+  }
+
+  /** Ends the stream, telling the client when to come back. */
+  close(retryMs: number): void {
+    if (!this.open) return;
+    this.res.end(`retry: ${retryMs}\n\n`);
+    this.open = false;
+  }
+
+  private write(chunk: string): void {
+    if (!this.open) return;
+    if (this.res.writableLength > MAX_UNSENT_BYTES) {
+      this.open = false;
+      this.res.destroy();
+      return;
+    }
+    this.res.write(chunk);
+  }
+}

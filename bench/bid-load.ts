@@ -1,0 +1,84 @@
+/**
+ * The load generator of bench/bid.bench.ts, run as its own process so it never shares the server's
+ * event loop. Open loop: at a fixed rate, requests leave on schedule whatever the answers do (no
+ * coordinated omission); rate 0 means flat out, `concurrency` requests always in flight.
+ * Input: one JSON argument. Output: one JSON line.
+ */
+interface LoadSpec {
+  url: string;
+  /** Bearer tokens (or user ids for the floor, sent as x-user); requests rotate over them. */
+  users: { header: string; value: string }[];
+  rate: number;
+  seconds: number;
+  concurrency: number;
+}
+
+const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
+const latencies: number[] = [];
+const acks: [number, number][] = []; // [seq, epoch ms of the 201]
+let accepted = 0;
+let rejected = 0;
+let errors = 0;
+let inFlight = 0;
+let minimum = 100;
+let next = 0;
+
+async function one(): Promise<void> {
+  const user = spec.users[next++ % spec.users.length]!;
+  const amount = minimum + 1 + Math.floor(Math.random() * 50);
+  const started = performance.now();
+  inFlight++;
+  try {
+    const response = await fetch(spec.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [user.header]: user.value },
+      body: JSON.stringify({ amount }),
+    });
+    const body = (await response.json()) as {
+      seq?: number;
+      minimumNextBid?: number;
+      error?: { minimumNextBid?: number };
+    };
+    latencies.push(performance.now() - started);
+    if (response.status === 201 && body.seq !== undefined) {
+      accepted++;
+      acks.push([body.seq, Date.now()]);
+      minimum = Math.max(minimum, body.minimumNextBid ?? minimum);
+    } else if (response.status === 409) {
+      rejected++;
+      minimum = Math.max(minimum, body.error?.minimumNextBid ?? minimum);
+    } else errors++;
+  } catch {
+    errors++;
+  } finally {
+    inFlight--;
+  }
+}
+
+const started = performance.now();
+const endAt = started + spec.seconds * 1000;
+if (spec.rate > 0) {
+  const pending: Promise<void>[] = [];
+  for (let i = 0; ; i++) {
+    const due = started + (i * 1000) / spec.rate;
+    if (due >= endAt) break;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    // A bounded open loop: past this many in flight the server is saturated, and that is counted.
+    if (inFlight >= spec.concurrency * 8) errors++;
+    else pending.push(one());
+  }
+  await Promise.all(pending);
+} else {
+  await Promise.all(
+    Array.from({ length: spec.concurrency }, async () => {
+      while (performance.now() < endAt) await one();
+    }),
+  );
+}
+const elapsed = (performance.now() - started) / 1000;
+latencies.sort((a, b) => a - b);
+const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+process.stdout.write(
+  `${JSON.stringify({ completed: latencies.length, elapsed, accepted, rejected, errors, p50: pct(0.5), p99: pct(0.99), acks })}\n`,
+);

@@ -1,0 +1,202 @@
+/**
+ * Many users on one hot auction, through the real bid route (auth, validation, the Lua script, the
+ * wake-up signal) with a real worker persisting to Postgres, beside the floor: a minimal express route
+ * calling the same script, in the same process and run. Prints throughput, latency, accepted and
+ * rejected bids, persistence lag (201 → row in Postgres), and the workflow's signals and history.
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { pino } from 'pino';
+import { buildApi } from '../api/build.js';
+import { connectDependencies } from '../api/dependencies.js';
+import { listen, portOf } from '../api/server.js';
+import { parseConfig } from '../config/env.js';
+import { migrateDatabase } from '../db/migrate.js';
+import { auctionWorkflowId } from '../domain/temporal-names.js';
+import { call, signUp, type AuctionJson } from '../test/helpers/http.js';
+import { spawnWorker } from '../test/helpers/worker-process.js';
+import { rssMiB } from './load.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const concurrency = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const USERS = 40;
+
+interface LoadResult {
+  completed: number;
+  elapsed: number;
+  accepted: number;
+  rejected: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  acks: [number, number][];
+}
+
+const loadScript = fileURLToPath(new URL('./bid-load.ts', import.meta.url));
+async function runLoad(url: string, users: { header: string; value: string }[], rate: number): Promise<LoadResult> {
+  const spec = JSON.stringify({ url, users, rate, seconds, concurrency });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', loadScript, spec], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as LoadResult;
+}
+
+const taskQueue = `bench-${randomUUID()}`;
+const config = parseConfig({ ...process.env, TEMPORAL_TASK_QUEUE: taskQueue });
+const deps = connectDependencies(config);
+await migrateDatabase(deps.database.pool);
+const worker = spawnWorker({
+  DATABASE_URL: config.DATABASE_URL,
+  REDIS_URL: config.REDIS_URL,
+  TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
+  TEMPORAL_TASK_QUEUE: taskQueue,
+});
+const { app } = await buildApi(config, deps, pino({ level: 'warn' }));
+const api = await listen(app, '127.0.0.1', 0);
+const apiUrl = `http://127.0.0.1:${portOf(api)}`;
+
+// The floor: the same script behind the least express can do (body parser, one call, an answer).
+const floorApp = express();
+floorApp.post('/floor/:id', express.json(), async (req, res) => {
+  const decision = await deps.store.placeBid(String(req.params.id), {
+    bidderId: String(req.get('x-user')),
+    amount: (req.body as { amount: number }).amount,
+    buyNow: false,
+    idempotencyKey: null,
+  });
+  if (decision?.accepted) res.status(201).json({ seq: decision.seq, minimumNextBid: decision.minimumNextBid });
+  else res.status(409).json({ error: { minimumNextBid: decision?.minimumNextBid } });
+});
+const floor = await listen(floorApp, '127.0.0.1', 0);
+
+const seller = await signUp(apiUrl, 'bench-seller');
+const users = await Promise.all(Array.from({ length: USERS }, (_, i) => signUp(apiUrl, `bench-${i}`)));
+const bearer = users.map((user) => ({ header: 'authorization', value: `Bearer ${user.token}` }));
+const ids = users.map((user) => ({ header: 'x-user', value: user.id }));
+
+async function freshAuction(): Promise<string> {
+  const created = await call<AuctionJson>(`${apiUrl}/v1/auctions`, {
+    token: seller.token,
+    body: { title: 'Bench lot', startingPrice: 100, endsAt: new Date(Date.now() + 3600_000).toISOString() },
+  });
+  if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
+  return created.body.id;
+}
+
+/** Polls Postgres while a run goes on, noting when each seq first became visible. */
+function watchPersistence(auctionId: string) {
+  const visibleAt = new Map<number, number>();
+  let highest = 0;
+  let stop = false;
+  const done = (async () => {
+    while (!stop) {
+      const { rows } = await deps.database.pool.query<{ max: number | null }>(
+        'SELECT max(seq) AS max FROM bids WHERE auction_id = $1',
+        [auctionId],
+      );
+      const now = Date.now();
+      for (let seq = highest + 1; seq <= (rows[0]?.max ?? 0); seq++) visibleAt.set(seq, now);
+      highest = Math.max(highest, rows[0]?.max ?? 0);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  return {
+    async until(seq: number, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (highest < seq && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      stop = true;
+      await done;
+      return visibleAt;
+    },
+  };
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+};
+
+interface Row {
+  name: string;
+  result: LoadResult;
+  lagP50?: number;
+  lagP99?: number;
+  signalsPerSecond?: number;
+  eventsPer1000?: number;
+}
+
+async function measureApi(name: string, rate: number): Promise<Row> {
+  const auctionId = await freshAuction();
+  const persistence = watchPersistence(auctionId);
+  const result = await runLoad(`${apiUrl}/v1/auctions/${auctionId}/bids`, bearer, rate);
+  const highestSeq = Math.max(0, ...result.acks.map(([seq]) => seq));
+  const visibleAt = await persistence.until(highestSeq);
+  const lags = result.acks.map(([seq, ackAt]) => (visibleAt.get(seq) ?? NaN) - ackAt).filter(Number.isFinite);
+  const history = await deps.temporal.workflow.getHandle(auctionWorkflowId(auctionId)).fetchHistory();
+  const events = history.events ?? [];
+  const signals = events.filter((event) => event.workflowExecutionSignaledEventAttributes).length;
+  return {
+    name,
+    result,
+    lagP50: percentile(lags, 0.5),
+    lagP99: percentile(lags, 0.99),
+    signalsPerSecond: signals / result.elapsed,
+    eventsPer1000: (events.length / Math.max(1, result.accepted)) * 1000,
+  };
+}
+
+const floorResult = await runLoad(`http://127.0.0.1:${portOf(floor)}/floor/${await freshAuction()}`, ids, 0);
+const peak = await measureApi('bid route, flat out', 0);
+const at1000 = await measureApi('bid route, 1,000 req/s', 1000);
+const halfRate = Math.round(peak.result.completed / peak.result.elapsed / 2);
+const half = await measureApi(`bid route, half peak (${halfRate}/s)`, halfRate);
+
+const fmt = (n: number | undefined, digits = 1) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits));
+const throughput = (r: LoadResult) => r.completed / r.elapsed;
+const lines = [
+  `bid bench: ${USERS} users, one hot auction per run, ${seconds} s per run, ${concurrency} in flight (flat out), Node ${process.version}`,
+  [
+    'run'.padEnd(34),
+    'req/s',
+    '×floor',
+    'p50 ms',
+    'p99 ms',
+    'accepted',
+    'rejected',
+    'errors',
+    'lag p50',
+    'lag p99',
+    'signals/s',
+    'events/1k bids',
+  ].join('  '),
+  ...[{ name: 'floor: express + same Lua script', result: floorResult } as Row, peak, at1000, half].map((row) =>
+    [
+      row.name.padEnd(34),
+      fmt(throughput(row.result), 0).padStart(5),
+      fmt(throughput(row.result) / throughput(floorResult), 2).padStart(6),
+      fmt(row.result.p50).padStart(6),
+      fmt(row.result.p99).padStart(6),
+      String(row.result.accepted).padStart(8),
+      String(row.result.rejected).padStart(8),
+      String(row.result.errors).padStart(6),
+      fmt(row.lagP50, 0).padStart(7),
+      fmt(row.lagP99, 0).padStart(7),
+      fmt(row.signalsPerSecond).padStart(9),
+      fmt(row.eventsPer1000, 0).padStart(14),
+    ].join('  '),
+  ),
+  `lag: ms from the 201 to the row being visible in Postgres (polled every 10 ms). RSS of the API process: ${rssMiB()} MiB`,
+  '',
+];
+process.stdout.write(lines.join('\n'));
+
+worker.process.kill('SIGTERM');
+await worker.exited;
+for (const server of [api, floor]) {
+  server.closeAllConnections();
+  server.close();
+}
+await deps.close();

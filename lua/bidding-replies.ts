@@ -1,0 +1,173 @@
+/**
+ * Turns the bidding scripts' replies (flat field, value arrays of strings, so amounts up to 10^15 arrive
+ * exactly) into the contract's types. A malformed reply is a bug in a script, so it throws.
+ */
+import { AUCTION_STATUSES, BID_KINDS, type AuctionStatus, type BidKind } from '../domain/auction-status.js';
+import type { AuctionRules, BidDecision, BidRejection, BiddingState } from '../domain/bidding.js';
+
+const BID_REJECTIONS: readonly BidRejection[] = [
+  'AUCTION_NOT_OPEN',
+  'BID_TOO_LOW',
+  'SELLER_CANNOT_BID',
+  'BUY_NOW_UNAVAILABLE',
+];
+
+export type PlaceBidResult = BidDecision & { placedAtMs: number; wake: boolean; replayed: boolean };
+
+export type CloseResult =
+  | { state: 'open'; endsAtMs: number }
+  | { state: 'cancelled' }
+  | { state: 'missing' }
+  | {
+      state: 'closed';
+      seq: number;
+      price: number;
+      leaderId: string | null;
+      leaderMax: number | null;
+      bidCount: number;
+      reserveMet: boolean;
+      endsAtMs: number;
+    };
+
+export interface StreamBid {
+  seq: number;
+  bidderId: string;
+  /** The visible price after this bid. */
+  amount: number;
+  /** The bid's own maximum (the request's amount): private. */
+  maxAmount: number;
+  kind: BidKind;
+  placedAtMs: number;
+  endsAtMs: number;
+  leaderId: string;
+}
+
+/** Field access over a flat [field, value, field, value, ...] reply. */
+class Fields {
+  private readonly values = new Map<string, string>();
+
+  constructor(
+    flat: readonly string[],
+    private readonly what: string,
+  ) {
+    for (let i = 0; i + 1 < flat.length; i += 2) this.values.set(flat[i]!, flat[i + 1]!);
+  }
+
+  text(name: string): string {
+    const value = this.values.get(name);
+    if (value === undefined) throw new Error(`${this.what}: no field ${name}`);
+    return value;
+  }
+
+  /** '' stands for null. */
+  optionalText(name: string): string | null {
+    const value = this.text(name);
+    return value === '' ? null : value;
+  }
+
+  number(name: string): number {
+    const value = Number(this.text(name));
+    if (!Number.isSafeInteger(value)) throw new Error(`${this.what}: ${name} is not an integer`);
+    return value;
+  }
+
+  optionalNumber(name: string): number | null {
+    return this.text(name) === '' ? null : this.number(name);
+  }
+
+  flag(name: string): boolean {
+    return this.text(name) === '1';
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[]): T {
+    const value = this.text(name);
+    if (!(allowed as readonly string[]).includes(value)) throw new Error(`${this.what}: unexpected ${name} ${value}`);
+    return value as T;
+  }
+}
+
+/** null: the auction is unknown. */
+export function parsePlaceBidReply(reply: readonly string[]): PlaceBidResult | null {
+  const fields = new Fields(reply, 'place-bid reply');
+  const outcome = fields.oneOf('outcome', ['accepted', 'rejected', 'missing']);
+  if (outcome === 'missing') return null;
+  const common = {
+    price: fields.number('price'),
+    leaderId: fields.optionalText('leaderId'),
+    minimumNextBid: fields.number('minimumNextBid'),
+    endsAtMs: fields.number('endsAtMs'),
+    bidCount: fields.number('bidCount'),
+    reserveMet: fields.flag('reserveMet'),
+    status: fields.oneOf<AuctionStatus>('status', AUCTION_STATUSES),
+    placedAtMs: fields.number('placedAtMs'),
+    wake: fields.flag('wake'),
+    replayed: fields.flag('replayed'),
+  };
+  if (outcome === 'rejected') return { ...common, accepted: false, code: fields.oneOf('code', BID_REJECTIONS) };
+  return {
+    ...common,
+    accepted: true,
+    seq: fields.number('seq'),
+    kind: fields.oneOf('kind', BID_KINDS),
+    leading: fields.flag('leading'),
+    extended: fields.flag('extended'),
+  };
+}
+
+export function parseCloseReply(reply: readonly string[]): CloseResult {
+  const fields = new Fields(reply, 'close-bidding reply');
+  const state = fields.oneOf('state', ['open', 'closed', 'cancelled', 'missing']);
+  if (state === 'missing' || state === 'cancelled') return { state };
+  if (state === 'open') return { state, endsAtMs: fields.number('endsAtMs') };
+  return {
+    state,
+    seq: fields.number('seq'),
+    price: fields.number('price'),
+    leaderId: fields.optionalText('leaderId'),
+    leaderMax: fields.optionalNumber('leaderMax'),
+    bidCount: fields.number('bidCount'),
+    reserveMet: fields.flag('reserveMet'),
+    endsAtMs: fields.number('endsAtMs'),
+  };
+}
+
+/** The auction hash (HGETALL), or null when there is none. */
+export function parseAuctionHash(hash: Record<string, string>): { state: BiddingState; rules: AuctionRules } | null {
+  if (Object.keys(hash).length === 0) return null;
+  const fields = new Fields(Object.entries(hash).flat(), 'auction hash');
+  return {
+    state: {
+      status: fields.oneOf<AuctionStatus>('status', AUCTION_STATUSES),
+      startsAtMs: fields.number('startsAtMs'),
+      endsAtMs: fields.number('endsAtMs'),
+      price: fields.number('price'),
+      leaderId: fields.optionalText('leaderId'),
+      leaderMax: fields.optionalNumber('leaderMax'),
+      seq: fields.number('seq'),
+      bidCount: fields.number('bidCount'),
+    },
+    rules: {
+      sellerId: fields.text('sellerId'),
+      startingPrice: fields.number('startingPrice'),
+      reservePrice: fields.optionalNumber('reservePrice'),
+      buyNowPrice: fields.optionalNumber('buyNowPrice'),
+      softCloseWindowMs: fields.number('softCloseWindowMs'),
+      softCloseExtendMs: fields.number('softCloseExtendMs'),
+    },
+  };
+}
+
+/** One XRANGE entry: [id, [field, value, ...]]. */
+export function parseStreamBid([id, flat]: [string, string[]]): StreamBid {
+  const fields = new Fields(flat, `stream entry ${id}`);
+  return {
+    seq: fields.number('seq'),
+    bidderId: fields.text('bidderId'),
+    amount: fields.number('amount'),
+    maxAmount: fields.number('maxAmount'),
+    kind: fields.oneOf('kind', BID_KINDS),
+    placedAtMs: fields.number('placedAtMs'),
+    endsAtMs: fields.number('endsAtMs'),
+    leaderId: fields.text('leaderId'),
+  };
+}

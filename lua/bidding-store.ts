@@ -1,0 +1,183 @@
+/**
+ * The one way into an auction's bidding state in Redis. Every decision is made by a Lua script (this
+ * folder), atomically and on Redis time; this module only names the keys, passes the arguments and
+ * reads the replies. Business rules are the scripts' to apply. What this module refuses (TypeError) is
+ * input that could name another key or that a script could not represent exactly: the API validates
+ * all of it before, so a refusal here is a bug in the caller.
+ */
+import { readFileSync } from 'node:fs';
+import type { Cluster, Redis } from 'ioredis';
+import type { AuctionRules, BiddingState } from '../domain/bidding.js';
+import { INCREMENT_TABLE } from '../domain/increments.js';
+import { isValidAmount } from '../domain/money.js';
+import {
+  parseAuctionHash,
+  parseCloseReply,
+  parsePlaceBidReply,
+  parseStreamBid,
+  type CloseResult,
+  type PlaceBidResult,
+  type StreamBid,
+} from './bidding-replies.js';
+
+export type { CloseResult, PlaceBidResult, StreamBid } from './bidding-replies.js';
+
+/** An Idempotency-Key answers the same for a day (the usual promise of payment APIs). */
+export const IDEMPOTENCY_TTL_MS = 86_400_000;
+/** DESIGN.md, "The life of a bid", step 4: one workflow signal per persist cycle at most. */
+export const WAKE_TTL_MS = 2_000;
+
+const AUCTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** Every per-auction key carries the hash tag {auctionId}, so one auction's keys share a Cluster slot. */
+export const auctionKeys = (auctionId: string) => {
+  const base = `auction:{${auctionId}}`;
+  return {
+    state: base,
+    bids: `${base}:bids`,
+    wake: `${base}:wake`,
+    idempotency: (bidderId: string, key: string) => `${base}:idem:${bidderId}:${key}`,
+    /** A pub/sub channel, not a key. */
+    events: `${base}:events`,
+  };
+};
+
+export interface PlaceBidInput {
+  bidderId: string;
+  amount: number;
+  buyNow: boolean;
+  idempotencyKey: string | null;
+}
+
+/** The increment table travels with every bid, so the script has no copy of its own (domain/increments.ts). */
+const INCREMENT_ARGS = INCREMENT_TABLE.flatMap(({ below, step }) => [
+  below === null ? '' : String(below),
+  String(step),
+]);
+
+const loadScript = (name: string) => readFileSync(new URL(`./${name}.lua`, import.meta.url), 'utf8');
+
+/** The commands defineCommand adds (ioredis types them only through global declaration merging). */
+interface BiddingScripts {
+  gavelInitAuction(key: string, ...fieldsAndValues: string[]): Promise<number>;
+  gavelPlaceBid(numberOfKeys: number, ...keysAndArgs: string[]): Promise<string[]>;
+  gavelCloseBidding(key: string): Promise<string[]>;
+  gavelCancelAuction(
+    key: string,
+    eventsChannel: string,
+  ): Promise<'cancelled' | 'already_closed' | 'already_cancelled' | 'missing'>;
+}
+
+function keysOf(auctionId: string) {
+  if (!AUCTION_ID.test(auctionId)) throw new TypeError(`not an auction id: ${JSON.stringify(auctionId)}`);
+  return auctionKeys(auctionId);
+}
+
+function integerArg(name: string, n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`${name} must be a non-negative safe integer, got ${n}`);
+  return String(n);
+}
+
+const optionalAmountArg = (name: string, n: number | null) => (n === null ? '' : integerArg(name, n));
+
+export class BiddingStore {
+  private readonly scripts: BiddingScripts;
+
+  constructor(private readonly redis: Redis | Cluster) {
+    // EVALSHA, with ioredis falling back to EVAL when the server does not have the script yet.
+    redis.defineCommand('gavelInitAuction', { numberOfKeys: 1, lua: loadScript('init-auction') });
+    // No fixed key count: the idempotency key is passed only when there is one.
+    redis.defineCommand('gavelPlaceBid', { lua: loadScript('place-bid') });
+    redis.defineCommand('gavelCloseBidding', { numberOfKeys: 1, lua: loadScript('close-bidding') });
+    redis.defineCommand('gavelCancelAuction', { numberOfKeys: 1, lua: loadScript('cancel-auction') });
+    this.scripts = redis as unknown as BiddingScripts;
+  }
+
+  /** Creates the bidding state once; a repeat leaves what exists (bids included) untouched. */
+  async initAuction(auctionId: string, rules: AuctionRules, startsAtMs: number, endsAtMs: number): Promise<void> {
+    const keys = keysOf(auctionId);
+    if (rules.sellerId === '') throw new TypeError('sellerId must not be empty');
+    await this.scripts.gavelInitAuction(
+      keys.state,
+      ...['status', 'scheduled'],
+      ...['startsAtMs', integerArg('startsAtMs', startsAtMs)],
+      ...['endsAtMs', integerArg('endsAtMs', endsAtMs)],
+      ...['price', integerArg('startingPrice', rules.startingPrice)],
+      ...['leaderId', '', 'leaderMax', '', 'seq', '0', 'bidCount', '0'],
+      ...['sellerId', rules.sellerId],
+      ...['startingPrice', integerArg('startingPrice', rules.startingPrice)],
+      ...['reservePrice', optionalAmountArg('reservePrice', rules.reservePrice)],
+      ...['buyNowPrice', optionalAmountArg('buyNowPrice', rules.buyNowPrice)],
+      ...['softCloseWindowMs', integerArg('softCloseWindowMs', rules.softCloseWindowMs)],
+      ...['softCloseExtendMs', integerArg('softCloseExtendMs', rules.softCloseExtendMs)],
+    );
+  }
+
+  /** Decides one bid; null when the auction is unknown. */
+  async placeBid(auctionId: string, input: PlaceBidInput): Promise<PlaceBidResult | null> {
+    const keys = keysOf(auctionId);
+    if (input.bidderId === '') throw new TypeError('bidderId must not be empty');
+    // Beyond MAX_AMOUNT the script's double arithmetic would no longer be exact.
+    if (!isValidAmount(input.amount)) throw new TypeError(`not a valid amount: ${input.amount}`);
+    const { idempotencyKey } = input;
+    if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new TypeError('an Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 _ -');
+    }
+    const scriptKeys = [keys.state, keys.bids, keys.wake];
+    if (idempotencyKey !== null) scriptKeys.push(keys.idempotency(input.bidderId, idempotencyKey));
+    const reply = await this.scripts.gavelPlaceBid(
+      scriptKeys.length,
+      ...scriptKeys,
+      input.bidderId,
+      String(input.amount),
+      input.buyNow ? '1' : '0',
+      String(IDEMPOTENCY_TTL_MS),
+      String(WAKE_TTL_MS),
+      keys.events,
+      ...INCREMENT_ARGS,
+    );
+    return parsePlaceBidReply(reply);
+  }
+
+  /** Closes bidding only if Redis time has reached the end; otherwise answers the real end. */
+  async closeBidding(auctionId: string): Promise<CloseResult> {
+    return parseCloseReply(await this.scripts.gavelCloseBidding(keysOf(auctionId).state));
+  }
+
+  /** Stops bidding for good, unless the auction has already ended (then 'already_closed'). */
+  async cancelAuction(auctionId: string): Promise<'cancelled' | 'already_closed' | 'already_cancelled' | 'missing'> {
+    const keys = keysOf(auctionId);
+    return this.scripts.gavelCancelAuction(keys.state, keys.events);
+  }
+
+  async readState(auctionId: string): Promise<{ state: BiddingState; rules: AuctionRules } | null> {
+    return parseAuctionHash(await this.redis.hgetall(keysOf(auctionId).state));
+  }
+
+  /** Stream entries with seq > afterSeq, ascending, at most `count`. */
+  async readBids(auctionId: string, afterSeq: number, count: number): Promise<StreamBid[]> {
+    const from = integerArg('afterSeq', afterSeq + 1);
+    const entries = await this.redis.xrange(keysOf(auctionId).bids, from, '+', 'COUNT', integerArg('count', count));
+    return entries.map(parseStreamBid);
+  }
+
+  /** Drops the stream entries with seq ≤ throughSeq (those persisted elsewhere). */
+  async trimBids(auctionId: string, throughSeq: number): Promise<void> {
+    await this.redis.xtrim(keysOf(auctionId).bids, 'MINID', integerArg('throughSeq', throughSeq + 1));
+  }
+
+  /** Lets the next accepted bid set the wake flag again (and so signal the workflow). */
+  async clearWake(auctionId: string): Promise<void> {
+    await this.redis.del(keysOf(auctionId).wake);
+  }
+
+  /**
+   * Removes an auction's state, bids and wake flag: undoes an initAuction whose auction could not be
+   * created. (Idempotency replies are left to expire; they are found only through this auction's id.)
+   */
+  async discardAuction(auctionId: string): Promise<void> {
+    const keys = keysOf(auctionId);
+    await this.redis.del(keys.state, keys.bids, keys.wake);
+  }
+}

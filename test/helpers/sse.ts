@@ -1,0 +1,56 @@
+/** Reads a Server-Sent Events stream over real HTTP and keeps every event it sees. */
+export interface SseEvent {
+  event: string;
+  id: string | null;
+  data: unknown;
+}
+
+export function watchEvents(url: string, headers: Record<string, string> = {}) {
+  const events: SseEvent[] = [];
+  const controller = new AbortController();
+  const done = (async () => {
+    const response = await fetch(url, {
+      headers: { accept: 'text/event-stream', ...headers },
+      signal: controller.signal,
+    });
+    if (!response.ok || !response.body) throw new Error(`events answered ${response.status}`);
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of response.body) {
+      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const fields = Object.fromEntries(
+          block
+            .split('\n')
+            .filter((line) => !line.startsWith(':') && line.includes(':'))
+            .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart()]),
+        ) as Record<string, string>;
+        if (fields.data !== undefined) {
+          events.push({ event: fields.event ?? 'message', id: fields.id ?? null, data: JSON.parse(fields.data) });
+        }
+      }
+    }
+  })().catch((error: unknown) => {
+    if (!(error instanceof Error && error.name === 'AbortError')) throw error;
+  });
+  return {
+    events,
+    /** Resolves once an event of that type has arrived (or rejects after the timeout). */
+    async waitFor(event: string, timeoutMs = 20_000): Promise<SseEvent> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = events.find((e) => e.event === event);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no ${event} event within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    close: async () => {
+      controller.abort();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,502 @@
+/**
+ * The bidding scripts against the test stack's real Redis. The main property: on random auctions and
+ * random bid sequences, lua/place-bid.lua decides exactly what domain/proxy-bidding.ts decides (given
+ * the Redis time the script reports), leaves exactly the model's state, and its stream holds exactly
+ * the accepted bids, seq 1..n, in order.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
+import { Redis } from 'ioredis';
+import type { AuctionRules, BiddingState } from '../domain/bidding.js';
+import { INCREMENT_TABLE, minimumNextBid } from '../domain/increments.js';
+import { MAX_AMOUNT } from '../domain/money.js';
+import { decideBid } from '../domain/proxy-bidding.js';
+import { BiddingStore, auctionKeys, type PlaceBidInput, type StreamBid } from '../lua/bidding-store.js';
+import { testConfig } from './helpers/config.js';
+
+let redis: Redis;
+let store: BiddingStore;
+before(() => {
+  redis = new Redis(testConfig().REDIS_URL);
+  store = new BiddingStore(redis);
+});
+after(async () => {
+  await redis.quit();
+});
+
+const SELLER = 'seller-1';
+
+async function redisNowMs(): Promise<number> {
+  const [seconds, micros] = (await redis.time()).map(Number);
+  return seconds! * 1000 + Math.floor(micros! / 1000);
+}
+
+const rulesWith = (overrides: Partial<AuctionRules> = {}): AuctionRules => ({
+  sellerId: SELLER,
+  startingPrice: 1_000,
+  reservePrice: null,
+  buyNowPrice: null,
+  softCloseWindowMs: 0,
+  softCloseExtendMs: 0,
+  ...overrides,
+});
+
+const initialState = (rules: AuctionRules, startsAtMs: number, endsAtMs: number): BiddingState => ({
+  status: 'scheduled',
+  startsAtMs,
+  endsAtMs,
+  price: rules.startingPrice,
+  leaderId: null,
+  leaderMax: null,
+  seq: 0,
+  bidCount: 0,
+});
+
+/** A new auction open from a minute ago for `openForMs` more. */
+async function openAuction(rules = rulesWith(), openForMs = 600_000) {
+  const auctionId = randomUUID();
+  const now = await redisNowMs();
+  await store.initAuction(auctionId, rules, now - 60_000, now + openForMs);
+  return auctionId;
+}
+
+const bid = (bidderId: string, amount: number, extra: Partial<PlaceBidInput> = {}): PlaceBidInput => ({
+  bidderId,
+  amount,
+  buyNow: false,
+  idempotencyKey: null,
+  ...extra,
+});
+
+async function place(auctionId: string, input: PlaceBidInput) {
+  const result = await store.placeBid(auctionId, input);
+  assert.ok(result, 'the auction exists');
+  return result;
+}
+
+/** Collects the messages published on one channel. */
+async function listen(channel: string) {
+  const subscriber = new Redis(testConfig().REDIS_URL);
+  const messages: unknown[] = [];
+  subscriber.on('message', (_channel: string, message: string) => messages.push(JSON.parse(message)));
+  await subscriber.subscribe(channel);
+  return {
+    messages,
+    /** Waits until `count` messages arrived (pub/sub delivery is asynchronous). */
+    async received(count: number) {
+      for (let waited = 0; messages.length < count && waited < 2_000; waited += 10) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return messages;
+    },
+    close: () => subscriber.quit(),
+  };
+}
+
+// ---- the property: the script and the model agree ----
+
+type AmountSpec =
+  | { type: 'aboveMinimum'; delta: number }
+  | { type: 'aboveLeaderMax'; delta: number }
+  | { type: 'absolute'; value: number }
+  | { type: 'buyNowPrice' };
+
+interface StepSpec {
+  who: number | 'leader';
+  amount: AmountSpec;
+  buyNow: boolean;
+}
+
+const amountArb: fc.Arbitrary<number> = fc.oneof(
+  fc.integer({ min: 1, max: 50_000 }),
+  fc.integer({ min: 1, max: MAX_AMOUNT }),
+  fc.integer({ min: MAX_AMOUNT - 1_000_000, max: MAX_AMOUNT }),
+);
+
+/** Prices on and next to the increment table's bounds, where an off-by-one would show. */
+const nearBoundArb = fc
+  .tuple(
+    fc.constantFrom(...INCREMENT_TABLE.flatMap((row) => (row.below === null ? [] : [row.below]))),
+    fc.integer({ min: -1, max: 1 }),
+  )
+  .map(([bound, offset]) => bound + offset);
+
+/** Mostly small offsets (the edges of each rule), sometimes large ones. */
+const deltaArb = (min: number, max: number) => fc.oneof(fc.integer({ min: -2, max: 2 }), fc.integer({ min, max }));
+
+const rulesArb: fc.Arbitrary<Omit<AuctionRules, 'sellerId'>> = fc.record({
+  startingPrice: fc.oneof(fc.integer({ min: 1, max: 20_000 }), nearBoundArb, fc.integer({ min: 1, max: MAX_AMOUNT })),
+  reservePrice: fc.option(amountArb),
+  buyNowPrice: fc.option(amountArb),
+  // A window longer than the auction, so most bids extend it, and extensions of every size around it.
+  softCloseWindowMs: fc.constantFrom(0, 3_600_000),
+  softCloseExtendMs: fc.integer({ min: 0, max: 1_200_000 }),
+});
+
+const stepArb: fc.Arbitrary<StepSpec> = fc.record({
+  who: fc.oneof(fc.nat({ max: 5 }), fc.constant('leader' as const)),
+  amount: fc.oneof(
+    { weight: 4, arbitrary: fc.record({ type: fc.constant('aboveMinimum' as const), delta: deltaArb(-3, 5_000) }) },
+    { weight: 2, arbitrary: fc.record({ type: fc.constant('aboveLeaderMax' as const), delta: deltaArb(-5_000, 2_000) }) },
+    { weight: 2, arbitrary: fc.record({ type: fc.constant('absolute' as const), value: amountArb }) },
+    { weight: 1, arbitrary: fc.record({ type: fc.constant('buyNowPrice' as const) }) },
+  ),
+  buyNow: fc.integer({ min: 0, max: 7 }).map((n) => n === 0),
+}); // prettier-ignore
+
+/** When the auction runs relative to Redis time: mostly open, sometimes not yet or no longer. */
+const timingArb = fc.oneof(
+  { weight: 8, arbitrary: fc.constant({ startsInMs: -60_000, endsInMs: 600_000 }) },
+  { weight: 1, arbitrary: fc.constant({ startsInMs: 600_000, endsInMs: 1_200_000 }) },
+  { weight: 1, arbitrary: fc.constant({ startsInMs: -60_000, endsInMs: -1_000 }) },
+);
+
+/** Turns a step into a concrete request against the model's current state (the model is deterministic). */
+function requestFor(step: StepSpec, state: BiddingState, rules: AuctionRules, bidders: string[]): PlaceBidInput {
+  const bidderId =
+    step.who === 'leader' ? (state.leaderId ?? bidders[bidders.length - 1]!) : bidders[step.who % bidders.length]!;
+  const spec = step.amount;
+  const raw =
+    spec.type === 'aboveMinimum'
+      ? minimumNextBid(state, rules) + spec.delta
+      : spec.type === 'aboveLeaderMax'
+        ? (state.leaderMax ?? rules.startingPrice) + spec.delta
+        : spec.type === 'absolute'
+          ? spec.value
+          : (rules.buyNowPrice ?? rules.startingPrice);
+  const amount = Math.min(MAX_AMOUNT, Math.max(1, raw));
+  return bid(bidderId, amount, { buyNow: spec.type === 'buyNowPrice' || step.buyNow });
+}
+
+test('the script decides every bid exactly as decideBid does, and keeps the same state and history', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      rulesArb,
+      timingArb,
+      fc.integer({ min: 1, max: 5 }),
+      fc.array(stepArb, { minLength: 1, maxLength: 60, size: 'max' }),
+      async (partialRules, timing, otherBidders, steps) => {
+        const rules: AuctionRules = { sellerId: SELLER, ...partialRules };
+        // The seller is one of the 2–6 bidders.
+        const bidders = [SELLER, ...Array.from({ length: otherBidders }, () => randomUUID())];
+        const auctionId = randomUUID();
+        const now = await redisNowMs();
+        let state = initialState(rules, now + timing.startsInMs, now + timing.endsInMs);
+        await store.initAuction(auctionId, rules, state.startsAtMs, state.endsAtMs);
+        try {
+          assert.deepEqual(await store.readState(auctionId), { state, rules });
+          const expectedStream: StreamBid[] = [];
+          for (const step of steps) {
+            const input = requestFor(step, state, rules, bidders);
+            const result = await place(auctionId, input);
+            const { placedAtMs, wake, replayed, ...decision } = result;
+            assert.equal(replayed, false);
+            if (!decision.accepted) assert.equal(wake, false, 'a rejection never sets the wake flag');
+            const model = decideBid(state, rules, { ...input, nowMs: placedAtMs });
+            assert.deepEqual(decision, model.decision, `request ${JSON.stringify(input)}`);
+            state = model.next;
+            assert.deepEqual(await store.readState(auctionId), { state, rules });
+            if (decision.accepted) {
+              expectedStream.push({
+                seq: decision.seq,
+                bidderId: input.bidderId,
+                amount: decision.price,
+                maxAmount: input.amount,
+                kind: decision.kind,
+                placedAtMs,
+                endsAtMs: decision.endsAtMs,
+                leaderId: decision.leaderId!,
+              });
+            }
+          }
+          const stream = await store.readBids(auctionId, 0, 1_000);
+          assert.deepEqual(stream, expectedStream);
+          assert.deepEqual(
+            stream.map((entry) => entry.seq),
+            Array.from({ length: stream.length }, (_, i) => i + 1),
+          );
+        } finally {
+          await store.discardAuction(auctionId);
+        }
+      },
+    ),
+    { numRuns: 100 },
+  );
+});
+
+// ---- the parts around the decision ----
+
+describe('idempotency', () => {
+  test('the same key answers the same, replayed, without a second bid; another key is a new bid', async () => {
+    const auctionId = await openAuction();
+    const first = await place(auctionId, bid('a', 5_000, { idempotencyKey: 'key-1' }));
+    const again = await place(auctionId, bid('a', 5_000, { idempotencyKey: 'key-1' }));
+    assert.equal(first.replayed, false);
+    assert.equal(first.wake, true);
+    assert.deepEqual(again, { ...first, replayed: true, wake: false });
+    assert.equal((await store.readBids(auctionId, 0, 10)).length, 1);
+    assert.equal((await store.readState(auctionId))?.state.seq, 1);
+
+    const other = await place(auctionId, bid('a', 6_000, { idempotencyKey: 'key-2' }));
+    assert.deepEqual([other.accepted, other.replayed, other.accepted && other.seq], [true, false, 2]);
+    const ttl = await redis.pttl(auctionKeys(auctionId).idempotency('a', 'key-1'));
+    assert.ok(ttl > 86_000_000 && ttl <= 86_400_000, `ttl ${ttl}`);
+  });
+
+  test('a rejection is stored too: the retry of a refused attempt is refused the same way', async () => {
+    const auctionId = await openAuction();
+    const refused = await place(auctionId, bid('a', 10, { idempotencyKey: 'low' }));
+    assert.equal(refused.accepted ? null : refused.code, 'BID_TOO_LOW');
+    const retried = await place(auctionId, bid('a', 5_000, { idempotencyKey: 'low' }));
+    assert.deepEqual(retried, { ...refused, replayed: true });
+    assert.equal((await store.readState(auctionId))?.state.bidCount, 0);
+  });
+
+  test('keys belong to one bidder: the same key from another bidder is another attempt', async () => {
+    const auctionId = await openAuction();
+    await place(auctionId, bid('a', 5_000, { idempotencyKey: 'shared' }));
+    const fromB = await place(auctionId, bid('b', 7_000, { idempotencyKey: 'shared' }));
+    assert.deepEqual([fromB.replayed, fromB.leaderId], [false, 'b']);
+  });
+});
+
+describe('the wake flag', () => {
+  test('set by the first accepted bid only, never by a rejection, and again after clearWake', async () => {
+    const auctionId = await openAuction();
+    const { wake: wakeKey } = auctionKeys(auctionId);
+    const rejected = await place(auctionId, bid('a', 1));
+    assert.deepEqual([rejected.accepted, rejected.wake, await redis.exists(wakeKey)], [false, false, 0]);
+    assert.equal((await place(auctionId, bid('a', 5_000))).wake, true);
+    const ttl = await redis.pttl(wakeKey);
+    assert.ok(ttl > 0 && ttl <= 2_000, `ttl ${ttl}`);
+    assert.equal((await place(auctionId, bid('b', 6_000))).wake, false);
+    await store.clearWake(auctionId);
+    assert.equal((await place(auctionId, bid('c', 9_000))).wake, true);
+  });
+});
+
+describe('published events', () => {
+  test('an accepted bid publishes the public state; a rejection publishes nothing', async () => {
+    const rules = rulesWith({ reservePrice: 4_000, softCloseWindowMs: 3_600_000, softCloseExtendMs: 1_200_000 });
+    const auctionId = await openAuction(rules);
+    const events = await listen(auctionKeys(auctionId).events);
+    try {
+      await place(auctionId, bid('a', 1));
+      const accepted = await place(auctionId, bid('a', 5_000));
+      assert.ok(accepted.accepted);
+      assert.deepEqual(await events.received(1), [
+        {
+          type: 'bid',
+          seq: 1,
+          price: 4_000,
+          leaderId: 'a',
+          minimumNextBid: 4_100,
+          endsAtMs: accepted.endsAtMs,
+          bidCount: 1,
+          reserveMet: true,
+          extended: true,
+          placedAtMs: accepted.placedAtMs,
+          status: 'open',
+        },
+      ]);
+    } finally {
+      await events.close();
+    }
+  });
+});
+
+describe('closeBidding', () => {
+  test('before the end answers open with the real end, soft close included', async () => {
+    const rules = rulesWith({ softCloseWindowMs: 3_600_000, softCloseExtendMs: 1_800_000 });
+    const auctionId = await openAuction(rules);
+    const accepted = await place(auctionId, bid('a', 5_000));
+    assert.ok(accepted.accepted && accepted.extended);
+    assert.deepEqual(await store.closeBidding(auctionId), { state: 'open', endsAtMs: accepted.endsAtMs });
+    assert.equal((await store.readState(auctionId))?.state.status, 'open');
+  });
+
+  test('a started auction nobody bid on reads as open after a close that found it early', async () => {
+    const auctionId = await openAuction();
+    assert.equal((await store.readState(auctionId))?.state.status, 'scheduled');
+    assert.equal((await store.closeBidding(auctionId)).state, 'open');
+    assert.equal((await store.readState(auctionId))?.state.status, 'open');
+  });
+
+  test('at the end closes with the final figures, the same every time, and no bid gets in after', async () => {
+    const auctionId = await openAuction(rulesWith({ reservePrice: 20_000 }), 300);
+    await place(auctionId, bid('a', 5_000));
+    const second = await place(auctionId, bid('b', 7_000));
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    const closed = await store.closeBidding(auctionId);
+    assert.deepEqual(closed, {
+      state: 'closed',
+      seq: 2,
+      price: 5_100,
+      leaderId: 'b',
+      leaderMax: 7_000,
+      bidCount: 2,
+      reserveMet: false,
+      endsAtMs: second.endsAtMs,
+    });
+    assert.deepEqual(await store.closeBidding(auctionId), closed);
+    assert.equal((await store.readState(auctionId))?.state.status, 'closed');
+    const late = await place(auctionId, bid('c', 90_000));
+    assert.equal(late.accepted ? null : late.code, 'AUCTION_NOT_OPEN');
+  });
+
+  test('answers cancelled for a cancelled auction and missing for an unknown one', async () => {
+    const auctionId = await openAuction();
+    await store.cancelAuction(auctionId);
+    assert.deepEqual(await store.closeBidding(auctionId), { state: 'cancelled' });
+    assert.deepEqual(await store.closeBidding(randomUUID()), { state: 'missing' });
+  });
+
+  test('after a buy-now the auction is closed at once', async () => {
+    const auctionId = await openAuction(rulesWith({ buyNowPrice: 30_000 }));
+    const bought = await place(auctionId, bid('a', 30_000, { buyNow: true }));
+    const closed = await store.closeBidding(auctionId);
+    assert.deepEqual(closed, {
+      state: 'closed',
+      seq: 1,
+      price: 30_000,
+      leaderId: 'a',
+      leaderMax: 30_000,
+      bidCount: 1,
+      reserveMet: true,
+      endsAtMs: bought.placedAtMs,
+    });
+  });
+});
+
+describe('cancelAuction', () => {
+  test('stops all bidding, tells watchers once, and is idempotent', async () => {
+    const auctionId = await openAuction();
+    await place(auctionId, bid('a', 5_000));
+    const events = await listen(auctionKeys(auctionId).events);
+    try {
+      assert.equal(await store.cancelAuction(auctionId), 'cancelled');
+      assert.equal(await store.cancelAuction(auctionId), 'already_cancelled');
+      const after = await place(auctionId, bid('b', 90_000));
+      assert.deepEqual([after.accepted ? null : after.code, after.status], ['AUCTION_NOT_OPEN', 'cancelled']);
+      assert.deepEqual(await events.received(1), [{ type: 'cancelled' }]);
+    } finally {
+      await events.close();
+    }
+  });
+
+  test('a closed auction stays closed, also one whose end has passed before anyone closed it', async () => {
+    const closedOne = await openAuction(rulesWith(), 50);
+    const endedOne = await openAuction(rulesWith(), 50);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal((await store.closeBidding(closedOne)).state, 'closed');
+    assert.equal(await store.cancelAuction(closedOne), 'already_closed');
+    assert.equal(await store.cancelAuction(endedOne), 'already_closed');
+    assert.equal((await store.closeBidding(endedOne)).state, 'closed');
+    assert.equal(await store.cancelAuction(randomUUID()), 'missing');
+  });
+
+  test('a closed status is final even if the clock disagrees (a Redis restored from elsewhere)', async () => {
+    const auctionId = await openAuction();
+    await redis.hset(auctionKeys(auctionId).state, 'status', 'closed');
+    assert.equal(await store.cancelAuction(auctionId), 'already_closed');
+    assert.equal((await store.readState(auctionId))?.state.status, 'closed');
+  });
+});
+
+describe('the store', () => {
+  test('initAuction a second time leaves the existing state untouched', async () => {
+    const rules = rulesWith();
+    const auctionId = await openAuction(rules);
+    await place(auctionId, bid('a', 5_000));
+    const before = await store.readState(auctionId);
+    await store.initAuction(auctionId, rulesWith({ startingPrice: 1, sellerId: 'someone-else' }), 0, 1);
+    assert.deepEqual(await store.readState(auctionId), before);
+    assert.deepEqual(before?.rules, rules);
+  });
+
+  test('readBids pages after a seq and trimBids drops what is persisted', async () => {
+    const auctionId = await openAuction();
+    for (const [i, amount] of [2_000, 3_000, 4_000, 5_000, 6_000].entries()) {
+      await place(auctionId, bid(`bidder${i}`, amount));
+    }
+    assert.deepEqual(
+      (await store.readBids(auctionId, 2, 2)).map((entry) => entry.seq),
+      [3, 4],
+    );
+    await store.trimBids(auctionId, 3);
+    assert.deepEqual(
+      (await store.readBids(auctionId, 0, 100)).map((entry) => entry.seq),
+      [4, 5],
+    );
+    assert.deepEqual(await store.readBids(auctionId, 5, 100), []);
+  });
+
+  test('an unknown auction: no state, no decision', async () => {
+    const auctionId = randomUUID();
+    assert.equal(await store.placeBid(auctionId, bid('a', 5_000)), null);
+    assert.equal(await store.readState(auctionId), null);
+  });
+
+  test('refuses ids and keys that could name other keys, and amounts it could not keep exact', async () => {
+    const auctionId = await openAuction();
+    await assert.rejects(store.placeBid('x}:other', bid('a', 5_000)), TypeError);
+    await assert.rejects(store.readState('*'), TypeError);
+    for (const idempotencyKey of ['', 'a:b', 'a b', '{x}', 'k'.repeat(129)]) {
+      await assert.rejects(store.placeBid(auctionId, bid('a', 5_000, { idempotencyKey })), TypeError);
+    }
+    for (const amount of [0, -5, 1.5, MAX_AMOUNT + 1]) {
+      await assert.rejects(store.placeBid(auctionId, bid('a', amount)), TypeError);
+    }
+    assert.equal((await store.readState(auctionId))?.state.seq, 0);
+  });
+
+  test('discardAuction removes the state and the history', async () => {
+    const auctionId = await openAuction();
+    await place(auctionId, bid('a', 5_000));
+    await store.discardAuction(auctionId);
+    assert.equal(await store.readState(auctionId), null);
+    assert.deepEqual(await store.readBids(auctionId, 0, 10), []);
+  });
+});
+
+describe('precision', () => {
+  test('amounts up to MAX_AMOUNT survive exactly in replies, the hash, the stream and the events', async () => {
+    const rules = rulesWith({ startingPrice: MAX_AMOUNT - 20_000, reservePrice: MAX_AMOUNT - 15_000 });
+    const auctionId = await openAuction(rules);
+    const events = await listen(auctionKeys(auctionId).events);
+    try {
+      await place(auctionId, bid('a', MAX_AMOUNT - 10_001));
+      const top = await place(auctionId, bid('b', MAX_AMOUNT));
+      assert.ok(top.accepted);
+      assert.deepEqual([top.price, top.minimumNextBid, top.leaderId], [MAX_AMOUNT - 1, MAX_AMOUNT + 9_999, 'b']);
+      const live = await store.readState(auctionId);
+      assert.deepEqual([live?.state.price, live?.state.leaderMax, live?.rules], [MAX_AMOUNT - 1, MAX_AMOUNT, rules]);
+      const stream = await store.readBids(auctionId, 0, 10);
+      assert.deepEqual(
+        stream.map((entry) => [entry.amount, entry.maxAmount]),
+        [
+          [MAX_AMOUNT - 15_000, MAX_AMOUNT - 10_001],
+          [MAX_AMOUNT - 1, MAX_AMOUNT],
+        ],
+      );
+      const published = (await events.received(2)) as { price: number; minimumNextBid: number }[];
+      assert.deepEqual(
+        published.map((event) => [event.price, event.minimumNextBid]),
+        [
+          [MAX_AMOUNT - 15_000, MAX_AMOUNT - 5_000],
+          [MAX_AMOUNT - 1, MAX_AMOUNT + 9_999],
+        ],
+      );
+      const closedSoon = await openAuction(rulesWith({ buyNowPrice: MAX_AMOUNT }));
+      const bought = await place(closedSoon, bid('c', MAX_AMOUNT, { buyNow: true }));
+      assert.deepEqual([bought.price, bought.status], [MAX_AMOUNT, 'closed']);
+      const closed = await store.closeBidding(closedSoon);
+      assert.ok(closed.state === 'closed');
+      assert.deepEqual([closed.price, closed.leaderMax], [MAX_AMOUNT, MAX_AMOUNT]);
+    } finally {
+      await events.close();
+    }
+  });
+});
