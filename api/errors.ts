@@ -11,7 +11,12 @@ export class AppError extends Error {
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {
+    // A refusal is an answer, not a bug: no stack trace. Capturing one was a visible share of a hot
+    // auction's CPU, where most bids are answered BID_TOO_LOW (bench/bid.bench.ts with BENCH_PROFILE).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
   }
 }
 

@@ -1,3 +1,5 @@
+import http from 'node:http';
+
 /**
  * The load generator of bench/bid.bench.ts, run as its own process so it never shares the server's
  * event loop. Open loop: at a fixed rate, requests leave on schedule whatever the answers do (no
@@ -14,6 +16,26 @@ interface LoadSpec {
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
+// A fixed pool of keep-alive sockets: requests beyond it wait their turn here, and that wait counts
+// in their latency (an open loop must not open a new connection per burst instead).
+const agent = new http.Agent({ keepAlive: true, maxSockets: spec.concurrency });
+
+function post(body: string, header: string, value: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      spec.url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', [header]: value } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
 const latencies: number[] = [];
 const acks: [number, number][] = []; // [seq, epoch ms of the 201]
 let accepted = 0;
@@ -25,16 +47,13 @@ let next = 0;
 
 async function one(): Promise<void> {
   const user = spec.users[next++ % spec.users.length]!;
-  const amount = minimum + 1 + Math.floor(Math.random() * 50);
+  // A wide spread of maxima, as in a real bidding war: most bids clear a minimum that moved meanwhile.
+  const amount = minimum + Math.floor(Math.random() * 2000);
   const started = performance.now();
   inFlight++;
   try {
-    const response = await fetch(spec.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [user.header]: user.value },
-      body: JSON.stringify({ amount }),
-    });
-    const body = (await response.json()) as {
+    const response = await post(JSON.stringify({ amount }), user.header, user.value);
+    const body = JSON.parse(response.text) as {
       seq?: number;
       minimumNextBid?: number;
       error?: { minimumNextBid?: number };

@@ -19,6 +19,7 @@ import { auctionWorkflowId } from '../domain/temporal-names.js';
 import { call, signUp, type AuctionJson } from '../test/helpers/http.js';
 import { spawnWorker } from '../test/helpers/worker-process.js';
 import { rssMiB } from './load.js';
+import { profiled, topSelfTime } from './profile.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -149,7 +150,7 @@ async function measureApi(name: string, rate: number): Promise<Row> {
 }
 
 const floorResult = await runLoad(`http://127.0.0.1:${portOf(floor)}/floor/${await freshAuction()}`, ids, 0);
-const peak = await measureApi('bid route, flat out', 0);
+const peak = await profiled(process.env.BENCH_PROFILE, () => measureApi('bid route, flat out', 0));
 const at1000 = await measureApi('bid route, 1,000 req/s', 1000);
 const halfRate = Math.round(peak.result.completed / peak.result.elapsed / 2);
 const half = await measureApi(`bid route, half peak (${halfRate}/s)`, halfRate);
@@ -192,6 +193,11 @@ const lines = [
   '',
 ];
 process.stdout.write(lines.join('\n'));
+if (process.env.BENCH_PROFILE) {
+  process.stdout.write(
+    `\nCPU self time in this process during the flat-out run:\n${topSelfTime(process.env.BENCH_PROFILE).join('\n')}\n`,
+  );
+}
 
 worker.process.kill('SIGTERM');
 await worker.exited;

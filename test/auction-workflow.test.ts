@@ -97,3 +97,53 @@ test('when an open auction is cancelled, then it ends cancelled before its end t
   assert.equal((await handle.result()).status, 'cancelled');
   assert.ok(Date.now() < endsAt.getTime());
 });
+
+test('when a run continues as new with carried state, then it resumes from the carried high-water seq and closes once', async () => {
+  const seller = await insertUser(database.db);
+  const [ann, ben] = [await insertUser(database.db), await insertUser(database.db)];
+  const startsAt = new Date(Date.now() - 1000);
+  const endsAt = new Date(Date.now() + 1500);
+  const auction = await insertAuction(database.db, seller.id, startsAt, endsAt);
+  await openBidding(worker.store, auction);
+  for (const [bidder, amount] of [
+    [ann, 1000],
+    [ben, 1500],
+    [ann, 2000],
+    [ben, 2600],
+  ] as const) {
+    const decision = await worker.store.placeBid(auction.id, {
+      bidderId: bidder.id,
+      amount,
+      buyNow: false,
+      idempotencyKey: null,
+    });
+    assert.equal(decision?.accepted, true);
+  }
+  // As if an earlier run had persisted seq 1-2 and then continued as new.
+  const handle = await worker.client.workflow.start(auctionWorkflow, {
+    workflowId: auctionWorkflowId(auction.id),
+    taskQueue: worker.taskQueue,
+    args: [
+      {
+        auctionId: auction.id,
+        sellerId: seller.id,
+        startsAt: startsAt.toISOString(),
+        endsAt: endsAt.toISOString(),
+        carried: { status: 'open', endsAt: endsAt.toISOString(), persistedSeq: 2, cancelReason: null },
+      },
+    ],
+  });
+  const final = await handle.result();
+  assert.equal(final.status, 'closed');
+  assert.equal(final.persistedSeq, 4);
+  // ben's 2,600 beats ann's 2,000 maximum by one increment (50 below 2,500).
+  assert.deepEqual(final.result, { outcome: 'sold', winnerId: ben.id, finalPrice: 2050 });
+  const rows = await database.pool.query<{ seq: number }>('SELECT seq FROM bids WHERE auction_id = $1 ORDER BY seq', [
+    auction.id,
+  ]);
+  assert.deepEqual(
+    rows.rows.map((row) => row.seq),
+    [3, 4],
+    'the continued run did not re-read what the earlier run persisted',
+  );
+});

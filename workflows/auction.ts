@@ -6,6 +6,7 @@
  */
 import {
   allHandlersFinished,
+  proxyLocalActivities,
   ApplicationFailure,
   condition,
   continueAsNew,
@@ -28,10 +29,12 @@ import { bidsPendingSignal, cancelSignal, stateQuery } from './definitions.js';
 import { auctionEndsAtKey, auctionSellerIdKey, auctionStatusKey } from './search-attributes.js';
 
 // No attempt limit: an outage of Postgres or Redis delays the auction's bookkeeping, never loses it.
-const activities = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-});
+const retry = { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' };
+const activities = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
+// The hot loop's one activity runs local to the worker: no server round trip to schedule it and one
+// marker event instead of three, which is most of a persist cycle's latency and history
+// (docs/decisions.md, measured with bench/bid.bench.ts).
+const { persistBids } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
 
 /** Workflow time is replay-safe, so Date.now() here is deterministic. */
 const msUntil = (iso: string) => Math.max(0, Date.parse(iso) - Date.now());
@@ -113,7 +116,7 @@ class AuctionRun {
         throw ApplicationFailure.nonRetryable(`close after lost cancel: ${closing.state}`);
       return this.announce(closing);
     }
-    await this.persist(); // bids accepted before the cancel are history too
+    await this.persist({ linger: false }); // bids accepted before the cancel are history too
     await this.moveTo('cancelled');
     return this.state;
   }
@@ -121,7 +124,7 @@ class AuctionRun {
   /** Persists every bid up to the final seq, then writes and announces the result: once. */
   private async announce(final: FinalBidding & { seq: number; endsAtMs: number }): Promise<AuctionWorkflowState> {
     this.learnEndsAt(final.endsAtMs);
-    while (this.state.persistedSeq < final.seq) await this.persist();
+    while (this.state.persistedSeq < final.seq) await this.persist({ linger: false });
     const result = auctionResult(final);
     await activities.recordResult({
       auctionId: this.state.auctionId,
@@ -135,11 +138,11 @@ class AuctionRun {
     return this.state;
   }
 
-  private async persist(): Promise<void> {
+  private async persist({ linger } = { linger: true }): Promise<void> {
     const wait = this.lastPersistAt + MIN_PERSIST_INTERVAL_MS - Date.now();
     if (wait > 0) await sleep(wait);
     this.wake = false; // a signal during the activity sets it again, and the loop persists again
-    this.state.persistedSeq = await activities.persistBids(this.state.auctionId, this.state.persistedSeq);
+    this.state.persistedSeq = await persistBids(this.state.auctionId, this.state.persistedSeq, linger);
     this.lastPersistAt = Date.now();
   }
 

@@ -38,6 +38,8 @@ export function watchEvents(url: string, headers: Record<string, string> = {}) {
   });
   return {
     events,
+    /** Resolves when the server ends the stream. */
+    ended: done,
     /** Resolves once an event of that type has arrived (or rejects after the timeout). */
     async waitFor(event: string, timeoutMs = 20_000): Promise<SseEvent> {
       const deadline = Date.now() + timeoutMs;
