@@ -15,7 +15,8 @@ const STREAM_REPLAY_TAIL = 1000;
 const READ_BATCH = 1000;
 const PERSIST_POLL_MS = 50;
 const PERSIST_QUIET_MS = 300;
-const PERSIST_LINGER_MAX_MS = 2000;
+// Well under the workflow task timeout (10 s) that a local activity must fit in.
+const PERSIST_LINGER_MAX_MS = 5000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -139,11 +139,13 @@ class AuctionRun {
   }
 
   private async persist({ linger } = { linger: true }): Promise<void> {
+    // Cycles start at least MIN_PERSIST_INTERVAL_MS apart; after a long (lingering) one, the next may
+    // start at once, without a timer's round trip while bids wait.
     const wait = this.lastPersistAt + MIN_PERSIST_INTERVAL_MS - Date.now();
     if (wait > 0) await sleep(wait);
     this.wake = false; // a signal during the activity sets it again, and the loop persists again
-    this.state.persistedSeq = await persistBids(this.state.auctionId, this.state.persistedSeq, linger);
     this.lastPersistAt = Date.now();
+    this.state.persistedSeq = await persistBids(this.state.auctionId, this.state.persistedSeq, linger);
   }
 
   private async moveTo(status: AuctionStatus): Promise<void> {
