@@ -7,6 +7,7 @@
 import type { Request, Response } from 'express';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { bids } from '../../db/schema.js';
+import type { PublicBidState } from '../../domain/bidding.js';
 import { minimumNextBid } from '../../domain/increments.js';
 import { auctionKeys } from '../../lua/bidding-store.js';
 import type { AuctionEventHub } from '../sse/hub.js';
@@ -18,19 +19,8 @@ import { findAuctionRow, type AuctionDeps } from './service.js';
 const HEARTBEAT_MS = 15_000;
 const MAX_REPLAY = 10_000;
 
-interface LiveBid {
-  type: 'bid';
-  seq: number;
-  price: number;
-  leaderId: string | null;
-  minimumNextBid: number;
-  endsAtMs: number;
-  bidCount: number;
-  reserveMet: boolean;
-  extended: boolean;
-  placedAtMs: number;
-  status: string;
-}
+/** What lua/place-bid.lua publishes for an accepted bid. */
+type LiveBid = PublicBidState & { type: 'bid'; seq: number; extended: boolean; placedAtMs: number };
 type LiveEvent = LiveBid | { type: 'closed'; seq: number; result: unknown } | { type: 'cancelled' };
 
 export function eventsHandler(deps: AuctionDeps, hub: AuctionEventHub) {

@@ -1,5 +1,6 @@
 /** A small JSON client for tests: real HTTP, the status and the parsed body, nothing hidden. */
 import { randomUUID } from 'node:crypto';
+import type { PublicAuction } from '../../api/auctions/presenter.js';
 
 export interface Answer<T = Record<string, unknown>> {
   status: number;
@@ -33,20 +34,8 @@ export async function signUp(baseUrl: string, name = 'user'): Promise<{ id: stri
   return { id: user.body.id, token: token.body.accessToken };
 }
 
-export interface AuctionJson {
-  id: string;
-  sellerId: string;
-  status: string;
-  currentPrice: number;
-  minimumNextBid: number;
-  leaderId: string | null;
-  bidCount: number;
-  reserveMet: boolean;
-  buyNowPrice: number | null;
-  endsAt: string;
-  startsAt: string;
-  result: { outcome: string; winnerId: string | null; finalPrice: number | null } | null;
-}
+/** The API's own type: a field is declared once. */
+export type AuctionJson = PublicAuction;
 
 export interface BidJson {
   seq: number;
