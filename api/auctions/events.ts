@@ -54,16 +54,23 @@ export function eventsHandler(deps: AuctionDeps, hub: AuctionEventHub) {
       if (event.extended) stream.send('extended', { seq: event.seq, endsAt: new Date(event.endsAtMs).toISOString() });
     };
 
+    // Cleanup is registered before anything awaits, so a client gone early leaks nothing.
+    const cleanups: (() => void)[] = [];
+    let gone = false;
+    res.on('close', () => {
+      gone = true;
+      for (const cleanup of cleanups) cleanup();
+    });
+    const heartbeat = setInterval(() => stream.comment('ping'), HEARTBEAT_MS);
+    cleanups.push(
+      () => clearInterval(heartbeat),
+      hub.track((retryMs) => stream.close(retryMs)),
+    );
     const stopListening = await hub.listen(auctionKeys(row.id).events, (message) =>
       held ? held.push(message) : deliver(message),
     );
-    const heartbeat = setInterval(() => stream.comment('ping'), HEARTBEAT_MS);
-    const untrack = hub.track((retryMs) => stream.close(retryMs));
-    res.on('close', () => {
-      clearInterval(heartbeat);
-      stopListening();
-      untrack();
-    });
+    if (gone) return stopListening();
+    cleanups.push(stopListening);
 
     const resumeFrom = Number(req.get('last-event-id'));
     if (Number.isSafeInteger(resumeFrom) && resumeFrom >= 0) {
