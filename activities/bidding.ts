@@ -5,6 +5,7 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import type { AuctionResult } from '../domain/auction-result.js';
+import type { AuctionStatus } from '../domain/auction-status.js';
 import type { Database } from '../db/pool.js';
 import { auctions, bids } from '../db/schema.js';
 import type { Redis } from 'ioredis';
@@ -19,6 +20,12 @@ const PERSIST_QUIET_MS = 300;
 const PERSIST_LINGER_MAX_MS = 5000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface PersistOutcome {
+  persistedSeq: number;
+  endsAtMs: number | null;
+  status: AuctionStatus | null;
+}
 
 export interface RecordResult {
   auctionId: string;
@@ -55,13 +62,14 @@ export function createBiddingActivities(db: Database, redis: Redis, store: Biddi
 
   return {
     /**
-     * Copies bids with seq > afterSeq from the stream into Postgres; returns the new high-water seq.
+     * Copies bids with seq > afterSeq from the stream into Postgres; returns the new high-water seq
+     * and what Redis says of the end and the status.
      * While the auction is hot it lingers (up to PERSIST_LINGER_MAX_MS), copying every
      * PERSIST_POLL_MS until PERSIST_QUIET_MS pass with nothing new: one workflow round trip then
      * covers many copies, which is what keeps the 201 → Postgres lag low (bench/bid.bench.ts).
      * `linger: false` copies once (the final drain before a result).
      */
-    async persistBids(auctionId: string, afterSeq: number, linger = true): Promise<number> {
+    async persistBids(auctionId: string, afterSeq: number, linger = true): Promise<PersistOutcome> {
       // First, so a bid arriving from now on sets the flag again and wakes the workflow: no lost wake-up.
       await store.clearWake(auctionId);
       const started = Date.now();
@@ -76,7 +84,9 @@ export function createBiddingActivities(db: Database, redis: Redis, store: Biddi
         await sleep(PERSIST_POLL_MS);
       }
       if (highWater - STREAM_REPLAY_TAIL > 0) await store.trimBids(auctionId, highWater - STREAM_REPLAY_TAIL);
-      return highWater;
+      // What Redis says now, so the workflow learns of a buy-now or a cancel even if their signal was lost.
+      const live = await store.readState(auctionId);
+      return { persistedSeq: highWater, endsAtMs: live?.state.endsAtMs ?? null, status: live?.state.status ?? null };
     },
 
     /** Closes bidding in Redis only if Redis time has reached the end; otherwise answers the real end. */

@@ -155,6 +155,35 @@ describe('cancelling', () => {
     assert.equal(final.result, null);
     const history = await call<{ items: unknown[] }>(`${api.url}/v1/auctions/${auction.id}/bids`);
     assert.equal(history.body.items.length, 1, 'the bid before the cancel is kept');
+    const again = await call<AuctionJson>(`${api.url}/v1/auctions/${auction.id}/cancel`, {
+      token: seller.token,
+      body: { reason: 'clicked twice' },
+    });
+    assert.equal(again.status, 200, 'a repeated cancel answers the same, not 500');
+    assert.equal(again.body.status, 'cancelled');
+  });
+});
+
+describe('when a signal to the workflow is lost', () => {
+  test('then a buy-now and a cancel made only in Redis still end their workflows (read at the next persist)', async () => {
+    const [bought, withdrawn] = await Promise.all([createAuction({ buyNowPrice: 9000 }), createAuction()]);
+    // Straight to the store: the API's bidsPending/cancel signals are never sent.
+    const purchase = await worker.store.placeBid(bought.id, {
+      bidderId: bidder.id,
+      amount: 9000,
+      buyNow: true,
+      idempotencyKey: null,
+    });
+    assert.equal(purchase?.accepted, true);
+    assert.equal(await worker.store.cancelAuction(withdrawn.id), 'cancelled');
+    const handle = (id: string) => worker.client.workflow.getHandle<typeof auctionWorkflow>(auctionWorkflowId(id));
+    const [sold, cancelled] = await Promise.all([handle(bought.id).result(), handle(withdrawn.id).result()]);
+    // Without reading Redis at each persist, both would wait for their scheduled end, a minute away.
+    assert.ok(Date.now() < Date.parse(bought.endsAt) - 30_000, 'learned of the buy-now long before the end');
+    assert.ok(Date.now() < Date.parse(withdrawn.endsAt) - 30_000, 'learned of the cancel long before the end');
+    assert.deepEqual(sold.result, { outcome: 'sold', winnerId: bidder.id, finalPrice: 9000 });
+    assert.equal(cancelled.status, 'cancelled');
+    assert.equal(cancelled.result, null);
   });
 });
 

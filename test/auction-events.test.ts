@@ -102,6 +102,18 @@ test('when the missed bids are already in Postgres, then the replay reads them t
   await watcher.close();
 });
 
+test('when Last-Event-ID is beyond any seq, then the watcher gets the snapshot alone, not an error', async () => {
+  const auctionId = await auctionWithBids(2);
+  const watcher = watchEvents(`${api.url}/v1/auctions/${auctionId}/events`, { 'last-event-id': '9999999999' });
+  const snapshot = await watcher.waitFor('snapshot');
+  assert.equal(snapshot.id, '2');
+  assert.deepEqual(
+    watcher.events.map((event) => event.event),
+    ['snapshot'],
+  );
+  await watcher.close();
+});
+
 test('when many watchers follow one auction, then this process holds one Redis subscription for them', async () => {
   const auctionId = await auctionWithBids(1);
   const channel = auctionKeys(auctionId).events;

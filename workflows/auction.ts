@@ -36,6 +36,9 @@ const activities = proxyActivities<Activities>({ startToCloseTimeout: '30 second
 // (docs/decisions.md, measured with bench/bid.bench.ts).
 const { persistBids } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
 
+/** How long to wait before asking Redis again when its clock has not yet reached the end. */
+const CLOCK_SKEW_RETRY_MS = 250;
+
 /** Workflow time is replay-safe, so Date.now() here is deterministic. */
 const msUntil = (iso: string) => Math.max(0, Date.parse(iso) - Date.now());
 
@@ -98,6 +101,8 @@ class AuctionRun {
           throw ApplicationFailure.nonRetryable(`no bidding state in Redis for ${this.state.auctionId}`);
         }
         this.learnEndsAt(closing.endsAtMs); // a soft-close extension this run had not heard of yet
+        // Workflow time ran ahead of Redis time: ask again shortly, not in a tight loop.
+        if (closing.endsAtMs <= Date.now()) await sleep(CLOCK_SKEW_RETRY_MS);
       }
       await this.continueAsNewIfSuggested();
     }
@@ -145,7 +150,11 @@ class AuctionRun {
     if (wait > 0) await sleep(wait);
     this.wake = false; // a signal during the activity sets it again, and the loop persists again
     this.lastPersistAt = Date.now();
-    this.state.persistedSeq = await persistBids(this.state.auctionId, this.state.persistedSeq, linger);
+    const outcome = await persistBids(this.state.auctionId, this.state.persistedSeq, linger);
+    this.state.persistedSeq = outcome.persistedSeq;
+    // Redis may know of an end (buy-now) or a cancel whose signal never arrived.
+    if (outcome.endsAtMs !== null) this.learnEndsAt(outcome.endsAtMs);
+    if (outcome.status === 'cancelled' && !isFinal(this.state.status)) this.cancelRequested = true;
   }
 
   private async moveTo(status: AuctionStatus): Promise<void> {
@@ -173,7 +182,8 @@ class AuctionRun {
   }
 
   private async continueAsNewIfSuggested(): Promise<void> {
-    if (!workflowInfo().continueAsNewSuggested) return;
+    // A cancel that arrived meanwhile is handled in this run, not dropped at the hand-over.
+    if (!workflowInfo().continueAsNewSuggested || this.cancelRequested) return;
     await condition(allHandlersFinished);
     const { status, endsAt, persistedSeq, cancelReason } = this.state;
     await continueAsNew<typeof auctionWorkflow>({

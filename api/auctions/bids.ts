@@ -11,7 +11,8 @@ import { auctionWorkflowId } from '../../domain/temporal-names.js';
 import type { PlaceBidResult } from '../../lua/bidding-store.js';
 import { bidsPendingSignal } from '../../workflows/definitions.js';
 import { AppError, notFound } from '../errors.js';
-import { findAuctionRow, isAuctionId, type AuctionDeps } from './service.js';
+import { isAuctionId, isSeq } from './ids.js';
+import { findAuctionRow, type AuctionDeps } from './service.js';
 
 const REJECTION_STATUS: Record<BidRejection, number> = {
   AUCTION_NOT_OPEN: 409,
@@ -72,7 +73,7 @@ function signalBidsPending(deps: AuctionDeps, auctionId: string, decision: Place
 export async function listBids(db: Database, auctionId: string, query: { limit: number; cursor?: string | undefined }) {
   await findAuctionRow(db, auctionId);
   const afterSeq = query.cursor === undefined ? 0 : Number(query.cursor);
-  if (!Number.isSafeInteger(afterSeq) || afterSeq < 0) {
+  if (!isSeq(afterSeq)) {
     throw new AppError(400, 'INVALID_CURSOR', 'The cursor is not one this API issued');
   }
   const rows = await db

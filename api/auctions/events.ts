@@ -5,7 +5,7 @@
  * Live events that arrive while the replay runs are held and delivered after it, without repeats.
  */
 import type { Request, Response } from 'express';
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import { bids } from '../../db/schema.js';
 import type { PublicBidState } from '../../domain/bidding.js';
 import { minimumNextBid } from '../../domain/increments.js';
@@ -13,6 +13,7 @@ import { auctionKeys } from '../../lua/bidding-store.js';
 import type { AuctionEventHub } from '../sse/hub.js';
 import { SseStream } from '../sse/stream.js';
 import { presentAuction } from './presenter.js';
+import { isSeq } from './ids.js';
 import { rulesOf } from './rules.js';
 import { findAuctionRow, type AuctionDeps } from './service.js';
 
@@ -26,6 +27,7 @@ type LiveEvent = LiveBid | { type: 'closed'; seq: number; result: unknown } | { 
 export function eventsHandler(deps: AuctionDeps, hub: AuctionEventHub) {
   return async (req: Request<{ id: string }>, res: Response) => {
     const row = await findAuctionRow(deps.db, req.params.id);
+    if (req.socket.destroyed) return; // gone during the query: nothing was opened for it
     const rules = rulesOf(row);
     const stream = new SseStream(res);
     let lastSeq = 0;
@@ -72,15 +74,19 @@ export function eventsHandler(deps: AuctionDeps, hub: AuctionEventHub) {
     if (gone) return stopListening();
     cleanups.push(stopListening);
 
+    // The snapshot is read first (live events since are held), then exactly the bids between the
+    // client's last id and the snapshot are replayed: nothing in between is skipped or repeated.
+    const live = await deps.store.readState(row.id);
+    const snapshot = presentAuction(await findAuctionRow(deps.db, row.id), live?.state ?? null);
     const resumeFrom = Number(req.get('last-event-id'));
-    if (Number.isSafeInteger(resumeFrom) && resumeFrom >= 0) {
-      lastSeq = resumeFrom;
-      for (const bid of await missedBids(deps, row.id, resumeFrom)) {
-        lastSeq = bid.seq;
+    const missed = snapshot.seq - resumeFrom;
+    // Further behind than that, the snapshot alone brings the client up to date.
+    if (req.get('last-event-id') !== undefined && isSeq(resumeFrom) && missed > 0 && missed <= MAX_REPLAY) {
+      for (const bid of await missedBids(deps, row.id, resumeFrom, snapshot.seq)) {
         const data = {
           seq: bid.seq,
           currentPrice: bid.price,
-          minimumNextBid: minimumNextBid({ price: bid.price, seq: bid.seq, bidCount: bid.seq }, rules),
+          minimumNextBid: minimumNextBid({ price: bid.price, bidCount: bid.seq }, rules),
           bidCount: bid.seq,
           placedAt: new Date(bid.placedAtMs).toISOString(),
           replayed: true,
@@ -88,30 +94,25 @@ export function eventsHandler(deps: AuctionDeps, hub: AuctionEventHub) {
         stream.send('bid', data, bid.seq);
       }
     }
-    const live = await deps.store.readState(row.id);
-    const fresh = await findAuctionRow(deps.db, row.id);
-    const snapshot = presentAuction(fresh, live?.state ?? null);
-    lastSeq = Math.max(lastSeq, snapshot.seq);
+    lastSeq = snapshot.seq;
     stream.send('snapshot', snapshot, snapshot.seq);
     for (const message of held ?? []) deliver(message);
     held = null;
   };
 }
 
-/** Bids after `afterSeq`: the persisted ones from Postgres, the rest from the Redis stream. */
-async function missedBids(deps: AuctionDeps, auctionId: string, afterSeq: number) {
+/** Bids in (afterSeq, throughSeq]: the persisted ones from Postgres, the rest from the Redis stream. */
+async function missedBids(deps: AuctionDeps, auctionId: string, afterSeq: number, throughSeq: number) {
   const persisted = await deps.db
     .select({ seq: bids.seq, price: bids.amount, placedAt: bids.placedAt })
     .from(bids)
-    .where(and(eq(bids.auctionId, auctionId), gt(bids.seq, afterSeq)))
-    .orderBy(asc(bids.seq))
-    .limit(MAX_REPLAY);
+    .where(and(eq(bids.auctionId, auctionId), gt(bids.seq, afterSeq), lte(bids.seq, throughSeq)))
+    .orderBy(asc(bids.seq));
   const fromDb = persisted.map((bid) => ({ seq: bid.seq, price: bid.price, placedAtMs: bid.placedAt.getTime() }));
   const highWater = fromDb[fromDb.length - 1]?.seq ?? afterSeq;
-  const fromStream = (await deps.store.readBids(auctionId, highWater, MAX_REPLAY)).map((bid) => ({
-    seq: bid.seq,
-    price: bid.amount,
-    placedAtMs: bid.placedAtMs,
-  }));
+  const rest = throughSeq > highWater ? await deps.store.readBids(auctionId, highWater, throughSeq - highWater) : [];
+  const fromStream = rest
+    .filter((bid) => bid.seq <= throughSeq)
+    .map((bid) => ({ seq: bid.seq, price: bid.amount, placedAtMs: bid.placedAtMs }));
   return [...fromDb, ...fromStream];
 }

@@ -10,6 +10,7 @@ import { auctionWorkflow } from '../../workflows/auction.js';
 import { cancelSignal } from '../../workflows/definitions.js';
 import { AppError, notFound } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { isAuctionId } from './ids.js';
 import { presentAuction, type PublicAuction } from './presenter.js';
 import { rulesOf, type AuctionRow } from './rules.js';
 import type { CreateAuctionBody } from './schemas.js';
@@ -21,9 +22,6 @@ export interface AuctionDeps {
   taskQueue?: string;
   logger: Logger;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isAuctionId = (id: string) => UUID.test(id);
 
 /** Unknown and malformed ids are the same to a client: no such auction. */
 export async function findAuctionRow(db: Database, id: string): Promise<AuctionRow> {
@@ -69,7 +67,9 @@ export async function createAuction(deps: AuctionDeps, sellerId: string, body: C
     await deps.db.delete(auctions).where(eq(auctions.id, auction.id));
     throw new AppError(503, 'UNAVAILABLE', 'The auction could not be scheduled; please retry');
   }
-  return presentAuction(auction, (await deps.store.readState(auction.id))?.state ?? null);
+  // Created for good: a failed read now must not make the client retry (and create a second one).
+  const live = await deps.store.readState(auction.id).catch(() => null);
+  return presentAuction(auction, live?.state ?? null);
 }
 
 export async function getAuction(deps: AuctionDeps, id: string): Promise<PublicAuction> {
@@ -112,6 +112,13 @@ export async function cancelAuction(deps: AuctionDeps, userId: string, id: strin
   const outcome = await deps.store.cancelAuction(id);
   if (outcome === 'already_closed') throw new AppError(409, 'AUCTION_CLOSED', 'The auction has already closed');
   if (outcome === 'missing') throw notFound('auction');
-  await deps.temporal.workflow.getHandle(auctionWorkflowId(id)).signal(cancelSignal, { reason });
-  return getAuction(deps, id);
+  if (outcome === 'cancelled') {
+    // Bidding is already over in Redis; if this signal is lost, the workflow's next persist cycle
+    // reads the cancelled status from Redis instead (only the reason is lost).
+    await deps.temporal.workflow
+      .getHandle(auctionWorkflowId(id))
+      .signal(cancelSignal, { reason })
+      .catch((error: unknown) => deps.logger.warn({ err: error, auctionId: id }, 'cancel signal failed'));
+  }
+  return getAuction(deps, id); // a repeated cancel answers the same, without a second signal
 }

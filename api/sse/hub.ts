@@ -7,8 +7,14 @@ import type { Logger } from 'pino';
 
 type Listener = (message: string) => void;
 
+interface Channel {
+  listeners: Set<Listener>;
+  /** The SUBSCRIBE every listener of the channel waits for, so none reads state before it holds. */
+  subscribed: Promise<unknown>;
+}
+
 export class AuctionEventHub {
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly channels = new Map<string, Channel>();
   private readonly closers = new Set<(retryMs: number) => void>();
 
   constructor(
@@ -16,25 +22,34 @@ export class AuctionEventHub {
     private readonly logger: Logger,
   ) {
     subscriber.on('message', (channel: string, message: string) => {
-      for (const listener of this.listeners.get(channel) ?? []) listener(message);
+      for (const listener of this.channels.get(channel)?.listeners ?? []) listener(message);
     });
   }
 
-  /** Listens on a channel until the returned function is called. */
-  async listen(channel: string, listener: Listener): Promise<() => void> {
-    let set = this.listeners.get(channel);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(channel, set);
-      await this.subscriber.subscribe(channel);
+  /** Listens on a channel until the returned function is called; resolves once subscribed. */
+  async listen(name: string, listener: Listener): Promise<() => void> {
+    let channel = this.channels.get(name);
+    if (!channel) {
+      channel = { listeners: new Set(), subscribed: this.subscriber.subscribe(name) };
+      this.channels.set(name, channel);
     }
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size > 0 || this.listeners.get(channel) !== set) return;
-      this.listeners.delete(channel);
-      this.subscriber.unsubscribe(channel).catch((error: unknown) => this.logger.warn({ err: error }, 'unsubscribe'));
+    const entry = channel;
+    // Added before any await: a watcher leaving meanwhile cannot unsubscribe the channel under it.
+    entry.listeners.add(listener);
+    const stop = () => {
+      entry.listeners.delete(listener);
+      if (entry.listeners.size > 0 || this.channels.get(name) !== entry) return;
+      this.channels.delete(name);
+      this.subscriber.unsubscribe(name).catch((error: unknown) => this.logger.warn({ err: error }, 'unsubscribe'));
     };
+    try {
+      await entry.subscribed;
+    } catch (error) {
+      if (this.channels.get(name) === entry) this.channels.delete(name); // the next watcher subscribes anew
+      entry.listeners.delete(listener);
+      throw error;
+    }
+    return stop;
   }
 
   /** Streams register how to close themselves, so shutdown can end them all with a retry hint. */
