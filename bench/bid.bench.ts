@@ -16,6 +16,7 @@ import { listen, portOf } from '../api/server.js';
 import { parseConfig } from '../config/env.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { auctionWorkflowId } from '../domain/temporal-names.js';
+import { bidsPendingSignal } from '../workflows/definitions.js';
 import { call, signUp, type AuctionJson } from '../test/helpers/http.js';
 import { spawnWorker } from '../test/helpers/worker-process.js';
 import { rssMiB } from './load.js';
@@ -68,6 +69,25 @@ floorApp.post('/floor/:id', express.json(), async (req, res) => {
     buyNow: false,
     idempotencyKey: null,
   });
+  if (decision?.accepted) res.status(201).json({ seq: decision.seq, minimumNextBid: decision.minimumNextBid });
+  else res.status(409).json({ error: { minimumNextBid: decision?.minimumNextBid } });
+});
+// The same floor, plus the one thing the bid route triggers beyond it: the wake-up signal, and so the
+// worker persisting to Postgres while the load runs.
+floorApp.post('/floor-persisting/:id', express.json(), async (req, res) => {
+  const auctionId = String(req.params.id);
+  const decision = await deps.store.placeBid(auctionId, {
+    bidderId: String(req.get('x-user')),
+    amount: (req.body as { amount: number }).amount,
+    buyNow: false,
+    idempotencyKey: null,
+  });
+  if (decision?.accepted && decision.wake) {
+    void deps.temporal.workflow
+      .getHandle(auctionWorkflowId(auctionId))
+      .signal(bidsPendingSignal, { seq: decision.seq, endsAtMs: decision.endsAtMs })
+      .catch(() => undefined);
+  }
   if (decision?.accepted) res.status(201).json({ seq: decision.seq, minimumNextBid: decision.minimumNextBid });
   else res.status(409).json({ error: { minimumNextBid: decision?.minimumNextBid } });
 });
@@ -158,6 +178,11 @@ const halfRate = Math.round(peak.result.completed / peak.result.elapsed / 2);
 const half = await measureApi(`bid route, half peak (${halfRate}/s)`, halfRate);
 // The floor at the same rate: how much of the tail is this machine's, not the route's.
 const floorHalf = await runLoad(`http://127.0.0.1:${portOf(floor)}/floor/${await freshAuction()}`, ids, halfRate);
+const floorPersistingHalf = await runLoad(
+  `http://127.0.0.1:${portOf(floor)}/floor-persisting/${await freshAuction()}`,
+  ids,
+  halfRate,
+);
 
 const fmt = (n: number | undefined, digits = 1) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits));
 const throughput = (r: LoadResult) => r.completed / r.elapsed;
@@ -185,6 +210,7 @@ const lines = [
     bids1000,
     half,
     { name: `floor at half peak (${halfRate}/s)`, result: floorHalf } as Row,
+    { name: 'same, with signals (persisting)', result: floorPersistingHalf } as Row,
   ].map((row) =>
     [
       row.name.padEnd(34),
