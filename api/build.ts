@@ -40,7 +40,10 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     readinessChecks: deps.readinessChecks,
     readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
     isShuttingDown: lifecycle.isShuttingDown,
-    routers: [accountRoutes({ db: deps.database.db, tokens }), auctionRoutes(auctions, hub, requireUser(tokens))],
+    routers: [
+      accountRoutes({ db: deps.database.db, tokens }),
+      auctionRoutes(auctions, hub, requireUser(tokens), config.SSE_HEARTBEAT_MS),
+    ],
   });
   return { app, hub, lifecycle };
 }

@@ -46,6 +46,8 @@ export const envSchema = z.object({
   WORKFLOW_BUNDLE_PATH: z.string().min(1).default('dist/workflow-bundle.js'),
   READINESS_TIMEOUT_MS: positiveInt.default(2000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10000),
+  /** SSE comment lines keep idle streams open through proxies that cut silent connections. */
+  SSE_HEARTBEAT_MS: positiveInt.default(15000),
   JWT_PRIVATE_KEY: es256PrivateKeyPem.optional(),
   /** Defaults to the key's JWK thumbprint (RFC 7638), so the kid changes whenever the key does. */
   JWT_KEY_ID: z.string().min(1).max(128).optional(),

@@ -22,7 +22,11 @@ let bidders: { id: string; token: string }[];
 before(async () => {
   database = await createTestDatabase();
   worker = await startTestWorker(database.db);
-  api = await startTestApi({ DATABASE_URL: database.url, TEMPORAL_TASK_QUEUE: worker.taskQueue });
+  api = await startTestApi({
+    DATABASE_URL: database.url,
+    TEMPORAL_TASK_QUEUE: worker.taskQueue,
+    SSE_HEARTBEAT_MS: '100',
+  });
   redis = new Redis(testConfig().REDIS_URL);
   seller = await signUp(api.url, 'seller');
   bidders = [await signUp(api.url, 'ann'), await signUp(api.url, 'ben')];
@@ -112,6 +116,23 @@ test('when Last-Event-ID is beyond any seq, then the watcher gets the snapshot a
     ['snapshot'],
   );
   await watcher.close();
+});
+
+test('when a stream is idle, then heartbeat comments keep arriving at the configured interval', async () => {
+  const auctionId = await auctionWithBids(1);
+  const controller = new AbortController();
+  const response = await fetch(`${api.url}/v1/auctions/${auctionId}/events`, { signal: controller.signal });
+  const reader = response.body!.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+  const decoder = new TextDecoder();
+  let text = '';
+  const started = Date.now();
+  while ((text.match(/^: ping$/gm)?.length ?? 0) < 3 && Date.now() - started < 5000) {
+    const { value } = await reader.read();
+    text += decoder.decode(value, { stream: true });
+  }
+  assert.equal(text.match(/^: ping$/gm)?.length, 3, 'three heartbeats within 5 s at a 100 ms interval');
+  controller.abort();
+  await reader.cancel().catch(() => undefined);
 });
 
 test('when many watchers follow one auction, then this process holds one Redis subscription for them', async () => {

@@ -17,14 +17,13 @@ import { isSeq } from './ids.js';
 import { rulesOf } from './rules.js';
 import { findAuctionRow, type AuctionDeps } from './service.js';
 
-const HEARTBEAT_MS = 15_000;
 const MAX_REPLAY = 10_000;
 
 /** What lua/place-bid.lua publishes for an accepted bid. */
 type LiveBid = PublicBidState & { type: 'bid'; seq: number; extended: boolean; placedAtMs: number };
 type LiveEvent = LiveBid | { type: 'closed'; seq: number; result: unknown } | { type: 'cancelled' };
 
-export function eventsHandler(deps: AuctionDeps, hub: AuctionEventHub) {
+export function eventsHandler(deps: AuctionDeps, hub: AuctionEventHub, heartbeatMs: number) {
   return async (req: Request<{ id: string }>, res: Response) => {
     const row = await findAuctionRow(deps.db, req.params.id);
     if (req.socket.destroyed) return; // gone during the query: nothing was opened for it
@@ -63,7 +62,7 @@ export function eventsHandler(deps: AuctionDeps, hub: AuctionEventHub) {
       gone = true;
       for (const cleanup of cleanups) cleanup();
     });
-    const heartbeat = setInterval(() => stream.comment('ping'), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => stream.comment('ping'), heartbeatMs);
     cleanups.push(
       () => clearInterval(heartbeat),
       hub.track((retryMs) => stream.close(retryMs)),

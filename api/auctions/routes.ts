@@ -10,7 +10,12 @@ import { cancelAuction, createAuction, getAuction, listAuctions, type AuctionDep
 /** The :id segment; anything but one string is no auction id (and so a 404 later). */
 const auctionIdOf = (req: Request) => (typeof req.params.id === 'string' ? req.params.id : '');
 
-export function auctionRoutes(deps: AuctionDeps, hub: AuctionEventHub, requireUser: RequestHandler): Router {
+export function auctionRoutes(
+  deps: AuctionDeps,
+  hub: AuctionEventHub,
+  requireUser: RequestHandler,
+  sseHeartbeatMs: number,
+): Router {
   const router = Router();
 
   router.post('/v1/auctions', requireUser, async (req, res) => {
@@ -49,7 +54,7 @@ export function auctionRoutes(deps: AuctionDeps, hub: AuctionEventHub, requireUs
     res.json(await listBids(deps.db, auctionIdOf(req), pageQuery.parse(req.query)));
   });
 
-  router.get('/v1/auctions/:id/events', eventsHandler(deps, hub));
+  router.get('/v1/auctions/:id/events', eventsHandler(deps, hub, sseHeartbeatMs));
 
   return router;
 }
