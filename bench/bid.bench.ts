@@ -62,19 +62,7 @@ const apiUrl = `http://127.0.0.1:${portOf(api)}`;
 
 // The floor: the same script behind the least express can do (body parser, one call, an answer).
 const floorApp = express();
-floorApp.post('/floor/:id', express.json(), async (req, res) => {
-  const decision = await deps.store.placeBid(String(req.params.id), {
-    bidderId: String(req.get('x-user')),
-    amount: (req.body as { amount: number }).amount,
-    buyNow: false,
-    idempotencyKey: null,
-  });
-  if (decision?.accepted) res.status(201).json({ seq: decision.seq, minimumNextBid: decision.minimumNextBid });
-  else res.status(409).json({ error: { minimumNextBid: decision?.minimumNextBid } });
-});
-// The same floor, plus the one thing the bid route triggers beyond it: the wake-up signal, and so the
-// worker persisting to Postgres while the load runs.
-floorApp.post('/floor-persisting/:id', express.json(), async (req, res) => {
+async function floorBid(req: express.Request, res: express.Response, signal: boolean): Promise<void> {
   const auctionId = String(req.params.id);
   const decision = await deps.store.placeBid(auctionId, {
     bidderId: String(req.get('x-user')),
@@ -82,7 +70,7 @@ floorApp.post('/floor-persisting/:id', express.json(), async (req, res) => {
     buyNow: false,
     idempotencyKey: null,
   });
-  if (decision?.accepted && decision.wake) {
+  if (signal && decision?.accepted && decision.wake) {
     void deps.temporal.workflow
       .getHandle(auctionWorkflowId(auctionId))
       .signal(bidsPendingSignal, { seq: decision.seq, endsAtMs: decision.endsAtMs })
@@ -90,7 +78,11 @@ floorApp.post('/floor-persisting/:id', express.json(), async (req, res) => {
   }
   if (decision?.accepted) res.status(201).json({ seq: decision.seq, minimumNextBid: decision.minimumNextBid });
   else res.status(409).json({ error: { minimumNextBid: decision?.minimumNextBid } });
-});
+}
+floorApp.post('/floor/:id', express.json(), (req, res) => floorBid(req, res, false));
+// The same floor, plus the one thing the bid route triggers beyond it: the wake-up signal, and so the
+// worker persisting to Postgres while the load runs.
+floorApp.post('/floor-persisting/:id', express.json(), (req, res) => floorBid(req, res, true));
 const floor = await listen(floorApp, '127.0.0.1', 0);
 
 const seller = await signUp(apiUrl, 'bench-seller');
