@@ -12,10 +12,9 @@ import { minimumNextBid } from '../../domain/increments.js';
 import { auctionKeys } from '../../lua/bidding-store.js';
 import type { AuctionEventHub } from '../sse/hub.js';
 import { SseStream } from '../sse/stream.js';
-import { presentAuction } from './presenter.js';
 import { isSeq } from './ids.js';
 import { rulesOf } from './rules.js';
-import { findAuctionRow, type AuctionDeps } from './service.js';
+import { findAuctionRow, getAuction, type AuctionDeps } from './service.js';
 
 const MAX_REPLAY = 10_000;
 
@@ -75,8 +74,8 @@ export function eventsHandler(deps: AuctionDeps, hub: AuctionEventHub, heartbeat
 
     // The snapshot is read first (live events since are held), then exactly the bids between the
     // client's last id and the snapshot are replayed: nothing in between is skipped or repeated.
-    const live = await deps.store.readState(row.id);
-    const snapshot = presentAuction(await findAuctionRow(deps.db, row.id), live?.state ?? null);
+    // Read again now: the result may have been written since the first read.
+    const snapshot = await getAuction(deps, row.id);
     const resumeFrom = Number(req.get('last-event-id'));
     const missed = snapshot.seq - resumeFrom;
     // Further behind than that, the snapshot alone brings the client up to date.

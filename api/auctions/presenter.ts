@@ -2,8 +2,7 @@
 import type { AuctionResult } from '../../domain/auction-result.js';
 import type { AuctionStatus } from '../../domain/auction-status.js';
 import type { BiddingState } from '../../domain/bidding.js';
-import { minimumNextBid } from '../../domain/increments.js';
-import { reserveMet } from '../../domain/public-bid-state.js';
+import { publicBidState, reserveMet } from '../../domain/public-bid-state.js';
 import { rulesOf, type AuctionRow } from './rules.js';
 
 export interface PublicAuction {
@@ -37,6 +36,8 @@ function liveStatus(row: AuctionRow, live: BiddingState | null, nowMs: number): 
 
 export function presentAuction(row: AuctionRow, live: BiddingState | null, nowMs = Date.now()): PublicAuction {
   const rules = rulesOf(row);
+  // The domain's one definition of what anyone may see of the bidding (never the reserve or a max).
+  const view = live ? publicBidState(live, rules) : null;
   const result =
     row.outcome !== null ? { outcome: row.outcome, winnerId: row.winnerId, finalPrice: row.finalPrice } : null;
   return {
@@ -46,16 +47,16 @@ export function presentAuction(row: AuctionRow, live: BiddingState | null, nowMs
     description: row.description,
     currency: row.currency,
     startingPrice: row.startingPrice,
-    currentPrice: live?.price ?? row.finalPrice ?? row.startingPrice,
-    minimumNextBid: live ? minimumNextBid(live, rules) : row.startingPrice,
-    leaderId: live?.leaderId ?? null,
-    bidCount: live?.bidCount ?? row.bidCount,
-    reserveMet: reserveMet({ leaderMax: live?.leaderMax ?? null }, rules),
-    buyNowPrice: (live?.bidCount ?? row.bidCount) === 0 ? row.buyNowPrice : null,
+    currentPrice: view?.price ?? row.finalPrice ?? row.startingPrice,
+    minimumNextBid: view?.minimumNextBid ?? row.startingPrice,
+    leaderId: view?.leaderId ?? null,
+    bidCount: view?.bidCount ?? row.bidCount,
+    reserveMet: view?.reserveMet ?? reserveMet({ leaderMax: null }, rules),
+    buyNowPrice: (view?.bidCount ?? row.bidCount) === 0 ? row.buyNowPrice : null,
     status: liveStatus(row, live, nowMs),
     result,
     startsAt: row.startsAt.toISOString(),
-    endsAt: new Date(live?.endsAtMs ?? row.endsAt.getTime()).toISOString(),
+    endsAt: new Date(view?.endsAtMs ?? row.endsAt.getTime()).toISOString(),
     createdAt: row.createdAt.toISOString(),
     seq: live?.seq ?? row.bidCount,
   };
