@@ -1,12 +1,13 @@
 /**
  * Maps every error to DESIGN.md's error shape. Client mistakes (bad JSON, oversize bodies, failed
- * validation) are 4xx and logged at debug; anything unexpected is a 500, logged with its stack,
- * with no internals in the answer.
+ * validation) are 4xx and logged at debug; a dependency that is down (Redis, Postgres, Temporal) is a
+ * 503 with Retry-After; anything unexpected is a 500, logged with its stack, with no internals in the answer.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { AppError, errorBody } from './errors.js';
+import { isDependencyUnavailable, RETRY_AFTER_UNAVAILABLE_SECONDS } from './unavailable.js';
 
 /** The errors body-parser (express.json) raises, by their `type`. */
 const BODY_ERRORS: Record<string, [number, string, string]> = {
@@ -43,6 +44,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       const [status, code, message] = known;
       logger.debug({ err: error, path: req.path }, code);
       res.status(status).json(errorBody(code, message));
+      return;
+    }
+    if (isDependencyUnavailable(error)) {
+      logger.warn({ err: error, method: req.method, path: req.path }, 'a dependency is unavailable');
+      res.set('Retry-After', String(RETRY_AFTER_UNAVAILABLE_SECONDS));
+      res.status(503).json(errorBody('UNAVAILABLE', 'A service this request needs is unavailable; try again shortly'));
       return;
     }
     logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');

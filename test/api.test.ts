@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import express from 'express';
@@ -6,6 +7,8 @@ import { pino } from 'pino';
 import { MAX_BODY_BYTES } from '../api/app.js';
 import { drain, listen, portOf } from '../api/server.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
+import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import { call, signUp } from './helpers/http.js';
 
 interface ErrorShape {
   error: { code: string; message: string; down?: string[] };
@@ -75,11 +78,20 @@ describe('with every dependency up', () => {
 
 describe('with a dependency down', () => {
   let api: TestApi;
+  let database: TestDatabase;
   before(async () => {
+    database = await createTestDatabase();
     // Nothing listens on port 1: Redis and Temporal are unreachable, Postgres is up.
-    api = await startTestApi({ REDIS_URL: 'redis://127.0.0.1:1', TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    api = await startTestApi({
+      DATABASE_URL: database.url,
+      REDIS_URL: 'redis://127.0.0.1:1',
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+    });
   });
-  after(() => api.close());
+  after(async () => {
+    await api.close();
+    await database.drop();
+  });
 
   test('when /readyz is asked, then 503 names what is down and only that', async () => {
     const response = await fetch(`${api.url}/readyz`);
@@ -92,6 +104,30 @@ describe('with a dependency down', () => {
 
   test('when /healthz is asked, then the process still says it is alive', async () => {
     assert.equal((await fetch(`${api.url}/healthz`)).status, 200);
+  });
+
+  test('when a bid needs Redis, then 503 UNAVAILABLE with Retry-After, not a 500', async () => {
+    const bidder = await signUp(api.url, 'bidder');
+    const response = await fetch(`${api.url}/v1/auctions/${randomUUID()}/bids`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bidder.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: 500 }),
+    });
+    assert.equal(response.status, 503);
+    assert.equal(response.headers.get('retry-after'), '1');
+    assert.equal(((await response.json()) as ErrorShape).error.code, 'UNAVAILABLE');
+  });
+
+  test('when an auction is created, then 503 and no auction is left half-made', async () => {
+    const seller = await signUp(api.url, 'seller');
+    const title = `unavailable ${randomUUID()}`;
+    const created = await call(`${api.url}/v1/auctions`, {
+      token: seller.token,
+      body: { title, startingPrice: 100, endsAt: new Date(Date.now() + 60_000).toISOString() },
+    });
+    assert.equal(created.status, 503, JSON.stringify(created.body));
+    const rows = await api.deps.database.pool.query('SELECT 1 FROM auctions WHERE title = $1', [title]);
+    assert.equal(rows.rowCount, 0);
   });
 });
 

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { auctionWorkflowId } from '../domain/temporal-names.js';
 import type { auctionWorkflow } from '../workflows/auction.js';
-import { finalPriceOf } from '../domain/proxy-bidding.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
+import { expectedResult, type AcceptedBid } from './helpers/expected-result.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { call, signUp, type AuctionJson, type BidJson } from './helpers/http.js';
 import { watchEvents } from './helpers/sse.js';
@@ -104,23 +104,14 @@ test('when 20 bidders fight over one auction, then every acknowledged bid is kep
   assert.ok(Date.parse(auction.endsAt) > scheduledEnd.getTime(), 'soft close moved the end');
   for (const bid of history) assert.ok(Date.parse(bid.placedAt) < Date.parse(auction.endsAt), 'no bid after the end');
 
-  // DESIGN.md's order-independent formula over each bidder's highest accepted maximum. A leader
-  // raising their own maximum leaves the price where it was (the eBay rule), so the formula holds as of
-  // the last challenger bid; raises after it can only lift the price to the reserve.
-  const rules = { startingPrice: 100, reservePrice: 20_000 };
-  const lastChallenge = Math.max(...history.filter((bid) => bid.kind === 'bid').map((bid) => bid.seq));
-  const maxima = acknowledged.map((bid) => ({ bidderId: bid.bidderId, max: bid.max, seq: bid.seq }));
-  const atLastChallenge = finalPriceOf(
-    maxima.filter((bid) => bid.seq <= lastChallenge),
-    rules,
-  );
-  const atEnd = finalPriceOf(maxima, rules);
-  assert.equal(atEnd.winnerId, atLastChallenge.winnerId, 'raises never change the leader');
-  const expectedPrice = atEnd.reserveMet ? Math.max(atLastChallenge.price, rules.reservePrice) : atLastChallenge.price;
-  const expectedResult = atEnd.reserveMet
-    ? { outcome: 'sold', winnerId: atEnd.winnerId, finalPrice: expectedPrice }
-    : { outcome: 'reserve_not_met', winnerId: null, finalPrice: null };
-  assert.deepEqual(auction.result, expectedResult);
+  // The order-independent formula over the accepted maxima, as of the last challenger bid.
+  const maxOf = new Map(acknowledged.map((bid) => [bid.seq, bid.max]));
+  const accepted = history.map((bid) => ({
+    ...bid,
+    max: maxOf.get(bid.seq) ?? 0,
+    kind: bid.kind as AcceptedBid['kind'],
+  }));
+  assert.deepEqual(auction.result, expectedResult(accepted, { startingPrice: 100, reservePrice: 20_000 }));
 
   const closed = await watcher.waitFor('closed');
   assert.deepEqual(closed.data, auction.result);

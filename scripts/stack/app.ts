@@ -41,11 +41,11 @@ export async function startWorker(p: Profile): Promise<Child> {
   return child;
 }
 
-export async function startApi(p: Profile, port: number): Promise<Child> {
+export async function startApi(p: Profile, port: number, env: Record<string, string> = {}): Promise<Child> {
   const child = startChild({
     name: 'api',
     argv: tsEntry('api/main.ts'),
-    env: { NODE_ENV: 'development', ...serviceEnv(p), PORT: String(port) },
+    env: { NODE_ENV: 'development', ...serviceEnv(p), PORT: String(port), ...env },
     logFile: path.join(p.logDir, 'api.log'),
     cwd: repoRoot,
   });

@@ -3,6 +3,8 @@
  *   start        Postgres, Redis, Temporal (UI on :8233), worker and API; Ctrl-C stops all of it.
  *   test [files] a fresh test stack, then node's test runner over test/ (or the given files).
  *   bench [name] a fresh test stack, then bench/<name>.ts (all benches when no name is given).
+ *   faults       the fault scenarios (test/faults/*.fault.ts); they start, kill and restart the services
+ *                themselves, so the supervisor only wipes their state folder and holds the lock.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -145,6 +147,17 @@ async function runTests(stack: Stack, files: string[]): Promise<number> {
   );
 }
 
+async function runFaults(stack: Stack, files: string[]): Promise<number> {
+  const p = stack.profile;
+  fs.rmSync(p.stateDir, { recursive: true, force: true, maxRetries: 3 });
+  const targets = files.length > 0 ? files : findFiles('test/faults', '.fault.ts');
+  say(`running ${targets.length} fault scenario file(s) (logs: ${rel(p.logDir)})`);
+  return runToCompletion(
+    ['node', '--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=600000', ...targets],
+    { NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+  );
+}
+
 async function runBenches(stack: Stack, names: string[]): Promise<number> {
   await bringUpServices(stack);
   const targets = names.length > 0 ? names.map((n) => `bench/${n}.bench.ts`) : findFiles('bench', '.bench.ts');
@@ -159,16 +172,17 @@ async function runBenches(stack: Stack, names: string[]): Promise<number> {
 
 async function main(): Promise<number> {
   const [mode, ...rest] = process.argv.slice(2);
-  if (mode !== 'start' && mode !== 'test' && mode !== 'bench') {
-    process.stderr.write('usage: cli.ts start | test [files...] | bench [names...]\n');
+  if (mode !== 'start' && mode !== 'test' && mode !== 'bench' && mode !== 'faults') {
+    process.stderr.write('usage: cli.ts start | test [files...] | bench [names...] | faults [files...]\n');
     return 2;
   }
-  const profile = mode === 'start' ? profiles.dev : profiles.test;
+  const profile = mode === 'start' ? profiles.dev : mode === 'faults' ? profiles.faults : profiles.test;
   const lock = SupervisorLock.acquire(profile.lockFile, mode === 'start' ? 'Gavel' : 'A test or bench run');
   const stack = new Stack(profile, lock);
   if (mode !== 'start') stopOnSignals(stack);
   try {
     if (mode === 'start') return await start(stack);
+    if (mode === 'faults') return await runFaults(stack, rest);
     return mode === 'test' ? await runTests(stack, rest) : await runBenches(stack, rest);
   } catch (error) {
     if (error instanceof ServiceFailed) say(`error: ${error.message}`);

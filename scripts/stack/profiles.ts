@@ -50,16 +50,34 @@ function profile(name: string, ports: [number, number, number, number | null], d
  * GAVEL_TEST_SLOT=N (1-9) gives a test run its own folder and ports (+10·N), so several checkouts or
  * people can run `npm test` on one machine at once.
  */
-function testProfile(): Profile {
+function testSlot(): number {
   const slot = Number(process.env.GAVEL_TEST_SLOT ?? 0);
   if (!Number.isInteger(slot) || slot < 0 || slot > 9) throw new Error('GAVEL_TEST_SLOT must be 0-9');
+  return slot;
+}
+
+function testProfile(): Profile {
+  const slot = testSlot();
   const offset = slot * 10;
   return profile(slot === 0 ? 'test' : `test-${slot}`, [5545 + offset, 6391 + offset, 7234 + offset, null], false);
+}
+
+/**
+ * `npm run test:faults`: wiped per run like tests, but durable like dev (fsync on, AOF everysec, the
+ * Temporal db file kept), because the scenarios kill and restart the services and count what survived.
+ */
+function faultsProfile(): Profile {
+  const slot = testSlot();
+  const offset = slot * 10;
+  const name = slot === 0 ? 'faults' : `faults-${slot}`;
+  const ports: [number, number, number, null] = [5745 + offset, 6591 + offset, 7434 + offset, null];
+  return { ...profile(name, ports, true), fresh: true };
 }
 
 export const profiles = {
   dev: profile('dev', [5544, 6390, 7233, 8233], true),
   test: testProfile(),
+  faults: faultsProfile(),
 };
 
 export const DATABASE_NAME = 'gavel';

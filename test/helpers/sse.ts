@@ -5,6 +5,18 @@ export interface SseEvent {
   data: unknown;
 }
 
+/** One `\n\n`-terminated block of a stream as an event; null for comments and retry-only blocks. */
+export function parseSseBlock(block: string): SseEvent | null {
+  const fields = Object.fromEntries(
+    block
+      .split('\n')
+      .filter((line) => !line.startsWith(':') && line.includes(':'))
+      .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart()]),
+  ) as Record<string, string>;
+  if (fields.data === undefined) return null;
+  return { event: fields.event ?? 'message', id: fields.id ?? null, data: JSON.parse(fields.data) };
+}
+
 export function watchEvents(url: string, headers: Record<string, string> = {}) {
   const events: SseEvent[] = [];
   const controller = new AbortController();
@@ -20,17 +32,9 @@ export function watchEvents(url: string, headers: Record<string, string> = {}) {
       buffer += decoder.decode(chunk as Uint8Array, { stream: true });
       let end: number;
       while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
+        const event = parseSseBlock(buffer.slice(0, end));
         buffer = buffer.slice(end + 2);
-        const fields = Object.fromEntries(
-          block
-            .split('\n')
-            .filter((line) => !line.startsWith(':') && line.includes(':'))
-            .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trimStart()]),
-        ) as Record<string, string>;
-        if (fields.data !== undefined) {
-          events.push({ event: fields.event ?? 'message', id: fields.id ?? null, data: JSON.parse(fields.data) });
-        }
+        if (event) events.push(event);
       }
     }
   })().catch((error: unknown) => {

@@ -1,0 +1,106 @@
+/**
+ * What must hold after any fault, checked against the durable record (Postgres) and what clients
+ * were told: every acknowledged bid persisted exactly once, no gaps, nothing placed after the end,
+ * one result equal to the formula, and the SSE `closed` event equal to it.
+ */
+import type pg from 'pg';
+import type { AuctionResult } from '../../../domain/auction-result.js';
+import { expectedResult, type AcceptedBid } from '../../helpers/expected-result.js';
+import type { SseEvent } from '../../helpers/sse.js';
+import type { Acknowledged } from './bidders.js';
+
+export interface Verdict {
+  acknowledged: number;
+  persisted: number;
+  /** Acknowledged bids missing from Postgres, or stored with another bidder or maximum. */
+  lost: number;
+  /** Seqs not in 1..n exactly once. */
+  gaps: number;
+  /** Persisted bids placed at or after the final end. */
+  late: number;
+  /** `closed` events the SSE client saw (one expected). */
+  closedEvents: number;
+  stored: AuctionResult | null;
+  expected: AuctionResult;
+  workflow: AuctionResult | null;
+  sseClosed: unknown;
+}
+
+interface BidRow {
+  seq: number;
+  bidder_id: string;
+  max_amount: string;
+  kind: AcceptedBid['kind'];
+  placed_at: Date;
+}
+
+interface AuctionRow {
+  status: string;
+  outcome: AuctionResult['outcome'] | null;
+  winner_id: string | null;
+  final_price: string | null;
+  ends_at: Date;
+  starting_price: string;
+  reserve_price: string | null;
+}
+
+export async function verifyAuction(
+  pool: pg.Pool,
+  auctionId: string,
+  acknowledged: readonly Acknowledged[],
+  sseEvents: readonly SseEvent[],
+  workflowResult: AuctionResult | null,
+): Promise<Verdict> {
+  const { rows: bidRows } = await pool.query<BidRow>(
+    'SELECT seq, bidder_id, max_amount, kind, placed_at FROM bids WHERE auction_id = $1 ORDER BY seq',
+    [auctionId],
+  );
+  const { rows: auctionRows } = await pool.query<AuctionRow>(
+    'SELECT status, outcome, winner_id, final_price, ends_at, starting_price, reserve_price FROM auctions WHERE id = $1',
+    [auctionId],
+  );
+  const auction = auctionRows[0];
+  if (!auction) throw new Error(`auction ${auctionId} is not in Postgres`);
+
+  const bySeq = new Map(bidRows.map((row) => [row.seq, row]));
+  const lost = new Set(
+    acknowledged
+      .filter((ack) => {
+        const row = bySeq.get(ack.seq);
+        return !row || row.bidder_id !== ack.bidderId || Number(row.max_amount) !== ack.max;
+      })
+      .map((ack) => ack.key),
+  ).size;
+  const gaps = bidRows.filter((row, i) => row.seq !== i + 1).length;
+  const late = bidRows.filter((row) => row.placed_at.getTime() >= auction.ends_at.getTime()).length;
+  const accepted = bidRows.map((row) => ({
+    seq: row.seq,
+    bidderId: row.bidder_id,
+    max: Number(row.max_amount),
+    kind: row.kind,
+  }));
+  const rules = {
+    startingPrice: Number(auction.starting_price),
+    reservePrice: auction.reserve_price === null ? null : Number(auction.reserve_price),
+  };
+  const closed = sseEvents.filter((event) => event.event === 'closed');
+  return {
+    acknowledged: new Set(acknowledged.map((ack) => ack.seq)).size,
+    persisted: bidRows.length,
+    lost,
+    gaps,
+    late,
+    closedEvents: closed.length,
+    stored:
+      auction.outcome === null
+        ? null
+        : {
+            outcome: auction.outcome,
+            winnerId: auction.winner_id,
+            finalPrice: auction.final_price === null ? null : Number(auction.final_price),
+          },
+    expected: expectedResult(accepted, rules),
+    workflow: workflowResult,
+    sseClosed: closed[0]?.data ?? null,
+  };
+}

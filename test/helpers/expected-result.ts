@@ -1,0 +1,37 @@
+/**
+ * DESIGN.md's order-independent formula, applied the way the engine's raise rule requires: a leader
+ * raising their own maximum leaves the price where it was (the eBay rule), so the formula holds as of
+ * the last challenger bid; raises after it can only lift the price to the reserve.
+ */
+import type { AuctionResult } from '../../domain/auction-result.js';
+import { finalPriceOf } from '../../domain/proxy-bidding.js';
+
+export interface AcceptedBid {
+  seq: number;
+  bidderId: string;
+  /** The bidder's maximum for this bid. */
+  max: number;
+  kind: 'bid' | 'raise' | 'buy_now';
+}
+
+export interface Rules {
+  startingPrice: number;
+  reservePrice: number | null;
+}
+
+/** The result an auction without buy-now must announce, given every accepted bid. */
+export function expectedResult(accepted: readonly AcceptedBid[], rules: Rules): AuctionResult {
+  if (accepted.length === 0) return { outcome: 'unsold', winnerId: null, finalPrice: null };
+  const challenges = accepted.filter((bid) => bid.kind === 'bid').map((bid) => bid.seq);
+  const lastChallenge = Math.max(...challenges);
+  const atLastChallenge = finalPriceOf(
+    accepted.filter((bid) => bid.seq <= lastChallenge),
+    rules,
+  );
+  const atEnd = finalPriceOf(accepted, rules);
+  if (atEnd.winnerId !== atLastChallenge.winnerId) throw new Error('a raise changed the leader: the engine is wrong');
+  if (!atEnd.reserveMet) return { outcome: 'reserve_not_met', winnerId: null, finalPrice: null };
+  const price =
+    rules.reservePrice === null ? atLastChallenge.price : Math.max(atLastChallenge.price, rules.reservePrice);
+  return { outcome: 'sold', winnerId: atEnd.winnerId, finalPrice: price };
+}
