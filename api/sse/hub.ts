@@ -7,6 +7,9 @@ import type { Logger } from 'pino';
 
 type Listener = (message: string) => void;
 
+/** How soon clients whose stream was ended by a subscriber reconnect should come back. */
+const RESUME_AFTER_RECONNECT_MS = 200;
+
 interface Channel {
   listeners: Set<Listener>;
   /** The SUBSCRIBE every listener of the channel waits for, so none reads state before it holds. */
@@ -23,6 +26,20 @@ export class AuctionEventHub {
   ) {
     subscriber.on('message', (channel: string, message: string) => {
       for (const listener of this.channels.get(channel)?.listeners ?? []) listener(message);
+    });
+    // Pub/sub does not queue: whatever was published while the subscriber was reconnecting (Redis
+    // restarted, a network blip) is gone. Each stream is ended with a retry hint instead, so its
+    // client comes back with Last-Event-ID and the replay fills the gap exactly.
+    let connectedBefore = subscriber.status === 'ready';
+    subscriber.on('ready', () => {
+      if (connectedBefore && this.closers.size > 0) {
+        this.logger.warn(
+          { streams: this.closers.size },
+          'redis subscriber reconnected: streams resume from their last id',
+        );
+        this.closeAll(RESUME_AFTER_RECONNECT_MS);
+      }
+      connectedBefore = true;
     });
   }
 

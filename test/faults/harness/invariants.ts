@@ -18,6 +18,8 @@ export interface Verdict {
   gaps: number;
   /** Persisted bids placed at or after the final end. */
   late: number;
+  /** Persisted seqs the SSE client never saw: not a `bid` event (live or replayed), not under a snapshot. */
+  sseMissed: number;
   /** `closed` events the SSE client saw (one expected). */
   closedEvents: number;
   stored: AuctionResult | null;
@@ -84,12 +86,14 @@ export async function verifyAuction(
     reservePrice: auction.reserve_price === null ? null : Number(auction.reserve_price),
   };
   const closed = sseEvents.filter((event) => event.event === 'closed');
+
   return {
     acknowledged: new Set(acknowledged.map((ack) => ack.seq)).size,
     persisted: bidRows.length,
     lost,
     gaps,
     late,
+    sseMissed: missedBySse(sseEvents, bidRows.length),
     closedEvents: closed.length,
     stored:
       auction.outcome === null
@@ -103,4 +107,23 @@ export async function verifyAuction(
     workflow: workflowResult,
     sseClosed: closed[0]?.data ?? null,
   };
+}
+
+/**
+ * Bids an SSE client never learned of, reading its events in order across reconnects. The first
+ * snapshot brings it up to date; after that every seq must arrive as a `bid` event (live, or replayed
+ * after a reconnect, which comes before that connection's snapshot).
+ */
+function missedBySse(events: readonly SseEvent[], lastSeq: number): number {
+  let covered: number | null = null;
+  let missed = 0;
+  for (const event of events) {
+    const seq = Number(event.id);
+    if (event.event === 'snapshot' && covered === null) covered = seq;
+    else if ((event.event === 'bid' || event.event === 'snapshot') && covered !== null && seq > covered) {
+      missed += seq - covered - (event.event === 'bid' ? 1 : 0);
+      covered = seq;
+    }
+  }
+  return missed + Math.max(0, lastSeq - (covered ?? 0));
 }
