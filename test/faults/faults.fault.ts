@@ -101,15 +101,22 @@ for (const scenario of scenarios.filter((s) => !only || s.name.toLowerCase().inc
 
 function table(rows: Outcome[]): string {
   const header = [
-    '| scenario | bids acknowledged | lost | in Postgres | gaps | after end | results | retried requests | answers during the run | SSE reconnects | SSE missed | fault to result |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| scenario | bids acknowledged | lost | in Postgres | gaps | after end | results | retried requests | answers during the run | auction ended | SSE reconnects | SSE missed | fault to result |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   const lines = rows.map((o) => {
     const answers = Object.entries(o.answers)
       .map(([status, n]) => `${status}×${n}`)
       .join(' ');
     const results = o.stored && o.closedEvents === 1 ? '1' : `${o.stored ? 1 : 0} stored, ${o.closedEvents} announced`;
-    return `| ${o.scenario} | ${o.acknowledged} | ${o.lost} | ${o.persisted} | ${o.gaps} | ${o.late} | ${results} | ${o.retries} | ${answers} | ${o.reconnects} | ${o.sseMissed} | ${(o.recoveryMs / 1000).toFixed(1)} s |`;
+    return `| ${o.scenario} | ${o.acknowledged} | ${o.lost} | ${o.persisted} | ${o.gaps} | ${o.late} | ${results} | ${o.retries} | ${answers} | ${endedWhen(o)} | ${o.reconnects} | ${o.sseMissed} | ${(o.recoveryMs / 1000).toFixed(1)} s |`;
   });
   return [...header, ...lines].join('\n');
+}
+
+/** Where the auction's final end fell relative to the fault: during it, or how long after recovery. */
+function endedWhen(o: Outcome): string {
+  if (o.endsAtMs < o.faultFromMs) return `${((o.faultFromMs - o.endsAtMs) / 1000).toFixed(1)} s before the fault`;
+  if (o.endsAtMs <= o.faultToMs) return 'during the fault';
+  return `${((o.endsAtMs - o.faultToMs) / 1000).toFixed(1)} s after recovery`;
 }

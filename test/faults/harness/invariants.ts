@@ -20,6 +20,8 @@ export interface Verdict {
   late: number;
   /** Persisted seqs the SSE client never saw: not a `bid` event (live or replayed), not under a snapshot. */
   sseMissed: number;
+  /** The final end (after soft-close extensions). */
+  endsAtMs: number;
   /** `closed` events the SSE client saw (one expected). */
   closedEvents: number;
   stored: AuctionResult | null;
@@ -94,6 +96,7 @@ export async function verifyAuction(
     gaps,
     late,
     sseMissed: missedBySse(sseEvents, bidRows.length),
+    endsAtMs: auction.ends_at.getTime(),
     closedEvents: closed.length,
     stored:
       auction.outcome === null

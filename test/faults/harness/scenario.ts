@@ -29,6 +29,9 @@ export interface Outcome extends Verdict {
   answers: Record<string, number>;
   /** From the fault striking to the result being readable. */
   recoveryMs: number;
+  /** When the fault struck and when the service was back (ready), in epoch ms. */
+  faultFromMs: number;
+  faultToMs: number;
 }
 
 const BIDDERS = 6;
@@ -56,10 +59,12 @@ export async function runScenario(stack: FaultStack, scenario: Scenario): Promis
   const follower = followEvents(url, auctionId);
 
   let faultStartedAt = 0;
+  let faultEndedAt = 0;
   const fault = (async () => {
     await pause(scenario.faultAtMs - (Date.now() - createdAt));
     faultStartedAt = Date.now();
     await scenario.fault(stack);
+    faultEndedAt = Date.now();
   })();
   const load = runBidLoad({
     url,
@@ -88,6 +93,8 @@ export async function runScenario(stack: FaultStack, scenario: Scenario): Promis
       reconnects: follower.reconnects(),
       answers: figures.answers,
       recoveryMs,
+      faultFromMs: faultStartedAt,
+      faultToMs: faultEndedAt,
     };
   } finally {
     await pool.end();
