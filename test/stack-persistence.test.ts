@@ -28,6 +28,8 @@ const profile: Profile = {
   fast: false,
   postgresPort: 5546 + slot,
   redisPort: 6392 + slot,
+  redis: 'single',
+  redisClusterPorts: [],
   temporalPort: 7235 + slot,
   temporalUiPort: 8235 + slot,
   temporalDbFile: path.join(stateDir, 'temporal', 'temporal.db'),
