@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { MAX_BODY_BYTES } from '../api/app.js';
 import { drain, listen, portOf } from '../api/server.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
+import { testConfig } from './helpers/config.js';
 
 interface ErrorShape {
   error: { code: string; message: string; down?: string[] };
@@ -76,8 +77,14 @@ describe('with every dependency up', () => {
 describe('with a dependency down', () => {
   let api: TestApi;
   before(async () => {
-    // Nothing listens on port 1: Redis and Temporal are unreachable, Postgres is up.
-    api = await startTestApi({ REDIS_URL: 'redis://127.0.0.1:1', TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    // Nothing listens on port 1: Redis (one server or a Cluster, as this run has) and Temporal are
+    // unreachable, Postgres is up.
+    const onCluster = testConfig().REDIS_CLUSTER_NODES !== undefined;
+    api = await startTestApi({
+      REDIS_URL: 'redis://127.0.0.1:1',
+      ...(onCluster && { REDIS_CLUSTER_NODES: '127.0.0.1:1' }),
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+    });
   });
   after(() => api.close());
 
