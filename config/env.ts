@@ -13,12 +13,11 @@ const hostPort = z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port');
 /** `host:port,host:port,...`: the seed nodes of a Redis Cluster (any of them; the client finds the rest). */
 const clusterNodes = z
   .string()
-  .transform((list) => list.split(',').map((node) => node.trim()))
-  .pipe(z.array(hostPort).min(1))
-  .transform((nodes) =>
-    nodes.map((node) => {
-      const at = node.lastIndexOf(':');
-      return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+  .regex(/^\s*[^:\s,]+:\d+\s*(,\s*[^:\s,]+:\d+\s*)*$/, 'expected host:port,host:port,...')
+  .transform((list) =>
+    list.split(',').map((node) => {
+      const [host, port] = node.trim().split(':');
+      return { host: host!, port: Number(port) };
     }),
   );
 
