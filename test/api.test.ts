@@ -104,13 +104,17 @@ describe('with a dependency down', () => {
 
 test('when the server drains, then an in-flight request still completes and new connections are refused', async () => {
   const app = express();
+  let arrived: () => void = () => undefined;
+  const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
   app.get('/slow', (_req, res) => {
+    arrived();
     setTimeout(() => res.send('done'), 300);
   });
   const server = await listen(app, '127.0.0.1', 0);
   const port = portOf(server);
   const inFlight = fetch(`http://127.0.0.1:${port}/slow`);
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // Drain only once the server holds the request: a fixed wait lost the race on a loaded machine.
+  await requestArrived;
   const drained = drain(server, 5000, pino({ level: 'silent' }));
   const response = await inFlight;
   assert.equal(await response.text(), 'done');
