@@ -4,11 +4,12 @@
  * re-closes (the close script answers the same), re-writes the same result.
  */
 import { and, eq, inArray } from 'drizzle-orm';
+import type { RedisClient } from '../config/redis.js';
+import { publish } from '../config/redis-pubsub.js';
 import type { AuctionResult } from '../domain/auction-result.js';
 import type { AuctionStatus } from '../domain/auction-status.js';
 import type { Database } from '../db/pool.js';
 import { auctions, bids } from '../db/schema.js';
-import type { Redis } from 'ioredis';
 import { auctionKeys, type BiddingStore, type CloseResult } from '../lua/bidding-store.js';
 
 /** Stream entries kept after they are persisted, so most SSE replays are served from Redis. */
@@ -34,7 +35,7 @@ export interface RecordResult {
   bidCount: number;
 }
 
-export function createBiddingActivities(db: Database, redis: Redis, store: BiddingStore) {
+export function createBiddingActivities(db: Database, redis: RedisClient, store: BiddingStore) {
   /** One pass over the stream after `afterSeq`, in batches; returns the highest seq now in Postgres. */
   async function copyNewBids(auctionId: string, afterSeq: number): Promise<number> {
     let highWater = afterSeq;
@@ -117,7 +118,7 @@ export function createBiddingActivities(db: Database, redis: Redis, store: Biddi
 
     /** Tells live watchers the auction is over; a repeat only repeats the same event. */
     async publishClosed(auctionId: string, seq: number, result: AuctionResult): Promise<void> {
-      await redis.publish(auctionKeys(auctionId).events, JSON.stringify({ type: 'closed', seq, result }));
+      await publish(redis, auctionKeys(auctionId).events, JSON.stringify({ type: 'closed', seq, result }));
     },
   };
 }

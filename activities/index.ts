@@ -1,5 +1,5 @@
 /** Every activity the auction workflow calls, built from the worker's dependencies. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../config/redis.js';
 import type { Database } from '../db/pool.js';
 import type { BiddingStore } from '../lua/bidding-store.js';
 import { createAuctionStatusActivities } from './auction-status.js';
@@ -7,7 +7,7 @@ import { createBiddingActivities } from './bidding.js';
 
 export interface ActivityDeps {
   db: Database;
-  redis: Redis;
+  redis: RedisClient;
   store: BiddingStore;
 }
 

@@ -8,6 +8,18 @@ import { AUCTION_TASK_QUEUE } from '../domain/temporal-names.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const hostPort = z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port');
+
+/** `host:port,host:port,...`: the seed nodes of a Redis Cluster (any of them; the client finds the rest). */
+const clusterNodes = z
+  .string()
+  .regex(/^\s*[^:\s,]+:\d+\s*(,\s*[^:\s,]+:\d+\s*)*$/, 'expected host:port,host:port,...')
+  .transform((list) =>
+    list.split(',').map((node) => {
+      const [host, port] = node.trim().split(':');
+      return { host: host!, port: Number(port) };
+    }),
+  );
 
 /**
  * The access-token signing key: PEM PKCS#8, EC P-256 (ES256). Env files and container settings often
@@ -37,10 +49,9 @@ export const envSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://gavel:gavel@127.0.0.1:5544/gavel'),
   DATABASE_POOL_MAX: positiveInt.default(10),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6390'),
-  TEMPORAL_ADDRESS: z
-    .string()
-    .regex(/^[^:\s]+:\d+$/, 'expected host:port')
-    .default('127.0.0.1:7233'),
+  /** When set, Redis is a Cluster reached through these seeds, and REDIS_URL is not used (config/redis.ts). */
+  REDIS_CLUSTER_NODES: clusterNodes.optional(),
+  TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(AUCTION_TASK_QUEUE),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).default('dist/workflow-bundle.js'),

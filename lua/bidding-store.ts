@@ -6,7 +6,8 @@
  * all of it before, so a refusal here is a bug in the caller.
  */
 import { readFileSync } from 'node:fs';
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisClient } from '../config/redis.js';
+import { publishCommand, type PublishCommand } from '../config/redis-pubsub.js';
 import type { AuctionRules, BiddingState } from '../domain/bidding.js';
 import { INCREMENT_TABLE } from '../domain/increments.js';
 import { isValidAmount } from '../domain/money.js';
@@ -30,7 +31,10 @@ export const WAKE_TTL_MS = 2_000;
 const AUCTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,128}$/;
 
-/** Every per-auction key carries the hash tag {auctionId}, so one auction's keys share a Cluster slot. */
+/**
+ * Every per-auction key carries the hash tag {auctionId}, so one auction's keys (and its channel) share
+ * a Cluster slot: a script may touch all of them, and a sharded publish stays on the auction's shard.
+ */
 export const auctionKeys = (auctionId: string) => {
   const base = `auction:{${auctionId}}`;
   return {
@@ -66,6 +70,7 @@ interface BiddingScripts {
   gavelCancelAuction(
     key: string,
     eventsChannel: string,
+    publish: PublishCommand,
   ): Promise<'cancelled' | 'already_closed' | 'already_cancelled' | 'missing'>;
 }
 
@@ -83,8 +88,10 @@ const optionalAmountArg = (name: string, n: number | null) => (n === null ? '' :
 
 export class BiddingStore {
   private readonly scripts: BiddingScripts;
+  private readonly publish: PublishCommand;
 
-  constructor(private readonly redis: Redis | Cluster) {
+  constructor(private readonly redis: RedisClient) {
+    this.publish = publishCommand(redis);
     // EVALSHA, with ioredis falling back to EVAL when the server does not have the script yet.
     redis.defineCommand('gavelInitAuction', { numberOfKeys: 1, lua: loadScript('init-auction') });
     // No fixed key count: the idempotency key is passed only when there is one.
@@ -135,6 +142,7 @@ export class BiddingStore {
       String(IDEMPOTENCY_TTL_MS),
       String(WAKE_TTL_MS),
       keys.events,
+      this.publish,
       ...INCREMENT_ARGS,
     );
     return parsePlaceBidReply(reply);
@@ -148,7 +156,7 @@ export class BiddingStore {
   /** Stops bidding for good, unless the auction has already ended (then 'already_closed'). */
   async cancelAuction(auctionId: string): Promise<'cancelled' | 'already_closed' | 'already_cancelled' | 'missing'> {
     const keys = keysOf(auctionId);
-    return this.scripts.gavelCancelAuction(keys.state, keys.events);
+    return this.scripts.gavelCancelAuction(keys.state, keys.events, this.publish);
   }
 
   async readState(auctionId: string): Promise<{ state: BiddingState; rules: AuctionRules } | null> {

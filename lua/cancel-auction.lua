@@ -4,7 +4,8 @@ end Redis time has passed counts as closed even if nobody has run close-bidding.
 here and now): bidding was over, and a cancel must not take a won lot from its winner.
 
 KEYS[1]  auction:{id}   the bidding hash (see place-bid.lua)
-ARGV[1]  the pub/sub channel for auction events
+ARGV[1]  the pub/sub channel for auction events (it carries the auction's hash tag: same slot as KEYS[1])
+ARGV[2]  the command to publish with: 'PUBLISH' on one server, 'SPUBLISH' (sharded) on a Cluster
 
 Reply: 'cancelled' | 'already_closed' | 'already_cancelled' | 'missing'
 Publishes {"type":"cancelled"} on ARGV[1] only when this call cancels.
@@ -30,5 +31,5 @@ if now >= tonumber(h[2]) then
 end
 
 redis.call('HSET', KEYS[1], 'status', 'cancelled')
-redis.call('PUBLISH', ARGV[1], '{"type":"cancelled"}')
+redis.call(ARGV[2], ARGV[1], '{"type":"cancelled"}')
 return 'cancelled'

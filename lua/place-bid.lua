@@ -14,8 +14,9 @@ ARGV[2]  amount, integer minor units (the bidder's maximum; with buy-now, the bu
 ARGV[3]  buyNow: '1' or '0'
 ARGV[4]  how long a stored idempotent reply lives, ms
 ARGV[5]  how long the wake flag lives, ms
-ARGV[6]  the pub/sub channel for accepted bids
-ARGV[7…] the increment table, as (below, step) pairs; the last row's below is '' (every price from there up)
+ARGV[6]  the pub/sub channel for accepted bids (it carries the auction's hash tag: same slot as the keys)
+ARGV[7]  the command to publish with: 'PUBLISH' on one server, 'SPUBLISH' (sharded) on a Cluster
+ARGV[8…] the increment table, as (below, step) pairs; the last row's below is '' (every price from there up)
 
 Reply: a flat array of field, value pairs, every value a string:
   outcome 'missing'                          the auction is unknown (nothing else follows)
@@ -102,9 +103,10 @@ local buy_now = ARGV[3] == '1'
 local idempotency_ttl_ms = ARGV[4]
 local wake_ttl_ms = ARGV[5]
 local events_channel = ARGV[6]
+local publish_command = ARGV[7]
 
 local steps = {}
-for i = 7, #ARGV, 2 do
+for i = 8, #ARGV, 2 do
   steps[#steps + 1] = { below = tonumber(ARGV[i]), step = tonumber(ARGV[i + 1]) }
 end
 local function increment(price)
@@ -232,7 +234,7 @@ redis.call('XADD', KEYS[2], int(next_state.seq) .. '-0', 'seq', int(next_state.s
   'leaderId', leader_id)
 local wake = redis.call('SET', KEYS[3], '1', 'NX', 'PX', wake_ttl_ms) ~= false
 
-redis.call('PUBLISH', events_channel, '{"type":"bid","seq":' .. int(next_state.seq)
+redis.call(publish_command, events_channel, '{"type":"bid","seq":' .. int(next_state.seq)
   .. ',"price":' .. int(price)
   .. ',"leaderId":' .. cjson.encode(leader_id)
   .. ',"minimumNextBid":' .. int(minimum_next_bid(next_state))

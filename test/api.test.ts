@@ -9,6 +9,7 @@ import { drain, listen, portOf } from '../api/server.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { call, signUp } from './helpers/http.js';
+import { testConfig } from './helpers/config.js';
 
 interface ErrorShape {
   error: { code: string; message: string; down?: string[] };
@@ -81,10 +82,13 @@ describe('with a dependency down', () => {
   let database: TestDatabase;
   before(async () => {
     database = await createTestDatabase();
-    // Nothing listens on port 1: Redis and Temporal are unreachable, Postgres is up.
+    // Nothing listens on port 1: Redis (one server or a Cluster, as this run has) and Temporal are
+    // unreachable, Postgres is up.
+    const onCluster = testConfig().REDIS_CLUSTER_NODES !== undefined;
     api = await startTestApi({
       DATABASE_URL: database.url,
       REDIS_URL: 'redis://127.0.0.1:1',
+      ...(onCluster && { REDIS_CLUSTER_NODES: '127.0.0.1:1' }),
       TEMPORAL_ADDRESS: '127.0.0.1:1',
     });
   });
@@ -133,13 +137,17 @@ describe('with a dependency down', () => {
 
 test('when the server drains, then an in-flight request still completes and new connections are refused', async () => {
   const app = express();
+  let arrived: () => void = () => undefined;
+  const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
   app.get('/slow', (_req, res) => {
+    arrived();
     setTimeout(() => res.send('done'), 300);
   });
   const server = await listen(app, '127.0.0.1', 0);
   const port = portOf(server);
   const inFlight = fetch(`http://127.0.0.1:${port}/slow`);
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // Drain only once the server holds the request: a fixed wait lost the race on a loaded machine.
+  await requestArrived;
   const drained = drain(server, 5000, pino({ level: 'silent' }));
   const response = await inFlight;
   assert.equal(await response.text(), 'done');

@@ -4,19 +4,20 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Redis } from 'ioredis';
+import { createRedis, type RedisClient } from '../config/redis.js';
 import { auctionKeys } from '../lua/bidding-store.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
 import { testConfig } from './helpers/config.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { call, signUp, type AuctionJson, type BidJson } from './helpers/http.js';
+import { subscriberCount } from './helpers/redis.js';
 import { watchEvents } from './helpers/sse.js';
 import { startTestWorker, type TestWorker } from './helpers/temporal.js';
 
 let database: TestDatabase;
 let worker: TestWorker;
 let api: TestApi;
-let redis: Redis;
+let redis: RedisClient;
 let seller: { id: string; token: string };
 let bidders: { id: string; token: string }[];
 before(async () => {
@@ -27,7 +28,7 @@ before(async () => {
     TEMPORAL_TASK_QUEUE: worker.taskQueue,
     SSE_HEARTBEAT_MS: '100',
   });
-  redis = new Redis(testConfig().REDIS_URL);
+  redis = createRedis(testConfig(), 'worker');
   seller = await signUp(api.url, 'seller');
   bidders = [await signUp(api.url, 'ann'), await signUp(api.url, 'ben')];
 });
@@ -138,7 +139,7 @@ test('when a stream is idle, then heartbeat comments keep arriving at the config
 test('when many watchers follow one auction, then this process holds one Redis subscription for them', async () => {
   const auctionId = await auctionWithBids(1);
   const channel = auctionKeys(auctionId).events;
-  const subscribers = async () => Number(((await redis.pubsub('NUMSUB', channel)) as [string, number])[1]);
+  const subscribers = () => subscriberCount(redis, channel);
   const watchers = Array.from({ length: 5 }, () => watchEvents(`${api.url}/v1/auctions/${auctionId}/events`));
   await Promise.all(watchers.map((watcher) => watcher.waitFor('snapshot')));
   assert.equal(await subscribers(), 1);

@@ -24,11 +24,21 @@ test('when a variable is empty, then its default applies', () => {
   assert.equal(parseConfig({ PORT: '' }).PORT, 3000);
 });
 
+test('when REDIS_CLUSTER_NODES lists seeds, then they are parsed to hosts and ports; unset means one server', () => {
+  assert.deepEqual(parseConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7000, redis-b:7001' }).REDIS_CLUSTER_NODES, [
+    { host: '127.0.0.1', port: 7000 },
+    { host: 'redis-b', port: 7001 },
+  ]);
+  assert.equal(parseConfig({}).REDIS_CLUSTER_NODES, undefined);
+});
+
 for (const [name, value] of [
   ['PORT', 'eighty'],
   ['PORT', '70000'],
   ['DATABASE_URL', 'mysql://localhost/gavel'],
   ['REDIS_URL', 'not a url'],
+  ['REDIS_CLUSTER_NODES', '127.0.0.1'],
+  ['REDIS_CLUSTER_NODES', '127.0.0.1:7000,'],
   ['TEMPORAL_ADDRESS', 'localhost'],
   ['NODE_ENV', 'staging'],
   ['DATABASE_POOL_MAX', '0'],

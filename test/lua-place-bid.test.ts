@@ -8,22 +8,23 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
 import type { AuctionRules, BiddingState } from '../domain/bidding.js';
 import { INCREMENT_TABLE, minimumNextBid } from '../domain/increments.js';
 import { MAX_AMOUNT } from '../domain/money.js';
+import { closeRedis, createRedis, type RedisClient } from '../config/redis.js';
+import { onMessage, subscribe } from '../config/redis-pubsub.js';
 import { decideBid } from '../domain/proxy-bidding.js';
 import { BiddingStore, auctionKeys, type PlaceBidInput, type StreamBid } from '../lua/bidding-store.js';
 import { testConfig } from './helpers/config.js';
 
-let redis: Redis;
+let redis: RedisClient;
 let store: BiddingStore;
 before(() => {
-  redis = new Redis(testConfig().REDIS_URL);
+  redis = createRedis(testConfig(), 'worker');
   store = new BiddingStore(redis);
 });
 after(async () => {
-  await redis.quit();
+  await closeRedis(redis);
 });
 
 const SELLER = 'seller-1';
@@ -78,10 +79,10 @@ async function place(auctionId: string, input: PlaceBidInput) {
 
 /** Collects the messages published on one channel. */
 async function listen(channel: string) {
-  const subscriber = new Redis(testConfig().REDIS_URL);
+  const subscriber = createRedis(testConfig(), 'subscriber');
   const messages: unknown[] = [];
-  subscriber.on('message', (_channel: string, message: string) => messages.push(JSON.parse(message)));
-  await subscriber.subscribe(channel);
+  onMessage(subscriber, (_channel, message) => messages.push(JSON.parse(message)));
+  await subscribe(subscriber, channel);
   return {
     messages,
     /** Waits until `count` messages arrived (pub/sub delivery is asynchronous). */
@@ -91,7 +92,7 @@ async function listen(channel: string) {
       }
       return messages;
     },
-    close: () => subscriber.quit(),
+    close: () => closeRedis(subscriber),
   };
 }
 

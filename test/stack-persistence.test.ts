@@ -1,6 +1,6 @@
 /**
  * The local stack's promise to `npm start` users: stopping and starting again keeps the data of
- * Postgres, Redis (AOF) and Temporal (its db file). Exercised with the real provisioning code, on a
+ * Postgres, Redis (AOF; a Cluster's nodes.conf too) and Temporal (its db file). Exercised with the real provisioning code, on a
  * durable profile of its own (own folder and ports), so it never touches the dev or test stacks.
  */
 import assert from 'node:assert/strict';
@@ -8,12 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
 import type { Child } from '../scripts/stack/child.js';
 import { startPostgres } from '../scripts/stack/postgres.js';
 import { DATABASE_PASSWORD, DATABASE_USER, stateRoot, type Profile } from '../scripts/stack/profiles.js';
 import { startRedis } from '../scripts/stack/redis.js';
+import { startRedisCluster } from '../scripts/stack/redis-cluster.js';
 import { stopService } from '../scripts/stack/stop.js';
 import { startTemporal } from '../scripts/stack/temporal.js';
 
@@ -28,6 +29,8 @@ const profile: Profile = {
   fast: false,
   postgresPort: 5546 + slot,
   redisPort: 6392 + slot,
+  redis: 'single',
+  redisClusterPorts: [],
   temporalPort: 7235 + slot,
   temporalUiPort: 8235 + slot,
   temporalDbFile: path.join(stateDir, 'temporal', 'temporal.db'),
@@ -96,4 +99,32 @@ test('when the stack is stopped and started again, then Postgres, Redis and Temp
   assert.equal(await withRedis((redis) => redis.get('kept')), 'key');
   const description = await withTemporal((client) => client.workflow.getHandle('kept-workflow').describe());
   assert.equal(description.status.name, 'RUNNING');
+});
+
+test('when the Redis Cluster is stopped and started again, then it comes back with its slots and every node’s data', async () => {
+  const clusterProfile: Profile = {
+    ...profile,
+    redis: 'cluster',
+    redisClusterPorts: [6393 + slot, 6394 + slot, 6395 + slot],
+  };
+  const withCluster = async <T>(run: (cluster: Cluster) => Promise<T>): Promise<T> => {
+    const cluster = new Cluster(clusterProfile.redisClusterPorts.map((port) => ({ host: '127.0.0.1', port })));
+    try {
+      return await run(cluster);
+    } finally {
+      cluster.disconnect();
+    }
+  };
+  const keys = Array.from({ length: 30 }, (_, i) => `kept-${i}`);
+  await down(); // whatever an earlier test left running
+  running = await startRedisCluster(clusterProfile);
+  const perNode = await withCluster(async (cluster) => {
+    await Promise.all(keys.map((key) => cluster.set(key, key)));
+    return Promise.all(cluster.nodes('master').map((node) => node.dbsize()));
+  });
+  assert.ok(perNode.length === 3 && perNode.every((count) => count > 0), `keys per master: ${perNode.join(', ')}`);
+  await down();
+
+  running = await startRedisCluster(clusterProfile); // from nodes.conf: creating it again would fail on non-empty nodes
+  assert.deepEqual(await withCluster((cluster) => Promise.all(keys.map((key) => cluster.get(key)))), keys);
 });

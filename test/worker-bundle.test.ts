@@ -7,8 +7,8 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { Redis } from 'ioredis';
 import { createActivities } from '../activities/index.js';
+import { closeRedis, createRedis } from '../config/redis.js';
 import { BiddingStore } from '../lua/bidding-store.js';
 import { auctionWorkflowId } from '../domain/temporal-names.js';
 import { workflowSource } from '../worker/workflow-source.js';
@@ -50,7 +50,7 @@ test('when production loads a prebuilt bundle, then the auction workflow runs fr
   const config = testConfig();
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address: config.TEMPORAL_ADDRESS });
   const taskQueue = `bundle-${randomUUID()}`;
-  const redis = new Redis(config.REDIS_URL);
+  const redis = createRedis(config, 'worker');
   const store = new BiddingStore(redis);
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -79,6 +79,6 @@ test('when production loads a prebuilt bundle, then the auction workflow runs fr
     assert.equal(result.status, 'closed');
   } finally {
     await env.teardown();
-    await redis.quit();
+    await closeRedis(redis);
   }
 });

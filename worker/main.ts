@@ -1,8 +1,8 @@
 /** The worker process: migrations, then poll the auction task queue until SIGINT/SIGTERM. */
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
-import { Redis } from 'ioredis';
 import { createActivities } from '../activities/index.js';
 import { loadConfig } from '../config/env.js';
+import { closeRedis, createRedis } from '../config/redis.js';
 import { createLogger, exitOnCrash } from '../config/logger.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { openDatabase } from '../db/pool.js';
@@ -24,8 +24,7 @@ Runtime.install({
 
 const database = openDatabase(config.DATABASE_URL, config.DATABASE_POOL_MAX);
 await migrateDatabase(database.pool);
-// Activities retry on their own; commands queue while Redis reconnects instead of failing at once.
-const redis = new Redis(config.REDIS_URL);
+const redis = createRedis(config, 'worker');
 redis.on('error', (error) => logger.warn({ err: error }, 'redis'));
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const worker = await Worker.create({
@@ -40,5 +39,5 @@ logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, mode: config.NODE_ENV }, 'w
 await worker.run();
 await connection.close();
 await database.pool.end();
-await redis.quit();
+await closeRedis(redis);
 logger.info('worker stopped');

@@ -2,8 +2,9 @@
  * One Redis subscription per auction per process, fanned out to this process's SSE clients: a
  * thousand watchers of one auction cost one subscription, not a thousand.
  */
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RedisClient } from '../../config/redis.js';
+import { onMessage, subscribe, unsubscribe } from '../../config/redis-pubsub.js';
 
 type Listener = (message: string) => void;
 
@@ -12,7 +13,7 @@ const RESUME_AFTER_RECONNECT_MS = 200;
 
 interface Channel {
   listeners: Set<Listener>;
-  /** The SUBSCRIBE every listener of the channel waits for, so none reads state before it holds. */
+  /** The (S)SUBSCRIBE every listener of the channel waits for, so none reads state before it holds. */
   subscribed: Promise<unknown>;
 }
 
@@ -21,10 +22,10 @@ export class AuctionEventHub {
   private readonly closers = new Set<(retryMs: number) => void>();
 
   constructor(
-    private readonly subscriber: Redis,
+    private readonly subscriber: RedisClient,
     private readonly logger: Logger,
   ) {
-    subscriber.on('message', (channel: string, message: string) => {
+    onMessage(subscriber, (channel, message) => {
       for (const listener of this.channels.get(channel)?.listeners ?? []) listener(message);
     });
     // Pub/sub does not queue: whatever was published while the subscriber was reconnecting (Redis
@@ -47,7 +48,7 @@ export class AuctionEventHub {
   async listen(name: string, listener: Listener): Promise<() => void> {
     let channel = this.channels.get(name);
     if (!channel) {
-      channel = { listeners: new Set(), subscribed: this.subscriber.subscribe(name) };
+      channel = { listeners: new Set(), subscribed: subscribe(this.subscriber, name) };
       this.channels.set(name, channel);
     }
     const entry = channel;
@@ -57,7 +58,7 @@ export class AuctionEventHub {
       entry.listeners.delete(listener);
       if (entry.listeners.size > 0 || this.channels.get(name) !== entry) return;
       this.channels.delete(name);
-      this.subscriber.unsubscribe(name).catch((error: unknown) => this.logger.warn({ err: error }, 'unsubscribe'));
+      unsubscribe(this.subscriber, name).catch((error: unknown) => this.logger.warn({ err: error }, 'unsubscribe'));
     };
     try {
       await entry.subscribed;

@@ -14,8 +14,9 @@ import { startApi, startWorker } from './app.js';
 import { onChildSpawned, type Child } from './child.js';
 import { AlreadyRunning, SupervisorLock } from './lock.js';
 import { startPostgres } from './postgres.js';
-import { profiles, repoRoot, serviceEnv, type Profile } from './profiles.js';
+import { profiles, redisAddresses, repoRoot, serviceEnv, type Profile } from './profiles.js';
 import { startRedis } from './redis.js';
+import { startRedisCluster } from './redis-cluster.js';
 import { stopService } from './stop.js';
 import { startTemporal } from './temporal.js';
 import { ServiceFailed } from './wait.js';
@@ -37,7 +38,7 @@ class Stack {
   }
 
   /** Starts independent services side by side and waits for all of them to be ready. */
-  async startAll(starts: Promise<Child>[]): Promise<void> {
+  async startAll(starts: Promise<Child | Child[]>[]): Promise<void> {
     const results = await Promise.allSettled(starts);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -64,10 +65,12 @@ async function bringUpServices(stack: Stack): Promise<void> {
   const p = stack.profile;
   if (p.fresh) fs.rmSync(p.stateDir, { recursive: true, force: true, maxRetries: 3 });
   fs.mkdirSync(p.logDir, { recursive: true });
+  const redis = p.redis === 'cluster' ? 'Redis Cluster' : 'Redis';
   say(
-    `starting Postgres :${p.postgresPort}, Redis :${p.redisPort}, Temporal :${p.temporalPort} (logs: ${rel(p.logDir)})`,
+    `starting Postgres :${p.postgresPort}, ${redis} ${redisAddresses(p).join(' ')}, Temporal :${p.temporalPort} (logs: ${rel(p.logDir)})`,
   );
-  await stack.startAll([startPostgres(p), startRedis(p), startTemporal(p)]);
+  const startsRedis = p.redis === 'cluster' ? startRedisCluster(p) : startRedis(p);
+  await stack.startAll([startPostgres(p), startsRedis, startTemporal(p)]);
 }
 
 const rel = (file: string) => path.relative(process.cwd(), file) || '.';
@@ -126,7 +129,7 @@ async function start(stack: Stack): Promise<number> {
   say(`ready:
     API          http://localhost:${apiPort}   (try: curl localhost:${apiPort}/readyz)
     Temporal UI  http://localhost:${p.temporalUiPort}
-    Temporal     127.0.0.1:${p.temporalPort}   Postgres 127.0.0.1:${p.postgresPort}   Redis 127.0.0.1:${p.redisPort}
+    Temporal     127.0.0.1:${p.temporalPort}   Postgres 127.0.0.1:${p.postgresPort}   Redis ${redisAddresses(p).join(' ')}
     logs         ${rel(p.logDir)}/
   Ctrl-C stops everything; data is kept in ${rel(p.stateDir)}/ (delete it to start over).`);
   const exited = await stack.firstExit();

@@ -21,6 +21,9 @@ export interface Profile {
   fast: boolean;
   postgresPort: number;
   redisPort: number;
+  /** One server on redisPort, or (GAVEL_REDIS=cluster) a three-master Cluster on redisClusterPorts. */
+  redis: RedisMode;
+  redisClusterPorts: number[];
   temporalPort: number;
   /** null: run the Temporal dev server headless. */
   temporalUiPort: number | null;
@@ -28,7 +31,20 @@ export interface Profile {
   temporalDbFile: string | null;
 }
 
-function profile(name: string, ports: [number, number, number, number | null], dev: boolean): Profile {
+export type RedisMode = 'single' | 'cluster';
+
+function redisMode(): RedisMode {
+  const mode = process.env.GAVEL_REDIS || 'single';
+  if (mode !== 'single' && mode !== 'cluster') throw new Error('GAVEL_REDIS must be single or cluster');
+  return mode;
+}
+
+function profile(
+  name: string,
+  ports: [number, number, number, number | null],
+  dev: boolean,
+  redisClusterBase: number,
+): Profile {
   const stateDir = path.join(stateRoot, name);
   const [postgresPort, redisPort, temporalPort, temporalUiPort] = ports;
   return {
@@ -40,6 +56,8 @@ function profile(name: string, ports: [number, number, number, number | null], d
     fast: !dev,
     postgresPort,
     redisPort,
+    redis: redisMode(),
+    redisClusterPorts: [0, 1, 2].map((i) => redisClusterBase + i),
     temporalPort,
     temporalUiPort,
     temporalDbFile: dev ? path.join(stateDir, 'temporal', 'temporal.db') : null,
@@ -59,7 +77,9 @@ function testSlot(): number {
 function testProfile(): Profile {
   const slot = testSlot();
   const offset = slot * 10;
-  return profile(slot === 0 ? 'test' : `test-${slot}`, [5545 + offset, 6391 + offset, 7234 + offset, null], false);
+  // The Redis Cluster's three ports lie inside the slot's ten (6396-6398 for slot 0; stack-persistence has 6392).
+  const ports: [number, number, number, null] = [5545 + offset, 6391 + offset, 7234 + offset, null];
+  return profile(slot === 0 ? 'test' : `test-${slot}`, ports, false, 6396 + offset);
 }
 
 /**
@@ -71,11 +91,13 @@ function faultsProfile(): Profile {
   const offset = slot * 10;
   const name = slot === 0 ? 'faults' : `faults-${slot}`;
   const ports: [number, number, number, null] = [5745 + offset, 6591 + offset, 7434 + offset, null];
-  return { ...profile(name, ports, true), fresh: true };
+  // One Redis server: the Redis scenario kills and restarts that one process.
+  return { ...profile(name, ports, true, 6596 + offset), fresh: true, redis: 'single' };
 }
 
 export const profiles = {
-  dev: profile('dev', [5544, 6390, 7233, 8233], true),
+  // 6380-6382: below every test slot's ports (6391 + 10·N and up).
+  dev: profile('dev', [5544, 6390, 7233, 8233], true, 6380),
   test: testProfile(),
   faults: faultsProfile(),
 };
@@ -84,11 +106,16 @@ export const DATABASE_NAME = 'gavel';
 export const DATABASE_USER = 'gavel';
 export const DATABASE_PASSWORD = 'gavel';
 
+/** Where the profile's Redis listens: one address, or every node of its Cluster. */
+export const redisAddresses = (p: Profile): string[] =>
+  (p.redis === 'cluster' ? p.redisClusterPorts : [p.redisPort]).map((port) => `127.0.0.1:${port}`);
+
 /** The environment that points the app (API, worker, tests) at a profile's services. */
 export function serviceEnv(p: Profile): Record<string, string> {
   return {
     DATABASE_URL: `postgres://${DATABASE_USER}:${DATABASE_PASSWORD}@127.0.0.1:${p.postgresPort}/${DATABASE_NAME}`,
     REDIS_URL: `redis://127.0.0.1:${p.redisPort}`,
+    ...(p.redis === 'cluster' && { REDIS_CLUSTER_NODES: redisAddresses(p).join(',') }),
     TEMPORAL_ADDRESS: `127.0.0.1:${p.temporalPort}`,
   };
 }

@@ -6,7 +6,8 @@ import { startChild, type Child } from './child.js';
 import type { Profile } from './profiles.js';
 import { waitUntilReady } from './wait.js';
 
-async function ping(port: number): Promise<void> {
+/** One command on a short-lived connection that never retries: a probe answers now or fails. */
+export async function askRedis(port: number, ...command: [string, ...string[]]): Promise<string> {
   const redis = new Redis({
     port,
     host: '127.0.0.1',
@@ -17,7 +18,7 @@ async function ping(port: number): Promise<void> {
   redis.on('error', () => undefined); // the failed connect() below is the answer; no unhandled-error noise
   try {
     await redis.connect();
-    await redis.ping();
+    return String(await redis.call(...command));
   } finally {
     redis.disconnect();
   }
@@ -47,6 +48,6 @@ export async function startRedis(p: Profile): Promise<Child> {
     ],
     logFile: path.join(p.logDir, 'redis.log'),
   });
-  await waitUntilReady(child, () => ping(p.redisPort), 20_000);
+  await waitUntilReady(child, () => askRedis(p.redisPort, 'PING'), 20_000);
   return child;
 }

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, Worker, DefaultLogger } from '@temporalio/worker';
-import { Redis } from 'ioredis';
 import { createActivities } from '../../activities/index.js';
+import { closeRedis, createRedis } from '../../config/redis.js';
 import type { Database } from '../../db/pool.js';
 import { BiddingStore } from '../../lua/bidding-store.js';
 import { testConfig } from './config.js';
@@ -29,7 +29,7 @@ export async function startTestWorker(db: Database) {
     namespace: config.TEMPORAL_NAMESPACE,
   });
   const taskQueue = `test-${randomUUID()}`;
-  const redis = new Redis(config.REDIS_URL);
+  const redis = createRedis(config, 'worker');
   const store = new BiddingStore(redis);
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -48,7 +48,7 @@ export async function startTestWorker(db: Database) {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await env.teardown();
-      await redis.quit();
+      await closeRedis(redis);
     },
   };
 }

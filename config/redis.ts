@@ -1,0 +1,65 @@
+/**
+ * Every Redis client of the app is made here: one server (REDIS_URL), or a Cluster when
+ * REDIS_CLUSTER_NODES is set. Callers hold a `RedisClient` and need not know which; the few places
+ * where the two differ (pub/sub) ask `client.isCluster` (config/redis-pubsub.ts).
+ */
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { Config } from './env.js';
+
+export type RedisClient = Redis | Cluster;
+
+/** What a connection is for: each use wants its own behaviour while Redis is away. */
+export type RedisUse = 'command' | 'subscriber' | 'worker';
+
+const OPTIONS: Record<RedisUse, RedisOptions> = {
+  // The API: reconnects forever with backoff, but a request fails fast while Redis is away instead of queueing.
+  command: { maxRetriesPerRequest: 1, enableOfflineQueue: false },
+  // Keeps its offline queue: subscriptions made while it reconnects are replayed.
+  subscriber: {},
+  // Activities retry on their own; commands queue while Redis reconnects instead of failing at once.
+  worker: {},
+};
+
+export function createRedis(config: Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES'>, use: RedisUse): RedisClient {
+  const options = OPTIONS[use];
+  if (config.REDIS_CLUSTER_NODES === undefined) return new Redis(config.REDIS_URL, options);
+  return new Cluster(config.REDIS_CLUSTER_NODES, {
+    // The Cluster queues (or not) as a whole; its per-node connections take the rest of the options.
+    enableOfflineQueue: options.enableOfflineQueue ?? true,
+    redisOptions: options,
+    // One subscriber connection per master, each holding the channels of its own slots (SSUBSCRIBE).
+    shardedSubscribers: use === 'subscriber',
+  });
+}
+
+/** Resolves once the client is connected (or rejects with why not); a client without an offline queue needs it. */
+async function whenReady(redis: RedisClient): Promise<void> {
+  if (redis.status !== 'connecting' && redis.status !== 'connect' && redis.status !== 'reconnecting') return;
+  await new Promise<void>((resolve, reject) => {
+    const onReady = () => {
+      redis.off('error', onError);
+      resolve();
+    };
+    const onError = (error: Error) => {
+      redis.off('ready', onReady);
+      reject(error);
+    };
+    redis.once('ready', onReady).once('error', onError);
+  });
+}
+
+/** Readiness: the server answers; on a Cluster every master does, since any of them may own an auction. */
+export async function pingRedis(redis: RedisClient): Promise<void> {
+  await whenReady(redis);
+  if (!(redis instanceof Cluster)) {
+    await redis.ping();
+    return;
+  }
+  const masters = redis.nodes('master');
+  if (masters.length === 0) throw new Error(`no cluster master known (client ${redis.status})`);
+  await Promise.all(masters.map((node) => node.ping()));
+}
+
+/** quit() lets pending replies arrive, but only a connected client can send it; otherwise stop reconnecting. */
+export const closeRedis = (redis: RedisClient): Promise<unknown> =>
+  redis.status === 'ready' ? redis.quit() : Promise.resolve(redis.disconnect());
