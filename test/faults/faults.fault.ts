@@ -26,7 +26,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'API SIGKILL, restarted 1 s later',
-    endsInMs: 12_000,
+    endsInMs: 9_000,
     faultAtMs: 4_000,
     fault: async (stack) => {
       await stack.kill('api');
@@ -36,7 +36,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'Redis SIGKILL, restarted 2 s later (AOF everysec)',
-    endsInMs: 10_000,
+    endsInMs: 7_500,
     faultAtMs: 4_000,
     fault: async (stack) => {
       await stack.kill('redis');
