@@ -110,7 +110,7 @@ export const envSchema = z.object({
   JWT_ISSUER: z.string().min(1).default('gavel'),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
   TRUST_PROXY: trustProxy.default(false),
-  // Production defaults, argued in docs/decisions.md ("Rate limits"). The tests and benches, which
+  // Production defaults, argued in docs/decisions.md ("Security (issue 4)"). The tests and benches, which
   // drive thousands of requests from 127.0.0.1 with a few accounts, set their own (scripts/stack/cli.ts).
   /** A bidder in a bid war bids a few times a second for a few seconds. */
   RATE_LIMIT_BIDS_PER_USER: rateLimit.default({ points: 30, durationSeconds: 10 }),
@@ -121,7 +121,7 @@ export const envSchema = z.object({
   /** Password guesses against one account; a successful sign-in clears its count. */
   RATE_LIMIT_SIGN_INS_PER_ACCOUNT: rateLimit.default({ points: 10, durationSeconds: 900 }),
   RATE_LIMIT_SIGN_UPS_PER_IP: rateLimit.default({ points: 20, durationSeconds: 3600 }),
-  /** Open event streams per API process (docs/decisions.md, "SSE caps"). */
+  /** Open event streams per API process (docs/decisions.md, "Security (issue 4)"). */
   SSE_MAX_STREAMS_PER_IP: positiveInt.default(100),
   SSE_MAX_STREAMS_PER_USER: positiveInt.default(10),
 });
