@@ -5,6 +5,7 @@ import { pinoHttp } from 'pino-http';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { healthRoutes } from './health-routes.js';
 import type { Metrics } from './metrics.js';
+import { requireJsonBodies } from './security/json-bodies.js';
 import type { DependencyCheck } from './readiness.js';
 
 export interface AppDeps {
@@ -13,6 +14,8 @@ export interface AppDeps {
   readinessChecks: DependencyCheck[];
   readinessTimeoutMs: number;
   isShuttingDown: () => boolean;
+  /** Express's `trust proxy` (config TRUST_PROXY): whose X-Forwarded-For gives the client's address. */
+  trustProxy: false | number | string;
   /** The feature routers (accounts, auctions, ...), mounted in order. */
   routers: Router[];
 }
@@ -23,7 +26,7 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy);
   // Access logs are debug-level: at thousands of bids a second they would cost a quarter of a bare
   // route's throughput (docs/local-stack.md). Below debug the middleware is not installed at all, as
   // it costs a child logger per request even when it writes nothing; server errors are still logged
@@ -38,7 +41,7 @@ export function createApp(deps: AppDeps): Express {
     );
   }
   app.use(deps.metrics.observeRequests);
-  app.use(express.json({ limit: MAX_BODY_BYTES }));
+  app.use(requireJsonBodies, express.json({ limit: MAX_BODY_BYTES }));
 
   app.use(
     healthRoutes({

@@ -9,6 +9,7 @@ import { requireUser } from './auth/require-user.js';
 import { createTokenService } from './auth/tokens.js';
 import type { ApiDependencies } from './dependencies.js';
 import { createMetrics } from './metrics.js';
+import { securityGuards } from './security/guards.js';
 import { createLifecycle, type Lifecycle } from './server.js';
 import { AuctionEventHub } from './sse/hub.js';
 
@@ -40,7 +41,10 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     readinessChecks: deps.readinessChecks,
     readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
     isShuttingDown: lifecycle.isShuttingDown,
+    trustProxy: config.TRUST_PROXY,
     routers: [
+      // Rate limits and stream caps, ahead of the routes they guard (api/security/guards.ts).
+      securityGuards({ redis: deps.redis, tokens, config }),
       accountRoutes({ db: deps.database.db, tokens }),
       auctionRoutes(auctions, hub, requireUser(tokens), config.SSE_HEARTBEAT_MS),
     ],

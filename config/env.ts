@@ -3,6 +3,7 @@
  * a bad value stops the process with a message naming the variable.
  */
 import { createPrivateKey } from 'node:crypto';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { AUCTION_TASK_QUEUE } from '../domain/temporal-names.js';
 
@@ -41,6 +42,61 @@ function isEs256PrivateKeyPem(pem: string): boolean {
   }
 }
 
+/** A request budget per client: `points` requests per fixed window of `durationSeconds`. */
+export interface RateLimitSpec {
+  points: number;
+  durationSeconds: number;
+}
+
+const WINDOW_UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/** `<requests>/<window>` such as `30/10s`, `10/15m` or `20/1h`; `off` turns the limit off (null). */
+const rateLimit = z
+  .string()
+  .trim()
+  .transform((value, ctx): RateLimitSpec | null => {
+    if (value === 'off') return null;
+    const match = /^(\d{1,9})\/(\d{1,6})([smh])$/.exec(value);
+    const points = Number(match?.[1]);
+    const durationSeconds = Number(match?.[2]) * (WINDOW_UNIT_SECONDS[match?.[3] ?? ''] ?? NaN);
+    if (!match || points < 1 || durationSeconds < 1) {
+      ctx.addIssue({ code: 'custom', message: 'expected <requests>/<window> such as 30/10s, 10/15m or 20/1h, or off' });
+      return z.NEVER;
+    }
+    return { points, durationSeconds };
+  });
+
+const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * Express's `trust proxy`: whose X-Forwarded-For to believe for the client's address (the key of every
+ * per-IP limit). `off` (the socket's peer is the client), a number of proxy hops, or a comma-separated
+ * list of proxy addresses, subnets and express's names (loopback, linklocal, uniquelocal). Not `true`:
+ * that believes the left-most entry, which any client writes itself, and so defeats per-IP limits.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((value, ctx): false | number | string => {
+    if (value === 'off' || value === 'false') return false;
+    if (/^\d{1,2}$/.test(value)) return Number(value);
+    const parts = value.split(',').map((part) => part.trim());
+    const valid = (part: string) => {
+      const [address = '', prefix, ...rest] = part.split('/');
+      if (TRUST_PROXY_NAMES.has(part)) return true;
+      const version = isIP(address);
+      const maxPrefix = version === 6 ? 128 : 32;
+      return version !== 0 && rest.length === 0 && (prefix === undefined || Number(prefix) <= maxPrefix);
+    };
+    if (parts.every(valid)) return parts.join(',');
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'expected off, a hop count, or proxy addresses/subnets/loopback (true is refused: clients could choose their IP)',
+    });
+    return z.NEVER;
+  });
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -64,6 +120,21 @@ export const envSchema = z.object({
   JWT_KEY_ID: z.string().min(1).max(128).optional(),
   JWT_ISSUER: z.string().min(1).default('gavel'),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
+  TRUST_PROXY: trustProxy.default(false),
+  // Production defaults, argued in docs/decisions.md ("Security (issue 4)"). The tests and benches, which
+  // drive thousands of requests from 127.0.0.1 with a few accounts, set their own (scripts/stack/cli.ts).
+  /** A bidder in a bid war bids a few times a second for a few seconds. */
+  RATE_LIMIT_BIDS_PER_USER: rateLimit.default({ points: 30, durationSeconds: 10 }),
+  /** A whole office behind one NAT address shares this. */
+  RATE_LIMIT_BIDS_PER_IP: rateLimit.default({ points: 300, durationSeconds: 10 }),
+  /** Every attempt costs a scrypt hash; several hundred people behind one address re-sign in every 15 minutes. */
+  RATE_LIMIT_SIGN_INS_PER_IP: rateLimit.default({ points: 60, durationSeconds: 60 }),
+  /** Password guesses against one account; a successful sign-in clears its count. */
+  RATE_LIMIT_SIGN_INS_PER_ACCOUNT: rateLimit.default({ points: 10, durationSeconds: 900 }),
+  RATE_LIMIT_SIGN_UPS_PER_IP: rateLimit.default({ points: 20, durationSeconds: 3600 }),
+  /** Open event streams per API process (docs/decisions.md, "Security (issue 4)"). */
+  SSE_MAX_STREAMS_PER_IP: positiveInt.default(100),
+  SSE_MAX_STREAMS_PER_USER: positiveInt.default(10),
 });
 
 /**

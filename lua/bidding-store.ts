@@ -30,6 +30,8 @@ export const WAKE_TTL_MS = 2_000;
 
 const AUCTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,128}$/;
+/** User ids (uuids) and the tests' short names: a bidder id is part of an idempotency key's name. */
+const BIDDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * Every per-auction key carries the hash tag {auctionId}, so one auction's keys (and its channel) share
@@ -124,7 +126,7 @@ export class BiddingStore {
   /** Decides one bid; null when the auction is unknown. */
   async placeBid(auctionId: string, input: PlaceBidInput): Promise<PlaceBidResult | null> {
     const keys = keysOf(auctionId);
-    if (input.bidderId === '') throw new TypeError('bidderId must not be empty');
+    if (!BIDDER_ID.test(input.bidderId)) throw new TypeError(`not a bidder id: ${JSON.stringify(input.bidderId)}`);
     // Beyond MAX_AMOUNT the script's double arithmetic would no longer be exact.
     if (!isValidAmount(input.amount)) throw new TypeError(`not a valid amount: ${input.amount}`);
     const { idempotencyKey } = input;

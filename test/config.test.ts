@@ -42,6 +42,15 @@ for (const [name, value] of [
   ['TEMPORAL_ADDRESS', 'localhost'],
   ['NODE_ENV', 'staging'],
   ['DATABASE_POOL_MAX', '0'],
+  ['RATE_LIMIT_BIDS_PER_USER', '30'],
+  ['RATE_LIMIT_BIDS_PER_USER', '0/10s'],
+  ['RATE_LIMIT_BIDS_PER_USER', '30/0s'],
+  ['RATE_LIMIT_BIDS_PER_USER', '30/1d'],
+  ['RATE_LIMIT_BIDS_PER_USER', '1.5/10s'],
+  ['TRUST_PROXY', 'true'],
+  ['TRUST_PROXY', 'proxy.example.com'],
+  ['TRUST_PROXY', '10.0.0.0/33'],
+  ['SSE_MAX_STREAMS_PER_IP', '0'],
 ] as const) {
   test(`when ${name}=${value}, then the error names ${name}`, () => {
     assert.throws(
@@ -57,3 +66,33 @@ test('when several variables are bad, then the error names each of them', () => 
     (error: unknown) => error instanceof ConfigError && /PORT:/.test(error.message) && /REDIS_URL:/.test(error.message),
   );
 });
+
+test('when rate limits are not set, then production defaults apply, and TRUST_PROXY is off', () => {
+  const config = parseConfig({});
+  assert.deepEqual(config.RATE_LIMIT_BIDS_PER_USER, { points: 30, durationSeconds: 10 });
+  assert.deepEqual(config.RATE_LIMIT_SIGN_INS_PER_ACCOUNT, { points: 10, durationSeconds: 900 });
+  assert.equal(config.TRUST_PROXY, false);
+});
+
+for (const [value, expected] of [
+  ['30/10s', { points: 30, durationSeconds: 10 }],
+  ['10/15m', { points: 10, durationSeconds: 900 }],
+  [' 20/1h ', { points: 20, durationSeconds: 3600 }],
+  ['off', null],
+] as const) {
+  test(`when a rate limit is ${JSON.stringify(value)}, then it reads as ${JSON.stringify(expected)}`, () => {
+    assert.deepEqual(parseConfig({ RATE_LIMIT_SIGN_UPS_PER_IP: value }).RATE_LIMIT_SIGN_UPS_PER_IP, expected);
+  });
+}
+
+for (const [value, expected] of [
+  ['off', false],
+  ['1', 1],
+  ['loopback', 'loopback'],
+  ['loopback, 10.0.0.0/8 ,fd00::/8', 'loopback,10.0.0.0/8,fd00::/8'],
+  ['203.0.113.9', '203.0.113.9'],
+] as const) {
+  test(`when TRUST_PROXY is ${JSON.stringify(value)}, then express is given ${JSON.stringify(expected)}`, () => {
+    assert.equal(parseConfig({ TRUST_PROXY: value }).TRUST_PROXY, expected);
+  });
+}

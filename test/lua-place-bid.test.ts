@@ -447,6 +447,10 @@ describe('the store', () => {
     for (const idempotencyKey of ['', 'a:b', 'a b', '{x}', 'k'.repeat(129)]) {
       await assert.rejects(store.placeBid(auctionId, bid('a', 5_000, { idempotencyKey })), TypeError);
     }
+    // A bidder id is part of the idempotency key's name, too.
+    for (const bidderId of ['', 'a:b', '{x}', 'a b', 'b'.repeat(65)]) {
+      await assert.rejects(store.placeBid(auctionId, bid(bidderId, 5_000, { idempotencyKey: 'k' })), TypeError);
+    }
     for (const amount of [0, -5, 1.5, MAX_AMOUNT + 1]) {
       await assert.rejects(store.placeBid(auctionId, bid('a', amount)), TypeError);
     }

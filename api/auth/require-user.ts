@@ -37,3 +37,13 @@ export function userIdOf(res: Response): string {
   if (typeof userId !== 'string') throw new Error('userIdOf() on a route without requireUser');
   return userId;
 }
+
+/**
+ * For public routes that treat a signed-in user differently (per-user caps): without an Authorization
+ * header the request goes on anonymous; with one, it must verify, as with requireUser, so a bad token is
+ * a 401 rather than silently anonymous.
+ */
+export function optionalUser(tokens: Pick<TokenService, 'verify'>): RequestHandler {
+  const required = requireUser(tokens);
+  return (req, res, next) => (req.get('authorization') === undefined ? next() : required(req, res, next));
+}

@@ -1,13 +1,13 @@
 /** The real API app on an ephemeral port, with real connections to the test stack. */
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { buildApi } from '../../api/build.js';
 import { connectDependencies } from '../../api/dependencies.js';
 import { drain, listen, portOf } from '../../api/server.js';
 import { testConfig } from './config.js';
 
-export async function startTestApi(overrides: Record<string, string> = {}) {
+/** `logger` defaults to a silent one; test/security-logs.test.ts passes one that writes to memory. */
+export async function startTestApi(overrides: Record<string, string> = {}, logger: Logger = pino({ level: 'silent' })) {
   const config = testConfig({ READINESS_TIMEOUT_MS: '1000', ...overrides });
-  const logger = pino({ level: 'silent' });
   const deps = connectDependencies(config);
   const api = await buildApi(config, deps, logger);
   const server = await listen(api.app, '127.0.0.1', 0);

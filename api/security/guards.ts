@@ -1,0 +1,81 @@
+/**
+ * The abuse limits, as one router mounted ahead of the feature routers on the same paths: each guard
+ * answers 429 or passes the request on (`next()`) to the route itself. Kept out of the route files, so
+ * those stay about what a route does; this file is the one list of what is limited, and how.
+ */
+import { Router, type RequestHandler } from 'express';
+import type { Cluster, Redis } from 'ioredis';
+import type { Config, RateLimitSpec } from '../../config/env.js';
+import { email } from '../accounts/schemas.js';
+import { optionalUser, requireUser, userIdOf } from '../auth/require-user.js';
+import type { TokenService } from '../auth/tokens.js';
+import { clientAddressOf } from './client-address.js';
+import {
+  createLimiter,
+  hashedKeyPart,
+  keyPart,
+  rateLimit,
+  type ClientKeyOf,
+  type RateLimitOptions,
+} from './rate-limits.js';
+import { capStreams, StreamSlots } from './stream-caps.js';
+
+export type GuardConfig = Pick<
+  Config,
+  | 'RATE_LIMIT_BIDS_PER_USER'
+  | 'RATE_LIMIT_BIDS_PER_IP'
+  | 'RATE_LIMIT_SIGN_INS_PER_IP'
+  | 'RATE_LIMIT_SIGN_INS_PER_ACCOUNT'
+  | 'RATE_LIMIT_SIGN_UPS_PER_IP'
+  | 'SSE_MAX_STREAMS_PER_IP'
+  | 'SSE_MAX_STREAMS_PER_USER'
+>;
+
+export interface GuardDeps {
+  redis: Redis | Cluster;
+  tokens: Pick<TokenService, 'verify'>;
+  config: GuardConfig;
+}
+
+const byAddress: ClientKeyOf = (req) => clientAddressOf(req);
+const byUser: ClientKeyOf = (_req, res) => keyPart(userIdOf(res));
+/** The account a sign-in names, normalised as sign-in looks it up; a body without one is refused later (400). */
+const byAccount: ClientKeyOf = (req) => {
+  const parsed = email.safeParse((req.body as { email?: unknown } | undefined)?.email);
+  return parsed.success ? hashedKeyPart(parsed.data) : null;
+};
+
+export function securityGuards({ redis, tokens, config }: GuardDeps): Router {
+  const limit = (name: string, spec: RateLimitSpec | null, keyOf: ClientKeyOf, options: RateLimitOptions = {}) =>
+    spec === null
+      ? []
+      : [rateLimit(createLimiter(redis, name, spec, { blockInMemory: !options.resetOnSuccess }), keyOf, options)];
+  const router = Router();
+  // express refuses a route with no handler: a path whose limits are all off gets no route.
+  const guard = (method: 'get' | 'post', path: string, handlers: RequestHandler[]) => {
+    if (handlers.length > 0) router[method](path, handlers);
+  };
+
+  // Per address first: a flood is refused before any token is verified or any password hashed.
+  const bidsPerUser = limit('bids-user', config.RATE_LIMIT_BIDS_PER_USER, byUser);
+  guard('post', '/v1/auctions/:id/bids', [
+    ...limit('bids-ip', config.RATE_LIMIT_BIDS_PER_IP, byAddress),
+    // The route verifies the token too; the second look is a cache hit (auth/verified-token-cache.ts).
+    ...(bidsPerUser.length > 0 ? [requireUser(tokens), ...bidsPerUser] : []),
+  ]);
+
+  guard('post', '/v1/auth/token', [
+    ...limit('sign-ins-ip', config.RATE_LIMIT_SIGN_INS_PER_IP, byAddress),
+    // Counts failures in a row: a right password clears the account's count.
+    ...limit('sign-ins-account', config.RATE_LIMIT_SIGN_INS_PER_ACCOUNT, byAccount, { resetOnSuccess: true }),
+  ]);
+
+  guard('post', '/v1/users', limit('sign-ups-ip', config.RATE_LIMIT_SIGN_UPS_PER_IP, byAddress));
+
+  guard('get', '/v1/auctions/:id/events', [
+    optionalUser(tokens),
+    capStreams(new StreamSlots(), { perIp: config.SSE_MAX_STREAMS_PER_IP, perUser: config.SSE_MAX_STREAMS_PER_USER }),
+  ]);
+
+  return router;
+}

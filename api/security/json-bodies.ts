@@ -1,0 +1,15 @@
+/**
+ * Every body this API reads is JSON. express.json() skips a body of any other type, which would leave
+ * `req.body` empty and turn into a puzzling "expected object" 400; this answers 415 and says why.
+ */
+import type { RequestHandler } from 'express';
+import { AppError } from '../errors.js';
+
+export const requireJsonBodies: RequestHandler = (req, _res, next) => {
+  // req.is: false when a body of another type (or of no stated type) comes; null when none does.
+  // An empty body (Content-Length: 0, as fetch sends for a POST without one) is no body either.
+  if (req.get('content-length') !== '0' && req.is('application/json') === false) {
+    throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be JSON: Content-Type: application/json');
+  }
+  next();
+};
