@@ -8,6 +8,11 @@ import { drain, listen } from './server.js';
 
 /** How soon SSE clients cut at shutdown should reconnect (to another process, behind a balancer). */
 const SSE_RETRY_AFTER_SHUTDOWN_MS = 1000;
+/**
+ * How long a keep-alive socket idle when the drain begins may still carry one more request (answered
+ * with `Connection: close`) before it is closed: a client between two requests is answered, not reset.
+ */
+const DRAIN_IDLE_GRACE_MS = 1000;
 
 const config = loadConfig('api');
 const logger = createLogger(config, 'api');
@@ -24,7 +29,7 @@ async function shutdown(signal: string): Promise<void> {
   lifecycle.beginShutdown();
   logger.info({ signal, streams: hub.streamCount }, 'shutting down: closing streams, draining requests');
   hub.closeAll(SSE_RETRY_AFTER_SHUTDOWN_MS);
-  await drain(server, config.SHUTDOWN_TIMEOUT_MS, logger);
+  await drain(server, config.SHUTDOWN_TIMEOUT_MS, logger, DRAIN_IDLE_GRACE_MS);
   await deps.close();
   logger.info('api stopped');
   process.exit(0);

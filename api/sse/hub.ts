@@ -16,6 +16,7 @@ interface Channel {
 export class AuctionEventHub {
   private readonly channels = new Map<string, Channel>();
   private readonly closers = new Set<(retryMs: number) => void>();
+  private closedWithRetryMs: number | null = null;
 
   constructor(
     private readonly subscriber: Redis,
@@ -52,8 +53,16 @@ export class AuctionEventHub {
     return stop;
   }
 
-  /** Streams register how to close themselves, so shutdown can end them all with a retry hint. */
+  /**
+   * Streams register how to close themselves, so shutdown can end them all with a retry hint. Once
+   * the hub has been closed, a stream that opens (on a keep-alive connection during the drain) is
+   * closed at once.
+   */
   track(close: (retryMs: number) => void): () => void {
+    if (this.closedWithRetryMs !== null) {
+      close(this.closedWithRetryMs);
+      return () => undefined;
+    }
     this.closers.add(close);
     return () => this.closers.delete(close);
   }
@@ -63,6 +72,7 @@ export class AuctionEventHub {
   }
 
   closeAll(retryMs: number): void {
+    this.closedWithRetryMs = retryMs;
     for (const close of [...this.closers]) close(retryMs);
   }
 }
