@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { auctionWorkflowId } from '../domain/temporal-names.js';
 import type { auctionWorkflow } from '../workflows/auction.js';
-import { finalPriceOf } from '../domain/proxy-bidding.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
-import { call, signUp, type AuctionJson, type BidJson } from './helpers/http.js';
+import { bidHistory, bidWar, expectedResult, type AcknowledgedBid } from './helpers/bidding.js';
+import { call, signUp, type AuctionJson } from './helpers/http.js';
 import { watchEvents } from './helpers/sse.js';
 import { startTestWorker, type TestWorker } from './helpers/temporal.js';
 
@@ -51,48 +51,23 @@ test('when 20 bidders fight over one auction, then every acknowledged bid is kep
   const auctionId = created.body.id;
   const watcher = watchEvents(`${api.url}/v1/auctions/${auctionId}/events`);
 
-  const acknowledged: { seq: number; bidderId: string; max: number; at: number }[] = [];
   // Soft close keeps the auction open while bids keep coming, so the war runs until enough are in.
   const giveUpAt = Date.now() + 60_000;
-  // The latest minimum any bidder has been told: bidders follow the live price, as they would on SSE.
-  let minimum = 100;
-  await Promise.all(
-    bidders.map(async (bidder) => {
-      while (acknowledged.length < TARGET_BIDS && Date.now() < giveUpAt) {
-        // A wide spread of maxima: most bids clear the minimum even when others moved the price meanwhile.
-        const max = minimum + Math.floor(Math.random() * 3000);
-        const answer = await call<BidJson & { error?: { code: string; minimumNextBid: number } }>(
-          `${api.url}/v1/auctions/${auctionId}/bids`,
-          { token: bidder.token, body: { amount: max } },
-        );
-        if (answer.status === 201) {
-          acknowledged.push({ seq: answer.body.seq, bidderId: bidder.id, max, at: Date.now() });
-          minimum = Math.max(minimum, answer.body.minimumNextBid);
-        } else {
-          assert.equal(answer.status, 409, JSON.stringify(answer.body));
-          if (answer.body.error?.code === 'AUCTION_NOT_OPEN') return;
-          assert.equal(answer.body.error?.code, 'BID_TOO_LOW');
-          minimum = Math.max(minimum, answer.body.error.minimumNextBid);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
-      }
-    }),
-  );
+  const acknowledged: AcknowledgedBid[] = [];
+  await bidWar({
+    auctionId,
+    bidders: bidders.map((bidder) => ({ ...bidder, url: api.url })),
+    startingPrice: 100,
+    keepGoing: () => acknowledged.length < TARGET_BIDS && Date.now() < giveUpAt,
+    acknowledged,
+  });
   assert.ok(acknowledged.length >= TARGET_BIDS, `only ${acknowledged.length} bids acknowledged`);
 
   const final = await worker.client.workflow.getHandle<typeof auctionWorkflow>(auctionWorkflowId(auctionId)).result();
   assert.equal(final.status, 'closed');
 
   // Every 201's seq appears once in the history; the history has no gaps and nothing else.
-  const history: { seq: number; bidderId: string; placedAt: string; kind: string }[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: { status: number; body: { items: typeof history; nextCursor: string | null } } = await call(
-      `${api.url}/v1/auctions/${auctionId}/bids?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
-    );
-    history.push(...page.body.items);
-    cursor = page.body.nextCursor;
-  } while (cursor);
+  const history = await bidHistory(api.url, auctionId);
   assert.deepEqual(
     history.map((bid) => bid.seq),
     Array.from({ length: acknowledged.length }, (_, i) => i + 1),
@@ -104,23 +79,8 @@ test('when 20 bidders fight over one auction, then every acknowledged bid is kep
   assert.ok(Date.parse(auction.endsAt) > scheduledEnd.getTime(), 'soft close moved the end');
   for (const bid of history) assert.ok(Date.parse(bid.placedAt) < Date.parse(auction.endsAt), 'no bid after the end');
 
-  // DESIGN.md's order-independent formula over each bidder's highest accepted maximum. A leader
-  // raising their own maximum leaves the price where it was (the eBay rule), so the formula holds as of
-  // the last challenger bid; raises after it can only lift the price to the reserve.
   const rules = { startingPrice: 100, reservePrice: 20_000 };
-  const lastChallenge = Math.max(...history.filter((bid) => bid.kind === 'bid').map((bid) => bid.seq));
-  const maxima = acknowledged.map((bid) => ({ bidderId: bid.bidderId, max: bid.max, seq: bid.seq }));
-  const atLastChallenge = finalPriceOf(
-    maxima.filter((bid) => bid.seq <= lastChallenge),
-    rules,
-  );
-  const atEnd = finalPriceOf(maxima, rules);
-  assert.equal(atEnd.winnerId, atLastChallenge.winnerId, 'raises never change the leader');
-  const expectedPrice = atEnd.reserveMet ? Math.max(atLastChallenge.price, rules.reservePrice) : atLastChallenge.price;
-  const expectedResult = atEnd.reserveMet
-    ? { outcome: 'sold', winnerId: atEnd.winnerId, finalPrice: expectedPrice }
-    : { outcome: 'reserve_not_met', winnerId: null, finalPrice: null };
-  assert.deepEqual(auction.result, expectedResult);
+  assert.deepEqual(auction.result, expectedResult(acknowledged, history, rules));
 
   const closed = await watcher.waitFor('closed');
   assert.deepEqual(closed.data, auction.result);
