@@ -119,6 +119,7 @@ test('when the API is SIGTERMed under a bid load, then it answers what it read, 
     ({ outcome, sentAt }) => outcome.kind === 'response' && outcome.connection === 'close' && sentAt >= sigtermAt,
   );
   assert.ok(answeredInDrain.length > 0, 'bids were answered during the drain, with Connection: close');
+  t.diagnostic(`${outcomes.length} requests, ${answeredInDrain.length} of them answered during the drain`);
   assert.equal(outcomes.filter(({ outcome }) => outcome.kind === 'refused').length, BIDDERS);
 
   // Every bid Redis accepted is one its bidder was told of: none was accepted and then lost.
