@@ -27,11 +27,19 @@ logger.info({ host: config.HOST, port: config.PORT }, 'api listening');
 async function shutdown(signal: string): Promise<void> {
   if (lifecycle.isShuttingDown()) return;
   lifecycle.beginShutdown();
+  const started = Date.now();
+  // The drain is bounded by the timeout; releasing the connections after it should take moments. If
+  // it hangs (a query that never returns), give up rather than wait for something to kill the process.
+  setTimeout(() => {
+    logger.error('shutdown did not finish in time: exiting');
+    process.exit(1);
+  }, 2 * config.SHUTDOWN_TIMEOUT_MS).unref();
   logger.info({ signal, streams: hub.streamCount }, 'shutting down: closing streams, draining requests');
   hub.closeAll(SSE_RETRY_AFTER_SHUTDOWN_MS);
   await drain(server, config.SHUTDOWN_TIMEOUT_MS, logger, DRAIN_IDLE_GRACE_MS);
+  const drainedMs = Date.now() - started;
   await deps.close();
-  logger.info('api stopped');
+  logger.info({ drainedMs, stoppedMs: Date.now() - started }, 'api stopped');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
