@@ -3,6 +3,7 @@
  * Each is idempotent: a retry after a crash re-reads, re-inserts with ON CONFLICT DO NOTHING,
  * re-closes (the close script answers the same), re-writes the same result.
  */
+import { Context } from '@temporalio/activity';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { RedisClient } from '../config/redis.js';
 import { publish } from '../config/redis-pubsub.js';
@@ -35,7 +36,18 @@ export interface RecordResult {
   bidCount: number;
 }
 
-export function createBiddingActivities(db: Database, redis: RedisClient, store: BiddingStore) {
+/**
+ * `stopping` is aborted when the worker begins to shut down. The SDK (1.24) tells an activity nothing
+ * until shutdownGraceTime has passed, and only then cancels it; a persist cycle must not linger into
+ * that: under a steady bid load each lingering cycle ends in a workflow task that starts the next, so a
+ * worker told to stop would keep persisting, and never drain.
+ */
+export function createBiddingActivities(
+  db: Database,
+  redis: RedisClient,
+  store: BiddingStore,
+  stopping: AbortSignal = new AbortController().signal,
+) {
   /** One pass over the stream after `afterSeq`, in batches; returns the highest seq now in Postgres. */
   async function copyNewBids(auctionId: string, afterSeq: number): Promise<number> {
     let highWater = afterSeq;
@@ -71,6 +83,9 @@ export function createBiddingActivities(db: Database, redis: RedisClient, store:
      * `linger: false` copies once (the final drain before a result).
      */
     async persistBids(auctionId: string, afterSeq: number, linger = true): Promise<PersistOutcome> {
+      // Lingering is an optimisation: a worker shutting down, or a cancelled attempt (the SDK cancels
+      // local activities still running when the grace time ends), copies what is there and returns.
+      const mayLinger = () => linger && !stopping.aborted && !Context.current().cancellationSignal.aborted;
       // First, so a bid arriving from now on sets the flag again and wakes the workflow: no lost wake-up.
       await store.clearWake(auctionId);
       const started = Date.now();
@@ -81,7 +96,7 @@ export function createBiddingActivities(db: Database, redis: RedisClient, store:
         if (copiedTo > highWater) quietSince = Date.now();
         highWater = copiedTo;
         const now = Date.now();
-        if (!linger || now - quietSince >= PERSIST_QUIET_MS || now - started >= PERSIST_LINGER_MAX_MS) break;
+        if (!mayLinger() || now - quietSince >= PERSIST_QUIET_MS || now - started >= PERSIST_LINGER_MAX_MS) break;
         await sleep(PERSIST_POLL_MS);
       }
       if (highWater - STREAM_REPLAY_TAIL > 0) await store.trimBids(auctionId, highWater - STREAM_REPLAY_TAIL);

@@ -9,12 +9,14 @@ export interface ActivityDeps {
   db: Database;
   redis: RedisClient;
   store: BiddingStore;
+  /** Aborted when the worker begins to shut down, so long-running activities wind up early. */
+  stopping?: AbortSignal;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createAuctionStatusActivities(deps.db),
-    ...createBiddingActivities(deps.db, deps.redis, deps.store),
+    ...createBiddingActivities(deps.db, deps.redis, deps.store, deps.stopping),
   };
 }
 

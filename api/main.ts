@@ -8,6 +8,11 @@ import { drain, listen } from './server.js';
 
 /** How soon SSE clients cut at shutdown should reconnect (to another process, behind a balancer). */
 const SSE_RETRY_AFTER_SHUTDOWN_MS = 1000;
+/**
+ * How long a keep-alive socket idle when the drain begins may still carry one more request (answered
+ * with `Connection: close`) before it is closed: a client between two requests is answered, not reset.
+ */
+const DRAIN_IDLE_GRACE_MS = 1000;
 
 const config = loadConfig('api');
 const logger = createLogger(config, 'api');
@@ -22,11 +27,19 @@ logger.info({ host: config.HOST, port: config.PORT }, 'api listening');
 async function shutdown(signal: string): Promise<void> {
   if (lifecycle.isShuttingDown()) return;
   lifecycle.beginShutdown();
+  const started = Date.now();
+  // The drain is bounded by the timeout; releasing the connections after it should take moments. If
+  // it hangs (a query that never returns), give up rather than wait for something to kill the process.
+  setTimeout(() => {
+    logger.error('shutdown did not finish in time: exiting');
+    process.exit(1);
+  }, 2 * config.SHUTDOWN_TIMEOUT_MS).unref();
   logger.info({ signal, streams: hub.streamCount }, 'shutting down: closing streams, draining requests');
   hub.closeAll(SSE_RETRY_AFTER_SHUTDOWN_MS);
-  await drain(server, config.SHUTDOWN_TIMEOUT_MS, logger);
+  await drain(server, config.SHUTDOWN_TIMEOUT_MS, logger, DRAIN_IDLE_GRACE_MS);
+  const drainedMs = Date.now() - started;
   await deps.close();
-  logger.info('api stopped');
+  logger.info({ drainedMs, stoppedMs: Date.now() - started }, 'api stopped');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

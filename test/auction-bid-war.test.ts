@@ -9,9 +9,9 @@ import { after, before, test } from 'node:test';
 import { auctionWorkflowId } from '../domain/temporal-names.js';
 import type { auctionWorkflow } from '../workflows/auction.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
-import { expectedResult, type AcceptedBid } from './helpers/expected-result.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
-import { call, signUp, type AuctionJson, type BidJson } from './helpers/http.js';
+import { bidHistory, bidWar, expectedResult, type AcknowledgedBid } from './helpers/bidding.js';
+import { call, signUp, type AuctionJson } from './helpers/http.js';
 import { watchEvents } from './helpers/sse.js';
 import { startTestWorker, type TestWorker } from './helpers/temporal.js';
 
@@ -51,48 +51,23 @@ test('when 20 bidders fight over one auction, then every acknowledged bid is kep
   const auctionId = created.body.id;
   const watcher = watchEvents(`${api.url}/v1/auctions/${auctionId}/events`);
 
-  const acknowledged: { seq: number; bidderId: string; max: number; at: number }[] = [];
   // Soft close keeps the auction open while bids keep coming, so the war runs until enough are in.
   const giveUpAt = Date.now() + 60_000;
-  // The latest minimum any bidder has been told: bidders follow the live price, as they would on SSE.
-  let minimum = 100;
-  await Promise.all(
-    bidders.map(async (bidder) => {
-      while (acknowledged.length < TARGET_BIDS && Date.now() < giveUpAt) {
-        // A wide spread of maxima: most bids clear the minimum even when others moved the price meanwhile.
-        const max = minimum + Math.floor(Math.random() * 3000);
-        const answer = await call<BidJson & { error?: { code: string; minimumNextBid: number } }>(
-          `${api.url}/v1/auctions/${auctionId}/bids`,
-          { token: bidder.token, body: { amount: max } },
-        );
-        if (answer.status === 201) {
-          acknowledged.push({ seq: answer.body.seq, bidderId: bidder.id, max, at: Date.now() });
-          minimum = Math.max(minimum, answer.body.minimumNextBid);
-        } else {
-          assert.equal(answer.status, 409, JSON.stringify(answer.body));
-          if (answer.body.error?.code === 'AUCTION_NOT_OPEN') return;
-          assert.equal(answer.body.error?.code, 'BID_TOO_LOW');
-          minimum = Math.max(minimum, answer.body.error.minimumNextBid);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
-      }
-    }),
-  );
+  const acknowledged: AcknowledgedBid[] = [];
+  await bidWar({
+    auctionId,
+    bidders: bidders.map((bidder) => ({ ...bidder, url: api.url })),
+    startingPrice: 100,
+    keepGoing: () => acknowledged.length < TARGET_BIDS && Date.now() < giveUpAt,
+    acknowledged,
+  });
   assert.ok(acknowledged.length >= TARGET_BIDS, `only ${acknowledged.length} bids acknowledged`);
 
   const final = await worker.client.workflow.getHandle<typeof auctionWorkflow>(auctionWorkflowId(auctionId)).result();
   assert.equal(final.status, 'closed');
 
   // Every 201's seq appears once in the history; the history has no gaps and nothing else.
-  const history: { seq: number; bidderId: string; placedAt: string; kind: string }[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: { status: number; body: { items: typeof history; nextCursor: string | null } } = await call(
-      `${api.url}/v1/auctions/${auctionId}/bids?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
-    );
-    history.push(...page.body.items);
-    cursor = page.body.nextCursor;
-  } while (cursor);
+  const history = await bidHistory(api.url, auctionId);
   assert.deepEqual(
     history.map((bid) => bid.seq),
     Array.from({ length: acknowledged.length }, (_, i) => i + 1),
@@ -104,14 +79,8 @@ test('when 20 bidders fight over one auction, then every acknowledged bid is kep
   assert.ok(Date.parse(auction.endsAt) > scheduledEnd.getTime(), 'soft close moved the end');
   for (const bid of history) assert.ok(Date.parse(bid.placedAt) < Date.parse(auction.endsAt), 'no bid after the end');
 
-  // The order-independent formula over the accepted maxima, as of the last challenger bid.
-  const maxOf = new Map(acknowledged.map((bid) => [bid.seq, bid.max]));
-  const accepted = history.map((bid) => ({
-    ...bid,
-    max: maxOf.get(bid.seq) ?? 0,
-    kind: bid.kind as AcceptedBid['kind'],
-  }));
-  assert.deepEqual(auction.result, expectedResult(accepted, { startingPrice: 100, reservePrice: 20_000 }));
+  const rules = { startingPrice: 100, reservePrice: 20_000 };
+  assert.deepEqual(auction.result, expectedResult(acknowledged, history, rules));
 
   const closed = await watcher.waitFor('closed');
   assert.deepEqual(closed.data, auction.result);

@@ -157,4 +157,10 @@ test('when the API shuts down, then open streams end (with a retry hint) instead
   api.hub.closeAll(1000);
   await watcher.ended;
   assert.equal(api.hub.streamCount, 0);
+
+  // A stream opened during the drain (on a keep-alive connection) is ended at once, not held open.
+  const late = watchEvents(`${api.url}/v1/auctions/${auctionId}/events`);
+  await late.ended;
+  assert.deepEqual(late.events, []);
+  assert.equal(api.hub.streamCount, 0);
 });

@@ -13,9 +13,20 @@ const config = loadConfig('worker');
 const logger = createLogger(config, 'worker');
 exitOnCrash(logger);
 
+// The SDK tells running activities of a shutdown only when shutdownGraceTime ends; this tells them at
+// once, so the persist activity stops lingering and the worker drains promptly (activities/bidding.ts).
+const stopping = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    logger.info({ signal }, 'shutting down: finishing running tasks');
+    stopping.abort();
+  });
+}
+
 const sdkLevel: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
 Runtime.install({
-  // SIGINT/SIGTERM make worker.run() resolve once in-flight tasks finish (or shutdownGraceTime passes).
+  // SIGINT/SIGTERM stop polling; worker.run() resolves once in-flight tasks finish. Activities still
+  // running when shutdownGraceTime ends are cancelled.
   shutdownSignals: ['SIGINT', 'SIGTERM'],
   logger: new DefaultLogger(sdkLevel[config.LOG_LEVEL] ?? 'ERROR', ({ level, message, meta }) =>
     logger[level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error')](meta, message),
@@ -31,9 +42,12 @@ const worker = await Worker.create({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
-  activities: createActivities({ db: database.db, redis, store: new BiddingStore(redis) }),
+  activities: createActivities({ db: database.db, redis, store: new BiddingStore(redis), stopping: stopping.signal }),
   ...workflowSource(config),
   shutdownGraceTime: `${config.SHUTDOWN_TIMEOUT_MS} ms`,
+  // A worker still not drained by then (an activity ignoring its cancellation) gives up: run() throws,
+  // and the process exits 1 instead of hanging until something kills it.
+  shutdownForceTime: `${2 * config.SHUTDOWN_TIMEOUT_MS} ms`,
 });
 logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, mode: config.NODE_ENV }, 'worker polling');
 await worker.run();

@@ -20,6 +20,7 @@ interface Channel {
 export class AuctionEventHub {
   private readonly channels = new Map<string, Channel>();
   private readonly closers = new Set<(retryMs: number) => void>();
+  private closedWithRetryMs: number | null = null;
 
   constructor(
     private readonly subscriber: RedisClient,
@@ -38,7 +39,7 @@ export class AuctionEventHub {
           { streams: this.closers.size },
           'redis subscriber reconnected: streams resume from their last id',
         );
-        this.closeAll(RESUME_AFTER_RECONNECT_MS);
+        this.endStreams(RESUME_AFTER_RECONNECT_MS);
       }
       connectedBefore = true;
     });
@@ -70,8 +71,16 @@ export class AuctionEventHub {
     return stop;
   }
 
-  /** Streams register how to close themselves, so shutdown can end them all with a retry hint. */
+  /**
+   * Streams register how to close themselves, so shutdown can end them all with a retry hint. Once
+   * the hub has been closed, a stream that opens (on a keep-alive connection during the drain) is
+   * closed at once.
+   */
   track(close: (retryMs: number) => void): () => void {
+    if (this.closedWithRetryMs !== null) {
+      close(this.closedWithRetryMs);
+      return () => undefined;
+    }
     this.closers.add(close);
     return () => this.closers.delete(close);
   }
@@ -80,7 +89,14 @@ export class AuctionEventHub {
     return this.closers.size;
   }
 
+  /** Shutdown: ends every stream, and any opened from now on, with a retry hint. */
   closeAll(retryMs: number): void {
+    this.closedWithRetryMs = retryMs;
+    this.endStreams(retryMs);
+  }
+
+  /** Ends the streams open now; their clients come back with Last-Event-ID. */
+  private endStreams(retryMs: number): void {
     for (const close of [...this.closers]) close(retryMs);
   }
 }

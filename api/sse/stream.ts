@@ -36,10 +36,14 @@ export class SseStream {
     this.write(`: ${text}\n\n`);
   }
 
-  /** Ends the stream, telling the client when to come back. */
+  /**
+   * Ends the stream, telling the client when to come back, and closes the connection: at shutdown
+   * the client must reconnect on a new connection (to another process), not on this idle socket.
+   */
   close(retryMs: number): void {
     if (!this.open) return;
-    this.res.end(`retry: ${retryMs}\n\n`);
+    const socket = this.res.socket;
+    this.res.end(`retry: ${retryMs}\n\n`, () => socket?.end());
     this.open = false;
   }
 
