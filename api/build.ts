@@ -9,6 +9,8 @@ import { requireUser } from './auth/require-user.js';
 import { createTokenService } from './auth/tokens.js';
 import type { ApiDependencies } from './dependencies.js';
 import { createMetrics } from './metrics.js';
+import { buildOpenApiDocument } from './openapi/document.js';
+import { openApiRoutes } from './openapi/routes.js';
 import { createLifecycle, type Lifecycle } from './server.js';
 import { AuctionEventHub } from './sse/hub.js';
 
@@ -43,6 +45,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     routers: [
       accountRoutes({ db: deps.database.db, tokens }),
       auctionRoutes(auctions, hub, requireUser(tokens), config.SSE_HEARTBEAT_MS),
+      openApiRoutes(buildOpenApiDocument()),
     ],
   });
   return { app, hub, lifecycle };

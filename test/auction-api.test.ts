@@ -70,6 +70,15 @@ describe('creating and reading', () => {
     assert.equal((await bid(auction.id, { amount: 1000 })).status, 201);
   });
 
+  test('when the longest valid title and description arrive with every character \\u-escaped, then the auction is created', async () => {
+    // ~31 KB: Python's json, for one, escapes all non-ASCII so. The body cap must not refuse a valid body.
+    const escaped = (n: number) => '\\u00e9'.repeat(n);
+    const raw = `{"title":"${escaped(200)}","description":"${escaped(5000)}","startingPrice":1000,"endsAt":"${inSeconds(60)}"}`;
+    const answer = await call<AuctionJson>(`${api.url}/v1/auctions`, { token: seller.token, raw });
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    assert.equal(answer.body.description, 'é'.repeat(5000));
+  });
+
   test('when auctions are listed, then pages follow each other without repeats', async () => {
     const mine = await Promise.all([createAuction(), createAuction(), createAuction()]);
     const seen: string[] = [];
