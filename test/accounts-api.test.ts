@@ -134,6 +134,7 @@ describe('POST /v1/users', () => {
     ['a domain label has 64 characters', (b) => ({ ...b, email: `sam@${'b'.repeat(64)}.test` }), 'email'],
     ['a domain label ends with a hyphen', (b) => ({ ...b, email: 'sam@example-.test' }), 'email'],
     ['the displayName is only spaces', (b) => ({ ...b, displayName: '   ' }), 'displayName'],
+    ['the displayName contains U+0000', (b) => ({ ...b, displayName: 'Sam\u0000' }), 'displayName'],
     ['the displayName has 81 characters', (b) => ({ ...b, displayName: 'd'.repeat(81) }), 'displayName'],
     ['an unknown field is sent', (b) => ({ ...b, role: 'admin' }), 'role'],
     ['an id is sent', (b) => ({ ...b, id: randomUUID() }), 'id'],

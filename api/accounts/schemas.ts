@@ -4,7 +4,7 @@
  * never silently dropped. The OpenAPI document (api/openapi/) is generated from these same schemas.
  */
 import { z } from 'zod';
-import { trimmedText } from '../trimmed-text.js';
+import { trimmedText } from '../text.js';
 
 /**
  * zod's email rule, with domain labels as RFC 1035 allows them (at most 63 characters, no hyphen at

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { MAX_AMOUNT } from '../../domain/money.js';
-import { trimmedText } from '../trimmed-text.js';
+import { storedText, trimmedText } from '../text.js';
 import { isSeq } from './ids.js';
 
 /** Integer minor units: no floats, no strings, no zero, nothing past what stays exact everywhere. */
@@ -25,7 +25,7 @@ const MAX_DURATION_MS = 30 * 24 * 3600 * 1000;
 export const createAuctionBody = z
   .object({
     title: trimmedText(1, 200),
-    description: z.string().max(5000).default(''),
+    description: storedText(5000).default(''),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')

@@ -62,16 +62,14 @@ export const notFound = (what: string) => errorResponse(`No such ${what}.`, ['NO
 
 /**
  * 429 from a rate limit, with when to try again. Documented ahead of the limiter itself, so clients
- * (and the fuzz test) already know the shape.
+ * (and the fuzz test) already know the shape; its `code` is the limiter's to name.
  */
-export const rateLimited = errorResponse(
-  'Too many requests: wait `Retry-After` seconds.',
-  ['RATE_LIMITED'],
-  {},
-  z.object({
+export const rateLimited: ZodOpenApiResponseObject = {
+  ...json('Too many requests: wait `Retry-After` seconds.', errorBodySchema),
+  headers: z.object({
     'Retry-After': z.string().meta({ description: 'Seconds to wait before trying again.', example: '3' }),
   }),
-);
+};
 
 /** The bearer-token security requirement of an operation. */
 export const bearer = [{ bearerAuth: [] }];
