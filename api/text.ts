@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what this refuses
 const NO_NUL = /^[^\u0000]*$/;
 
 export const storedText = (max: number) =>
