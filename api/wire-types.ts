@@ -15,4 +15,4 @@ export const instant = z.iso.datetime().meta({ example: '2030-01-01T12:00:00.000
 export const money = z.number().int().positive().meta({ description: 'Integer minor units.', example: 2500 });
 
 /** Counts and bid seqs. */
-export const count = z.number().int().nonnegative();
+export const count = z.number().int().nonnegative().meta({ example: 3 });
