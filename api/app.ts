@@ -7,6 +7,7 @@ import { healthRoutes } from './health-routes.js';
 import type { Metrics } from './metrics.js';
 import { requireJsonBodies } from './security/json-bodies.js';
 import type { DependencyCheck } from './readiness.js';
+import { methodNotAllowed } from './route-table.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -20,8 +21,12 @@ export interface AppDeps {
   routers: Router[];
 }
 
-/** JSON bodies in this API are small; anything larger is refused before it is parsed. */
-export const MAX_BODY_BYTES = 16 * 1024;
+/**
+ * Anything larger is refused before it is parsed. The largest valid body, an auction with a
+ * 5,000-character description and a 200-character title, is ~31 KB when a client escapes every
+ * character as \uXXXX (as Python's json does by default for non-ASCII): it must fit.
+ */
+export const MAX_BODY_BYTES = 64 * 1024;
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -53,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/metrics', deps.metrics.serve);
   for (const router of deps.routers) app.use(router);
 
+  app.use(methodNotAllowed(app));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

@@ -10,6 +10,8 @@ import { createTokenService } from './auth/tokens.js';
 import type { ApiDependencies } from './dependencies.js';
 import { createMetrics } from './metrics.js';
 import { securityGuards } from './security/guards.js';
+import { buildOpenApiDocument } from './openapi/document.js';
+import { openApiRoutes } from './openapi/routes.js';
 import { createLifecycle, type Lifecycle } from './server.js';
 import { AuctionEventHub } from './sse/hub.js';
 
@@ -47,6 +49,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
       securityGuards({ redis: deps.redis, tokens, config }),
       accountRoutes({ db: deps.database.db, tokens }),
       auctionRoutes(auctions, hub, requireUser(tokens), config.SSE_HEARTBEAT_MS),
+      openApiRoutes(buildOpenApiDocument()),
     ],
   });
   return { app, hub, lifecycle };

@@ -18,6 +18,12 @@ const BODY_ERRORS: Record<string, [number, string, string]> = {
   'request.aborted': [400, 'REQUEST_ABORTED', 'The request was aborted'],
 };
 
+/** The codes a request body can be refused with before any route sees it, at one status (for the OpenAPI document). */
+export const bodyErrorCodes = (status: number) =>
+  Object.values(BODY_ERRORS)
+    .filter(([answer]) => answer === status)
+    .map(([, code]) => code);
+
 function bodyParserError(error: unknown): [number, string, string] | undefined {
   if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
   return BODY_ERRORS[String(error.type)];

@@ -2,6 +2,8 @@
  * The one error type the API throws on purpose. Its shape on the wire (DESIGN.md):
  *   { "error": { "code": "BID_TOO_LOW", "message": "...", ...details } }
  */
+import { z } from 'zod';
+
 export class AppError extends Error {
   override name = 'AppError';
 
@@ -20,9 +22,17 @@ export class AppError extends Error {
   }
 }
 
-export interface ErrorBody {
-  error: { code: string; message: string } & Record<string, unknown>;
-}
+/** The error shape as a zod schema, which the OpenAPI document is generated from (each response narrows `code`). */
+export const errorBodySchema = z
+  .object({
+    error: z.looseObject({
+      code: z.string().meta({ description: 'Stable and machine-readable: branch on this.', example: 'NOT_FOUND' }),
+      message: z.string().meta({ description: 'For people; may change.' }),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 export const errorBody = (code: string, message: string, details: Record<string, unknown> = {}): ErrorBody => ({
   error: { ...details, code, message },

@@ -4,6 +4,7 @@
  */
 import { Router, type Response } from 'express';
 import { errorBody } from './errors.js';
+import type { Liveness, Readiness } from './health-responses.js';
 import { checkAll, type DependencyCheck } from './readiness.js';
 
 export interface HealthOptions {
@@ -15,7 +16,7 @@ export interface HealthOptions {
 export function healthRoutes({ checks, timeoutMs, isShuttingDown }: HealthOptions): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok' } satisfies Liveness);
   });
   const shuttingDown = (res: Response) =>
     res.status(503).json(errorBody('SHUTTING_DOWN', 'This process is shutting down'));
@@ -26,7 +27,7 @@ export function healthRoutes({ checks, timeoutMs, isShuttingDown }: HealthOption
     if (isShuttingDown()) return shuttingDown(res);
     const down = Object.keys(results).filter((name) => results[name]?.status === 'down');
     if (down.length === 0) {
-      res.json({ status: 'ready', checks: results });
+      res.json({ status: 'ready', checks: results } satisfies Readiness);
       return;
     }
     res.status(503).json(errorBody('NOT_READY', `Unavailable: ${down.join(', ')}`, { down, checks: results }));

@@ -1,14 +1,9 @@
 /** Readiness of each dependency, checked side by side, each with its own deadline. */
+import type { CheckResult } from './health-responses.js';
 
 export interface DependencyCheck {
   name: string;
   check: () => Promise<unknown>;
-}
-
-export interface CheckResult {
-  status: 'up' | 'down';
-  latencyMs: number;
-  error?: string;
 }
 
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {

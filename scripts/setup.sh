@@ -3,6 +3,7 @@
 #   - npm packages (when package-lock.json changed since the last install)
 #   - PostgreSQL and Redis servers (Debian packages, via apt-get)
 #   - the Temporal CLI, pinned, built with `go install` into .gavel/bin
+#   - schemathesis (the API fuzzer the tests run), pinned, from PyPI into the virtualenv .gavel/venv
 # Everything it writes outside the system package manager lives under .gavel/ (git-ignored).
 set -euo pipefail
 
@@ -12,6 +13,7 @@ logs="$state/logs"
 mkdir -p "$state/bin" "$logs"
 
 TEMPORAL_CLI_VERSION=v1.5.1
+SCHEMATHESIS_VERSION=4.32.5
 
 say() { printf '[setup] %s\n' "$*"; }
 fail() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
@@ -88,6 +90,28 @@ ensure_temporal_cli() {
   echo "$TEMPORAL_CLI_VERSION" >"$stamp"
 }
 
+ensure_schemathesis() {
+  local venv="$state/venv"
+  local stamp="$venv/schemathesis.version"
+  # The venv's python is a link to the system's: if that moved, the venv is rebuilt.
+  local works=
+  "$venv/bin/python" -c '' >/dev/null 2>&1 && works=1
+  if [ -n "$works" ] && [ -x "$venv/bin/schemathesis" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$SCHEMATHESIS_VERSION" ]; then
+    return
+  fi
+  command -v python3 >/dev/null 2>&1 || apt_install python3
+  # Debian splits venv (and the pip it bootstraps) out of python3.
+  python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || apt_install python3-venv
+  local log="$logs/schemathesis.log"
+  say "installing schemathesis $SCHEMATHESIS_VERSION into $venv (log: $log)"
+  if [ -z "$works" ]; then
+    python3 -m venv --clear "$venv" >"$log" 2>&1 || fail "could not create $venv, see $log"
+  fi
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" >>"$log" 2>&1 \
+    || fail "could not install schemathesis, see $log"
+  echo "$SCHEMATHESIS_VERSION" >"$stamp"
+}
+
 command -v node >/dev/null 2>&1 || fail "Node.js is required (20.19+, 22 or 24): https://nodejs.org"
 command -v npm >/dev/null 2>&1 || fail "npm is required"
 
@@ -95,3 +119,4 @@ ensure_node_modules
 ensure_postgres
 ensure_redis
 ensure_temporal_cli
+ensure_schemathesis

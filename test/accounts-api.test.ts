@@ -125,8 +125,16 @@ describe('POST /v1/users', () => {
     ['the password has 7 characters', (b) => ({ ...b, password: 'abcdefg' }), 'password'],
     ['the password has 257 characters', (b) => ({ ...b, password: 'p'.repeat(257) }), 'password'],
     ['the email is not an email', (b) => ({ ...b, email: 'sam.example.test' }), 'email'],
-    ['the email has 255 characters', (b) => ({ ...b, email: `${'a'.repeat(242)}@example.test` }), 'email'],
+    [
+      'the email has 255 characters',
+      (b) => ({ ...b, email: `${'a'.repeat(64)}@${'b'.repeat(61)}.${'c'.repeat(61)}.${'d'.repeat(61)}.test` }),
+      'email',
+    ],
+    ['the email has 65 characters before the @', (b) => ({ ...b, email: `${'a'.repeat(65)}@example.test` }), 'email'],
+    ['a domain label has 64 characters', (b) => ({ ...b, email: `sam@${'b'.repeat(64)}.test` }), 'email'],
+    ['a domain label ends with a hyphen', (b) => ({ ...b, email: 'sam@example-.test' }), 'email'],
     ['the displayName is only spaces', (b) => ({ ...b, displayName: '   ' }), 'displayName'],
+    ['the displayName contains U+0000', (b) => ({ ...b, displayName: 'Sam\u0000' }), 'displayName'],
     ['the displayName has 81 characters', (b) => ({ ...b, displayName: 'd'.repeat(81) }), 'displayName'],
     ['an unknown field is sent', (b) => ({ ...b, role: 'admin' }), 'role'],
     ['an id is sent', (b) => ({ ...b, id: randomUUID() }), 'id'],
@@ -149,7 +157,9 @@ describe('POST /v1/users', () => {
   }
 
   test('when a 254-character email and an 80-character displayName are sent, then they are accepted (the limits are inclusive)', async () => {
-    const email = `${randomUUID()}${'a'.repeat(254 - 36 - '@example.test'.length)}@example.test`;
+    // 64 characters before the @ (the most RFC 5321 allows), then labels of at most 63.
+    const local = `${randomUUID()}${'a'.repeat(64 - 36)}`;
+    const email = `${local}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(56)}.test`;
     assert.equal(email.length, 254);
     const answer = await register({ email, password: 'p'.repeat(8), displayName: 'd'.repeat(80) });
     assert.equal(answer.status, 201);

@@ -48,6 +48,27 @@ describe('with every dependency up', () => {
     assert.match(body.error.message, /GET \/v1\/nothing-here/);
   });
 
+  test('when a known path is asked with a method it does not serve, then 405 with Allow, in the error shape', async () => {
+    const response = await fetch(`${api.url}/v1/auctions`, { method: 'DELETE' });
+    assert.equal(response.status, 405);
+    assert.equal(response.headers.get('allow'), 'GET, HEAD, POST');
+    assert.equal(((await response.json()) as ErrorShape).error.code, 'METHOD_NOT_ALLOWED');
+    const withId = await fetch(`${api.url}/v1/auctions/${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}/bids`, {
+      method: 'PUT',
+    });
+    assert.equal(withId.status, 405);
+    assert.equal(withId.headers.get('allow'), 'GET, HEAD, POST');
+  });
+
+  test('when OPTIONS asks what a path serves, then Allow names the same methods a 405 does', async () => {
+    const response = await fetch(`${api.url}/v1/users/me`, { method: 'OPTIONS' });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('allow'), 'GET, HEAD');
+    const refused = await fetch(`${api.url}/v1/users/me`, { method: 'POST' });
+    assert.equal(refused.status, 405);
+    assert.equal(refused.headers.get('allow'), 'GET, HEAD');
+  });
+
   for (const malformed of ['{"amount": ', '{amount: 5}', "{'a':1}", '[1,,2]']) {
     test(`when the body is malformed JSON (${malformed}), then 400 MALFORMED_JSON, not 500`, async () => {
       const response = await postRaw(`${api.url}/v1/auctions`, malformed);

@@ -70,6 +70,15 @@ describe('creating and reading', () => {
     assert.equal((await bid(auction.id, { amount: 1000 })).status, 201);
   });
 
+  test('when the longest valid title and description arrive with every character \\u-escaped, then the auction is created', async () => {
+    // ~31 KB: Python's json, for one, escapes all non-ASCII so. The body cap must not refuse a valid body.
+    const escaped = (n: number) => '\\u00e9'.repeat(n);
+    const raw = `{"title":"${escaped(200)}","description":"${escaped(5000)}","startingPrice":1000,"endsAt":"${inSeconds(60)}"}`;
+    const answer = await call<AuctionJson>(`${api.url}/v1/auctions`, { token: seller.token, raw });
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    assert.equal(answer.body.description, 'é'.repeat(5000));
+  });
+
   test('when auctions are listed, then pages follow each other without repeats', async () => {
     const mine = await Promise.all([createAuction(), createAuction(), createAuction()]);
     const seen: string[] = [];
@@ -257,6 +266,10 @@ describe('bad input changes nothing', () => {
     ['a buy-now not above the start', { buyNowPrice: 1000 }],
     ['an end that is not a date', { endsAt: 'tomorrow' }],
     ['a lowercase currency', { currency: 'usd' }],
+    // Postgres text cannot hold U+0000: refused as a 400, never a 500 from the insert.
+    ['a title with U+0000', { title: 'Lot\u0000' }],
+    ['a description with U+0000', { description: 'Mint\u0000' }],
+    ['a blank title', { title: ' \u00a0\ufeff ' }],
   ];
   for (const [what, body] of badAuctions) {
     test(`when an auction has ${what}, then 400 VALIDATION and no auction is made`, async () => {
@@ -271,6 +284,18 @@ describe('bad input changes nothing', () => {
       assert.equal(after.body.items.length, before.body.items.length);
     });
   }
+
+  test('when a cancel reason has U+0000, then 400 VALIDATION and the auction goes on', async () => {
+    // The workflow writes the reason to Postgres later: it must never reach an activity that cannot.
+    const mine = await createAuction();
+    const answer = await call<ErrorJson>(`${api.url}/v1/auctions/${mine.id}/cancel`, {
+      token: seller.token,
+      body: { reason: 'gone\u0000' },
+    });
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body.error.code, 'VALIDATION');
+    assert.equal((await auctionNow(mine.id)).status, 'open');
+  });
 
   test('when a listing cursor is forged, then 400 INVALID_CURSOR', async () => {
     const answer = await call<ErrorJson>(

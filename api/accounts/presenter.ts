@@ -1,5 +1,6 @@
 /** A user as the API shows it: never the password hash. */
 import { users } from '../../db/schema.js';
+import type { UserJson } from './responses.js';
 
 /** The columns a user is shown with, for selects and returning clauses that must not read the hash. */
 export const publicUserColumns = {
@@ -9,12 +10,8 @@ export const publicUserColumns = {
   createdAt: users.createdAt,
 };
 
-export interface UserJson {
-  id: string;
-  email: string;
-  displayName: string;
-  createdAt: string;
-}
+/** Its shape is the response schema's (responses.ts), which the OpenAPI document is generated from. */
+export type { UserJson };
 
 export const presentUser = (user: { id: string; email: string; displayName: string; createdAt: Date }): UserJson => ({
   id: user.id,

@@ -6,7 +6,8 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/pool.js';
 import { users } from '../../db/schema.js';
 import { verifyPassword } from '../auth/password.js';
-import type { IssuedToken, TokenService } from '../auth/tokens.js';
+import type { IssuedToken } from '../auth/responses.js';
+import type { TokenService } from '../auth/tokens.js';
 import { AppError } from '../errors.js';
 import type { TokenBody } from './schemas.js';
 

@@ -12,6 +12,7 @@ import type { PlaceBidResult } from '../../lua/bidding-store.js';
 import { bidsPendingSignal } from '../../workflows/definitions.js';
 import { AppError, notFound } from '../errors.js';
 import { isAuctionId, isSeq } from './ids.js';
+import type { BidPage, PlacedBid } from './responses.js';
 import { findAuctionRow, type AuctionDeps } from './service.js';
 
 const REJECTION_STATUS: Record<BidRejection, number> = {
@@ -36,7 +37,7 @@ export interface PlaceBid {
   idempotencyKey: string | null;
 }
 
-export async function placeBid(deps: AuctionDeps, input: PlaceBid) {
+export async function placeBid(deps: AuctionDeps, input: PlaceBid): Promise<PlacedBid> {
   const { auctionId, ...bid } = input;
   if (!isAuctionId(auctionId)) throw notFound('auction');
   const decision = await deps.store.placeBid(auctionId, bid);
@@ -70,7 +71,11 @@ function signalBidsPending(deps: AuctionDeps, auctionId: string, decision: Place
 }
 
 /** The persisted history, oldest first; the cursor is the last seq seen. Maxima stay private. */
-export async function listBids(db: Database, auctionId: string, query: { limit: number; cursor?: string | undefined }) {
+export async function listBids(
+  db: Database,
+  auctionId: string,
+  query: { limit: number; cursor?: string | undefined },
+): Promise<BidPage> {
   await findAuctionRow(db, auctionId);
   const afterSeq = query.cursor === undefined ? 0 : Number(query.cursor);
   if (!isSeq(afterSeq)) {

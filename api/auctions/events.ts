@@ -7,20 +7,22 @@
 import type { Request, Response } from 'express';
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import { bids } from '../../db/schema.js';
+import type { AuctionResult } from '../../domain/auction-result.js';
 import type { PublicBidState } from '../../domain/bidding.js';
 import { minimumNextBid } from '../../domain/increments.js';
 import { auctionKeys } from '../../lua/bidding-store.js';
 import type { AuctionEventHub } from '../sse/hub.js';
 import { SseStream } from '../sse/stream.js';
-import { isSeq } from './ids.js';
+import type { ExtendedEvent, LiveBidEvent, ReplayedBidEvent } from './responses.js';
 import { rulesOf } from './rules.js';
+import { lastEventId } from './schemas.js';
 import { findAuctionRow, getAuction, type AuctionDeps } from './service.js';
 
 const MAX_REPLAY = 10_000;
 
 /** What lua/place-bid.lua publishes for an accepted bid. */
 type LiveBid = PublicBidState & { type: 'bid'; seq: number; extended: boolean; placedAtMs: number };
-type LiveEvent = LiveBid | { type: 'closed'; seq: number; result: unknown } | { type: 'cancelled' };
+type LiveEvent = LiveBid | { type: 'closed'; seq: number; result: AuctionResult } | { type: 'cancelled' };
 
 export function eventsHandler(deps: AuctionDeps, hub: AuctionEventHub, heartbeatMs: number) {
   return async (req: Request<{ id: string }>, res: Response) => {
@@ -48,10 +50,15 @@ export function eventsHandler(deps: AuctionDeps, hub: AuctionEventHub, heartbeat
           reserveMet: event.reserveMet,
           endsAt: new Date(event.endsAtMs).toISOString(),
           placedAt: new Date(event.placedAtMs).toISOString(),
-        },
+        } satisfies LiveBidEvent,
         event.seq,
       );
-      if (event.extended) stream.send('extended', { seq: event.seq, endsAt: new Date(event.endsAtMs).toISOString() });
+      if (event.extended) {
+        stream.send('extended', {
+          seq: event.seq,
+          endsAt: new Date(event.endsAtMs).toISOString(),
+        } satisfies ExtendedEvent);
+      }
     };
 
     // Cleanup is registered before anything awaits, so a client gone early leaks nothing.
@@ -76,12 +83,13 @@ export function eventsHandler(deps: AuctionDeps, hub: AuctionEventHub, heartbeat
     // client's last id and the snapshot are replayed: nothing in between is skipped or repeated.
     // Read again now: the result may have been written since the first read.
     const snapshot = await getAuction(deps, row.id);
-    const resumeFrom = Number(req.get('last-event-id'));
-    const missed = snapshot.seq - resumeFrom;
+    const header = req.get('last-event-id');
+    const resumeFrom = header === undefined ? null : lastEventId.parse(header);
+    const missed = resumeFrom === null ? 0 : snapshot.seq - resumeFrom;
     // Further behind than that, the snapshot alone brings the client up to date.
-    if (req.get('last-event-id') !== undefined && isSeq(resumeFrom) && missed > 0 && missed <= MAX_REPLAY) {
+    if (resumeFrom !== null && missed > 0 && missed <= MAX_REPLAY) {
       for (const bid of await missedBids(deps, row.id, resumeFrom, snapshot.seq)) {
-        const data = {
+        const data: ReplayedBidEvent = {
           seq: bid.seq,
           currentPrice: bid.price,
           minimumNextBid: minimumNextBid({ price: bid.price, bidCount: bid.seq }, rules),

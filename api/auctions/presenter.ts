@@ -1,30 +1,12 @@
 /** The public auction: the durable row (Postgres) merged with the live bidding state (Redis). */
-import type { AuctionResult } from '../../domain/auction-result.js';
 import type { AuctionStatus } from '../../domain/auction-status.js';
 import type { BiddingState } from '../../domain/bidding.js';
 import { publicBidState, reserveMet } from '../../domain/public-bid-state.js';
+import type { PublicAuction } from './responses.js';
 import { rulesOf, type AuctionRow } from './rules.js';
 
-export interface PublicAuction {
-  id: string;
-  sellerId: string;
-  title: string;
-  description: string;
-  currency: string;
-  startingPrice: number;
-  currentPrice: number;
-  minimumNextBid: number;
-  leaderId: string | null;
-  bidCount: number;
-  reserveMet: boolean;
-  buyNowPrice: number | null;
-  status: AuctionStatus;
-  result: AuctionResult | null;
-  startsAt: string;
-  endsAt: string;
-  createdAt: string;
-  seq: number;
-}
+/** Its shape is the response schema's (responses.ts), which the OpenAPI document is generated from. */
+export type { PublicAuction };
 
 /** Redis says 'scheduled' until a bid or the close looks at the clock; the clock says more. */
 function liveStatus(row: AuctionRow, live: BiddingState | null, nowMs: number): AuctionStatus {

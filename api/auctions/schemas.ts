@@ -1,18 +1,31 @@
-/** Request shapes of the auction routes (zod): a field is declared once, here. */
+/**
+ * Request shapes of the auction routes (zod): a field is declared once, here. The OpenAPI document
+ * (api/openapi/) is generated from these same schemas, so what it promises is what the routes check.
+ */
 import { z } from 'zod';
 import { MAX_AMOUNT } from '../../domain/money.js';
+import { storedText, trimmedText } from '../text.js';
+import { isSeq } from './ids.js';
 
 /** Integer minor units: no floats, no strings, no zero, nothing past what stays exact everywhere. */
-export const amount = z.number().int('must be an integer number of minor units').positive().max(MAX_AMOUNT);
+export const amount = z
+  .number()
+  .int('must be an integer number of minor units')
+  .positive()
+  .max(MAX_AMOUNT)
+  .meta({ description: 'Integer minor units (cents for USD).', example: 2500 });
 
-const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
+const instant = z.iso
+  .datetime({ offset: true })
+  .transform((value) => new Date(value))
+  .meta({ example: '2030-01-01T12:00:00Z' });
 
 const MAX_DURATION_MS = 30 * 24 * 3600 * 1000;
 
 export const createAuctionBody = z
   .object({
-    title: z.string().trim().min(1).max(200),
-    description: z.string().max(5000).default(''),
+    title: trimmedText(1, 200),
+    description: storedText(5000).default(''),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
@@ -20,17 +33,22 @@ export const createAuctionBody = z
     startingPrice: amount,
     reservePrice: amount.nullish(),
     buyNowPrice: amount.nullish(),
-    startsAt: instant.optional(),
-    endsAt: instant,
+    startsAt: instant.optional().meta({ description: 'When bidding opens; now when absent.' }),
+    endsAt: instant.meta({ description: 'In the future, after startsAt, and at most 30 days after it.' }),
     softClose: z
       .object({
         windowSeconds: z.number().int().min(0).max(3600),
         extendSeconds: z.number().int().min(0).max(3600),
       })
       .strict()
-      .optional(),
+      .optional()
+      .meta({ description: 'A bid in the last windowSeconds moves the end to extendSeconds after that bid.' }),
   })
   .strict()
+  .meta({
+    id: 'CreateAuctionRequest',
+    description: 'reservePrice ≥ startingPrice; buyNowPrice > both. The reserve is never shown to anyone.',
+  })
   .superRefine((body, ctx) => {
     // zod runs this even when a field already failed: check only what parsed.
     if (!(body.endsAt instanceof Date) || (body.startsAt !== undefined && !(body.startsAt instanceof Date))) return;
@@ -49,16 +67,41 @@ export const createAuctionBody = z
   });
 export type CreateAuctionBody = z.infer<typeof createAuctionBody>;
 
-export const cancelBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+export const cancelBody = z
+  .object({ reason: trimmedText(1, 500) })
+  .strict()
+  .meta({ id: 'CancelAuctionRequest' });
 
-export const bidBody = z.object({ amount, buyNow: z.boolean().default(false) }).strict();
+export const bidBody = z
+  .object({
+    amount: amount.meta({ description: 'Your maximum, in minor units: the house bids for you up to it.' }),
+    buyNow: z.boolean().default(false).meta({ description: 'Buy at buyNowPrice (amount must equal it).' }),
+  })
+  .strict()
+  .meta({ id: 'BidRequest' });
 
 /** Sent as the Idempotency-Key header; it becomes part of a Redis key, so its alphabet is fixed. */
-export const idempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'letters, digits, - and _, at most 128');
+export const idempotencyKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,128}$/, 'letters, digits, - and _, at most 128')
+  .meta({ description: 'Retrying with the same key answers the first decision again instead of bidding twice.' });
+
+/**
+ * Last-Event-ID, as EventSource sends it on reconnect: the seq of the last event seen. Anything that is
+ * not a seq is ignored (the snapshot alone brings the client up to date), so any value is accepted.
+ */
+export const lastEventId = z
+  .string()
+  .transform((value) => (isSeq(Number(value)) ? Number(value) : null))
+  .meta({ description: 'Resume after this bid seq: the bids missed since are replayed before the snapshot.' });
 
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: 'The nextCursor of the previous page; opaque: any other value is a 400 INVALID_CURSOR.' }),
 });
 
 export const listAuctionsQuery = pageQuery.extend({

@@ -12,6 +12,7 @@ import { AppError, notFound } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { isAuctionId } from './ids.js';
 import { presentAuction, type PublicAuction } from './presenter.js';
+import type { AuctionPage } from './responses.js';
 import { rulesOf, type AuctionRow } from './rules.js';
 import type { CreateAuctionBody } from './schemas.js';
 
@@ -80,7 +81,7 @@ export async function getAuction(deps: AuctionDeps, id: string): Promise<PublicA
 export async function listAuctions(
   deps: AuctionDeps,
   query: { limit: number; cursor?: string | undefined; status?: string | undefined; sellerId?: string | undefined },
-) {
+): Promise<AuctionPage> {
   const filters: (SQL | undefined)[] = [];
   if (query.sellerId) filters.push(eq(auctions.sellerId, query.sellerId));
   if (query.cursor) {

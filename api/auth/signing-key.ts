@@ -1,17 +1,6 @@
 /** The ES256 key pair that signs access tokens, its public JWK and its key id. */
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, importPKCS8, type CryptoKey } from 'jose';
-
-export const TOKEN_ALGORITHM = 'ES256';
-
-export interface PublicJwk {
-  kty: string;
-  crv: string;
-  x: string;
-  y: string;
-  kid: string;
-  alg: typeof TOKEN_ALGORITHM;
-  use: 'sig';
-}
+import { TOKEN_ALGORITHM, type PublicJwk } from './responses.js';
 
 export interface SigningKey {
   privateKey: CryptoKey;

@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose';
-import { loadSigningKey, TOKEN_ALGORITHM, type PublicJwk } from './signing-key.js';
+import { TOKEN_ALGORITHM, type IssuedToken, type Jwks } from './responses.js';
+import { loadSigningKey } from './signing-key.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
 export interface TokenServiceOptions {
@@ -19,18 +20,11 @@ export interface TokenServiceOptions {
   cacheSize?: number;
 }
 
-export interface IssuedToken {
-  accessToken: string;
-  tokenType: 'Bearer';
-  /** Seconds until the token expires. */
-  expiresIn: number;
-}
-
 export interface TokenService {
   issue(userId: string): Promise<IssuedToken>;
   /** The token's user; throws InvalidTokenError for anything this service did not issue or that has expired. */
   verify(token: string): Promise<{ userId: string }>;
-  jwks(): { keys: PublicJwk[] };
+  jwks(): Jwks;
 }
 
 /** Why a token was refused stays in `cause` (for logs); callers answer with one generic message. */

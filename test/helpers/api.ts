@@ -13,6 +13,7 @@ export async function startTestApi(overrides: Record<string, string> = {}, logge
   const server = await listen(api.app, '127.0.0.1', 0);
   return {
     url: `http://127.0.0.1:${portOf(server)}`,
+    app: api.app,
     lifecycle: api.lifecycle,
     hub: api.hub,
     deps,

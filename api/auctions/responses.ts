@@ -1,0 +1,147 @@
+/**
+ * The auction routes' answers, as zod schemas: the presenters are typed by them and the OpenAPI
+ * document is generated from them (api/openapi/).
+ */
+import { z } from 'zod';
+import { AUCTION_OUTCOMES, AUCTION_STATUSES, BID_KINDS } from '../../domain/auction-status.js';
+import { count, instant, money, uuid } from '../wire-types.js';
+
+export const auctionResult = z
+  .object({ outcome: z.enum(AUCTION_OUTCOMES), winnerId: uuid.nullable(), finalPrice: money.nullable() })
+  .meta({ id: 'AuctionResult', description: 'How a closed auction ended; null until it has.' });
+
+export const auction = z
+  .object({
+    id: uuid,
+    sellerId: uuid,
+    title: z.string(),
+    description: z.string(),
+    currency: z.string().meta({ description: 'ISO 4217 code.', example: 'USD' }),
+    startingPrice: money,
+    currentPrice: money,
+    minimumNextBid: money.meta({ description: 'The least the next bid may be.' }),
+    leaderId: uuid.nullable(),
+    bidCount: count,
+    reserveMet: z
+      .boolean()
+      .meta({ description: 'Whether the hidden reserve is met (the reserve itself is never shown).' }),
+    buyNowPrice: money.nullable().meta({ description: 'Offered until the first bid; null after it, or when none.' }),
+    status: z.enum(AUCTION_STATUSES),
+    result: auctionResult.nullable(),
+    startsAt: instant,
+    endsAt: instant.meta({ description: 'Moves later when a bid lands in the soft-close window.' }),
+    createdAt: instant,
+    seq: count.meta({ description: 'The seq of the last bid: where an event stream resumes.' }),
+  })
+  .meta({ id: 'Auction' });
+
+export const auctionPage = z
+  .object({
+    items: z.array(auction),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last.' }),
+  })
+  .meta({ id: 'AuctionPage' });
+
+export const placedBid = z
+  .object({
+    seq: count,
+    leading: z.boolean().meta({ description: 'You lead after this bid.' }),
+    currentPrice: money,
+    minimumNextBid: money,
+    endsAt: instant,
+    extended: z.boolean().meta({ description: 'This bid moved the end (soft close).' }),
+    reserveMet: z.boolean(),
+    status: z.enum(AUCTION_STATUSES),
+  })
+  .meta({ id: 'PlacedBid' });
+
+/** The details a refused bid carries beside its code and message. */
+export const bidRefusalDetails = {
+  minimumNextBid: money,
+  currentPrice: money,
+  endsAt: instant,
+};
+
+export const bid = z
+  .object({ seq: count, bidderId: uuid, amount: money, placedAt: instant, kind: z.enum(BID_KINDS) })
+  .meta({ id: 'Bid', description: 'A persisted bid; amount is the visible price it made (maxima stay private).' });
+
+export const bidPage = z
+  .object({
+    items: z.array(bid),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last.' }),
+  })
+  .meta({ id: 'BidPage' });
+
+/** The component id a schema is registered under in the document. */
+const idOf = (schema: z.ZodType) => {
+  const id = schema.meta()?.id;
+  if (typeof id !== 'string') throw new Error('an SSE data schema needs a meta id');
+  return id;
+};
+
+/** The `data` of an SSE event: a string of JSON, described by a component of the document. */
+const jsonData = (schema: z.ZodType) =>
+  z
+    .string()
+    .meta({ contentMediaType: 'application/json', contentSchema: { $ref: `#/components/schemas/${idOf(schema)}` } });
+
+export const liveBidEvent = z
+  .object({
+    seq: count,
+    currentPrice: money,
+    leaderId: uuid.nullable(),
+    minimumNextBid: money,
+    bidCount: count,
+    reserveMet: z.boolean(),
+    endsAt: instant,
+    placedAt: instant,
+  })
+  .meta({ id: 'BidEvent', description: 'A bid as it lands.' });
+
+export const replayedBidEvent = z
+  .object({
+    seq: count,
+    currentPrice: money,
+    minimumNextBid: money,
+    bidCount: count,
+    placedAt: instant,
+    replayed: z.literal(true),
+  })
+  .meta({ id: 'ReplayedBidEvent', description: 'A bid missed since Last-Event-ID, replayed before the snapshot.' });
+
+export const extendedEvent = z.object({ seq: count, endsAt: instant }).meta({ id: 'ExtendedEvent' });
+
+/** One event of GET /v1/auctions/{id}/events, as a parsed SSE event (`event`, `id`, `data`). */
+export const auctionEvent = z
+  .union([
+    z.object({ event: z.literal('snapshot'), id: z.string(), data: jsonData(auction) }),
+    z.object({ event: z.literal('bid'), id: z.string(), data: jsonData(liveBidEvent) }),
+    z.object({ event: z.literal('bid'), id: z.string(), data: jsonData(replayedBidEvent) }),
+    z.object({ event: z.literal('extended'), id: z.string().optional(), data: jsonData(extendedEvent) }),
+    z.object({ event: z.literal('closed'), id: z.string(), data: jsonData(auctionResult) }),
+    z.object({ event: z.literal('cancelled'), id: z.string().optional(), data: z.literal('{}') }),
+  ])
+  .meta({
+    id: 'AuctionEvent',
+    description:
+      'On connect: the bids missed since Last-Event-ID (event `bid`, `replayed: true`), then a `snapshot` of the ' +
+      'auction; then live `bid`, `extended`, `closed` and `cancelled` events. `id` is the bid seq: send it back ' +
+      'as Last-Event-ID to resume. Comment lines (`: ping`) keep the connection alive.',
+  });
+
+/**
+ * The event data schemas no response uses directly (Auction and AuctionResult are), so the document
+ * registers them itself; test/openapi.test.ts checks that every $ref resolves.
+ */
+export const eventDataSchemas = Object.fromEntries(
+  [liveBidEvent, replayedBidEvent, extendedEvent].map((schema) => [idOf(schema), schema]),
+);
+
+export type PublicAuction = z.infer<typeof auction>;
+export type PlacedBid = z.infer<typeof placedBid>;
+export type BidPage = z.infer<typeof bidPage>;
+export type AuctionPage = z.infer<typeof auctionPage>;
+export type LiveBidEvent = z.infer<typeof liveBidEvent>;
+export type ReplayedBidEvent = z.infer<typeof replayedBidEvent>;
+export type ExtendedEvent = z.infer<typeof extendedEvent>;

@@ -1,0 +1,138 @@
+/** The auction routes (api/auctions/routes.ts) in the document: requests from the schemas the routes parse with. */
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { auctionIdParam } from '../auctions/ids.js';
+import { auction, auctionEvent, auctionPage, bidPage, bidRefusalDetails, placedBid } from '../auctions/responses.js';
+import {
+  bidBody,
+  cancelBody,
+  createAuctionBody,
+  idempotencyKey,
+  lastEventId,
+  listAuctionsQuery,
+  pageQuery,
+} from '../auctions/schemas.js';
+import {
+  bearer,
+  bodyRefusals,
+  errorResponse,
+  json,
+  jsonBody,
+  notFound,
+  parameterRefusal,
+  rateLimited,
+  tooManyStreams,
+  unauthenticated,
+} from './parts.js';
+
+const tags = ['Auctions'];
+const path = z.object({ id: auctionIdParam });
+
+export const auctionPaths: ZodOpenApiPathsObject = {
+  '/v1/auctions': {
+    post: {
+      operationId: 'createAuction',
+      summary: 'Create an auction (you are its seller)',
+      tags,
+      security: bearer,
+      requestBody: jsonBody(createAuctionBody),
+      responses: {
+        201: json('The auction: scheduled, or open when startsAt has passed.', auction),
+        ...bodyRefusals,
+        401: unauthenticated,
+        503: errorResponse('The auction could not be scheduled; nothing was created: retry.', ['UNAVAILABLE']),
+      },
+    },
+    get: {
+      operationId: 'listAuctions',
+      summary: 'List auctions, newest first',
+      tags,
+      requestParams: { query: listAuctionsQuery },
+      responses: {
+        200: json('One page.', auctionPage),
+        400: parameterRefusal('INVALID_CURSOR'),
+      },
+    },
+  },
+  '/v1/auctions/{id}': {
+    get: {
+      operationId: 'getAuction',
+      summary: 'Read an auction, live price included',
+      tags,
+      requestParams: { path },
+      responses: { 200: json('The auction.', auction), 404: notFound('auction') },
+    },
+  },
+  '/v1/auctions/{id}/cancel': {
+    post: {
+      operationId: 'cancelAuction',
+      summary: 'Cancel an auction (its seller only); repeating it answers the same',
+      tags,
+      security: bearer,
+      requestParams: { path },
+      requestBody: jsonBody(cancelBody),
+      responses: {
+        200: json('The cancelled auction.', auction),
+        ...bodyRefusals,
+        401: unauthenticated,
+        403: errorResponse('You are not its seller.', ['NOT_SELLER']),
+        404: notFound('auction'),
+        409: errorResponse('The auction has already closed.', ['AUCTION_CLOSED']),
+      },
+    },
+  },
+  '/v1/auctions/{id}/bids': {
+    post: {
+      operationId: 'placeBid',
+      summary: 'Bid (proxy bidding: amount is your maximum)',
+      tags,
+      security: bearer,
+      requestParams: { path, header: z.object({ 'Idempotency-Key': idempotencyKey.optional() }) },
+      requestBody: jsonBody(bidBody),
+      responses: {
+        201: json('Accepted: the bid and the price after it.', placedBid),
+        ...bodyRefusals,
+        401: unauthenticated,
+        403: errorResponse('Sellers cannot bid on their own auctions.', ['SELLER_CANNOT_BID'], bidRefusalDetails),
+        404: notFound('auction'),
+        409: errorResponse(
+          'Refused: below minimumNextBid, the auction is not open, or buy-now is not available at that amount.',
+          ['BID_TOO_LOW', 'AUCTION_NOT_OPEN', 'BUY_NOW_UNAVAILABLE'],
+          bidRefusalDetails,
+        ),
+        429: rateLimited,
+      },
+    },
+    get: {
+      operationId: 'listBids',
+      summary: 'The persisted bid history, oldest first',
+      tags,
+      requestParams: { path, query: pageQuery },
+      responses: {
+        200: json('One page.', bidPage),
+        400: parameterRefusal('INVALID_CURSOR'),
+        404: notFound('auction'),
+      },
+    },
+  },
+  '/v1/auctions/{id}/events': {
+    get: {
+      operationId: 'watchAuction',
+      summary: 'Watch an auction live (Server-Sent Events)',
+      tags,
+      description:
+        'Public. A bearer token is optional; when given it must be valid, and it counts toward the per-user stream cap.',
+      security: [{}, { bearerAuth: [] }],
+      requestParams: { path, header: z.object({ 'Last-Event-ID': lastEventId.optional() }) },
+      responses: {
+        200: {
+          description: 'An endless event stream; each event as described (its `data` is JSON).',
+          content: { 'text/event-stream': { schema: auctionEvent } },
+        },
+        401: unauthenticated,
+        404: notFound('auction'),
+        429: tooManyStreams,
+      },
+    },
+  },
+};

@@ -1,0 +1,107 @@
+/**
+ * schemathesis (installed by scripts/setup.sh into .gavel/venv) against the real API: it generates
+ * requests from /openapi.json, valid and invalid, and fails on any 5xx, any status, header, content
+ * type or body the document does not describe, accepted invalid input or refused valid input, and
+ * auth that is not enforced. Seeded and bounded, so a run is repeatable and takes well under a minute.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import { startTestApi, type TestApi } from './helpers/api.js';
+import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import { call, signUp, type AuctionJson } from './helpers/http.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const SCHEMATHESIS = `${root}.gavel/venv/bin/schemathesis`;
+const CONFIG = `${root}test/schemathesis.toml`;
+// Fixed, so a failure reproduces; FUZZ_SEED and FUZZ_EXAMPLES explore further by hand.
+const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
+const MAX_EXAMPLES = Number(process.env.FUZZ_EXAMPLES ?? 25);
+/** Past this the run is stopped and the test fails: a hang must not eat the suite's time. */
+const DEADLINE_MS = 100_000 * Math.max(1, MAX_EXAMPLES / 25);
+
+let database: TestDatabase;
+let api: TestApi;
+before(async () => {
+  database = await createTestDatabase();
+  // A task queue no worker polls: the fuzzer's auctions never need their workflows to run.
+  api = await startTestApi({ DATABASE_URL: database.url, TEMPORAL_TASK_QUEUE: `fuzz-${randomUUID()}` });
+});
+after(async () => {
+  await api.close();
+  await database.drop();
+});
+
+function run(command: string, args: string[], env: Record<string, string>) {
+  return new Promise<{ code: number | null; output: string; ms: number }>((resolve, reject) => {
+    const started = Date.now();
+    // In a folder of its own: whatever it leaves behind (hypothesis's files) stays out of the repository.
+    const cwd = mkdtempSync(join(tmpdir(), 'gavel-fuzz-'));
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => {
+      output += `\n[stopped: still running after ${DEADLINE_MS / 1000} s]\n`;
+      child.kill('SIGKILL');
+    }, DEADLINE_MS);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      rmSync(cwd, { recursive: true, force: true });
+      resolve({ code, output, ms: Date.now() - started });
+    });
+  });
+}
+
+const title = 'when schemathesis fuzzes the live API from its OpenAPI document, then it finds nothing';
+test(title, { timeout: DEADLINE_MS + 30_000 }, async () => {
+  assert.ok(existsSync(SCHEMATHESIS), `${SCHEMATHESIS} is missing: run scripts/setup.sh`);
+  const seller = await signUp(api.url, 'fuzz-seller');
+  const bidder = await signUp(api.url, 'fuzz-bidder');
+  const createAuction = async () => {
+    const endsAt = new Date(Date.now() + 3600_000).toISOString();
+    const answer = await call<AuctionJson>(`${api.url}/v1/auctions`, {
+      token: seller.token,
+      body: { title: 'Fuzzed lot', startingPrice: 1000, endsAt },
+    });
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    return answer.body;
+  };
+  const auction = await createAuction();
+  await createAuction();
+  const page = await call<{ nextCursor: string | null }>(`${api.url}/v1/auctions?limit=1`);
+  assert.ok(page.body.nextCursor, 'two auctions make a second page');
+
+  const { code, output, ms } = await run(
+    SCHEMATHESIS,
+    [
+      '--config-file',
+      CONFIG,
+      'run',
+      `${api.url}/openapi.json`,
+      '--seed',
+      String(SEED),
+      '--max-examples',
+      String(MAX_EXAMPLES),
+      '--no-color',
+      '--workers',
+      '1',
+    ],
+    {
+      GAVEL_FUZZ_TOKEN: bidder.token,
+      GAVEL_FUZZ_AUCTION_ID: auction.id,
+      GAVEL_FUZZ_AUCTIONS_CURSOR: page.body.nextCursor,
+    },
+  );
+  const summary = output.match(/^\s*\d+ generated.*$/m)?.[0].trim() ?? 'no summary';
+  console.log(
+    `schemathesis, seed ${SEED}, ${MAX_EXAMPLES} examples per operation: ${summary}, ${(ms / 1000).toFixed(1)} s`,
+  );
+  assert.equal(code, 0, `schemathesis exited ${code}:\n${output}`);
+});

@@ -1,0 +1,130 @@
+/**
+ * The OpenAPI document: 3.1, generated from the routes' own schemas, listing exactly the routes the
+ * app serves, served at /openapi.json and readable at /docs/ without anything from outside.
+ * (test/openapi-fuzz.test.ts holds the live API to it.)
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { buildOpenApiDocument } from '../api/openapi/document.js';
+import { routesOf } from '../api/route-table.js';
+import { startTestApi, type TestApi } from './helpers/api.js';
+
+type Json = Record<string, unknown>;
+const document = buildOpenApiDocument() as unknown as Json & {
+  paths: Record<string, Record<string, Json>>;
+  components: { schemas: Record<string, Json>; securitySchemes: Record<string, Json> };
+};
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
+
+let api: TestApi;
+before(async () => {
+  api = await startTestApi();
+});
+after(() => api.close());
+
+describe('the document', () => {
+  test('when built, then it is OpenAPI 3.1 with the bearer scheme and the shared shapes as components', () => {
+    assert.equal(document.openapi, '3.1.0');
+    assert.deepEqual(document.components.securitySchemes.bearerAuth, {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: document.components.securitySchemes.bearerAuth!.description,
+    });
+    for (const name of ['Auction', 'AuctionPage', 'PlacedBid', 'BidPage', 'User', 'AccessToken', 'BidRequest']) {
+      assert.ok(document.components.schemas[name], `component ${name}`);
+    }
+  });
+
+  test('when compared with the app, then every route it serves is documented and every documented operation is served', () => {
+    const served = routesOf(api.app)
+      .map(({ method, path }) => `${method} ${path.replace(/:(\w+)/g, '{$1}')}`)
+      .sort();
+    const documented = Object.entries(document.paths)
+      .flatMap(([path, item]) => METHODS.filter((m) => m in item).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
+    assert.deepEqual(documented, served);
+    assert.ok(served.includes('POST /v1/auctions/{id}/bids'));
+  });
+
+  test('when a route needs a token, then the document says so, and says what a missing one answers', () => {
+    const guarded = [
+      'POST /v1/auctions',
+      'POST /v1/auctions/{id}/cancel',
+      'POST /v1/auctions/{id}/bids',
+      'GET /v1/users/me',
+    ];
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const method of METHODS.filter((m) => m in item)) {
+        const operation = item[method] as { security?: unknown; responses: Json };
+        const isGuarded = guarded.includes(`${method.toUpperCase()} ${path}`);
+        assert.equal(operation.security !== undefined, isGuarded, `${method} ${path} security`);
+        if (isGuarded) assert.ok(operation.responses['401'], `${method} ${path} documents 401`);
+      }
+    }
+  });
+
+  test('when a route may be rate limited, then 429 is documented with Retry-After', () => {
+    for (const [path, method] of [
+      ['/v1/auctions/{id}/bids', 'post'],
+      ['/v1/auth/token', 'post'],
+      ['/v1/users', 'post'],
+    ] as const) {
+      const tooMany = (document.paths[path]![method] as { responses: Record<string, { headers?: Json }> }).responses[
+        '429'
+      ];
+      assert.ok(tooMany?.headers?.['Retry-After'], `${method} ${path}`);
+    }
+  });
+
+  test('when every $ref is followed, then it resolves to a component', () => {
+    const refs = new Set<string>();
+    const collect = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(collect);
+      else if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === '$ref' && typeof value === 'string') refs.add(value);
+          else collect(value);
+        }
+      }
+    };
+    collect(document);
+    assert.ok(refs.size > 10);
+    for (const ref of refs) {
+      const [, kind, name] = /^#\/components\/(\w+)\/(.+)$/.exec(ref) ?? [];
+      assert.ok(kind && name && (document.components as Record<string, Json>)[kind]?.[name], `${ref} resolves`);
+    }
+  });
+});
+
+describe('serving it', () => {
+  test('when /openapi.json is fetched, then it is the document, as JSON', async () => {
+    const response = await fetch(`${api.url}/openapi.json`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+    assert.deepEqual(await response.json(), JSON.parse(JSON.stringify(document)));
+  });
+
+  test('when /docs is opened, then it lands on an HTML page whose scripts and styles are all served here', async () => {
+    const response = await fetch(`${api.url}/docs`);
+    assert.equal(response.status, 200);
+    assert.equal(new URL(response.url).pathname, '/docs/', 'redirected so relative asset URLs resolve');
+    assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
+    const html = await response.text();
+    assert.match(html, /<div id="swagger-ui">/);
+    const assets = [...html.matchAll(/(?:src|href)=["']([^"']+)["']/g)].map((match) => match[1]!);
+    assert.ok(assets.length >= 4, assets.join(', '));
+    for (const asset of assets) {
+      assert.doesNotMatch(asset, /^(https?:)?\/\//, `${asset} would come from elsewhere`);
+      const served = await fetch(new URL(asset, response.url));
+      assert.equal(served.status, 200, asset);
+      await served.arrayBuffer();
+    }
+  });
+
+  test('when the page starts, then it reads this server’s document and calls no online validator', async () => {
+    const init = await (await fetch(`${api.url}/docs/swagger-ui-init.js`)).text();
+    assert.match(init, /"swaggerUrl": "\.\.\/openapi\.json"/);
+    assert.match(init, /"validatorUrl": null/);
+  });
+});
