@@ -7,7 +7,7 @@ import { healthRoutes } from './health-routes.js';
 import type { Metrics } from './metrics.js';
 import { requireJsonBodies } from './security/json-bodies.js';
 import type { DependencyCheck } from './readiness.js';
-import { methodNotAllowed } from './route-table.js';
+import { answerOptions, methodNotAllowed } from './route-table.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -56,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.get('/metrics', deps.metrics.serve);
+  app.use(answerOptions(app));
   for (const router of deps.routers) app.use(router);
 
   app.use(methodNotAllowed(app));

@@ -32,14 +32,16 @@ function* walk(stack: Layer[]): Generator<Layer> {
   }
 }
 
+/** Each (method, path) once: guards (api/security/guards.ts) are mounted on the same paths as the routes. */
 export function routesOf(app: Express): RouteEntry[] {
-  const entries: RouteEntry[] = [];
+  const entries = new Map<string, RouteEntry>();
   for (const layer of walk(stackOf(app))) {
     for (const method of Object.keys(layer.route!.methods)) {
-      if (method !== '_all') entries.push({ method: method.toUpperCase(), path: layer.route!.path });
+      const entry = { method: method.toUpperCase(), path: layer.route!.path };
+      if (method !== '_all') entries.set(`${entry.method} ${entry.path}`, entry);
     }
   }
-  return entries;
+  return [...entries.values()];
 }
 
 /** The methods a path is served with, listed as express's own OPTIONS answer lists them (HEAD with GET). */
@@ -63,5 +65,18 @@ export function methodNotAllowed(app: Express): RequestHandler {
       .status(405)
       .set('Allow', allow.join(', '))
       .json(errorBody('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; allowed: ${allow.join(', ')}`));
+  };
+}
+
+/**
+ * OPTIONS, answered from the whole route table. Left to express, the first router with a route on the
+ * path answers it with only its own methods (the guards router holds just the limited ones).
+ */
+export function answerOptions(app: Express): RequestHandler {
+  return (req, res, next) => {
+    if (req.method !== 'OPTIONS') return next();
+    const allow = allowedMethods(app, req.path);
+    if (allow.length === 0) return next();
+    res.status(200).set('Allow', allow.join(', ')).type('text/plain').send(allow.join(','));
   };
 }

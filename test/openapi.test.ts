@@ -57,6 +57,12 @@ describe('the document', () => {
     for (const [path, item] of Object.entries(document.paths)) {
       for (const method of METHODS.filter((m) => m in item)) {
         const operation = item[method] as { security?: unknown; responses: Json };
+        if (`${method.toUpperCase()} ${path}` === 'GET /v1/auctions/{id}/events') {
+          // Public, but a token, when given, must be valid and counts toward the per-user stream cap.
+          assert.deepEqual(operation.security, [{}, { bearerAuth: [] }]);
+          assert.ok(operation.responses['401'], 'the events route documents a bad token');
+          continue;
+        }
         const isGuarded = guarded.includes(`${method.toUpperCase()} ${path}`);
         assert.equal(operation.security !== undefined, isGuarded, `${method} ${path} security`);
         if (isGuarded) assert.ok(operation.responses['401'], `${method} ${path} documents 401`);
