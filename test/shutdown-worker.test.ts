@@ -12,7 +12,13 @@ import { bids } from '../db/schema.js';
 import { auctionWorkflowId } from '../domain/temporal-names.js';
 import type { auctionWorkflow } from '../workflows/auction.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
-import { bidHistory, bidWar, expectedResult, type AcknowledgedBid } from './helpers/bidding.js';
+import {
+  assertHistoryHoldsEveryAcknowledgedBid,
+  bidHistory,
+  bidWar,
+  expectedResult,
+  type AcknowledgedBid,
+} from './helpers/bidding.js';
 import { testConfig } from './helpers/config.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { call, signUp, type AuctionJson } from './helpers/http.js';
@@ -120,11 +126,7 @@ test('when the worker is SIGTERMed while it persists a hot auction, then it exit
   t.diagnostic(`${acknowledged.length} bids; closed ${Date.now() - sigtermAt} ms after SIGTERM`);
 
   const history = await bidHistory(api.url, auctionId);
-  assert.deepEqual(
-    history.map((bid) => bid.seq),
-    Array.from({ length: acknowledged.length }, (_, i) => i + 1),
-  );
-  for (const bid of acknowledged) assert.equal(history[bid.seq - 1]?.bidderId, bid.bidderId);
+  assertHistoryHoldsEveryAcknowledgedBid(history, acknowledged);
   const auction = (await call<AuctionJson>(`${api.url}/v1/auctions/${auctionId}`)).body;
   assert.deepEqual(auction.result, expectedResult(acknowledged, history, rules));
   assert.deepEqual(final.result, auction.result);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { startChild, type Child } from './child.js';
 import { redisAddresses, type Profile } from './profiles.js';
-import { askRedis } from './redis.js';
+import { askRedis, DURABLE_FOREGROUND } from './redis.js';
 import { ServiceFailed, waitUntilReady } from './wait.js';
 
 const clusterInfo = async (port: number) =>
@@ -39,14 +39,7 @@ function startNode(p: Profile, port: number): Child {
       'nodes.conf',
       '--cluster-node-timeout',
       '5000',
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'everysec',
-      '--save',
-      '',
-      '--daemonize',
-      'no',
+      ...DURABLE_FOREGROUND,
     ],
     logFile: path.join(p.logDir, `redis-cluster-${port}.log`),
   });

@@ -24,28 +24,24 @@ export async function askRedis(port: number, ...command: [string, ...string[]]):
   }
 }
 
+/** AOF on with fsync every second, no RDB snapshots, in the foreground (the supervisor owns the process). */
+export const DURABLE_FOREGROUND = [
+  '--appendonly',
+  'yes',
+  '--appendfsync',
+  'everysec',
+  '--save',
+  '',
+  '--daemonize',
+  'no',
+];
+
 export async function startRedis(p: Profile): Promise<Child> {
   const dir = path.join(p.stateDir, 'redis');
   fs.mkdirSync(dir, { recursive: true });
   const child = startChild({
     name: 'redis',
-    argv: [
-      'redis-server',
-      '--port',
-      String(p.redisPort),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'everysec',
-      '--save',
-      '',
-      '--daemonize',
-      'no',
-    ],
+    argv: ['redis-server', '--port', String(p.redisPort), '--bind', '127.0.0.1', '--dir', dir, ...DURABLE_FOREGROUND],
     logFile: path.join(p.logDir, 'redis.log'),
   });
   await waitUntilReady(child, () => askRedis(p.redisPort, 'PING'), 20_000);

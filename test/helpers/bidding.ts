@@ -81,6 +81,15 @@ export async function bidHistory(url: string, auctionId: string): Promise<Histor
   return history;
 }
 
+/** Every 201's seq is in the history once, for the bidder who got it; the history has no gaps and nothing else. */
+export function assertHistoryHoldsEveryAcknowledgedBid(history: HistoryBid[], acknowledged: AcknowledgedBid[]): void {
+  assert.deepEqual(
+    history.map((bid) => bid.seq),
+    Array.from({ length: acknowledged.length }, (_, i) => i + 1),
+  );
+  for (const bid of acknowledged) assert.equal(history[bid.seq - 1]?.bidderId, bid.bidderId);
+}
+
 /** The formula's result (helpers/expected-result.ts) over the acknowledged maxima, with the history's bid kinds. */
 export function expectedResult(
   acknowledged: AcknowledgedBid[],

@@ -17,6 +17,28 @@ export function parseSseBlock(block: string): SseEvent | null {
   return { event: fields.event ?? 'message', id: fields.id ?? null, data: JSON.parse(fields.data) };
 }
 
+/**
+ * Reads events off a stream body as they arrive, until the stream ends or `onEvent` answers false.
+ * Resolves true when `onEvent` stopped it, false when the stream ended.
+ */
+export async function readSseEvents(
+  body: ReadableStream<Uint8Array>,
+  onEvent: (event: SseEvent) => boolean,
+): Promise<boolean> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of body) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const event = parseSseBlock(buffer.slice(0, end));
+      buffer = buffer.slice(end + 2);
+      if (event && !onEvent(event)) return true;
+    }
+  }
+  return false;
+}
+
 export function watchEvents(url: string, headers: Record<string, string> = {}) {
   const events: SseEvent[] = [];
   const controller = new AbortController();
@@ -26,17 +48,10 @@ export function watchEvents(url: string, headers: Record<string, string> = {}) {
       signal: controller.signal,
     });
     if (!response.ok || !response.body) throw new Error(`events answered ${response.status}`);
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of response.body) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const event = parseSseBlock(buffer.slice(0, end));
-        buffer = buffer.slice(end + 2);
-        if (event) events.push(event);
-      }
-    }
+    await readSseEvents(response.body, (event) => {
+      events.push(event);
+      return true;
+    });
   })().catch((error: unknown) => {
     if (!(error instanceof Error && error.name === 'AbortError')) throw error;
   });

@@ -2,7 +2,7 @@
  * An SSE client that behaves like a browser's EventSource: when the stream breaks (an API process
  * died, a drain cut it) it reconnects with Last-Event-ID and carries on, until it sees the end.
  */
-import { parseSseBlock, type SseEvent } from '../../helpers/sse.js';
+import { readSseEvents, type SseEvent } from '../../helpers/sse.js';
 
 export interface Follower {
   events: SseEvent[];
@@ -34,21 +34,11 @@ export function followEvents(url: () => string, auctionId: string): Follower {
       await response.body?.cancel();
       return false;
     }
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of response.body) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const event = parseSseBlock(buffer.slice(0, end));
-        buffer = buffer.slice(end + 2);
-        if (!event) continue;
-        events.push(event);
-        if (event.id !== null) lastId = event.id;
-        if (isEnd(event)) return true;
-      }
-    }
-    return false;
+    return readSseEvents(response.body, (event) => {
+      events.push(event);
+      if (event.id !== null) lastId = event.id;
+      return !isEnd(event);
+    });
   };
 
   const finished = (async () => {
