@@ -11,6 +11,7 @@ export const RETRY_AFTER_UNAVAILABLE_SECONDS = 1;
 // ioredis: no connection and no offline queue, the connection dropped mid-command, or retries ran out.
 const REDIS_MESSAGES = [
   "Stream isn't writeable",
+  "Cluster isn't ready",
   'Connection is closed',
   'Reached the max retries per request limit',
   'Failed to refresh slots cache',
