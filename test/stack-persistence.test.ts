@@ -34,6 +34,7 @@ const profile: Profile = {
   temporalPort: 7235 + slot,
   temporalUiPort: 8235 + slot,
   temporalDbFile: path.join(stateDir, 'temporal', 'temporal.db'),
+  s3Port: 9103 + slot,
 };
 
 fs.rmSync(stateDir, { recursive: true, force: true });
