@@ -167,6 +167,8 @@ export const envSchema = z.object({
   /** Larger uploads are refused with 413 while they stream in. At most 1 GiB (an integer column). */
   IMAGE_MAX_BYTES: positiveInt.max(1024 * MIB).default(10 * MIB),
   IMAGES_PER_AUCTION: positiveInt.max(1000).default(10),
+  /** Where uploads are written while they are checked, before they go to S3 (deleted at once). Unset: the OS's. */
+  IMAGE_UPLOAD_DIR: z.string().min(1).optional(),
   /** Upload attempts per seller: each costs bandwidth, a temporary file and a sniff. */
   IMAGE_UPLOADS_PER_USER: rateLimit.default({ points: 2, durationSeconds: 3600 }),
 });
