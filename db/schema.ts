@@ -116,7 +116,7 @@ export const auctionImages = pgTable(
       .references(() => auctions.id),
     /** Random (128 bits), so nobody can guess another image's URL: never derived from ids or names. */
     objectKey: text('object_key').notNull(),
-    contentType: text('content_type').notNull(),
+    contentType: text('content_type').$type<(typeof IMAGE_CONTENT_TYPES)[number]>().notNull(),
     bytes: integer('bytes').notNull(),
     width: integer('width').notNull(),
     height: integer('height').notNull(),

@@ -43,7 +43,8 @@ const malformed = (why: string) => new AppError(400, 'MALFORMED_MULTIPART', why)
 /** Refuses, before reading anything, a request that is not a form upload or says it is too large. */
 export function checkUploadHeaders(req: IncomingMessage, maxBytes: number): void {
   const type = req.headers['content-type'] ?? '';
-  if (!/^multipart\/form-data\s*;/i.test(type)) {
+  // Without a boundary it is still a form, if a broken one: busboy says so (400).
+  if (!/^\s*multipart\/form-data\s*(;|$)/i.test(type)) {
     throw new AppError(
       415,
       'UNSUPPORTED_MEDIA_TYPE',

@@ -16,6 +16,7 @@ import { newObjectKey } from './keys.js';
 import { checkUploadHeaders, receiveImage } from './receive.js';
 import type { PublicImage } from './responses.js';
 import type { ImageStorage } from './storage.js';
+import type { ImageContentType } from './types.js';
 
 export interface ImageDeps {
   auctions: AuctionDeps;
@@ -36,7 +37,7 @@ const full = (maxPerAuction: number) =>
 const present = (storage: ImageStorage, row: ImageRow): PublicImage => ({
   id: row.id,
   url: storage.urlOf(row.objectKey),
-  contentType: row.contentType as PublicImage['contentType'],
+  contentType: row.contentType,
   bytes: row.bytes,
   width: row.width,
   height: row.height,
@@ -86,7 +87,7 @@ export async function uploadImage(
 function recordImage(
   db: Database,
   auctionId: string,
-  image: { key: string; contentType: string; bytes: number; width: number; height: number },
+  image: { key: string; contentType: ImageContentType; bytes: number; width: number; height: number },
   maxPerAuction: number,
 ): Promise<ImageRow> {
   return db.transaction(async (tx) => {
