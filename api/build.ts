@@ -1,4 +1,5 @@
 /** Composes the API from config and live dependencies: used by main.ts, the tests and the benches alike. */
+import { tmpdir } from 'node:os';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env.js';
@@ -8,6 +9,8 @@ import { auctionRoutes } from './auctions/routes.js';
 import { requireUser } from './auth/require-user.js';
 import { createTokenService } from './auth/tokens.js';
 import type { ApiDependencies } from './dependencies.js';
+import { imageRoutes } from './images/routes.js';
+import { listImages } from './images/service.js';
 import { createMetrics } from './metrics.js';
 import { securityGuards } from './security/guards.js';
 import { buildOpenApiDocument } from './openapi/document.js';
@@ -37,6 +40,14 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logger,
   };
+  const images = {
+    auctions,
+    storage: deps.imageStorage,
+    maxBytes: config.IMAGE_MAX_BYTES,
+    maxPerAuction: config.IMAGES_PER_AUCTION,
+    uploadDir: config.IMAGE_UPLOAD_DIR ?? tmpdir(),
+  };
+  const imagesOf = (auctionId: string) => listImages(deps.database.db, deps.imageStorage, auctionId);
   const app = createApp({
     logger,
     metrics: createMetrics(),
@@ -48,7 +59,8 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
       // Rate limits and stream caps, ahead of the routes they guard (api/security/guards.ts).
       securityGuards({ redis: deps.redis, tokens, config }),
       accountRoutes({ db: deps.database.db, tokens }),
-      auctionRoutes(auctions, hub, requireUser(tokens), config.SSE_HEARTBEAT_MS),
+      auctionRoutes(auctions, hub, requireUser(tokens), config.SSE_HEARTBEAT_MS, imagesOf),
+      imageRoutes(images, requireUser(tokens)),
       openApiRoutes(buildOpenApiDocument()),
     ],
   });

@@ -4,6 +4,7 @@ import type { Config } from '../config/env.js';
 import { closeRedis, createRedis, pingRedis, type RedisClient } from '../config/redis.js';
 import { openDatabase, type DatabaseHandle } from '../db/pool.js';
 import { BiddingStore } from '../lua/bidding-store.js';
+import { createImageStorage, type ImageStorage } from './images/storage.js';
 import type { DependencyCheck } from './readiness.js';
 
 export interface ApiDependencies {
@@ -13,6 +14,8 @@ export interface ApiDependencies {
   subscriber: RedisClient;
   store: BiddingStore;
   temporal: Client;
+  /** The image bucket (S3). Not a readiness check: without it only image uploads and deletes fail (503). */
+  imageStorage: ImageStorage;
   readinessChecks: DependencyCheck[];
   close: () => Promise<void>;
 }
@@ -29,12 +32,14 @@ export function connectDependencies(config: Config): ApiDependencies {
   // Readiness reports the state now, so its probe has no retry interceptor: a retry scheduled after
   // the answer was given would outlive the check (and even the connection, at shutdown).
   const probe = Connection.lazy({ address: config.TEMPORAL_ADDRESS, interceptors: [] });
+  const imageStorage = createImageStorage(config);
   return {
     database,
     redis,
     subscriber,
     store: new BiddingStore(redis),
     temporal,
+    imageStorage,
     readinessChecks: [
       { name: 'postgres', check: () => database.pool.query('SELECT 1') },
       { name: 'redis', check: () => pingRedis(redis) },
@@ -52,6 +57,7 @@ export function connectDependencies(config: Config): ApiDependencies {
         connection.close(),
         probe.close(),
       ]);
+      imageStorage.close();
     },
   };
 }

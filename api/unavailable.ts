@@ -24,8 +24,14 @@ const PG_MESSAGES = ['Connection terminated', 'timeout exceeded when trying to c
 // gRPC UNAVAILABLE and DEADLINE_EXCEEDED: the Temporal server is down or not answering.
 const GRPC_UNAVAILABLE = new Set([14, 4]);
 
+/** Thrown where the code itself knows a dependency is down (object storage, say): no library message to match. */
+export class DependencyUnavailable extends Error {
+  override name = 'DependencyUnavailable';
+}
+
 export function isDependencyUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  if (error instanceof DependencyUnavailable) return true;
   if (isGrpcServiceError(error) && GRPC_UNAVAILABLE.has(error.code)) return true;
   const cause = (error as { cause?: unknown }).cause;
   if (isGrpcServiceError(cause) && GRPC_UNAVAILABLE.has(cause.code)) return true;

@@ -66,6 +66,18 @@ const rateLimit = z
     return { points, durationSeconds };
   });
 
+// --- Images (issue 5): value types ---
+/** `true`/`false` (or 1/0), as env files write flags. */
+const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+
+/** S3's bucket naming rules (3-63 characters: lowercase letters, digits, dots and hyphens). */
+const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name');
+
+/** An http(s) URL without a trailing slash, so a key can be appended with one. */
+const baseUrl = z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''));
+
+const MIB = 1024 * 1024;
+
 const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 /**
@@ -135,23 +147,57 @@ export const envSchema = z.object({
   /** Open event streams per API process (docs/decisions.md, "Security (issue 4)"). */
   SSE_MAX_STREAMS_PER_IP: positiveInt.default(100),
   SSE_MAX_STREAMS_PER_USER: positiveInt.default(10),
+
+  // --- Images (issue 5): auction images in S3 (api/images/; docs/decisions.md, "Images (issue 5)") ---
+  /** Unset: AWS S3 itself. Set for Cloudflare R2, MinIO and other S3-compatible stores. */
+  S3_ENDPOINT: baseUrl.optional(),
+  /** Cloudflare R2 wants `auto`. */
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: bucketName.default('gavel-images'),
+  /** Both or neither; unset, the AWS SDK's own chain (AWS_* variables, a role, a profile) supplies them. */
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Buckets as paths (endpoint/bucket/key) instead of subdomains (bucket.endpoint/key): MinIO wants it. */
+  S3_FORCE_PATH_STYLE: flag.default(false),
+  /**
+   * Where clients fetch images: the bucket's public address (a CDN, a custom domain, R2's r2.dev URL),
+   * the object key appended. Unset: the bucket's own address at S3_ENDPOINT (or at AWS).
+   */
+  S3_PUBLIC_BASE_URL: baseUrl.optional(),
+  /** Larger uploads are refused with 413 while they stream in. At most 1 GiB (an integer column). */
+  IMAGE_MAX_BYTES: positiveInt.max(1024 * MIB).default(10 * MIB),
+  IMAGES_PER_AUCTION: positiveInt.max(1000).default(10),
+  /** Where uploads are written while they are checked, before they go to S3 (deleted at once). Unset: the OS's. */
+  IMAGE_UPLOAD_DIR: z.string().min(1).optional(),
+  /** Upload attempts per seller: each costs bandwidth, a temporary file and a sniff. */
+  IMAGE_UPLOADS_PER_USER: rateLimit.default({ points: 2, durationSeconds: 3600 }),
 });
 
 /**
  * The API signs access tokens, so in production it needs a configured key; the worker and tools sign
  * nothing and start without one.
  */
-const apiConfigSchema = envSchema.refine(
-  // Without a configured key each process signs with a key of its own that dies with it: fine for
-  // development, but in production tokens would break on every restart and between replicas.
-  (env) => env.NODE_ENV !== 'production' || env.JWT_PRIVATE_KEY !== undefined,
-  {
-    path: ['JWT_PRIVATE_KEY'],
-    message: 'required in production (see .env.example)',
-    // Checked even when other variables are bad too, so one run names every problem.
-    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
-  },
-);
+const apiConfigSchema = envSchema
+  .refine(
+    // Without a configured key each process signs with a key of its own that dies with it: fine for
+    // development, but in production tokens would break on every restart and between replicas.
+    (env) => env.NODE_ENV !== 'production' || env.JWT_PRIVATE_KEY !== undefined,
+    {
+      path: ['JWT_PRIVATE_KEY'],
+      message: 'required in production (see .env.example)',
+      // Checked even when other variables are bad too, so one run names every problem.
+      when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+    },
+  )
+  .refine(
+    // Images (issue 5): half a key pair would silently fall back to the SDK's own credentials.
+    (env) => (env.S3_ACCESS_KEY_ID === undefined) === (env.S3_SECRET_ACCESS_KEY === undefined),
+    {
+      path: ['S3_SECRET_ACCESS_KEY'],
+      message: 'set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither',
+      when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+    },
+  );
 
 export type Config = z.infer<typeof envSchema>;
 

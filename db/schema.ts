@@ -100,3 +100,35 @@ export const bids = pgTable(
     check('bids_amounts_positive', sql`${t.amount} > 0 AND ${t.maxAmount} > 0`),
   ],
 );
+
+// --- Images (issue 5) ---
+/** The only types an upload may be (sniffed from its bytes, never taken from the client). */
+export const IMAGE_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+
+/** An auction's images: the bytes are in the S3 bucket under objectKey, served by URL from there. */
+export const auctionImages = pgTable(
+  'auction_images',
+  {
+    /** The id clients name (to delete it); the object key is a separate secret-looking random string. */
+    id: uuid('id').primaryKey().defaultRandom(),
+    auctionId: uuid('auction_id')
+      .notNull()
+      .references(() => auctions.id),
+    /** Random (128 bits), so nobody can guess another image's URL: never derived from ids or names. */
+    objectKey: text('object_key').notNull(),
+    contentType: text('content_type').$type<(typeof IMAGE_CONTENT_TYPES)[number]>().notNull(),
+    bytes: integer('bytes').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('auction_images_object_key_key').on(t.objectKey),
+    index('auction_images_auction_id_created_at_idx').on(t.auctionId, t.createdAt),
+    check(
+      'auction_images_content_type',
+      sql`${t.contentType} IN (${sql.raw(IMAGE_CONTENT_TYPES.map((type) => `'${type}'`).join(', '))})`,
+    ),
+    check('auction_images_sizes_positive', sql`${t.bytes} > 0 AND ${t.width} > 0 AND ${t.height} > 0`),
+  ],
+);

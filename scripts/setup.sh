@@ -3,6 +3,7 @@
 #   - npm packages (when package-lock.json changed since the last install)
 #   - PostgreSQL and Redis servers (Debian packages, via apt-get)
 #   - the Temporal CLI, pinned, built with `go install` into .gavel/bin
+#   - the MinIO server (the local S3 for auction images), pinned, built with `go install` into .gavel/bin
 #   - schemathesis (the API fuzzer the tests run), pinned, from PyPI into the virtualenv .gavel/venv
 # Everything it writes outside the system package manager lives under .gavel/ (git-ignored).
 set -euo pipefail
@@ -13,6 +14,9 @@ logs="$state/logs"
 mkdir -p "$state/bin" "$logs"
 
 TEMPORAL_CLI_VERSION=v1.5.1
+# MinIO publishes no semver tags a Go module can name, so the pin is the pseudo-version of a commit
+# (the one `@latest` resolved to when this was written: 2026-02-12). docs/decisions.md, "Images (issue 5)".
+MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 SCHEMATHESIS_VERSION=4.32.5
 
 say() { printf '[setup] %s\n' "$*"; }
@@ -69,15 +73,19 @@ go_is_new_enough() {
   [ "${1:-0}" -gt 1 ] || [ "${2:-0}" -ge 21 ]
 }
 
-ensure_temporal_cli() {
-  local bin="$state/bin/temporal"
-  local stamp="$state/bin/temporal.version"
-  if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$TEMPORAL_CLI_VERSION" ]; then return; fi
+ensure_go() {
   if ! command -v go >/dev/null 2>&1; then
     [ -x /usr/local/go/bin/go ] && export PATH="/usr/local/go/bin:$PATH"
   fi
   command -v go >/dev/null 2>&1 || apt_install golang-go ca-certificates
-  go_is_new_enough || fail "Go $(go env GOVERSION) is too old to build the Temporal CLI (need >= 1.21)"
+  go_is_new_enough || fail "Go $(go env GOVERSION) is too old to build $1 (need >= 1.21)"
+}
+
+ensure_temporal_cli() {
+  local bin="$state/bin/temporal"
+  local stamp="$state/bin/temporal.version"
+  if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$TEMPORAL_CLI_VERSION" ]; then return; fi
+  ensure_go "the Temporal CLI"
   local log="$logs/temporal-cli-build.log"
   say "building the Temporal CLI $TEMPORAL_CLI_VERSION with go install (a few minutes, log: $log)"
   local pkg="github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
@@ -88,6 +96,19 @@ ensure_temporal_cli() {
       || fail "could not build the Temporal CLI, see $log"
   fi
   echo "$TEMPORAL_CLI_VERSION" >"$stamp"
+}
+
+# --- Images (issue 5): the local S3-compatible server ---
+ensure_minio() {
+  local bin="$state/bin/minio"
+  local stamp="$state/bin/minio.version"
+  if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$MINIO_VERSION" ]; then return; fi
+  ensure_go "MinIO"
+  local log="$logs/minio-build.log"
+  say "building MinIO $MINIO_VERSION with go install (about 3-4 minutes the first time, log: $log)"
+  GOBIN="$state/bin" GOFLAGS=-buildvcs=false go install -ldflags='-s -w' "github.com/minio/minio@$MINIO_VERSION" >"$log" 2>&1 \
+    || fail "could not build MinIO, see $log"
+  echo "$MINIO_VERSION" >"$stamp"
 }
 
 ensure_schemathesis() {
@@ -119,4 +140,5 @@ ensure_node_modules
 ensure_postgres
 ensure_redis
 ensure_temporal_cli
+ensure_minio
 ensure_schemathesis

@@ -164,7 +164,17 @@ function dockerfileOf(build: Build): string {
 
 test('when the compose file is parsed, then it defines every service of the stack and no obsolete version key', () => {
   assert.equal(compose.version, undefined);
-  const expected = [POSTGRES, 'temporal-schema-setup', TEMPORAL, NAMESPACE_JOB, 'temporal-ui', REDIS, ...APP_SERVICES];
+  const expected = [
+    POSTGRES,
+    'temporal-schema-setup',
+    TEMPORAL,
+    NAMESPACE_JOB,
+    'temporal-ui',
+    REDIS,
+    'minio',
+    'minio-create-bucket',
+    ...APP_SERVICES,
+  ];
   for (const name of expected) assert.ok(services[name], `service ${name} is defined`);
 });
 
@@ -255,6 +265,24 @@ test('when compose interpolates the file, then every dollar sign is escaped as $
     .split('\n')
     .filter((line) => line.replaceAll('$$', '').replace(USER_SUPPLIED_IN_LINE, '').includes('$'));
   assert.deepEqual(unescaped, []);
+});
+
+test('when the api stores images, then it uses the MinIO service, once the bucket job has made the bucket', () => {
+  assert.match(service('minio').image ?? '', /^quay\.io\/minio\/minio:RELEASE\./);
+  assert.ok(hasHealthcheck('minio'));
+  assert.equal(dependencies('api')['minio-create-bucket'], 'service_completed_successfully');
+  const api = parseConfig(withUserSupplied(envOf('api')), 'api');
+  assert.equal(api.S3_ENDPOINT, 'http://minio:9000');
+  assert.equal(api.S3_ACCESS_KEY_ID, envOf('minio').MINIO_ROOT_USER);
+  assert.equal(api.S3_SECRET_ACCESS_KEY, envOf('minio').MINIO_ROOT_PASSWORD);
+  const job = joined(service('minio-create-bucket').command);
+  assert.match(job, /mc mb --ignore-existing/);
+  assert.match(job, /mc anonymous set download/);
+  assert.equal(envOf('minio-create-bucket').BUCKET, api.S3_BUCKET);
+  // Browsers fetch images from the host: the public URL is the bucket on minio's published port.
+  const published = new URL(api.S3_PUBLIC_BASE_URL ?? '');
+  assert.equal(publishedPorts('minio').get(Number(published.port)), 9000);
+  assert.equal(published.pathname, `/${api.S3_BUCKET}`);
 });
 
 test('when the api runs in production, then its signing key must come from the user (compose stops without it)', () => {

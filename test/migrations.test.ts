@@ -43,7 +43,7 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
   );
   assert.deepEqual(
     tables.rows.map((row) => row.table_name),
-    ['auctions', 'bids', 'users'],
+    ['auction_images', 'auctions', 'bids', 'users'],
   );
   const bidKey = await database.pool.query<{ column_name: string }>(
     `SELECT a.attname AS column_name FROM pg_index i
@@ -57,5 +57,13 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
   await assert.rejects(
     database.pool.query("INSERT INTO users (email, display_name) VALUES ('A@x.test', 'a'), ('a@x.test', 'b')"),
     /users_email_lower_key/,
+  );
+  // Images (issue 5): only the types an upload may be sniffed as.
+  await assert.rejects(
+    database.pool.query(
+      `INSERT INTO auction_images (auction_id, object_key, content_type, bytes, width, height)
+       VALUES (gen_random_uuid(), 'k', 'text/html', 1, 1, 1)`,
+    ),
+    /auction_images_content_type/,
   );
 });

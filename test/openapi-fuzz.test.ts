@@ -75,6 +75,13 @@ test(title, { timeout: DEADLINE_MS + 30_000 }, async () => {
   };
   const auction = await createAuction();
   await createAuction();
+  // One of the fuzz user's own, so its uploads reach the upload parser (on the others they are 403).
+  const endsAt = new Date(Date.now() + 3600_000).toISOString();
+  const own = await call<AuctionJson>(`${api.url}/v1/auctions`, {
+    token: bidder.token,
+    body: { title: 'Fuzzed pictures', startingPrice: 1000, endsAt },
+  });
+  assert.equal(own.status, 201, JSON.stringify(own.body));
   const page = await call<{ nextCursor: string | null }>(`${api.url}/v1/auctions?limit=1`);
   assert.ok(page.body.nextCursor, 'two auctions make a second page');
 
@@ -97,6 +104,7 @@ test(title, { timeout: DEADLINE_MS + 30_000 }, async () => {
       GAVEL_FUZZ_TOKEN: bidder.token,
       GAVEL_FUZZ_AUCTION_ID: auction.id,
       GAVEL_FUZZ_AUCTIONS_CURSOR: page.body.nextCursor,
+      GAVEL_FUZZ_OWN_AUCTION_ID: own.body.id,
     },
   );
   const summary = output.match(/^\s*\d+ generated.*$/m)?.[0].trim() ?? 'no summary';

@@ -1,20 +1,30 @@
 /**
  * The local stack's promise to `npm start` users: stopping and starting again keeps the data of
- * Postgres, Redis (AOF; a Cluster's nodes.conf too) and Temporal (its db file). Exercised with the real provisioning code, on a
- * durable profile of its own (own folder and ports), so it never touches the dev or test stacks.
+ * Postgres, Redis (AOF; a Cluster's nodes.conf too), Temporal (its db file) and MinIO (its folder).
+ * Exercised with the real provisioning code, on a durable profile of its own (own folder and ports),
+ * so it never touches the dev or test stacks.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
 import type { Child } from '../scripts/stack/child.js';
 import { startPostgres } from '../scripts/stack/postgres.js';
-import { DATABASE_PASSWORD, DATABASE_USER, stateRoot, type Profile } from '../scripts/stack/profiles.js';
+import {
+  DATABASE_PASSWORD,
+  DATABASE_USER,
+  S3_BUCKET,
+  s3Endpoint,
+  stateRoot,
+  type Profile,
+} from '../scripts/stack/profiles.js';
 import { startRedis } from '../scripts/stack/redis.js';
 import { startRedisCluster } from '../scripts/stack/redis-cluster.js';
+import { localS3Client, startS3 } from '../scripts/stack/s3.js';
 import { stopService } from '../scripts/stack/stop.js';
 import { startTemporal } from '../scripts/stack/temporal.js';
 
@@ -34,6 +44,7 @@ const profile: Profile = {
   temporalPort: 7235 + slot,
   temporalUiPort: 8235 + slot,
   temporalDbFile: path.join(stateDir, 'temporal', 'temporal.db'),
+  s3Port: 9103 + slot,
 };
 
 fs.rmSync(stateDir, { recursive: true, force: true });
@@ -99,6 +110,28 @@ test('when the stack is stopped and started again, then Postgres, Redis and Temp
   assert.equal(await withRedis((redis) => redis.get('kept')), 'key');
   const description = await withTemporal((client) => client.workflow.getHandle('kept-workflow').describe());
   assert.equal(description.status.name, 'RUNNING');
+});
+
+test('when the local S3 (MinIO) is stopped and started again, then its bucket and objects are kept', async () => {
+  await down(); // whatever an earlier test left running
+  const withS3 = async <T>(run: (client: S3Client) => Promise<T>): Promise<T> => {
+    const client = localS3Client(s3Endpoint(profile));
+    try {
+      return await run(client);
+    } finally {
+      client.destroy();
+    }
+  };
+  running = [await startS3(profile)]; // makes the bucket
+  await withS3((client) => client.send(new PutObjectCommand({ Bucket: S3_BUCKET, Key: 'kept', Body: 'object' })));
+  await down();
+
+  running = [await startS3(profile)]; // finds the bucket there: no error making it again
+  const kept = await withS3(async (client) => {
+    const object = await client.send(new GetObjectCommand({ Bucket: S3_BUCKET, Key: 'kept' }));
+    return object.Body?.transformToString();
+  });
+  assert.equal(kept, 'object');
 });
 
 test('when the Redis Cluster is stopped and started again, then it comes back with its slots and every node’s data', async () => {

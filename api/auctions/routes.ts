@@ -1,6 +1,7 @@
 /** The auction routes: thin handlers that validate, call a use case, and answer. */
 import { Router, type Request, type RequestHandler } from 'express';
 import { userIdOf } from '../auth/require-user.js';
+import type { ImagesOf } from '../images/responses.js';
 import type { AuctionEventHub } from '../sse/hub.js';
 import { listBids, placeBid } from './bids.js';
 import { eventsHandler } from './events.js';
@@ -15,6 +16,7 @@ export function auctionRoutes(
   hub: AuctionEventHub,
   requireUser: RequestHandler,
   sseHeartbeatMs: number,
+  imagesOf: ImagesOf,
 ): Router {
   const router = Router();
 
@@ -28,7 +30,8 @@ export function auctionRoutes(
   });
 
   router.get('/v1/auctions/:id', async (req, res) => {
-    res.json(await getAuction(deps, auctionIdOf(req)));
+    const auction = await getAuction(deps, auctionIdOf(req)); // first: it answers 404 for a bad id
+    res.json({ ...auction, images: await imagesOf(auction.id) });
   });
 
   router.post('/v1/auctions/:id/cancel', requireUser, async (req, res) => {

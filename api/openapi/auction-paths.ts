@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { auctionIdParam } from '../auctions/ids.js';
+import { auctionDetail } from '../images/responses.js';
 import { auction, auctionEvent, auctionPage, bidPage, bidRefusalDetails, placedBid } from '../auctions/responses.js';
 import {
   bidBody,
@@ -60,7 +61,7 @@ export const auctionPaths: ZodOpenApiPathsObject = {
       summary: 'Read an auction, live price included',
       tags,
       requestParams: { path },
-      responses: { 200: json('The auction.', auction), 404: notFound('auction') },
+      responses: { 200: json('The auction, with its images.', auctionDetail), 404: notFound('auction') },
     },
   },
   '/v1/auctions/{id}/cancel': {

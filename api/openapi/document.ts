@@ -7,6 +7,7 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import { eventDataSchemas } from '../auctions/responses.js';
 import { accountPaths } from './account-paths.js';
 import { auctionPaths } from './auction-paths.js';
+import { imagePaths } from './image-paths.js';
 import { operationalPaths } from './operational-paths.js';
 import { unavailable } from './parts.js';
 
@@ -30,7 +31,7 @@ export function buildOpenApiDocument() {
       { name: 'Auctions', description: 'Auctions, bids and their live events.' },
       { name: 'Operations', description: 'Health, metrics and this reference.' },
     ],
-    paths: { ...withUnavailable({ ...accountPaths, ...auctionPaths }), ...operationalPaths },
+    paths: { ...withUnavailable({ ...accountPaths, ...auctionPaths, ...imagePaths }), ...operationalPaths },
     components: {
       schemas: eventDataSchemas,
       securitySchemes: {

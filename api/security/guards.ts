@@ -3,7 +3,7 @@
  * answers 429 or passes the request on (`next()`) to the route itself. Kept out of the route files, so
  * those stay about what a route does; this file is the one list of what is limited, and how.
  */
-import { Router, type RequestHandler } from 'express';
+import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Cluster, Redis } from 'ioredis';
 import type { Config, RateLimitSpec } from '../../config/env.js';
 import { email } from '../accounts/schemas.js';
@@ -19,6 +19,8 @@ import {
   type RateLimitOptions,
 } from './rate-limits.js';
 import { capStreams, StreamSlots } from './stream-caps.js';
+import { UPLOAD_PATH } from '../images/routes.js';
+import { closeUploadOnError } from '../images/upload-refusal.js';
 
 export type GuardConfig = Pick<
   Config,
@@ -29,6 +31,7 @@ export type GuardConfig = Pick<
   | 'RATE_LIMIT_SIGN_UPS_PER_IP'
   | 'SSE_MAX_STREAMS_PER_IP'
   | 'SSE_MAX_STREAMS_PER_USER'
+  | 'IMAGE_UPLOADS_PER_USER'
 >;
 
 export interface GuardDeps {
@@ -52,7 +55,7 @@ export function securityGuards({ redis, tokens, config }: GuardDeps): Router {
       : [rateLimit(createLimiter(redis, name, spec, { blockInMemory: !options.resetOnSuccess }), keyOf, options)];
   const router = Router();
   // express refuses a route with no handler: a path whose limits are all off gets no route.
-  const guard = (method: 'get' | 'post', path: string, handlers: RequestHandler[]) => {
+  const guard = (method: 'get' | 'post', path: string, handlers: (RequestHandler | ErrorRequestHandler)[]) => {
     if (handlers.length > 0) router[method](path, handlers);
   };
 
@@ -76,6 +79,11 @@ export function securityGuards({ redis, tokens, config }: GuardDeps): Router {
     optionalUser(tokens),
     capStreams(new StreamSlots(), { perIp: config.SSE_MAX_STREAMS_PER_IP, perUser: config.SSE_MAX_STREAMS_PER_USER }),
   ]);
+
+  // --- Images (issue 5): upload attempts per seller; a refusal here closes the connection, as the route's do.
+  const uploadsPerUser = limit('image-uploads-user', config.IMAGE_UPLOADS_PER_USER, byUser);
+  if (uploadsPerUser.length > 0)
+    guard('post', UPLOAD_PATH, [requireUser(tokens), ...uploadsPerUser, closeUploadOnError]);
 
   return router;
 }

@@ -5,7 +5,12 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors.js';
 
+/** Routes that read a body of another type themselves: image uploads (multipart/form-data, api/images/). */
+const OTHER_BODY_ROUTES = [/^\/v1\/auctions\/[^/]+\/images\/?$/];
+
 export const requireJsonBodies: RequestHandler = (req, _res, next) => {
+  // Whatever the method: the route refuses other types itself, and an unserved method is a 405 there.
+  if (OTHER_BODY_ROUTES.some((route) => route.test(req.path))) return next();
   // req.is: false when a body of another type (or of no stated type) comes; null when none does.
   // An empty body (Content-Length: 0, as fetch sends for a POST without one) is no body either.
   if (req.get('content-length') !== '0' && req.is('application/json') === false) {

@@ -1,6 +1,6 @@
 /**
  * The stack supervisor behind `npm start`, `npm test` and `npm run bench`.
- *   start        Postgres, Redis, Temporal (UI on :8233), worker and API; Ctrl-C stops all of it.
+ *   start        Postgres, Redis, Temporal (UI on :8233), S3 (MinIO), worker and API; Ctrl-C stops all of it.
  *   test [files] a fresh test stack, then node's test runner over test/ (or the given files).
  *   bench [name] a fresh test stack, then bench/<name>.ts (all benches when no name is given).
  *   faults       the fault scenarios (test/faults/*.fault.ts); they start, kill and restart the services
@@ -14,9 +14,19 @@ import { startApi, startWorker } from './app.js';
 import { onChildSpawned, type Child } from './child.js';
 import { AlreadyRunning, SupervisorLock } from './lock.js';
 import { startPostgres } from './postgres.js';
-import { profiles, redisAddresses, repoRoot, serviceEnv, type Profile } from './profiles.js';
+import {
+  profiles,
+  redisAddresses,
+  repoRoot,
+  S3_ACCESS_KEY_ID,
+  S3_BUCKET,
+  S3_SECRET_ACCESS_KEY,
+  serviceEnv,
+  type Profile,
+} from './profiles.js';
 import { startRedis } from './redis.js';
 import { startRedisCluster } from './redis-cluster.js';
+import { startS3 } from './s3.js';
 import { stopService } from './stop.js';
 import { startTemporal } from './temporal.js';
 import { ServiceFailed } from './wait.js';
@@ -67,10 +77,10 @@ async function bringUpServices(stack: Stack): Promise<void> {
   fs.mkdirSync(p.logDir, { recursive: true });
   const redis = p.redis === 'cluster' ? 'Redis Cluster' : 'Redis';
   say(
-    `starting Postgres :${p.postgresPort}, ${redis} ${redisAddresses(p).join(' ')}, Temporal :${p.temporalPort} (logs: ${rel(p.logDir)})`,
+    `starting Postgres :${p.postgresPort}, ${redis} ${redisAddresses(p).join(' ')}, Temporal :${p.temporalPort}, S3 (MinIO) :${p.s3Port} (logs: ${rel(p.logDir)})`,
   );
   const startsRedis = p.redis === 'cluster' ? startRedisCluster(p) : startRedis(p);
-  await stack.startAll([startPostgres(p), startsRedis, startTemporal(p)]);
+  await stack.startAll([startPostgres(p), startsRedis, startTemporal(p), startS3(p)]);
 }
 
 const rel = (file: string) => path.relative(process.cwd(), file) || '.';
@@ -114,7 +124,7 @@ async function start(stack: Stack): Promise<number> {
   const shutdown = (why: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
-    say(`${why}: stopping (API, worker, Temporal, Redis, Postgres)...`);
+    say(`${why}: stopping (API, worker, S3, Temporal, Redis, Postgres)...`);
     void stack.stop().then(() => {
       say('stopped');
       process.exit(0);
@@ -130,6 +140,7 @@ async function start(stack: Stack): Promise<number> {
     API          http://localhost:${apiPort}   (try: curl localhost:${apiPort}/readyz)
     Temporal UI  http://localhost:${p.temporalUiPort}
     Temporal     127.0.0.1:${p.temporalPort}   Postgres 127.0.0.1:${p.postgresPort}   Redis ${redisAddresses(p).join(' ')}
+    S3 (MinIO)   http://127.0.0.1:${p.s3Port}   bucket ${S3_BUCKET}, key ${S3_ACCESS_KEY_ID} / ${S3_SECRET_ACCESS_KEY}
     logs         ${rel(p.logDir)}/
   Ctrl-C stops everything; data is kept in ${rel(p.stateDir)}/ (delete it to start over).`);
   const exited = await stack.firstExit();
@@ -153,6 +164,7 @@ const LOAD_LIMITS = unlessSet({
   RATE_LIMIT_SIGN_UPS_PER_IP: '1000000/1s',
   SSE_MAX_STREAMS_PER_IP: '100000',
   SSE_MAX_STREAMS_PER_USER: '100000',
+  IMAGE_UPLOADS_PER_USER: '1000000/1s',
 });
 
 function unlessSet(values: Record<string, string>): Record<string, string> {

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const stateRoot = path.join(repoRoot, '.gavel');
 export const temporalCli = path.join(stateRoot, 'bin', 'temporal');
+/** The MinIO server built by setup.sh: the local S3 for auction images. */
+export const minioServer = path.join(stateRoot, 'bin', 'minio');
 
 export interface Profile {
   name: string;
@@ -29,6 +31,8 @@ export interface Profile {
   temporalUiPort: number | null;
   /** null: Temporal keeps its state in memory. */
   temporalDbFile: string | null;
+  /** The S3 API of the local MinIO (images); its data lives in stateDir/s3. */
+  s3Port: number;
 }
 
 export type RedisMode = 'single' | 'cluster';
@@ -41,12 +45,12 @@ function redisMode(): RedisMode {
 
 function profile(
   name: string,
-  ports: [number, number, number, number | null],
+  ports: [number, number, number, number | null, number],
   dev: boolean,
   redisClusterBase: number,
 ): Profile {
   const stateDir = path.join(stateRoot, name);
-  const [postgresPort, redisPort, temporalPort, temporalUiPort] = ports;
+  const [postgresPort, redisPort, temporalPort, temporalUiPort, s3Port] = ports;
   return {
     name,
     stateDir,
@@ -61,6 +65,7 @@ function profile(
     temporalPort,
     temporalUiPort,
     temporalDbFile: dev ? path.join(stateDir, 'temporal', 'temporal.db') : null,
+    s3Port,
   };
 }
 
@@ -78,7 +83,13 @@ function testProfile(): Profile {
   const slot = testSlot();
   const offset = slot * 10;
   // The Redis Cluster's three ports lie inside the slot's ten (6396-6398 for slot 0; stack-persistence has 6392).
-  const ports: [number, number, number, null] = [5545 + offset, 6391 + offset, 7234 + offset, null];
+  const ports: [number, number, number, null, number] = [
+    5545 + offset,
+    6391 + offset,
+    7234 + offset,
+    null,
+    9101 + offset,
+  ];
   return profile(slot === 0 ? 'test' : `test-${slot}`, ports, false, 6396 + offset);
 }
 
@@ -90,14 +101,21 @@ function faultsProfile(): Profile {
   const slot = testSlot();
   const offset = slot * 10;
   const name = slot === 0 ? 'faults' : `faults-${slot}`;
-  const ports: [number, number, number, null] = [5745 + offset, 6591 + offset, 7434 + offset, null];
+  // The scenarios start no S3 server: none of them uploads images (the port is only named).
+  const ports: [number, number, number, null, number] = [
+    5745 + offset,
+    6591 + offset,
+    7434 + offset,
+    null,
+    9301 + offset,
+  ];
   // One Redis server: the Redis scenario kills and restarts that one process.
   return { ...profile(name, ports, true, 6596 + offset), fresh: true, redis: 'single' };
 }
 
 export const profiles = {
-  // 6380-6382: below every test slot's ports (6391 + 10·N and up).
-  dev: profile('dev', [5544, 6390, 7233, 8233], true, 6380),
+  // 6380-6382: below every test slot's ports (6391 + 10·N and up); S3 on 9100, tests on 9101 + 10·N.
+  dev: profile('dev', [5544, 6390, 7233, 8233, 9100], true, 6380),
   test: testProfile(),
   faults: faultsProfile(),
 };
@@ -110,6 +128,15 @@ export const DATABASE_PASSWORD = 'gavel';
 export const redisAddresses = (p: Profile): string[] =>
   (p.redis === 'cluster' ? p.redisClusterPorts : [p.redisPort]).map((port) => `127.0.0.1:${port}`);
 
+// --- Images (issue 5): the local MinIO's fixed credentials and bucket (local use only) ---
+export const S3_ACCESS_KEY_ID = 'gavel';
+/** MinIO wants at least 8 characters. */
+export const S3_SECRET_ACCESS_KEY = 'gavel-local-secret';
+export const S3_BUCKET = 'gavel-images';
+export const S3_REGION = 'us-east-1';
+
+export const s3Endpoint = (p: Profile) => `http://127.0.0.1:${p.s3Port}`;
+
 /** The environment that points the app (API, worker, tests) at a profile's services. */
 export function serviceEnv(p: Profile): Record<string, string> {
   return {
@@ -117,5 +144,13 @@ export function serviceEnv(p: Profile): Record<string, string> {
     REDIS_URL: `redis://127.0.0.1:${p.redisPort}`,
     ...(p.redis === 'cluster' && { REDIS_CLUSTER_NODES: redisAddresses(p).join(',') }),
     TEMPORAL_ADDRESS: `127.0.0.1:${p.temporalPort}`,
+    S3_ENDPOINT: s3Endpoint(p),
+    S3_REGION,
+    S3_BUCKET,
+    S3_ACCESS_KEY_ID,
+    S3_SECRET_ACCESS_KEY,
+    // MinIO serves buckets as paths (http://host:port/bucket/key), not as subdomains.
+    S3_FORCE_PATH_STYLE: 'true',
+    S3_PUBLIC_BASE_URL: `${s3Endpoint(p)}/${S3_BUCKET}`,
   };
 }

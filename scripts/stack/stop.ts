@@ -7,6 +7,7 @@ const STOP: Record<string, [NodeJS.Signals, number]> = {
   temporal: ['SIGTERM', 15_000],
   redis: ['SIGTERM', 15_000], // saves and fsyncs the AOF before it exits
   postgres: ['SIGINT', 30_000], // "fast" shutdown: aborts sessions, checkpoints, exits
+  s3: ['SIGTERM', 10_000], // MinIO finishes the requests under way, then exits
 };
 
 export function stopService(child: Child): Promise<void> {

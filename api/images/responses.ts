@@ -1,0 +1,31 @@
+/** The image routes' answers, as zod schemas (the OpenAPI document is generated from them). */
+import { z } from 'zod';
+import { auction } from '../auctions/responses.js';
+import { uuid } from '../wire-types.js';
+import { IMAGE_CONTENT_TYPES } from './types.js';
+
+const pixels = z.number().int().positive().meta({ example: 1200 });
+
+export const auctionImage = z
+  .object({
+    id: uuid,
+    url: z.url().meta({
+      description: 'Where to fetch it: public, cacheable for good (its content never changes).',
+      example: 'https://images.example.com/images/3q2-7wEjIW1xZs5Yf0cXnA.jpg',
+    }),
+    contentType: z
+      .enum(IMAGE_CONTENT_TYPES)
+      .meta({ description: 'Sniffed from the bytes, not taken from the upload.' }),
+    bytes: z.number().int().positive().meta({ example: 482133 }),
+    width: pixels,
+    height: pixels,
+  })
+  .meta({ id: 'AuctionImage' });
+
+/** GET /v1/auctions/{id}: the auction and its images, oldest first. */
+export const auctionDetail = auction.extend({ images: z.array(auctionImage) }).meta({ id: 'AuctionDetail' });
+
+export type PublicImage = z.infer<typeof auctionImage>;
+
+/** The images of an auction, as the auction detail shows them. */
+export type ImagesOf = (auctionId: string) => Promise<PublicImage[]>;
