@@ -31,7 +31,7 @@ describe('the document', () => {
       bearerFormat: 'JWT',
       description: document.components.securitySchemes.bearerAuth!.description,
     });
-    for (const name of ['Auction', 'AuctionPage', 'PlacedBid', 'BidPage', 'User', 'AccessToken', 'BidRequest']) {
+    for (const name of ['Auction', 'AuctionPage', 'PlacedBid', 'BidPage', 'User', 'SessionTokens', 'BidRequest']) {
       assert.ok(document.components.schemas[name], `component ${name}`);
     }
   });
@@ -53,6 +53,7 @@ describe('the document', () => {
       'POST /v1/auctions/{id}/cancel',
       'POST /v1/auctions/{id}/bids',
       'GET /v1/users/me',
+      'DELETE /v1/users/me',
     ];
     for (const [path, item] of Object.entries(document.paths)) {
       for (const method of METHODS.filter((m) => m in item)) {
@@ -75,6 +76,10 @@ describe('the document', () => {
       ['/v1/auctions/{id}/bids', 'post'],
       ['/v1/auth/token', 'post'],
       ['/v1/users', 'post'],
+      ['/v1/auth/refresh', 'post'],
+      ['/v1/auth/logout', 'post'],
+      ['/v1/auth/sso/{provider}/start', 'get'],
+      ['/v1/auth/sso/{provider}/callback', 'get'],
     ] as const) {
       const tooMany = (document.paths[path]![method] as { responses: Record<string, { headers?: Json }> }).responses[
         '429'

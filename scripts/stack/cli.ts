@@ -153,6 +153,9 @@ const LOAD_LIMITS = unlessSet({
   RATE_LIMIT_SIGN_UPS_PER_IP: '1000000/1s',
   SSE_MAX_STREAMS_PER_IP: '100000',
   SSE_MAX_STREAMS_PER_USER: '100000',
+  // Sign-in with SSO, refresh tokens (issue 5)
+  RATE_LIMIT_SSO_PER_IP: '1000000/1s',
+  RATE_LIMIT_REFRESH_PER_IP: '1000000/1s',
 });
 
 function unlessSet(values: Record<string, string>): Record<string, string> {
