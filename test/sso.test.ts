@@ -461,7 +461,7 @@ describe('a callback that is not right', () => {
     assertError(await browser.follow(callback.href), 400, 'SSO_STATE_INVALID');
   });
 
-  test('when the callback query is malformed (a parameter repeated, an oversize code), then 4xx in the error shape', async () => {
+  test('when the callback query is malformed (a parameter repeated, a huge code), then 4xx in the error shape', async () => {
     const browser = new Browser();
     await browser.request(startUrl('acme'));
     const state = randomBytes(32).toString('base64url');
