@@ -74,6 +74,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
         attemptTtlSeconds: config.SSO_ATTEMPT_TTL_SECONDS,
         link: { db: deps.database.db, refreshTokens, revocations },
         sessions,
+        logger,
       }),
       auctionRoutes(auctions, hub, requireUser(tokens), config.SSE_HEARTBEAT_MS),
       openApiRoutes(buildOpenApiDocument()),

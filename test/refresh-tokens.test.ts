@@ -157,20 +157,24 @@ describe('storage and expiry', () => {
     assert.ok(!JSON.stringify(rows).includes(refreshToken));
   });
 
-  test('when a refresh token has expired, then 401', async () => {
+  test('when a refresh token has expired, then 401, and the next sign-in deletes the expired rows', async () => {
     const shortLived = await startTestApi({
       DATABASE_URL: database.url,
       TEMPORAL_TASK_QUEUE: `refresh-${randomUUID()}`,
       REFRESH_TOKEN_TTL_SECONDS: '1',
     });
     try {
-      const { email } = await newAccount(shortLived.url);
+      const { id, email } = await newAccount(shortLived.url);
       const session = await signIn(email, shortLived.url);
       assert.equal(session.refreshTokenExpiresIn, 1);
       const fresh = await refresh(session.refreshToken, shortLived.url);
       assert.equal(fresh.status, 200, 'usable before it expires');
       await new Promise((resolve) => setTimeout(resolve, 1300));
       assertRefused(await refresh(fresh.body.refreshToken, shortLived.url));
+      // The next sign-in clears the expired rows away.
+      assert.equal((await database.db.select().from(refreshTokens).where(eq(refreshTokens.userId, id))).length, 2);
+      await signIn(email, shortLived.url);
+      assert.equal((await database.db.select().from(refreshTokens).where(eq(refreshTokens.userId, id))).length, 1);
     } finally {
       await shortLived.close();
     }

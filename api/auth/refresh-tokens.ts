@@ -7,7 +7,7 @@
  * lookup by hash stays an index lookup.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import type { Database } from '../../db/pool.js';
 import { refreshTokens } from '../../db/schema.js';
 
@@ -25,8 +25,14 @@ export class RefreshTokenStore {
     readonly ttlSeconds: number,
   ) {}
 
-  /** The first token of a new family (a sign-in). */
-  start(userId: string): Promise<string> {
+  /**
+   * The first token of a new family (a sign-in). The user's expired rows go at the same time, so rows
+   * do not pile up for anyone who keeps signing in (an expired token is refused as unknown all the same).
+   */
+  async start(userId: string): Promise<string> {
+    await this.db
+      .delete(refreshTokens)
+      .where(and(eq(refreshTokens.userId, userId), lte(refreshTokens.expiresAt, sql`now()`)));
     return this.add(this.db, userId, randomUUID());
   }
 

@@ -28,13 +28,26 @@ const MISCONFIGURED = new Set([
 const providerErrorCode = (value: unknown) =>
   typeof value === 'string' && /^[\x20\x21\x23-\x5B\x5D-\x7E]{1,64}$/.test(value) ? value : 'unknown';
 
-export const unavailable = () =>
-  new AppError(503, 'SSO_PROVIDER_UNAVAILABLE', 'The sign-in provider could not be reached; try again shortly', {
-    retryAfterSeconds: RETRY_AFTER_UNAVAILABLE_SECONDS,
-  });
+/** The provider's own error stays on `cause`, for the log (api/sso/routes.ts); the client sees only the code. */
+const withCause = (error: AppError, cause: unknown) => Object.assign(error, { cause });
 
-const failed = () =>
-  new AppError(502, 'SSO_PROVIDER_FAILED', 'The sign-in provider refused this service; an operator must look');
+const unavailable = (cause: unknown) =>
+  withCause(
+    new AppError(503, 'SSO_PROVIDER_UNAVAILABLE', 'The sign-in provider could not be reached; try again shortly', {
+      retryAfterSeconds: RETRY_AFTER_UNAVAILABLE_SECONDS,
+    }),
+    cause,
+  );
+
+const failed = (cause: unknown) =>
+  withCause(
+    new AppError(502, 'SSO_PROVIDER_FAILED', 'The sign-in provider refused this service; an operator must look'),
+    cause,
+  );
+
+/** A sign-in response that does not pass verification: nothing to retry with the same response. */
+export const responseInvalid = () =>
+  new AppError(400, 'SSO_RESPONSE_INVALID', 'The sign-in response did not pass verification: start again');
 
 export function toSsoError(error: unknown): unknown {
   if (error instanceof AppError) return error;
@@ -49,16 +62,16 @@ export function toSsoError(error: unknown): unknown {
     if (error.error === 'invalid_grant') {
       return new AppError(400, 'SSO_CODE_REJECTED', 'The sign-in code was refused by the provider: start again');
     }
-    return error.status >= 500 ? unavailable() : failed();
+    return error.status >= 500 ? unavailable(error) : failed(error);
   }
-  if (error instanceof oidc.WWWAuthenticateChallengeError) return failed(); // userinfo refused a fresh token
+  if (error instanceof oidc.WWWAuthenticateChallengeError) return failed(error); // userinfo refused a fresh token
   if (error instanceof oidc.ClientError) {
-    if (UNREACHABLE.has(error.code ?? '')) return unavailable();
-    if (MISCONFIGURED.has(error.code ?? '')) return failed();
+    if (UNREACHABLE.has(error.code ?? '')) return unavailable(error);
+    if (MISCONFIGURED.has(error.code ?? '')) return failed(error);
     // The rest is verification: a state, issuer, nonce, signature or claim that is not what it must be.
-    return new AppError(400, 'SSO_RESPONSE_INVALID', 'The sign-in response did not pass verification: start again');
+    return responseInvalid();
   }
   // fetch's own failure (refused, reset, DNS): a TypeError with the network error as its cause.
-  if (error instanceof TypeError && !('code' in error) && error.cause !== undefined) return unavailable();
+  if (error instanceof TypeError && !('code' in error) && error.cause !== undefined) return unavailable(error);
   return error;
 }

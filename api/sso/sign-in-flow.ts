@@ -15,7 +15,7 @@ import { AppError } from '../errors.js';
 import type { SsoAttempts } from './attempts.js';
 import { bindingMatches, newBinding } from './browser-binding.js';
 import { accountFor, type LinkDeps, type ProviderIdentity } from './link-account.js';
-import { toSsoError } from './provider-errors.js';
+import { responseInvalid, toSsoError } from './provider-errors.js';
 import type { SsoProvider, SsoProviders } from './providers.js';
 
 export interface SsoFlowDeps {
@@ -24,6 +24,8 @@ export interface SsoFlowDeps {
   link: LinkDeps;
   sessions: Pick<Sessions, 'start'>;
 }
+
+const MAX_SUBJECT = 255;
 
 /** One answer for every way a state can be wrong, so a prober learns nothing from which it was. */
 const stateInvalid = () =>
@@ -95,6 +97,8 @@ async function identityOf(
   tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers,
 ): Promise<ProviderIdentity> {
   const idToken = tokens.claims()!; // idTokenExpected: present, or authorizationCodeGrant threw
+  // OpenID Connect caps sub at 255 ASCII characters; a longer one is refused rather than stored (and indexed).
+  if (idToken.sub.length > MAX_SUBJECT) throw responseInvalid();
   let claims: Record<string, unknown> = idToken;
   if (idToken.email === undefined && configuration.serverMetadata().userinfo_endpoint) {
     claims = { ...(await oidc.fetchUserInfo(configuration, tokens.access_token, idToken.sub)), ...idToken };
