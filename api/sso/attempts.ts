@@ -40,7 +40,11 @@ export class SsoAttempts {
     if (!STATE.test(state)) return null;
     const stored = await this.redis.getdel(keyOf(state));
     if (stored === null) return null;
-    const parsed = attempt.safeParse(JSON.parse(stored));
-    return parsed.success ? parsed.data : null;
+    try {
+      const parsed = attempt.safeParse(JSON.parse(stored));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null; // not something save() wrote: no attempt
+    }
   }
 }
