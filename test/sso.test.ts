@@ -178,7 +178,8 @@ describe('the providers', () => {
     assert.match(cookie!, /; Path=\/v1\/auth\/sso\/acme\/callback/);
     assert.match(cookie!, /; HttpOnly/);
     assert.match(cookie!, /; SameSite=Lax/);
-    // No code_verifier anywhere the browser sees: it stays on the server.
+    // The PKCE verifier never leaves the server; only its challenge is sent.
+    assert.equal(query.code_verifier, undefined);
     const second = await new Browser().request(startUrl('acme'));
     assert.notEqual(new URL(second.location!).searchParams.get('state'), query.state, 'a fresh state per attempt');
   });
