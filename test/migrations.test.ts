@@ -43,7 +43,7 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
   );
   assert.deepEqual(
     tables.rows.map((row) => row.table_name),
-    ['auctions', 'bids', 'users'],
+    ['auctions', 'bids', 'refresh_tokens', 'user_identities', 'users'],
   );
   const bidKey = await database.pool.query<{ column_name: string }>(
     `SELECT a.attname AS column_name FROM pg_index i
@@ -57,5 +57,14 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
   await assert.rejects(
     database.pool.query("INSERT INTO users (email, display_name) VALUES ('A@x.test', 'a'), ('a@x.test', 'b')"),
     /users_email_lower_key/,
+  );
+  const identityKey = await database.pool.query<{ column_name: string }>(
+    `SELECT a.attname AS column_name FROM pg_index i
+       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+      WHERE i.indrelid = 'user_identities'::regclass AND i.indisprimary ORDER BY a.attname`,
+  );
+  assert.deepEqual(
+    identityKey.rows.map((row) => row.column_name),
+    ['issuer', 'subject'],
   );
 });
