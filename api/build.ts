@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env.js';
-import { accountRoutes } from './accounts/routes.js';
+import { accountDeletionRoutes, accountRoutes } from './accounts/routes.js';
 import { createApp } from './app.js';
 import { auctionRoutes } from './auctions/routes.js';
+import { RefreshTokenStore } from './auth/refresh-tokens.js';
 import { requireUser } from './auth/require-user.js';
+import { AccessTokenRevocations } from './auth/revocations.js';
+import { createSessions } from './auth/sessions.js';
 import { createTokenService } from './auth/tokens.js';
 import type { ApiDependencies } from './dependencies.js';
 import { imageRoutes } from './images/routes.js';
@@ -17,21 +20,31 @@ import { buildOpenApiDocument } from './openapi/document.js';
 import { openApiRoutes } from './openapi/routes.js';
 import { createLifecycle, type Lifecycle } from './server.js';
 import { AuctionEventHub } from './sse/hub.js';
+import { SsoAttempts } from './sso/attempts.js';
+import { SsoProviders } from './sso/providers.js';
+import { ssoRoutes } from './sso/routes.js';
 
 export interface Api {
   app: Express;
   hub: AuctionEventHub;
   lifecycle: Lifecycle;
+  /** Stops the API's own timers (the revocation poll); the server and the connections are the caller's. */
+  stop: () => void;
 }
 
 export async function buildApi(config: Config, deps: ApiDependencies, logger: Logger): Promise<Api> {
   const lifecycle = createLifecycle();
+  const revocations = new AccessTokenRevocations(deps.redis, config.ACCESS_TOKEN_TTL_SECONDS, logger);
+  revocations.start();
   const tokens = await createTokenService({
     privateKey: config.JWT_PRIVATE_KEY ?? null,
     keyId: config.JWT_KEY_ID ?? null,
     issuer: config.JWT_ISSUER,
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    revocations,
   });
+  const refreshTokens = new RefreshTokenStore(deps.database.db, config.REFRESH_TOKEN_TTL_SECONDS);
+  const sessions = createSessions(tokens, refreshTokens);
   const hub = new AuctionEventHub(deps.subscriber, logger);
   const auctions = {
     db: deps.database.db,
@@ -58,11 +71,26 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     routers: [
       // Rate limits and stream caps, ahead of the routes they guard (api/security/guards.ts).
       securityGuards({ redis: deps.redis, tokens, config }),
-      accountRoutes({ db: deps.database.db, tokens }),
+      accountRoutes({ db: deps.database.db, tokens, sessions }),
+      accountDeletionRoutes(tokens, {
+        db: deps.database.db,
+        revocations,
+        auctions,
+        accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+        logger,
+      }),
+      ssoRoutes({
+        providers: new SsoProviders(config.OIDC_PROVIDERS),
+        attempts: new SsoAttempts(deps.redis, config.SSO_ATTEMPT_TTL_SECONDS),
+        attemptTtlSeconds: config.SSO_ATTEMPT_TTL_SECONDS,
+        link: { db: deps.database.db, refreshTokens, revocations },
+        sessions,
+        logger,
+      }),
       auctionRoutes(auctions, hub, requireUser(tokens), config.SSE_HEARTBEAT_MS, imagesOf),
       imageRoutes(images, requireUser(tokens)),
       openApiRoutes(buildOpenApiDocument()),
     ],
   });
-  return { app, hub, lifecycle };
+  return { app, hub, lifecycle, stop: () => revocations.stop() };
 }

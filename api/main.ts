@@ -20,7 +20,7 @@ exitOnCrash(logger);
 
 const deps = connectDependencies(config);
 await migrateDatabase(deps.database.pool);
-const { app, hub, lifecycle } = await buildApi(config, deps, logger);
+const { app, hub, lifecycle, stop } = await buildApi(config, deps, logger);
 const server = await listen(app, config.HOST, config.PORT);
 logger.info({ host: config.HOST, port: config.PORT }, 'api listening');
 
@@ -38,6 +38,7 @@ async function shutdown(signal: string): Promise<void> {
   hub.closeAll(SSE_RETRY_AFTER_SHUTDOWN_MS);
   await drain(server, config.SHUTDOWN_TIMEOUT_MS, logger, DRAIN_IDLE_GRACE_MS);
   const drainedMs = Date.now() - started;
+  stop();
   await deps.close();
   logger.info({ drainedMs, stoppedMs: Date.now() - started }, 'api stopped');
   process.exit(0);

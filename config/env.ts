@@ -109,6 +109,60 @@ const trustProxy = z
     return z.NEVER;
   });
 
+// --- Sign-in with SSO, refresh tokens (issue 5) ---
+
+/** A provider's id is a path segment (/v1/auth/sso/<id>/start) and part of a cookie path: kept plain. */
+export const SSO_PROVIDER_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** https, or http on this machine only (a provider started by the tests, or one on a developer's laptop). */
+const httpsUrl = z.url().refine((value) => {
+  const url = new URL(value);
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+}, 'must be an https URL (http only for localhost, 127.0.0.1 or [::1])');
+
+/** A scope token as RFC 6749 §3.3 allows them. */
+const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'not a valid scope');
+
+export const oidcProviderSchema = z
+  .object({
+    id: z.string().regex(SSO_PROVIDER_ID, 'expected lowercase letters, digits and -, at most 32'),
+    /** For people (a sign-in button); defaults to the id. */
+    name: z.string().trim().min(1).max(80).optional(),
+    /** Discovery reads <issuer>/.well-known/openid-configuration, and the ID token's iss must equal it. */
+    issuer: httpsUrl,
+    clientId: z.string().min(1).max(512),
+    /** Absent for a public client (PKCE alone proves the code is ours). */
+    clientSecret: z.string().min(1).max(1024).optional(),
+    scopes: z
+      .array(scopeToken)
+      .min(1)
+      .default(['openid', 'email', 'profile'])
+      .refine((scopes) => scopes.includes('openid'), 'must include openid'),
+    /** Registered at the provider: /v1/auth/sso/<id>/callback on this API, or a page of yours that forwards there. */
+    redirectUri: httpsUrl,
+  })
+  .strict();
+export type OidcProviderConfig = z.infer<typeof oidcProviderSchema>;
+
+/** OIDC_PROVIDERS: a JSON array of providers (see .env.example). The message never repeats a value (secrets). */
+const oidcProviders = z
+  .string()
+  .transform((value, ctx): unknown => {
+    try {
+      return JSON.parse(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected a JSON array of providers (see .env.example)' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .array(oidcProviderSchema)
+      .refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'provider ids must be unique'),
+  );
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -171,6 +225,18 @@ export const envSchema = z.object({
   IMAGE_UPLOAD_DIR: z.string().min(1).optional(),
   /** Upload attempts per seller: each costs bandwidth, a temporary file and a sniff. */
   IMAGE_UPLOADS_PER_USER: rateLimit.default({ points: 2, durationSeconds: 3600 }),
+
+  // --- Sign-in with SSO, refresh tokens (issue 5); argued in docs/decisions.md ("Sign-in with SSO") ---
+  /** The OpenID Connect providers users may sign in with; none by default. */
+  OIDC_PROVIDERS: oidcProviders.default([]),
+  /** How long a started SSO sign-in may take at the provider (typing a password, MFA) before its state expires. */
+  SSO_ATTEMPT_TTL_SECONDS: positiveInt.max(3600).default(600),
+  /** A refresh token's life; each refresh hands out a new one with a fresh life. */
+  REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
+  /** GET /v1/auth/sso/:provider/start and /callback, per address: each start stores a state in Redis. */
+  RATE_LIMIT_SSO_PER_IP: rateLimit.default({ points: 30, durationSeconds: 60 }),
+  /** POST /v1/auth/refresh and /v1/auth/logout, per address: an office refreshing every 15 minutes stays far below. */
+  RATE_LIMIT_REFRESH_PER_IP: rateLimit.default({ points: 60, durationSeconds: 60 }),
 });
 
 /**

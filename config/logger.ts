@@ -14,6 +14,8 @@ const REDACTED_PATHS = [
   '*.passwordHash',
   'req.headers.authorization',
   'req.headers.cookie',
+  // The SSO binding cookie as the start route sets it (issue 5).
+  'res.headers["set-cookie"]',
   'err.body',
 ];
 

@@ -34,6 +34,8 @@ export const users = pgTable(
     passwordHash: text('password_hash'),
     displayName: text('display_name').notNull(),
     createdAt: instant('created_at').notNull().defaultNow(),
+    /** Set when the account is deleted: the row stays (bids and auctions point at it), anonymised. */
+    deletedAt: instant('deleted_at'),
   },
   (t) => [uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`)],
 );
@@ -131,4 +133,41 @@ export const auctionImages = pgTable(
     ),
     check('auction_images_sizes_positive', sql`${t.bytes} > 0 AND ${t.width} > 0 AND ${t.height} > 0`),
   ],
+);
+
+// --- Sign-in with SSO, refresh tokens (issue 5) ---
+
+/** Who a user is at an OpenID provider: (issuer, subject) names one person for good; an email does not. */
+export const userIdentities = pgTable(
+  'user_identities',
+  {
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.issuer, t.subject] }), index('user_identities_user_id_idx').on(t.userId)],
+);
+
+/**
+ * Refresh tokens, by the SHA-256 of the token (the token itself is never stored). One sign-in starts a
+ * family; each use retires its token (`used_at`) and adds the next one to the family; a retired token
+ * used again revokes the whole family (`revoked_at`).
+ */
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    familyId: uuid('family_id').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    expiresAt: instant('expires_at').notNull(),
+    usedAt: instant('used_at'),
+    revokedAt: instant('revoked_at'),
+  },
+  (t) => [index('refresh_tokens_family_id_idx').on(t.familyId), index('refresh_tokens_user_id_idx').on(t.userId)],
 );

@@ -49,6 +49,9 @@ export const auctionKeys = (auctionId: string) => {
   };
 };
 
+/** What cancel-auction.lua answers ('has_bids' only when asked to cancel only an auction without bids). */
+export type CancelOutcome = 'cancelled' | 'already_closed' | 'already_cancelled' | 'missing' | 'has_bids';
+
 export interface PlaceBidInput {
   bidderId: string;
   amount: number;
@@ -73,7 +76,8 @@ interface BiddingScripts {
     key: string,
     eventsChannel: string,
     publish: PublishCommand,
-  ): Promise<'cancelled' | 'already_closed' | 'already_cancelled' | 'missing'>;
+    onlyWithoutBids: '1' | '0',
+  ): Promise<CancelOutcome>;
 }
 
 function keysOf(auctionId: string) {
@@ -155,10 +159,13 @@ export class BiddingStore {
     return parseCloseReply(await this.scripts.gavelCloseBidding(keysOf(auctionId).state));
   }
 
-  /** Stops bidding for good, unless the auction has already ended (then 'already_closed'). */
-  async cancelAuction(auctionId: string): Promise<'cancelled' | 'already_closed' | 'already_cancelled' | 'missing'> {
+  /**
+   * Stops bidding for good, unless the auction has already ended (then 'already_closed'), or, with
+   * `onlyWithoutBids`, someone has bid on it (then 'has_bids').
+   */
+  async cancelAuction(auctionId: string, { onlyWithoutBids = false } = {}): Promise<CancelOutcome> {
     const keys = keysOf(auctionId);
-    return this.scripts.gavelCancelAuction(keys.state, keys.events, this.publish);
+    return this.scripts.gavelCancelAuction(keys.state, keys.events, this.publish, onlyWithoutBids ? '1' : '0');
   }
 
   async readState(auctionId: string): Promise<{ state: BiddingState; rules: AuctionRules } | null> {

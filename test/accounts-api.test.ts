@@ -213,10 +213,16 @@ describe('POST /v1/auth/token', () => {
     user = (await register({ email, password: PASSWORD, displayName: 'Sig' })).body;
   });
 
-  test('when the credentials are right, then 200 with a Bearer token for the user, verifiable with the served JWKS', async () => {
+  test('when the credentials are right, then 200 with a Bearer token for the user, verifiable with the served JWKS, and a refresh token', async () => {
     const { status, body } = await signIn({ email, password: PASSWORD });
     assert.equal(status, 200);
-    assert.deepEqual(Object.keys(body).sort(), ['accessToken', 'expiresIn', 'tokenType']);
+    assert.deepEqual(Object.keys(body).sort(), [
+      'accessToken',
+      'expiresIn',
+      'refreshToken',
+      'refreshTokenExpiresIn',
+      'tokenType',
+    ]);
     assert.equal(body.tokenType, 'Bearer');
     assert.equal(body.expiresIn, 900);
     const jwks = await call<JSONWebKeySet>(`${api.url}/.well-known/jwks.json`);

@@ -63,10 +63,10 @@ describe('with every dependency up', () => {
   test('when OPTIONS asks what a path serves, then Allow names the same methods a 405 does', async () => {
     const response = await fetch(`${api.url}/v1/users/me`, { method: 'OPTIONS' });
     assert.equal(response.status, 200);
-    assert.equal(response.headers.get('allow'), 'GET, HEAD');
+    assert.equal(response.headers.get('allow'), 'DELETE, GET, HEAD');
     const refused = await fetch(`${api.url}/v1/users/me`, { method: 'POST' });
     assert.equal(refused.status, 405);
-    assert.equal(refused.headers.get('allow'), 'GET, HEAD');
+    assert.equal(refused.headers.get('allow'), 'DELETE, GET, HEAD');
     // A path the rate-limit guards also hold (POST only): the answer still lists every method served.
     const bids = await fetch(`${api.url}/v1/auctions/${randomUUID()}/bids`, { method: 'OPTIONS' });
     assert.equal(bids.headers.get('allow'), 'GET, HEAD, POST');

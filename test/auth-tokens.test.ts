@@ -160,7 +160,7 @@ test('when a verified (so cached) token reaches its expiry, then it is refused a
 describe('the verified-token cache', () => {
   test('when it is full, then the least recently used token is dropped first', () => {
     const cache = new VerifiedTokenCache(2, () => 0);
-    const entry = (userId: string) => ({ userId, expiresAtMs: 1000 });
+    const entry = (userId: string) => ({ userId, expiresAtMs: 1000, issuedAt: 0 });
     cache.set('a', entry('A'));
     cache.set('b', entry('B'));
     assert.equal(cache.get('a')?.userId, 'A'); // a is now the most recent
@@ -174,7 +174,7 @@ describe('the verified-token cache', () => {
   test('when an entry reaches its expiry, then it is no longer served, and is dropped', () => {
     let now = 0;
     const cache = new VerifiedTokenCache(10, () => now);
-    cache.set('a', { userId: 'A', expiresAtMs: 1000 });
+    cache.set('a', { userId: 'A', expiresAtMs: 1000, issuedAt: 0 });
     now = 999;
     assert.equal(cache.get('a')?.userId, 'A');
     now = 1000;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ConfigError, parseConfig } from '../config/env.js';
 
 test('when nothing is set, then every variable has its documented default', () => {
@@ -51,6 +51,11 @@ for (const [name, value] of [
   ['TRUST_PROXY', 'proxy.example.com'],
   ['TRUST_PROXY', '10.0.0.0/33'],
   ['SSE_MAX_STREAMS_PER_IP', '0'],
+  ['OIDC_PROVIDERS', 'not json'],
+  ['OIDC_PROVIDERS', '{"id":"a"}'],
+  ['REFRESH_TOKEN_TTL_SECONDS', '0'],
+  ['SSO_ATTEMPT_TTL_SECONDS', '7200'],
+  ['RATE_LIMIT_SSO_PER_IP', '5'],
 ] as const) {
   test(`when ${name}=${value}, then the error names ${name}`, () => {
     assert.throws(
@@ -96,3 +101,52 @@ for (const [value, expected] of [
     assert.equal(parseConfig({ TRUST_PROXY: value }).TRUST_PROXY, expected);
   });
 }
+
+describe('OIDC_PROVIDERS', () => {
+  const google = {
+    id: 'google',
+    name: 'Google',
+    issuer: 'https://accounts.google.com',
+    clientId: 'client.apps.googleusercontent.com',
+    clientSecret: 'a-secret',
+    redirectUri: 'https://api.example.com/v1/auth/sso/google/callback',
+  };
+  const parse = (providers: unknown) => parseConfig({ OIDC_PROVIDERS: JSON.stringify(providers) }).OIDC_PROVIDERS;
+
+  test('when unset, then there are none; when set, then each provider is parsed, scopes defaulting to openid email profile', () => {
+    assert.deepEqual(parseConfig({}).OIDC_PROVIDERS, []);
+    const keycloak = {
+      id: 'corp-sso',
+      issuer: 'https://sso.corp.example/realms/staff',
+      clientId: 'gavel',
+      scopes: ['openid', 'email'],
+      redirectUri: 'https://gavel.corp.example/v1/auth/sso/corp-sso/callback',
+    };
+    assert.deepEqual(parse([google, keycloak]), [{ ...google, scopes: ['openid', 'email', 'profile'] }, keycloak]);
+  });
+
+  test('when a provider is on http at localhost, then it is accepted (a local provider); elsewhere http is refused', () => {
+    const local = { ...google, issuer: 'http://127.0.0.1:8080', redirectUri: 'http://localhost:3000/cb' };
+    assert.equal(parse([local])[0]?.issuer, 'http://127.0.0.1:8080');
+  });
+
+  for (const [why, providers] of [
+    ['an issuer is http on another host', [{ ...google, issuer: 'http://idp.example' }]],
+    ['a redirect URI is http on another host', [{ ...google, redirectUri: 'http://api.example.com/cb' }]],
+    ['the scopes leave out openid', [{ ...google, scopes: ['email'] }]],
+    ['an id has capitals', [{ ...google, id: 'Google' }]],
+    ['an id is used twice', [google, google]],
+    ['a field is misspelt', [{ ...google, client_id: 'x' }]],
+    ['the client id is missing', [{ ...google, clientId: undefined }]],
+  ] as const) {
+    test(`when ${why}, then the error names OIDC_PROVIDERS and never repeats the secret`, () => {
+      assert.throws(
+        () => parse(providers),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.message.includes('OIDC_PROVIDERS') &&
+          !error.message.includes('a-secret'),
+      );
+    });
+  }
+});

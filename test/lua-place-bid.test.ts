@@ -398,6 +398,16 @@ describe('cancelAuction', () => {
     assert.equal(await store.cancelAuction(randomUUID()), 'missing');
   });
 
+  test('when asked to cancel only without bids, then an auction with a bid goes on and one without is cancelled', async () => {
+    const bidOn = await openAuction();
+    const untouched = await openAuction();
+    await place(bidOn, bid('a', 5_000));
+    assert.equal(await store.cancelAuction(bidOn, { onlyWithoutBids: true }), 'has_bids');
+    assert.equal((await place(bidOn, bid('b', 90_000))).accepted, true, 'the auction with a bid still takes bids');
+    assert.equal(await store.cancelAuction(untouched, { onlyWithoutBids: true }), 'cancelled');
+    assert.equal((await store.readState(untouched))?.state.status, 'cancelled');
+  });
+
   test('a closed status is final even if the clock disagrees (a Redis restored from elsewhere)', async () => {
     const auctionId = await openAuction();
     await redis.hset(auctionKeys(auctionId).state, 'status', 'closed');

@@ -43,7 +43,7 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
   );
   assert.deepEqual(
     tables.rows.map((row) => row.table_name),
-    ['auction_images', 'auctions', 'bids', 'users'],
+    ['auction_images', 'auctions', 'bids', 'refresh_tokens', 'user_identities', 'users'],
   );
   const bidKey = await database.pool.query<{ column_name: string }>(
     `SELECT a.attname AS column_name FROM pg_index i
@@ -65,5 +65,14 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
        VALUES (gen_random_uuid(), 'k', 'text/html', 1, 1, 1)`,
     ),
     /auction_images_content_type/,
+  );
+  const identityKey = await database.pool.query<{ column_name: string }>(
+    `SELECT a.attname AS column_name FROM pg_index i
+       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+      WHERE i.indrelid = 'user_identities'::regclass AND i.indisprimary ORDER BY a.attname`,
+  );
+  assert.deepEqual(
+    identityKey.rows.map((row) => row.column_name),
+    ['issuer', 'subject'],
   );
 });

@@ -64,6 +64,8 @@ test(title, { timeout: DEADLINE_MS + 30_000 }, async () => {
   assert.ok(existsSync(SCHEMATHESIS), `${SCHEMATHESIS} is missing: run scripts/setup.sh`);
   const seller = await signUp(api.url, 'fuzz-seller');
   const bidder = await signUp(api.url, 'fuzz-bidder');
+  // DELETE /v1/users/me is fuzzed with an account of its own, so the bidder lives on for the other operations.
+  const leaver = await signUp(api.url, 'fuzz-leaver');
   const createAuction = async () => {
     const endsAt = new Date(Date.now() + 3600_000).toISOString();
     const answer = await call<AuctionJson>(`${api.url}/v1/auctions`, {
@@ -102,6 +104,7 @@ test(title, { timeout: DEADLINE_MS + 30_000 }, async () => {
     ],
     {
       GAVEL_FUZZ_TOKEN: bidder.token,
+      GAVEL_FUZZ_DELETE_TOKEN: leaver.token,
       GAVEL_FUZZ_AUCTION_ID: auction.id,
       GAVEL_FUZZ_AUCTIONS_CURSOR: page.body.nextCursor,
       GAVEL_FUZZ_OWN_AUCTION_ID: own.body.id,
@@ -112,4 +115,10 @@ test(title, { timeout: DEADLINE_MS + 30_000 }, async () => {
     `schemathesis, seed ${SEED}, ${MAX_EXAMPLES} examples per operation: ${summary}, ${(ms / 1000).toFixed(1)} s`,
   );
   assert.equal(code, 0, `schemathesis exited ${code}:\n${output}`);
+  assert.equal(
+    (await call(`${api.url}/v1/users/me`, { token: bidder.token })).status,
+    200,
+    'the bidder was not deleted',
+  );
+  assert.equal((await call(`${api.url}/v1/users/me`, { token: leaver.token })).status, 401, 'deleteMe was fuzzed');
 });

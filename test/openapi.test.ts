@@ -31,7 +31,7 @@ describe('the document', () => {
       bearerFormat: 'JWT',
       description: document.components.securitySchemes.bearerAuth!.description,
     });
-    for (const name of ['Auction', 'AuctionPage', 'PlacedBid', 'BidPage', 'User', 'AccessToken', 'BidRequest']) {
+    for (const name of ['Auction', 'AuctionPage', 'PlacedBid', 'BidPage', 'User', 'SessionTokens', 'BidRequest']) {
       assert.ok(document.components.schemas[name], `component ${name}`);
     }
   });
@@ -55,6 +55,7 @@ describe('the document', () => {
       'GET /v1/users/me',
       'POST /v1/auctions/{id}/images',
       'DELETE /v1/auctions/{id}/images/{imageId}',
+      'DELETE /v1/users/me',
     ];
     for (const [path, item] of Object.entries(document.paths)) {
       for (const method of METHODS.filter((m) => m in item)) {
@@ -78,6 +79,10 @@ describe('the document', () => {
       ['/v1/auth/token', 'post'],
       ['/v1/users', 'post'],
       ['/v1/auctions/{id}/images', 'post'],
+      ['/v1/auth/refresh', 'post'],
+      ['/v1/auth/logout', 'post'],
+      ['/v1/auth/sso/{provider}/start', 'get'],
+      ['/v1/auth/sso/{provider}/callback', 'get'],
     ] as const) {
       const tooMany = (document.paths[path]![method] as { responses: Record<string, { headers?: Json }> }).responses[
         '429'

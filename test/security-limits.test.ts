@@ -20,6 +20,8 @@ const LIMITS = {
   RATE_LIMIT_SIGN_INS_PER_IP: '5/1m',
   RATE_LIMIT_SIGN_INS_PER_ACCOUNT: '3/15m',
   RATE_LIMIT_SIGN_UPS_PER_IP: '2/1h',
+  RATE_LIMIT_SSO_PER_IP: '3/1m',
+  RATE_LIMIT_REFRESH_PER_IP: '3/1m',
   SSE_MAX_STREAMS_PER_IP: '2',
   SSE_MAX_STREAMS_PER_USER: '1',
 };
@@ -138,6 +140,37 @@ describe('sign-up', () => {
     assert.equal((await register(sameBlockAs(home, 2))).status, 201);
     assertRateLimited(await register(sameBlockAs(home, 3)));
     assert.equal((await register(newAddress())).status, 201);
+  });
+});
+
+describe('SSO and refresh (issue 5)', () => {
+  test('when one address starts and finishes too many SSO sign-ins, then 429 before any provider lookup, and other addresses go on', async () => {
+    const address = newAddress();
+    // No provider is configured here: each answer is the 404 behind the guard, until the budget is spent.
+    const paths = ['/v1/auth/sso/acme/start', '/v1/auth/sso/acme/callback?code=c&state=s', '/v1/auth/sso/x/start'];
+    for (const path of paths) assert.equal((await requestFrom(address, `${api.url}${path}`)).status, 404, path);
+    assertRateLimited(await requestFrom(address, `${api.url}/v1/auth/sso/acme/start`), 'RATE_LIMITED', 60);
+    assertRateLimited(
+      await requestFrom(address, `${api.url}/v1/auth/sso/acme/callback?code=c&state=s`),
+      'RATE_LIMITED',
+      60,
+    );
+    assert.equal((await requestFrom(newAddress(), `${api.url}/v1/auth/sso/acme/start`)).status, 404);
+  });
+
+  test('when one address refreshes and logs out too often, then 429, and other addresses go on', async () => {
+    const address = newAddress();
+    const body = { refreshToken: 'A'.repeat(43) };
+    assert.equal((await requestFrom(address, `${api.url}/v1/auth/refresh`, { body })).status, 401);
+    const logout = await fetch(`${api.url}/v1/auth/logout`, {
+      method: 'POST',
+      headers: { 'x-forwarded-for': address, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    assert.equal(logout.status, 204); // no body to read
+    assert.equal((await requestFrom(address, `${api.url}/v1/auth/refresh`, { body })).status, 401);
+    assertRateLimited(await requestFrom(address, `${api.url}/v1/auth/logout`, { body }), 'RATE_LIMITED', 60);
+    assert.equal((await requestFrom(newAddress(), `${api.url}/v1/auth/refresh`, { body })).status, 401);
   });
 });
 

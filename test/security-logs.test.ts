@@ -42,6 +42,10 @@ test('when accounts sign up, sign in, fail to and send broken bodies at trace le
   assert.equal((await signIn({ email, password, remember: true })).status, 400);
   // A token that does not verify, sent whole: the header is logged, so it must be redacted there too.
   assert.equal((await call(`${api.url}/v1/users/me`, { token: `${token}x` })).status, 401);
+  // Refresh tokens: used, and sent in a body cut short (kept on the parse error).
+  const { refreshToken } = signedIn.body as unknown as { refreshToken: string };
+  assert.equal((await call(`${api.url}/v1/auth/refresh`, { body: { refreshToken } })).status, 200);
+  assert.equal((await call(`${api.url}/v1/auth/logout`, { raw: `{"refreshToken":"${refreshToken}"` })).status, 400);
 
   const log = lines.join('');
   // The capture worked: the access log of each request and the parse error are there.
@@ -59,6 +63,7 @@ test('when accounts sign up, sign in, fail to and send broken bodies at trace le
     ['the wrong password', wrongPassword],
     ['the access token', token],
     ["the token's signature", token.split('.')[2]!],
+    ['the refresh token', refreshToken],
   ] as const) {
     assert.equal(log.includes(secret), false, `${what} appears in the log`);
   }

@@ -50,3 +50,9 @@ export const tokenBody = z
   .strict()
   .meta({ id: 'TokenRequest' });
 export type TokenBody = z.infer<typeof tokenBody>;
+
+/** Refresh tokens are 43 characters (32 random bytes, base64url); anything else is simply not one (401). */
+export const refreshBody = z
+  .object({ refreshToken: z.string().min(1).max(256) })
+  .strict()
+  .meta({ id: 'RefreshRequest' });

@@ -1,13 +1,12 @@
 /**
- * Sign-in: email and password for an access token. Every failure is the same 401 with the same message,
- * and takes about as long, so the answer does not tell whether an email has an account.
+ * Sign-in: email and password for the account's id (the route then starts a session). Every failure is
+ * the same 401 with the same message, and takes about as long, so the answer does not tell whether an
+ * email has an account.
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/pool.js';
 import { users } from '../../db/schema.js';
 import { verifyPassword } from '../auth/password.js';
-import type { IssuedToken } from '../auth/responses.js';
-import type { TokenService } from '../auth/tokens.js';
 import { AppError } from '../errors.js';
 import type { TokenBody } from './schemas.js';
 
@@ -21,11 +20,7 @@ export const DUMMY_PASSWORD_HASH =
 
 const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'The email or password is not correct');
 
-export async function issueTokenFor(
-  db: Database,
-  tokens: Pick<TokenService, 'issue'>,
-  input: TokenBody,
-): Promise<IssuedToken> {
+export async function authenticate(db: Database, input: TokenBody): Promise<string> {
   // lower(email) is what the unique index holds, so this is an index lookup and finds rows of any case.
   const [user] = await db
     .select({ id: users.id, passwordHash: users.passwordHash })
@@ -33,6 +28,7 @@ export async function issueTokenFor(
     .where(sql`lower(${users.email}) = ${input.email}`)
     .limit(1);
   const matches = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  // A deleted account has no password hash left, so it lands here too.
   if (!user?.passwordHash || !matches) throw invalidCredentials();
-  return tokens.issue(user.id);
+  return user.id;
 }

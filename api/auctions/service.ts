@@ -1,11 +1,11 @@
 /** Use cases behind the auction routes; plain inputs in, plain objects out, AppError for refusals. */
 import type { Client } from '@temporalio/client';
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/pool.js';
 import { auctions } from '../../db/schema.js';
 import { AUCTION_TASK_QUEUE, auctionWorkflowId } from '../../domain/temporal-names.js';
-import type { BiddingStore } from '../../lua/bidding-store.js';
+import type { BiddingStore, CancelOutcome } from '../../lua/bidding-store.js';
 import { auctionWorkflow } from '../../workflows/auction.js';
 import { cancelSignal } from '../../workflows/definitions.js';
 import { AppError, notFound } from '../errors.js';
@@ -110,16 +110,47 @@ export async function listAuctions(
 export async function cancelAuction(deps: AuctionDeps, userId: string, id: string, reason: string) {
   const row = await findAuctionRow(deps.db, id);
   if (row.sellerId !== userId) throw new AppError(403, 'NOT_SELLER', 'Only the seller can cancel this auction');
-  const outcome = await deps.store.cancelAuction(id);
+  const outcome = await stopBidding(deps, id, reason);
   if (outcome === 'already_closed') throw new AppError(409, 'AUCTION_CLOSED', 'The auction has already closed');
   if (outcome === 'missing') throw notFound('auction');
+  return getAuction(deps, id); // a repeated cancel answers the same, without a second signal
+}
+
+/**
+ * An account deletion: the seller's auctions that are not over and that nobody has bid on are cancelled
+ * (the same path as a seller's cancel); those with bids go on to their end, for their bidders' sake.
+ * Returns the ids it cancelled.
+ */
+export async function cancelUnbidAuctionsOf(deps: AuctionDeps, sellerId: string, reason: string): Promise<string[]> {
+  // Postgres may still say scheduled or open for an auction Redis has closed: the script decides.
+  const rows = await deps.db
+    .select({ id: auctions.id })
+    .from(auctions)
+    .where(and(eq(auctions.sellerId, sellerId), inArray(auctions.status, ['scheduled', 'open'])));
+  const cancelled: string[] = [];
+  for (const { id } of rows) {
+    if ((await stopBidding(deps, id, reason, { onlyWithoutBids: true })) === 'cancelled') cancelled.push(id);
+  }
+  return cancelled;
+}
+
+/**
+ * Every cancel: Redis decides (from that moment no bid is accepted), then the workflow is told. If the
+ * signal is lost, the workflow's next persist cycle reads the cancelled status from Redis instead (only
+ * the reason is lost).
+ */
+async function stopBidding(
+  deps: AuctionDeps,
+  id: string,
+  reason: string,
+  condition: { onlyWithoutBids?: boolean } = {},
+): Promise<CancelOutcome> {
+  const outcome = await deps.store.cancelAuction(id, condition);
   if (outcome === 'cancelled') {
-    // Bidding is already over in Redis; if this signal is lost, the workflow's next persist cycle
-    // reads the cancelled status from Redis instead (only the reason is lost).
     await deps.temporal.workflow
       .getHandle(auctionWorkflowId(id))
       .signal(cancelSignal, { reason })
       .catch((error: unknown) => deps.logger.warn({ err: error, auctionId: id }, 'cancel signal failed'));
   }
-  return getAuction(deps, id); // a repeated cancel answers the same, without a second signal
+  return outcome;
 }

@@ -11,6 +11,22 @@ export const issuedToken = z
   })
   .meta({ id: 'AccessToken' });
 
+/** What a sign-in (password or SSO) and a refresh answer: a short-lived access token and the refresh token behind it. */
+export const sessionTokens = z
+  .object({
+    ...issuedToken.shape,
+    refreshToken: z.string().meta({
+      description:
+        'Opaque; trade it at POST /v1/auth/refresh for new tokens (each refresh token works once), or revoke it at POST /v1/auth/logout. Keep it secret.',
+    }),
+    refreshTokenExpiresIn: z
+      .number()
+      .int()
+      .positive()
+      .meta({ description: 'Seconds until the refresh token expires.' }),
+  })
+  .meta({ id: 'SessionTokens' });
+
 export const publicJwk = z
   .object({
     kty: z.string(),
@@ -28,5 +44,6 @@ export const jwks = z
   .meta({ id: 'Jwks', description: 'The public keys that verify access tokens (RFC 7517).' });
 
 export type IssuedToken = z.infer<typeof issuedToken>;
+export type SessionTokens = z.infer<typeof sessionTokens>;
 export type PublicJwk = z.infer<typeof publicJwk>;
 export type Jwks = z.infer<typeof jwks>;

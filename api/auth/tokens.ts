@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose';
 import { TOKEN_ALGORITHM, type IssuedToken, type Jwks } from './responses.js';
+import type { AccessTokenRevocations } from './revocations.js';
 import { loadSigningKey } from './signing-key.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
@@ -18,6 +19,8 @@ export interface TokenServiceOptions {
   ttlSeconds: number;
   /** How many verified tokens to remember (default 10,000: a few MB). */
   cacheSize?: number;
+  /** Users whose earlier tokens are refused (deleted accounts, cut sessions); none when absent. */
+  revocations?: Pick<AccessTokenRevocations, 'isRevoked'>;
 }
 
 export interface TokenService {
@@ -53,11 +56,22 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
       issuer: options.issuer,
       requiredClaims: ['sub', 'exp', 'iat', 'jti'],
     });
-    if (typeof payload.sub !== 'string' || payload.sub === '' || typeof payload.exp !== 'number') {
-      throw new errors.JWTClaimValidationFailed('sub and exp are required', payload);
+    if (
+      typeof payload.sub !== 'string' ||
+      payload.sub === '' ||
+      typeof payload.exp !== 'number' ||
+      typeof payload.iat !== 'number'
+    ) {
+      throw new errors.JWTClaimValidationFailed('sub, exp and iat are required', payload);
     }
-    return { userId: payload.sub, expiresAtMs: payload.exp * 1000 };
+    return { userId: payload.sub, expiresAtMs: payload.exp * 1000, issuedAt: payload.iat };
   }
+
+  // After the cache, on purpose: a revocation must reach tokens verified (and cached) before it.
+  const refuseIfRevoked = ({ userId, issuedAt }: { userId: string; issuedAt: number }) => {
+    if (options.revocations?.isRevoked(userId, issuedAt)) throw new InvalidTokenError('the token was revoked');
+    return { userId };
+  };
 
   return {
     async issue(userId) {
@@ -75,12 +89,12 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
 
     async verify(token) {
       const cached = cache.get(token);
-      if (cached) return { userId: cached.userId };
+      if (cached) return refuseIfRevoked(cached);
       if (token.length > MAX_TOKEN_LENGTH) throw new InvalidTokenError('the token is too long');
       try {
         const verified = await verifyUncached(token);
         cache.set(token, verified); // failures are never cached: each is rechecked in full
-        return { userId: verified.userId };
+        return refuseIfRevoked(verified);
       } catch (error) {
         if (error instanceof errors.JOSEError) throw new InvalidTokenError('the token is not valid', { cause: error });
         throw error;

@@ -8,6 +8,8 @@ export interface VerifiedToken {
   userId: string;
   /** The token's `exp`, in epoch milliseconds. */
   expiresAtMs: number;
+  /** The token's `iat`, in epoch seconds (revocations compare with it). */
+  issuedAt: number;
 }
 
 export class VerifiedTokenCache {

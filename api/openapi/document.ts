@@ -9,6 +9,7 @@ import { accountPaths } from './account-paths.js';
 import { auctionPaths } from './auction-paths.js';
 import { imagePaths } from './image-paths.js';
 import { operationalPaths } from './operational-paths.js';
+import { ssoPaths } from './sso-paths.js';
 import { unavailable } from './parts.js';
 
 const DESCRIPTION = `Timed auctions with proxy bidding.
@@ -17,7 +18,7 @@ const DESCRIPTION = `Timed auctions with proxy bidding.
 - Every error has the shape \`{"error": {"code", "message", ...details}}\`; branch on \`code\`.
 - A JSON body may be refused before any route sees it: 400 \`MALFORMED_JSON\`, 413 \`PAYLOAD_TOO_LARGE\`, 415.
 - A known path with a method it does not serve is answered 405 with \`Allow\`; an unknown path 404.
-- Routes marked with a lock need \`Authorization: Bearer <accessToken>\` from \`POST /v1/auth/token\`.`;
+- Routes marked with a lock need \`Authorization: Bearer <accessToken>\` from \`POST /v1/auth/token\`, an SSO sign-in or \`POST /v1/auth/refresh\`.`;
 
 /** The contract's version: the /v1 routes; the minor moves when something is added. */
 const VERSION = '1.0.0';
@@ -31,7 +32,10 @@ export function buildOpenApiDocument() {
       { name: 'Auctions', description: 'Auctions, bids and their live events.' },
       { name: 'Operations', description: 'Health, metrics and this reference.' },
     ],
-    paths: { ...withUnavailable({ ...accountPaths, ...auctionPaths, ...imagePaths }), ...operationalPaths },
+    paths: {
+      ...withUnavailable({ ...accountPaths, ...auctionPaths, ...imagePaths, ...ssoPaths }),
+      ...operationalPaths,
+    },
     components: {
       schemas: eventDataSchemas,
       securitySchemes: {

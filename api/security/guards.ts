@@ -29,6 +29,8 @@ export type GuardConfig = Pick<
   | 'RATE_LIMIT_SIGN_INS_PER_IP'
   | 'RATE_LIMIT_SIGN_INS_PER_ACCOUNT'
   | 'RATE_LIMIT_SIGN_UPS_PER_IP'
+  | 'RATE_LIMIT_SSO_PER_IP'
+  | 'RATE_LIMIT_REFRESH_PER_IP'
   | 'SSE_MAX_STREAMS_PER_IP'
   | 'SSE_MAX_STREAMS_PER_USER'
   | 'IMAGE_UPLOADS_PER_USER'
@@ -74,6 +76,15 @@ export function securityGuards({ redis, tokens, config }: GuardDeps): Router {
   ]);
 
   guard('post', '/v1/users', limit('sign-ups-ip', config.RATE_LIMIT_SIGN_UPS_PER_IP, byAddress));
+
+  // SSO (issue 5): each start stores a state in Redis, each callback may call the provider. One budget
+  // for both; refresh and logout share another (each is a Postgres transaction, and a token signed).
+  const ssoPerAddress = limit('sso-ip', config.RATE_LIMIT_SSO_PER_IP, byAddress);
+  guard('get', '/v1/auth/sso/:provider/start', ssoPerAddress);
+  guard('get', '/v1/auth/sso/:provider/callback', ssoPerAddress);
+  const refreshPerAddress = limit('refresh-ip', config.RATE_LIMIT_REFRESH_PER_IP, byAddress);
+  guard('post', '/v1/auth/refresh', refreshPerAddress);
+  guard('post', '/v1/auth/logout', refreshPerAddress);
 
   guard('get', '/v1/auctions/:id/events', [
     optionalUser(tokens),

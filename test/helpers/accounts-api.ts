@@ -6,6 +6,8 @@ import express from 'express';
 import { pino } from 'pino';
 import { accountRoutes } from '../../api/accounts/routes.js';
 import { MAX_BODY_BYTES } from '../../api/app.js';
+import { RefreshTokenStore } from '../../api/auth/refresh-tokens.js';
+import { createSessions } from '../../api/auth/sessions.js';
 import type { TokenService } from '../../api/auth/tokens.js';
 import { errorHandler, notFoundHandler } from '../../api/error-handler.js';
 import { drain, listen, portOf } from '../../api/server.js';
@@ -22,7 +24,8 @@ export async function startAccountsApi({ db, tokens, strictJson = true }: Accoun
   const logger = pino({ level: 'silent' });
   const app = express();
   app.use(express.json({ limit: MAX_BODY_BYTES, strict: strictJson }));
-  app.use(accountRoutes({ db, tokens }));
+  const sessions = createSessions(tokens, new RefreshTokenStore(db, 3600));
+  app.use(accountRoutes({ db, tokens, sessions }));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   const server = await listen(app, '127.0.0.1', 0);

@@ -20,6 +20,7 @@ export async function startTestApi(overrides: Record<string, string> = {}, logge
     close: async () => {
       api.hub.closeAll(100);
       await drain(server, 1000, logger);
+      api.stop();
       await deps.close();
     },
   };
