@@ -8,6 +8,7 @@ import { auctionRoutes } from './auctions/routes.js';
 import { requireUser } from './auth/require-user.js';
 import { createTokenService } from './auth/tokens.js';
 import type { ApiDependencies } from './dependencies.js';
+import { Discovery } from './discovery/discovery.js';
 import { createMetrics } from './metrics.js';
 import { securityGuards } from './security/guards.js';
 import { buildOpenApiDocument } from './openapi/document.js';
@@ -19,6 +20,7 @@ export interface Api {
   app: Express;
   hub: AuctionEventHub;
   lifecycle: Lifecycle;
+  discovery: Discovery;
 }
 
 export async function buildApi(config: Config, deps: ApiDependencies, logger: Logger): Promise<Api> {
@@ -30,12 +32,24 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
   const hub = new AuctionEventHub(deps.subscriber, logger);
+  // The listing read model loads before the API listens (or keeps trying while the listing answers 503).
+  const discovery = new Discovery({
+    db: deps.database.db,
+    redis: deps.redis,
+    feedRedis: deps.listingFeed,
+    logger,
+    reconcileMs: config.DISCOVERY_RECONCILE_SECONDS * 1000,
+    cursorTtlMs: config.DISCOVERY_CURSOR_TTL_SECONDS * 1000,
+    searchMaxMatches: config.DISCOVERY_SEARCH_MAX_MATCHES,
+  });
+  await discovery.start();
   const auctions = {
     db: deps.database.db,
     store: deps.store,
     temporal: deps.temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logger,
+    discovery,
   };
   const app = createApp({
     logger,
@@ -52,5 +66,5 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
       openApiRoutes(buildOpenApiDocument()),
     ],
   });
-  return { app, hub, lifecycle };
+  return { app, hub, lifecycle, discovery };
 }

@@ -23,8 +23,14 @@ const PG_MESSAGES = ['Connection terminated', 'timeout exceeded when trying to c
 // gRPC UNAVAILABLE and DEADLINE_EXCEEDED: the Temporal server is down or not answering.
 const GRPC_UNAVAILABLE = new Set([14, 4]);
 
+/** Thrown by code that knows what it needs is not there yet (the listing read model still loading). */
+export class Unavailable extends Error {
+  override name = 'Unavailable';
+}
+
 export function isDependencyUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  if (error instanceof Unavailable) return true;
   if (isGrpcServiceError(error) && GRPC_UNAVAILABLE.has(error.code)) return true;
   const cause = (error as { cause?: unknown }).cause;
   if (isGrpcServiceError(cause) && GRPC_UNAVAILABLE.has(cause.code)) return true;

@@ -135,6 +135,14 @@ export const envSchema = z.object({
   /** Open event streams per API process (docs/decisions.md, "Security (issue 4)"). */
   SSE_MAX_STREAMS_PER_IP: positiveInt.default(100),
   SSE_MAX_STREAMS_PER_USER: positiveInt.default(10),
+  // --- Discovery (issue 5): the listing read model (api/discovery/, docs/decisions.md "Discovery") ---
+  /** How often each API process re-reads the live auctions from Postgres, repairing what a lost note left wrong. */
+  DISCOVERY_RECONCILE_SECONDS: positiveInt.default(30),
+  /** How long a listing cursor stays valid; the read model keeps each auction's recent states this long. */
+  DISCOVERY_CURSOR_TTL_SECONDS: positiveInt.default(900),
+  /** A full-text search matching more auctions than this answers 400 SEARCH_TOO_BROAD (matches are sorted in memory). */
+  DISCOVERY_SEARCH_MAX_MATCHES: positiveInt.default(10_000),
+  // --- end Discovery ---
 });
 
 /**

@@ -1,0 +1,136 @@
+/**
+ * Discovery, wired: the listing read model, loaded from Postgres at start, then kept up by the listing
+ * feed, and reconciled from Postgres every DISCOVERY_RECONCILE_SECONDS as a safety net for notes that
+ * never came; the notes this process sends; and the listing use case.
+ */
+import type { Logger } from 'pino';
+import type { RedisClient } from '../../config/redis.js';
+import type { Database } from '../../db/pool.js';
+import { listingFeedTail, versionOf } from '../../lua/listing-feed.js';
+import type { AuctionPage } from '../auctions/responses.js';
+import type { ListAuctionsQuery } from '../auctions/schemas.js';
+import { FeedReader } from './feed-reader.js';
+import { listingPage } from './listing-page.js';
+import { ListingNotes } from './listing-notes.js';
+import { applyRow } from './model-updates.js';
+import { allRows, liveAndRecentRows, rowsByIds } from './postgres-source.js';
+import { ListingReadModel } from './read-model.js';
+
+export interface DiscoveryDeps {
+  db: Database;
+  /** The API's command connection (notes, the feed's tail). */
+  redis: RedisClient;
+  /** A connection for the feed reader's blocking reads alone. */
+  feedRedis: RedisClient;
+  logger: Logger;
+  reconcileMs: number;
+  cursorTtlMs: number;
+  searchMaxMatches: number;
+}
+
+/** Retry a failed start this often (Postgres or Redis not there yet). */
+const START_RETRY_MS = 2000;
+/** A creator waits at most this long to see its own auction listed before answering anyway. */
+const CREATED_VISIBLE_WAIT_MS = 1000;
+/** States are kept a little beyond the cursor lifetime, for processes a moment behind in the feed. */
+const HISTORY_MARGIN_MS = 60_000;
+
+export class Discovery {
+  readonly model = new ListingReadModel();
+  readonly notes: ListingNotes;
+  private readonly feed: FeedReader;
+  private ready = false;
+  private reconciling: Promise<void> | null = null;
+
+  constructor(private readonly deps: DiscoveryDeps) {
+    this.notes = new ListingNotes(deps.redis, deps.logger);
+    this.feed = new FeedReader({
+      redis: deps.feedRedis,
+      db: deps.db,
+      model: this.model,
+      logger: deps.logger,
+      onGap: () => void this.reconcile(),
+    });
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /**
+   * Loads the model and starts following the feed. If Postgres or Redis is not there, the listing
+   * answers 503 while this keeps trying in the background.
+   */
+  async start(): Promise<void> {
+    try {
+      await this.load();
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'listing read model not loaded; retrying');
+      setTimeout(() => void this.start(), START_RETRY_MS).unref();
+    }
+  }
+
+  list(query: ListAuctionsQuery): Promise<AuctionPage> {
+    return listingPage(
+      {
+        model: this.model,
+        feed: this.feed,
+        db: this.deps.db,
+        isReady: () => this.ready,
+        cursorTtlMs: this.deps.cursorTtlMs,
+        searchMaxMatches: this.deps.searchMaxMatches,
+      },
+      query,
+    );
+  }
+
+  /**
+   * Tells every listing of a new auction, and waits (briefly) until this process lists it: the seller's
+   * next listing, from this process, shows it.
+   */
+  async announceCreated(auctionId: string): Promise<void> {
+    const entryId = await this.notes.created(auctionId);
+    if (entryId !== null && this.ready) await this.feed.waitFor(versionOf(entryId), CREATED_VISIBLE_WAIT_MS);
+  }
+
+  /** Repairs the model from Postgres: what notes never said (lost with a process, or trimmed away). */
+  reconcile(): Promise<void> {
+    this.reconciling ??= this.reconcileOnce()
+      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'listing reconcile failed'))
+      .finally(() => {
+        this.reconciling = null;
+      });
+    return this.reconciling;
+  }
+
+  private async load(): Promise<void> {
+    // The feed's position first: whatever happens during the load is in the feed after it.
+    const tail = await listingFeedTail(this.deps.feedRedis);
+    this.model.version = Math.max(this.model.version, versionOf(tail));
+    for await (const rows of allRows(this.deps.db)) for (const row of rows) applyRow(this.model, row, 0);
+    await this.feed.catchUp(tail);
+    this.feed.start();
+    this.ready = true;
+    setInterval(() => void this.reconcile(), this.deps.reconcileMs).unref();
+    this.deps.logger.info({ auctions: this.model.size }, 'listing read model loaded');
+  }
+
+  private async reconcileOnce(): Promise<void> {
+    const endedSince = new Date(Date.now() - 2 * this.deps.reconcileMs - HISTORY_MARGIN_MS);
+    const rows = await liveAndRecentRows(this.deps.db, endedSince);
+    const seen = new Set<string>();
+    for (const row of rows) {
+      seen.add(row.id);
+      applyRow(this.model, row, this.model.version);
+    }
+    // Live here but not there: ended long enough ago (the closing note never came), or no longer exists.
+    const unseen = [...this.model.index('live', 'created').walk(1)]
+      .map((item) => item.id)
+      .filter((id) => !seen.has(id));
+    const found = await rowsByIds(this.deps.db, unseen);
+    for (const row of found) applyRow(this.model, row, this.model.version);
+    const exists = new Set(found.map((row) => row.id));
+    for (const id of unseen) if (!exists.has(id)) this.model.remove(id);
+    this.model.prune((Date.now() - this.deps.cursorTtlMs - HISTORY_MARGIN_MS) * 1000);
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * What the listing read model reads from Postgres: everything once at start, the live auctions on
+ * every reconcile, single rows named by feed notes, and the matches of a full-text search. Never on
+ * the path of a listing without `q`.
+ */
+import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../db/pool.js';
+import { auctions } from '../../db/schema.js';
+import type { AuctionCategory } from '../../domain/categories.js';
+
+/** The columns a listing needs (not the search vector, nor the reserve: only whether it is met). */
+const listingColumns = {
+  id: auctions.id,
+  sellerId: auctions.sellerId,
+  category: auctions.category,
+  title: auctions.title,
+  description: auctions.description,
+  currency: auctions.currency,
+  startingPrice: auctions.startingPrice,
+  reservePrice: auctions.reservePrice,
+  buyNowPrice: auctions.buyNowPrice,
+  startsAt: auctions.startsAt,
+  endsAt: auctions.endsAt,
+  createdAt: auctions.createdAt,
+  status: auctions.status,
+  outcome: auctions.outcome,
+  winnerId: auctions.winnerId,
+  finalPrice: auctions.finalPrice,
+  bidCount: auctions.bidCount,
+  currentPrice: auctions.currentPrice,
+  leaderId: auctions.leaderId,
+};
+
+export type ListingRow = Pick<typeof auctions.$inferSelect, keyof typeof listingColumns>;
+
+/** Every auction, in batches (by id), so a large table is never held twice in memory at once. */
+export async function* allRows(db: Database, batchSize = 5000): AsyncGenerator<ListingRow[]> {
+  let afterId: string | null = null;
+  for (;;) {
+    const batch: ListingRow[] = await db
+      .select(listingColumns)
+      .from(auctions)
+      .where(afterId === null ? undefined : gt(auctions.id, afterId))
+      .orderBy(asc(auctions.id))
+      .limit(batchSize);
+    if (batch.length > 0) yield batch;
+    if (batch.length < batchSize) return;
+    afterId = batch[batch.length - 1]!.id;
+  }
+}
+
+/** The auctions not yet ended, and those that ended since `endedSince`. */
+export function liveAndRecentRows(db: Database, endedSince: Date): Promise<ListingRow[]> {
+  return db
+    .select(listingColumns)
+    .from(auctions)
+    .where(or(inArray(auctions.status, ['scheduled', 'open']), gt(auctions.closedAt, endedSince)));
+}
+
+export function rowsByIds(db: Database, ids: string[]): Promise<ListingRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.select(listingColumns).from(auctions).where(inArray(auctions.id, ids));
+}
+
+export interface SearchScope {
+  sellerId?: string | undefined;
+  category?: AuctionCategory | undefined;
+}
+
+/**
+ * The ids of the auctions whose title or description match `q` (web-search syntax: words, "quoted
+ * phrases", -exclusions, OR), at most `cap` + 1 of them, so the caller can tell there were more.
+ * websearch_to_tsquery accepts any text without a syntax error, so a client's query cannot fail it.
+ */
+export async function searchMatches(db: Database, q: string, scope: SearchScope, cap: number): Promise<string[]> {
+  const conditions: SQL[] = [sql`${auctions.search} @@ websearch_to_tsquery('english', ${q})`];
+  if (scope.sellerId) conditions.push(eq(auctions.sellerId, scope.sellerId));
+  if (scope.category) conditions.push(eq(auctions.category, scope.category));
+  const rows = await db
+    .select({ id: auctions.id })
+    .from(auctions)
+    .where(and(...conditions))
+    .limit(cap + 1);
+  return rows.map((row) => row.id);
+}

@@ -1,0 +1,210 @@
+/**
+ * The listing read model: every auction in memory, in one sorted index per order (ending, created,
+ * price, bid count) for each of two partitions (live: scheduled and open; final: closed and cancelled),
+ * so a front page is a walk of a few dozen items and never a query.
+ *
+ * It changes in two ways. Feed entries (lua/listing-feed.ts) are versioned: every process applies them
+ * in the feed's one order, and the model remembers what each auction looked like before each of them,
+ * so a cursor can ask for the order as it stood at its first page's version (api/discovery/listing-
+ * query.ts). Corrections (the load and the reconcile from Postgres) are not: they repair what a lost
+ * note left wrong, as if it had always been so.
+ */
+import type { AuctionResult } from '../../domain/auction-result.js';
+import type { AuctionStatus } from '../../domain/auction-status.js';
+import {
+  isFinalStatus,
+  isLaterStatus,
+  stateOf,
+  type BidState,
+  type FixedFields,
+  type Listed,
+  type ListingRecord,
+  type ListingState,
+} from './listing-record.js';
+import { SortedList } from './sorted-list.js';
+import { compareBy, INDEX_KEYS, type IndexName } from './sort-orders.js';
+
+export type Partition = 'live' | 'final';
+type Indexes = Record<IndexName, SortedList<Listed>>;
+
+const INDEX_NAMES = Object.keys(INDEX_KEYS) as IndexName[];
+/** The indexes whose keys a state change can move (an auction's creation time never changes). */
+const MOVING_KEYS: [IndexName, (state: ListingState) => number][] = [
+  ['ending', (state) => state.endsAtMs],
+  ['price', (state) => state.price],
+  ['bids', (state) => state.bidCount],
+];
+/** History is dropped in batches, not entry by entry (each drop moves the rest of the array). */
+const PRUNE_BATCH = 64;
+
+const makeIndexes = (): Indexes =>
+  Object.fromEntries(INDEX_NAMES.map((name) => [name, new SortedList(compareBy(INDEX_KEYS[name]))])) as Indexes;
+
+export const partitionOf = (status: AuctionStatus): Partition => (isFinalStatus(status) ? 'final' : 'live');
+
+export class ListingReadModel {
+  private readonly records = new Map<string, ListingRecord>();
+  private readonly bySeller = new Map<string, Set<ListingRecord>>();
+  private readonly indexes: Record<Partition, Indexes> = { live: makeIndexes(), final: makeIndexes() };
+  /** The change list, least recently changed first: records changed after a version are at its end. */
+  private oldest: ListingRecord | null = null;
+  private newest: ListingRecord | null = null;
+  /** States that ended at or before this version are no longer kept (no live cursor can ask for them). */
+  private horizon = 0;
+  /** The version of the last feed entry applied: the snapshot a first page reads. */
+  version = 0;
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  get(id: string): ListingRecord | undefined {
+    return this.records.get(id);
+  }
+
+  index(partition: Partition, name: IndexName): SortedList<Listed> {
+    return this.indexes[partition][name];
+  }
+
+  /** An auction's records, or none; a seller's listing is read from here rather than from a whole index. */
+  ofSeller(sellerId: string): Iterable<ListingRecord> {
+    return this.bySeller.get(sellerId) ?? [];
+  }
+
+  /**
+   * Adds an auction. From the feed, `addedAt` is the entry's version and the record joins the change
+   * list (snapshots before it do not show it); from the load, 0 (it was always there).
+   */
+  add(
+    fixed: FixedFields,
+    bid: BidState,
+    status: AuctionStatus,
+    result: AuctionResult | null,
+    addedAt: number,
+  ): ListingRecord {
+    const record: ListingRecord = {
+      ...fixed,
+      ...bid,
+      status,
+      result,
+      addedAt,
+      changedAt: addedAt,
+      history: [],
+      older: null,
+      newer: null,
+    };
+    this.records.set(record.id, record);
+    let mine = this.bySeller.get(record.sellerId);
+    if (!mine) this.bySeller.set(record.sellerId, (mine = new Set()));
+    mine.add(record);
+    this.insertInto(partitionOf(status), INDEX_NAMES, record);
+    if (addedAt > 0) this.moveToNewest(record);
+    return record;
+  }
+
+  remove(id: string): void {
+    const record = this.records.get(id);
+    if (!record) return;
+    this.deleteFrom(partitionOf(record.status), INDEX_NAMES, record);
+    this.unlink(record);
+    this.records.delete(id);
+    this.bySeller.get(record.sellerId)?.delete(record);
+  }
+
+  /** A newer bidding state (by seq); `version` null for a correction. False when it was not newer. */
+  applyBid(record: ListingRecord, bid: BidState & { status: AuctionStatus }, version: number | null): boolean {
+    if (bid.seq <= record.seq) return false;
+    const status = isLaterStatus(record.status, bid.status) ? bid.status : record.status;
+    this.setState(record, { price: bid.price, bidCount: bid.bidCount, endsAtMs: bid.endsAtMs, status }, version);
+    record.seq = bid.seq;
+    record.leaderId = bid.leaderId;
+    record.minimumNextBid = bid.minimumNextBid;
+    record.reserveMet = bid.reserveMet;
+    return true;
+  }
+
+  /** A later status (statuses only move forward), and the result once there is one. */
+  applyStatus(
+    record: ListingRecord,
+    status: AuctionStatus,
+    result: AuctionResult | null,
+    version: number | null,
+  ): boolean {
+    if (result && !record.result) record.result = result;
+    if (!isLaterStatus(record.status, status)) return false;
+    this.setState(record, { ...stateOf(record), status }, version);
+    return true;
+  }
+
+  /** Records changed by feed entries after `version` (newest first). */
+  changedSince(version: number): ListingRecord[] {
+    const changed: ListingRecord[] = [];
+    for (let record = this.newest; record && record.changedAt > version; record = record.older) changed.push(record);
+    return changed;
+  }
+
+  /**
+   * Forgets states that ended at or before `horizon` (no cursor still valid reads them), and takes the
+   * records last changed by then off the change list.
+   */
+  prune(horizon: number): void {
+    this.horizon = Math.max(this.horizon, horizon);
+    while (this.oldest && this.oldest.changedAt <= this.horizon) {
+      const record = this.oldest;
+      record.history = [];
+      this.unlink(record);
+    }
+    for (let record = this.oldest; record; record = record.newer) this.dropStale(record);
+  }
+
+  private setState(record: ListingRecord, next: ListingState, version: number | null): void {
+    const before = stateOf(record);
+    const from = partitionOf(before.status);
+    const to = partitionOf(next.status);
+    const moved =
+      from === to ? MOVING_KEYS.filter(([, key]) => key(before) !== key(next)).map(([name]) => name) : INDEX_NAMES;
+    this.deleteFrom(from, moved, record);
+    Object.assign(record, next);
+    this.insertInto(to, moved, record);
+    if (version === null) return; // a correction: as if it had always been so
+    record.history.push({ ...before, until: version });
+    record.changedAt = version;
+    this.moveToNewest(record);
+    this.dropStale(record);
+  }
+
+  private dropStale(record: ListingRecord): void {
+    let stale = 0;
+    while (stale < record.history.length && record.history[stale]!.until <= this.horizon) stale += 1;
+    if (stale >= PRUNE_BATCH || stale === record.history.length) record.history.splice(0, stale);
+  }
+
+  private insertInto(partition: Partition, names: IndexName[], record: ListingRecord): void {
+    for (const name of names) this.indexes[partition][name].insert(record);
+  }
+
+  private deleteFrom(partition: Partition, names: IndexName[], record: ListingRecord): void {
+    for (const name of names) {
+      if (!this.indexes[partition][name].delete(record)) throw new Error(`index ${name} lost auction ${record.id}`);
+    }
+  }
+
+  private moveToNewest(record: ListingRecord): void {
+    this.unlink(record);
+    record.older = this.newest;
+    if (this.newest) this.newest.newer = record;
+    this.newest = record;
+    this.oldest ??= record;
+  }
+
+  private unlink(record: ListingRecord): void {
+    const linked = record.older !== null || record.newer !== null || this.oldest === record;
+    if (!linked) return;
+    if (record.older) record.older.newer = record.newer;
+    else this.oldest = record.newer;
+    if (record.newer) record.newer.older = record.older;
+    else this.newest = record.older;
+    record.older = null;
+    record.newer = null;
+  }
+}
