@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { statusAt, type AuctionStatus } from '../domain/auction-status.js';
+import type { BiddingState } from '../domain/bidding.js';
 import { AUCTION_CATEGORIES } from '../domain/categories.js';
 import { decideBid } from '../domain/proxy-bidding.js';
 import { reserveMet, reserveMetByPrice } from '../domain/public-bid-state.js';
@@ -76,18 +77,18 @@ describe('reserveMetByPrice', () => {
             softCloseWindowMs: 0,
             softCloseExtendMs: 0,
           };
-          let state = {
-            status: 'open' as const,
+          let state: BiddingState = {
+            status: 'open',
             startsAtMs: 0,
             endsAtMs: 10,
             price: 100,
-            leaderId: null as string | null,
-            leaderMax: null as number | null,
+            leaderId: null,
+            leaderMax: null,
             seq: 0,
             bidCount: 0,
           };
           for (const [bidderId, amount] of bids) {
-            state = { ...state, ...decideBid(state, rules, { bidderId, amount, buyNow: false, nowMs: 1 }).next };
+            state = decideBid(state, rules, { bidderId, amount, buyNow: false, nowMs: 1 }).next;
             assert.equal(reserveMetByPrice(state, rules), reserveMet(state, rules));
           }
         },
