@@ -287,7 +287,8 @@ describe('hostile input', () => {
   async function issued(query: ListingQuery) {
     const first = await page(api.url, { ...query, limit: 1 });
     assert.ok(first.nextCursor);
-    return { cursor: first.nextCursor, fields: JSON.parse(Buffer.from(first.nextCursor, 'base64url').toString()) };
+    const fields = JSON.parse(Buffer.from(first.nextCursor, 'base64url').toString()) as Record<string, unknown>;
+    return { cursor: first.nextCursor, fields };
   }
 
   test('when a cursor is garbage, forged, or from another query, then 400 INVALID_CURSOR', async () => {

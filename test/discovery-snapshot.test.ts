@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { statusAt, type AuctionStatus } from '../domain/auction-status.js';
+import { statusAt } from '../domain/auction-status.js';
 import type { BiddingState } from '../domain/bidding.js';
 import { AUCTION_CATEGORIES } from '../domain/categories.js';
 import { decideBid } from '../domain/proxy-bidding.js';
@@ -148,7 +148,7 @@ function applyChange(model: ListingReadModel, ids: string[], c: Change): void {
     return;
   }
   const record = model.get(ids[c.pick % ids.length]!)!;
-  if (c.kind === 'status') model.applyStatus(record, c.to as AuctionStatus, null, version);
+  if (c.kind === 'status') model.applyStatus(record, c.to, null, version);
   else {
     const bidCount = record.bidCount + 1;
     const price = c.kind === 'bid' ? record.price + c.raise : record.price;

@@ -25,7 +25,7 @@ export async function page(baseUrl: string, query: ListingQuery = {}): Promise<A
 export async function traverse(
   baseUrlOf: (pageNumber: number) => string,
   query: ListingQuery,
-  between: (pageNumber: number) => Promise<void> = async () => undefined,
+  between: (pageNumber: number) => Promise<void> = () => Promise.resolve(),
 ): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | undefined;
