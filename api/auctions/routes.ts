@@ -24,7 +24,8 @@ export function auctionRoutes(
   });
 
   router.get('/v1/auctions', async (req, res) => {
-    res.json(await deps.discovery.list(listAuctionsQuery.parse(req.query)));
+    // Already JSON: the read model assembles it from its items' cached JSON (api/discovery/item-json.ts).
+    res.type('json').send(await deps.discovery.list(listAuctionsQuery.parse(req.query)));
   });
 
   router.get('/v1/auctions/:id', async (req, res) => {

@@ -7,9 +7,9 @@ import type { Logger } from 'pino';
 import type { RedisClient } from '../../config/redis.js';
 import type { Database } from '../../db/pool.js';
 import { listingFeedTail, versionOf } from '../../lua/listing-feed.js';
-import type { AuctionPage } from '../auctions/responses.js';
 import type { ListAuctionsQuery } from '../auctions/schemas.js';
 import { FeedReader } from './feed-reader.js';
+import { ItemJsonCache } from './item-json.js';
 import { listingPage } from './listing-page.js';
 import { ListingNotes } from './listing-notes.js';
 import { applyRow } from './model-updates.js';
@@ -32,6 +32,8 @@ export interface DiscoveryDeps {
 const START_RETRY_MS = 2000;
 /** A creator waits at most this long to see its own auction listed before answering anyway. */
 const CREATED_VISIBLE_WAIT_MS = 1000;
+/** Rendered auctions kept for the next listings: a few front pages' worth many times over, ~1 KB each. */
+const ITEM_JSON_CACHE_SIZE = 5000;
 /** States are kept a little beyond the cursor lifetime, for processes a moment behind in the feed. */
 const HISTORY_MARGIN_MS = 60_000;
 
@@ -39,6 +41,7 @@ export class Discovery {
   readonly model = new ListingReadModel();
   readonly notes: ListingNotes;
   private readonly feed: FeedReader;
+  private readonly itemJson = new ItemJsonCache(ITEM_JSON_CACHE_SIZE);
   private ready = false;
   private reconciling: Promise<void> | null = null;
 
@@ -70,10 +73,12 @@ export class Discovery {
     }
   }
 
-  list(query: ListAuctionsQuery): Promise<AuctionPage> {
+  /** One page of GET /v1/auctions, as JSON text. */
+  list(query: ListAuctionsQuery): Promise<string> {
     return listingPage(
       {
         model: this.model,
+        itemJson: this.itemJson,
         feed: this.feed,
         db: this.deps.db,
         isReady: () => this.ready,
@@ -124,7 +129,9 @@ export class Discovery {
       applyRow(this.model, row, this.model.version);
     }
     // Live here but not there: ended long enough ago (the closing note never came), or no longer exists.
-    const unseen = [...this.model.index('live', 'created').walk(1)]
+    const unseen = this.model
+      .index('live', 'created')
+      .toArray()
       .map((item) => item.id)
       .filter((id) => !seen.has(id));
     const found = await rowsByIds(this.deps.db, unseen);

@@ -7,14 +7,13 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '../../db/pool.js';
 import { decodeCursor, encodeCursor } from '../auctions/cursor.js';
-import type { AuctionPage } from '../auctions/responses.js';
 import type { ListAuctionsQuery } from '../auctions/schemas.js';
 import { AppError } from '../errors.js';
 import { Unavailable } from '../unavailable.js';
 import type { FeedReader } from './feed-reader.js';
 import { readPage, type Position } from './listing-query.js';
 import { searchMatches } from './postgres-source.js';
-import { presentRecord } from './presenter.js';
+import type { ItemJsonCache } from './item-json.js';
 import type { ListingReadModel } from './read-model.js';
 
 /** A cursor from a clock this far ahead of ours is not one we issued. */
@@ -24,6 +23,7 @@ const CATCH_UP_WAIT_MS = 1000;
 
 export interface ListingPageDeps {
   model: ListingReadModel;
+  itemJson: ItemJsonCache;
   feed: FeedReader;
   db: Database;
   isReady: () => boolean;
@@ -37,7 +37,8 @@ interface Snapshot {
   after?: Position | undefined;
 }
 
-export async function listingPage(deps: ListingPageDeps, query: ListAuctionsQuery): Promise<AuctionPage> {
+/** The page as JSON text: the AuctionPage of api/auctions/responses.ts, assembled from its items' cached JSON. */
+export async function listingPage(deps: ListingPageDeps, query: ListAuctionsQuery): Promise<string> {
   if (!deps.isReady()) throw new Unavailable('the listing read model is still loading');
   const digest = queryDigest(query);
   const nowMs = Date.now();
@@ -60,10 +61,10 @@ export async function listingPage(deps: ListingPageDeps, query: ListAuctionsQuer
       ids,
     },
   });
-  return {
-    items: page.items.map((item) => presentRecord(deps.model.get(item.id)!, nowMs)),
-    nextCursor: page.next && encodeCursor({ query: digest, asOf: snapshot.asOf, atMs: snapshot.atMs, ...page.next }),
-  };
+  const items = page.items.map((item) => deps.itemJson.jsonOf(deps.model.get(item.id)!, nowMs));
+  const nextCursor =
+    page.next && encodeCursor({ query: digest, asOf: snapshot.asOf, atMs: snapshot.atMs, ...page.next });
+  return `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
 }
 
 async function resume(

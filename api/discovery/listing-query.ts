@@ -54,6 +54,7 @@ export interface Page {
 
 export function readPage(model: ListingReadModel, request: PageRequest): Page {
   const order = SORT_ORDERS[request.sort];
+  const wanted = request.limit + 1; // one more than the page: is there a next page?
   const keep = (item: Listed | null): item is Listed =>
     item !== null && matches(item, request.filter, request.atMs) && isAfter(order, request.after, item);
   const inOrder = directed(order);
@@ -62,19 +63,17 @@ export function readPage(model: ListingReadModel, request: PageRequest): Page {
   if (small) {
     items = [...small].map((record) => listedAt(record, request.asOf)).filter(keep);
     items.sort(inOrder);
-    items = items.slice(0, request.limit + 1);
   } else {
     const changed = model.changedSince(request.asOf);
     const moved = changed.map((record) => listedAt(record, request.asOf)).filter(keep);
     moved.sort(inOrder);
-    const skip = new Set<Listed>(changed);
-    const unchanged = filtered(walkIndexes(model, order, request), (item) => !skip.has(item) && keep(item));
-    items = take(merge([unchanged, moved[Symbol.iterator]()], inOrder), request.limit + 1);
+    const skip = changed.length > 0 ? new Set<Listed>(changed) : null;
+    const walked = walkIndexes(model, order, request, wanted, (item) => !skip?.has(item));
+    items = mergeSorted([...walked, moved], inOrder, wanted);
   }
-  const more = items.length > request.limit;
-  const page = more ? items.slice(0, request.limit) : items;
+  const page = items.slice(0, request.limit);
   const last = page[page.length - 1];
-  return { items: page, next: more && last ? { key: order.key(last), id: last.id } : null };
+  return { items: page, next: items.length > request.limit && last ? { key: order.key(last), id: last.id } : null };
 }
 
 /** A seller's auctions or a search's matches: few enough to read all of them rather than walk an index. */
@@ -109,10 +108,17 @@ function partitionsFor(status: AuctionStatus | undefined): Partition[] {
 }
 
 /**
- * The indexes of the order, from the cursor (or the start of the filter's key range, whichever is
- * later) until the end of that range: a price or ending range on its own order is a seek, not a scan.
+ * The first `wanted` matches of each partition's index of the order, each list in order: from the
+ * cursor (or the start of the filter's key range, whichever is later) until the end of that range, so a
+ * price or ending range on its own order is a seek, not a scan.
  */
-function walkIndexes(model: ListingReadModel, order: SortOrder, request: PageRequest): Iterator<Listed> {
+function walkIndexes(
+  model: ListingReadModel,
+  order: SortOrder,
+  request: PageRequest,
+  wanted: number,
+  unchanged: (item: Listed) => boolean,
+): Listed[][] {
   const range = keyRange(order, request.filter);
   const cursor = request.after ? probeAt(order.key, request.after) : null;
   const d = order.direction;
@@ -124,10 +130,15 @@ function walkIndexes(model: ListingReadModel, order: SortOrder, request: PageReq
   };
   const start = (item: Listed) => (started(item) ? d : -d);
   const ended = (item: Listed) => (d === 1 ? order.key(item) > range.max : order.key(item) < range.min);
-  const walks = partitionsFor(request.filter.status).map((partition) =>
-    until(model.index(partition, order.index).walk(d, start), ended),
-  );
-  return merge(walks, directed(order));
+  return partitionsFor(request.filter.status).map((partition) => {
+    const found: Listed[] = [];
+    model.index(partition, order.index, request.filter.category).forEach(d, start, (item) => {
+      if (ended(item)) return false;
+      if (unchanged(item) && matches(item, request.filter, request.atMs)) found.push(item);
+      return found.length < wanted;
+    });
+    return found;
+  });
 }
 
 /** The filter's bounds on the order's own key, inclusive (unbounded: ±Infinity). */
@@ -142,35 +153,19 @@ function keyRange(order: SortOrder, filter: ListingFilter): { min: number; max: 
   return { min: -Infinity, max: Infinity };
 }
 
-function* until<T>(items: Iterator<T>, ended: (item: T) => boolean): Generator<T, void, undefined> {
-  for (let next = items.next(); !next.done && !ended(next.value); next = items.next()) yield next.value;
-}
-
-function* filtered<T>(items: Iterator<T>, keep: (item: T) => boolean): Generator<T, void, undefined> {
-  for (let next = items.next(); !next.done; next = items.next()) if (keep(next.value)) yield next.value;
-}
-
-/** Merges iterators that are each in order into one in order. */
-function* merge<T>(sources: Iterator<T>[], compare: (a: T, b: T) => number): Generator<T, void, undefined> {
-  const heads = sources.map((source) => source.next());
-  for (;;) {
+/** The first `count` items of lists that are each in order, in order. */
+function mergeSorted<T>(lists: T[][], compare: (a: T, b: T) => number, count: number): T[] {
+  const merged: T[] = [];
+  const at = lists.map(() => 0);
+  while (merged.length < count) {
     let best = -1;
-    for (let i = 0; i < heads.length; i += 1) {
-      const head = heads[i]!;
-      if (!head.done && (best < 0 || compare(head.value, (heads[best] as IteratorYieldResult<T>).value) < 0)) best = i;
+    for (let i = 0; i < lists.length; i += 1) {
+      const candidate = lists[i]![at[i]!];
+      if (candidate !== undefined && (best < 0 || compare(candidate, lists[best]![at[best]!]!) < 0)) best = i;
     }
-    if (best < 0) return;
-    yield (heads[best] as IteratorYieldResult<T>).value;
-    heads[best] = sources[best]!.next();
+    if (best < 0) break;
+    merged.push(lists[best]![at[best]!]!);
+    at[best]! += 1;
   }
-}
-
-function take<T>(items: Iterator<T>, count: number): T[] {
-  const taken: T[] = [];
-  while (taken.length < count) {
-    const next = items.next();
-    if (next.done) break;
-    taken.push(next.value);
-  }
-  return taken;
+  return merged;
 }

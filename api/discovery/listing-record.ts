@@ -46,12 +46,14 @@ export interface ListingRecord extends Listed, BidState {
   readonly startingPrice: number;
   readonly buyNowPrice: number | null;
   result: AuctionResult | null;
+  /** Counts the record's changes: what a cached rendering of it (item-json.ts) was made from. */
+  revision: number;
   /** The feed version from which listings may show it (earlier snapshots did not have it). */
   addedAt: number;
   /** The feed version of its last change: the change list (below) is ordered by it. */
   changedAt: number;
-  /** Its states before each change, oldest first, kept as long as a cursor may ask for them. */
-  history: PastState[];
+  /** Its states before each change, oldest first, kept as long as a cursor may ask for them (null: none). */
+  history: PastState[] | null;
   /** Neighbours in the model's change list (least recently changed first). */
   older: ListingRecord | null;
   newer: ListingRecord | null;
@@ -93,7 +95,7 @@ export const stateOf = (record: ListingState): ListingState => ({
 export function listedAt(record: ListingRecord, version: number): Listed | null {
   if (record.addedAt > version) return null;
   if (record.changedAt <= version) return record;
-  const past = firstUntilAfter(record.history, version);
+  const past = record.history && firstUntilAfter(record.history, version);
   if (!past) return record; // only corrected since (api/discovery/read-model.ts): no earlier state kept
   return {
     id: record.id,

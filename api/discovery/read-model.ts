@@ -1,7 +1,8 @@
 /**
  * The listing read model: every auction in memory, in one sorted index per order (ending, created,
  * price, bid count) for each of two partitions (live: scheduled and open; final: closed and cancelled),
- * so a front page is a walk of a few dozen items and never a query.
+ * once for all auctions and once per category, so a front page or a category page is a walk of a few
+ * dozen items and never a query.
  *
  * It changes in two ways. Feed entries (lua/listing-feed.ts) are versioned: every process applies them
  * in the feed's one order, and the model remembers what each auction looked like before each of them,
@@ -11,6 +12,7 @@
  */
 import type { AuctionResult } from '../../domain/auction-result.js';
 import type { AuctionStatus } from '../../domain/auction-status.js';
+import type { AuctionCategory } from '../../domain/categories.js';
 import {
   isFinalStatus,
   isLaterStatus,
@@ -45,7 +47,10 @@ export const partitionOf = (status: AuctionStatus): Partition => (isFinalStatus(
 export class ListingReadModel {
   private readonly records = new Map<string, ListingRecord>();
   private readonly bySeller = new Map<string, Set<ListingRecord>>();
+  private readonly strings = new Map<string, string>();
   private readonly indexes: Record<Partition, Indexes> = { live: makeIndexes(), final: makeIndexes() };
+  /** The same indexes once more per category: a category page walks its own auctions only. */
+  private readonly categoryIndexes = new Map<AuctionCategory, Record<Partition, Indexes>>();
   /** The change list, least recently changed first: records changed after a version are at its end. */
   private oldest: ListingRecord | null = null;
   private newest: ListingRecord | null = null;
@@ -62,8 +67,10 @@ export class ListingReadModel {
     return this.records.get(id);
   }
 
-  index(partition: Partition, name: IndexName): SortedList<Listed> {
-    return this.indexes[partition][name];
+  /** An order's index over a partition, or over one category's auctions in it. */
+  index(partition: Partition, name: IndexName, category?: AuctionCategory): SortedList<Listed> {
+    if (category === undefined) return this.indexes[partition][name];
+    return this.indexesOf(category)[partition][name];
   }
 
   /** An auction's records, or none; a seller's listing is read from here rather than from a whole index. */
@@ -84,12 +91,17 @@ export class ListingReadModel {
   ): ListingRecord {
     const record: ListingRecord = {
       ...fixed,
+      // Thousands of auctions share a seller, a currency, a category: one copy of each string.
+      sellerId: this.intern(fixed.sellerId),
+      currency: this.intern(fixed.currency),
+      category: fixed.category && this.intern(fixed.category),
       ...bid,
       status,
       result,
+      revision: 0,
       addedAt,
       changedAt: addedAt,
-      history: [],
+      history: null,
       older: null,
       newer: null,
     };
@@ -120,6 +132,7 @@ export class ListingReadModel {
     record.leaderId = bid.leaderId;
     record.minimumNextBid = bid.minimumNextBid;
     record.reserveMet = bid.reserveMet;
+    record.revision += 1;
     return true;
   }
 
@@ -130,9 +143,13 @@ export class ListingReadModel {
     result: AuctionResult | null,
     version: number | null,
   ): boolean {
-    if (result && !record.result) record.result = result;
+    if (result && !record.result) {
+      record.result = result;
+      record.revision += 1;
+    }
     if (!isLaterStatus(record.status, status)) return false;
     this.setState(record, { ...stateOf(record), status }, version);
+    record.revision += 1;
     return true;
   }
 
@@ -151,7 +168,7 @@ export class ListingReadModel {
     this.horizon = Math.max(this.horizon, horizon);
     while (this.oldest && this.oldest.changedAt <= this.horizon) {
       const record = this.oldest;
-      record.history = [];
+      record.history = null;
       this.unlink(record);
     }
     for (let record = this.oldest; record; record = record.newer) this.dropStale(record);
@@ -167,25 +184,48 @@ export class ListingReadModel {
     Object.assign(record, next);
     this.insertInto(to, moved, record);
     if (version === null) return; // a correction: as if it had always been so
-    record.history.push({ ...before, until: version });
+    (record.history ??= []).push({ ...before, until: version });
     record.changedAt = version;
     this.moveToNewest(record);
     this.dropStale(record);
   }
 
   private dropStale(record: ListingRecord): void {
+    const history = record.history;
+    if (!history) return;
     let stale = 0;
-    while (stale < record.history.length && record.history[stale]!.until <= this.horizon) stale += 1;
-    if (stale >= PRUNE_BATCH || stale === record.history.length) record.history.splice(0, stale);
+    while (stale < history.length && history[stale]!.until <= this.horizon) stale += 1;
+    if (stale === history.length) record.history = null;
+    else if (stale >= PRUNE_BATCH) history.splice(0, stale);
+  }
+
+  private intern<T extends string>(text: T): T {
+    const known = this.strings.get(text);
+    if (known !== undefined) return known as T;
+    this.strings.set(text, text);
+    return text;
+  }
+
+  private indexesOf(category: AuctionCategory): Record<Partition, Indexes> {
+    let indexes = this.categoryIndexes.get(category);
+    if (!indexes) this.categoryIndexes.set(category, (indexes = { live: makeIndexes(), final: makeIndexes() }));
+    return indexes;
+  }
+
+  /** The index sets a record belongs to: all auctions', and its category's. */
+  private setsOf(record: ListingRecord): Record<Partition, Indexes>[] {
+    return record.category === null ? [this.indexes] : [this.indexes, this.indexesOf(record.category)];
   }
 
   private insertInto(partition: Partition, names: IndexName[], record: ListingRecord): void {
-    for (const name of names) this.indexes[partition][name].insert(record);
+    for (const indexes of this.setsOf(record)) for (const name of names) indexes[partition][name].insert(record);
   }
 
   private deleteFrom(partition: Partition, names: IndexName[], record: ListingRecord): void {
-    for (const name of names) {
-      if (!this.indexes[partition][name].delete(record)) throw new Error(`index ${name} lost auction ${record.id}`);
+    for (const indexes of this.setsOf(record)) {
+      for (const name of names) {
+        if (!indexes[partition][name].delete(record)) throw new Error(`index ${name} lost auction ${record.id}`);
+      }
     }
   }
 

@@ -58,17 +58,25 @@ export class SortedList<T> {
   }
 
   /**
-   * Items in order, ascending (direction 1) or descending (-1), starting after `bound` in that
-   * direction (strictly), or at the first item when there is no bound. Valid until the list changes.
+   * Visits items in order, ascending (direction 1) or descending (-1), starting after `bound` in that
+   * direction (strictly), or at the first item when there is no bound, until `visit` answers false.
+   * The list must not change meanwhile.
    */
-  *walk(direction: 1 | -1, bound?: Probe<T>): Generator<T, void, undefined> {
+  forEach(direction: 1 | -1, bound: Probe<T> | undefined, visit: (item: T) => boolean): void {
     let [c, i] = this.start(direction, bound);
     while (c >= 0 && c < this.chunks.length) {
       const chunk = this.chunks[c]!;
-      for (; i >= 0 && i < chunk.length; i += direction) yield chunk[i]!;
+      for (; i >= 0 && i < chunk.length; i += direction) if (!visit(chunk[i]!)) return;
       c += direction;
       i = direction === 1 ? 0 : (this.chunks[c]?.length ?? 0) - 1;
     }
+  }
+
+  /** Every item, in order (for tests and rare full scans). */
+  toArray(direction: 1 | -1 = 1): T[] {
+    const items: T[] = [];
+    this.forEach(direction, undefined, (item) => items.push(item) > 0);
+    return items;
   }
 
   private start(direction: 1 | -1, bound?: Probe<T>): [number, number] {
