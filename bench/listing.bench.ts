@@ -30,6 +30,7 @@ import { call, signUp, type AuctionJson } from '../test/helpers/http.js';
 import { insertUser } from '../test/helpers/fixtures.js';
 import { spawnWorker } from '../test/helpers/worker-process.js';
 import { load, rssMiB, type LoadResult } from './load.js';
+import { profiled, topSelfTime } from './profile.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -107,13 +108,30 @@ floorApp.get('/page', (_req, res) => {
 const floor = await listen(floorApp, '127.0.0.1', 0);
 const floorUrl = `http://127.0.0.1:${portOf(floor)}/page`;
 
-// --- Throughput and latency. ---
+// --- Throughput (autocannon, flat out), and latency at half the peak (an open loop at a fixed rate). ---
 const options = { connections, seconds };
+interface PacedResult {
+  completed: number;
+  elapsed: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+async function paced(url: string, rate: number): Promise<PacedResult> {
+  const spec = JSON.stringify({ url, rate, seconds, concurrency: connections });
+  const script = fileURLToPath(new URL('./get-load.ts', import.meta.url));
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, spec]);
+  return JSON.parse(stdout) as PacedResult;
+}
+// Warm-up (not reported): the JIT and the item cache, for both.
+await load(floorUrl, { connections, seconds: 2 });
+await load(`${apiUrl}${FRONT_PAGE}`, { connections, seconds: 2 });
 const floorPeak = await load(floorUrl, options);
-const listingPeak = await load(`${apiUrl}${FRONT_PAGE}`, options);
+const listingPeak = await profiled(process.env.BENCH_PROFILE, () => load(`${apiUrl}${FRONT_PAGE}`, options));
 const halfRate = Math.round(listingPeak.requestsPerSecond / 2);
-const listingHalf = await load(`${apiUrl}${FRONT_PAGE}`, { ...options, rate: halfRate });
-const floorHalf = await load(floorUrl, { ...options, rate: halfRate });
+const listingHalf = await paced(`${apiUrl}${FRONT_PAGE}`, halfRate);
+const floorHalf = await paced(floorUrl, halfRate);
 const secondPage = (await call<{ nextCursor: string }>(`${apiUrl}${FRONT_PAGE}`)).body.nextCursor;
 const others: [string, string][] = [
   ['newest', '/v1/auctions?status=open&sort=newest&limit=20'],
@@ -216,6 +234,16 @@ const row = (name: string, r: LoadResult) =>
     String(r.p99Ms).padStart(7),
     String(r.non2xx + r.errors).padStart(5),
   ].join(' ');
+const pacedRow = (name: string, r: PacedResult) =>
+  [
+    name.padEnd(40),
+    String(Math.round(r.completed / r.elapsed)).padStart(7),
+    ''.padStart(7),
+    r.p50.toFixed(1).padStart(7),
+    r.p99.toFixed(1).padStart(7),
+    String(r.errors).padStart(5),
+    `  (open loop, max ${r.max.toFixed(1)} ms)`,
+  ].join(' ');
 process.stdout.write(
   [
     `listing bench: ${catalogue} auctions (${Math.round(catalogue * 0.9)} open), ${connections} connections, ${seconds} s per run, Node ${process.version}`,
@@ -223,8 +251,8 @@ process.stdout.write(
     `${'run'.padEnd(40)} ${'req/s'.padStart(7)} ${'×floor'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'bad'.padStart(5)}`,
     row('floor: express, fixed page, same size', floorPeak),
     row('GET front page, flat out', listingPeak),
-    row(`GET front page at half peak (${halfRate}/s)`, listingHalf),
-    row(`floor at the same rate`, floorHalf),
+    pacedRow(`GET front page at half peak (${halfRate}/s)`, listingHalf),
+    pacedRow('floor at the same rate', floorHalf),
     ...otherResults.map(([name, result]) => row(`GET ${name}`, result)),
     `bid → listed, while bids flow (${BID_RATE} req/s offered, ${Math.round(bids.accepted / bids.elapsed)} accepted bids/s, ${bids.acks.length} bids): ` +
       `p50 ${pct(visibility, 0.5)} ms, p99 ${pct(visibility, 0.99)} ms, max ${visibility[visibility.length - 1]} ms`,
@@ -233,6 +261,12 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
+
+if (process.env.BENCH_PROFILE) {
+  process.stdout.write(
+    `\nCPU self time in this process during the flat-out front page run:\n${topSelfTime(process.env.BENCH_PROFILE).join('\n')}\n`,
+  );
+}
 
 worker.process.kill('SIGTERM');
 await worker.exited;

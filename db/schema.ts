@@ -80,6 +80,15 @@ export const auctions = pgTable(
      */
     currentPrice: money('current_price'),
     leaderId: uuid('leader_id'),
+    /**
+     * When the row last changed, to the millisecond (so it round-trips through a JS Date exactly): the
+     * listing read models reconcile from the rows changed since their last look (api/discovery/).
+     * Every update through drizzle sets it.
+     */
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date', precision: 3 })
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
     /** Title and description for full-text search (websearch_to_tsquery), weighted title first. */
     search: tsvector('search').generatedAlwaysAs(
       sql`setweight(to_tsvector('english'::regconfig, title), 'A') || setweight(to_tsvector('english'::regconfig, description), 'B')`,
@@ -89,9 +98,9 @@ export const auctions = pgTable(
   (t) => [
     index('auctions_status_ends_at_idx').on(t.status, t.endsAt),
     index('auctions_seller_id_idx').on(t.sellerId),
-    // Discovery: full-text search, and the reconcile's "recently ended" scan.
+    // Discovery: full-text search, and the reconcile's "changed since" scan.
     index('auctions_search_idx').using('gin', t.search),
-    index('auctions_closed_at_idx').on(t.closedAt),
+    index('auctions_updated_at_idx').on(t.updatedAt, t.id),
     check('auctions_currency_iso', sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check('auctions_starting_price_positive', sql`${t.startingPrice} > 0`),
     check('auctions_ends_after_start', sql`${t.endsAt} > ${t.startsAt}`),

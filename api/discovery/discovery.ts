@@ -1,7 +1,8 @@
 /**
  * Discovery, wired: the listing read model, loaded from Postgres at start, then kept up by the listing
  * feed, and reconciled from Postgres every DISCOVERY_RECONCILE_SECONDS as a safety net for notes that
- * never came; the notes this process sends; and the listing use case.
+ * never came (from the rows changed since the last look, so its cost follows the write rate, not the
+ * catalogue); the notes this process sends; and the listing use case.
  */
 import type { Logger } from 'pino';
 import type { RedisClient } from '../../config/redis.js';
@@ -13,7 +14,7 @@ import { ItemJsonCache } from './item-json.js';
 import { listingPage } from './listing-page.js';
 import { ListingNotes } from './listing-notes.js';
 import { applyRow } from './model-updates.js';
-import { allRows, liveAndRecentRows, rowsByIds } from './postgres-source.js';
+import { allRows, existingIds, rowsChangedSince } from './postgres-source.js';
 import { ListingReadModel } from './read-model.js';
 
 export interface DiscoveryDeps {
@@ -34,6 +35,14 @@ const START_RETRY_MS = 2000;
 const CREATED_VISIBLE_WAIT_MS = 1000;
 /** Rendered auctions kept for the next listings: a few front pages' worth many times over, ~1 KB each. */
 const ITEM_JSON_CACHE_SIZE = 5000;
+/**
+ * A reconcile reads the rows changed since this long before its last look: writers' clocks (updated_at
+ * is set by whichever process writes) and transactions that commit a moment after they stamped a row.
+ */
+const RECONCILE_OVERLAP_MS = 60_000;
+/** Every this many reconciles, also check that the live auctions' rows still exist. */
+const SWEEP_EVERY = 10;
+const SWEEP_BATCH = 1000;
 /** States are kept a little beyond the cursor lifetime, for processes a moment behind in the feed. */
 const HISTORY_MARGIN_MS = 60_000;
 
@@ -44,6 +53,8 @@ export class Discovery {
   private readonly itemJson = new ItemJsonCache(ITEM_JSON_CACHE_SIZE);
   private ready = false;
   private reconciling: Promise<void> | null = null;
+  /** When the last reconcile (or the load) began reading Postgres, on this process's clock. */
+  private lastLookAt = 0;
 
   constructor(private readonly deps: DiscoveryDeps) {
     this.notes = new ListingNotes(deps.redis, deps.logger);
@@ -98,9 +109,14 @@ export class Discovery {
     if (entryId !== null && this.ready) await this.feed.waitFor(versionOf(entryId), CREATED_VISIBLE_WAIT_MS);
   }
 
-  /** Repairs the model from Postgres: what notes never said (lost with a process, or trimmed away). */
-  reconcile(): Promise<void> {
-    this.reconciling ??= this.reconcileOnce()
+  /**
+   * Repairs the model from Postgres: whatever notes never said (lost with a process, or trimmed away)
+   * is in the rows changed since the last look. With `sweep`, also drops the auctions whose rows no
+   * longer exist (a creation undone). One at a time.
+   */
+  async reconcile({ sweep = false } = {}): Promise<void> {
+    while (this.reconciling) await this.reconciling;
+    this.reconciling = this.reconcileOnce(sweep)
       .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'listing reconcile failed'))
       .finally(() => {
         this.reconciling = null;
@@ -109,35 +125,44 @@ export class Discovery {
   }
 
   private async load(): Promise<void> {
+    const startedAt = Date.now();
     // The feed's position first: whatever happens during the load is in the feed after it.
     const tail = await listingFeedTail(this.deps.feedRedis);
     this.model.version = Math.max(this.model.version, versionOf(tail));
     for await (const rows of allRows(this.deps.db)) for (const row of rows) applyRow(this.model, row, 0);
+    this.lastLookAt = startedAt;
     await this.feed.catchUp(tail);
     this.feed.start();
     this.ready = true;
-    setInterval(() => void this.reconcile(), this.deps.reconcileMs).unref();
+    let runs = 0;
+    setInterval(() => {
+      runs += 1;
+      void this.reconcile({ sweep: runs % SWEEP_EVERY === 0 });
+    }, this.deps.reconcileMs).unref();
     this.deps.logger.info({ auctions: this.model.size }, 'listing read model loaded');
   }
 
-  private async reconcileOnce(): Promise<void> {
-    const endedSince = new Date(Date.now() - 2 * this.deps.reconcileMs - HISTORY_MARGIN_MS);
-    const rows = await liveAndRecentRows(this.deps.db, endedSince);
-    const seen = new Set<string>();
-    for (const row of rows) {
-      seen.add(row.id);
-      applyRow(this.model, row, this.model.version);
+  private async reconcileOnce(sweep: boolean): Promise<void> {
+    const startedAt = Date.now();
+    const since = new Date(this.lastLookAt - RECONCILE_OVERLAP_MS);
+    for await (const rows of rowsChangedSince(this.deps.db, since)) {
+      for (const row of rows) applyRow(this.model, row, this.model.version);
     }
-    // Live here but not there: ended long enough ago (the closing note never came), or no longer exists.
-    const unseen = this.model
+    this.lastLookAt = startedAt;
+    if (sweep) await this.dropDeleted();
+    this.model.prune((Date.now() - this.deps.cursorTtlMs - HISTORY_MARGIN_MS) * 1000);
+  }
+
+  /** The live auctions whose rows are gone, in batches of ids (each an index lookup). */
+  private async dropDeleted(): Promise<void> {
+    const live = this.model
       .index('live', 'created')
       .toArray()
-      .map((item) => item.id)
-      .filter((id) => !seen.has(id));
-    const found = await rowsByIds(this.deps.db, unseen);
-    for (const row of found) applyRow(this.model, row, this.model.version);
-    const exists = new Set(found.map((row) => row.id));
-    for (const id of unseen) if (!exists.has(id)) this.model.remove(id);
-    this.model.prune((Date.now() - this.deps.cursorTtlMs - HISTORY_MARGIN_MS) * 1000);
+      .map((item) => item.id);
+    for (let i = 0; i < live.length; i += SWEEP_BATCH) {
+      const batch = live.slice(i, i + SWEEP_BATCH);
+      const exists = await existingIds(this.deps.db, batch);
+      for (const id of batch) if (!exists.has(id)) this.model.remove(id);
+    }
   }
 }

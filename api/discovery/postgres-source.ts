@@ -1,9 +1,9 @@
 /**
- * What the listing read model reads from Postgres: everything once at start, the live auctions on
- * every reconcile, single rows named by feed notes, and the matches of a full-text search. Never on
- * the path of a listing without `q`.
+ * What the listing read model reads from Postgres: everything once at start, the rows changed since
+ * its last look on every reconcile, rows named by feed notes, and the matches of a full-text search.
+ * Never on the path of a listing without `q`.
  */
-import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/pool.js';
 import { auctions } from '../../db/schema.js';
 import type { AuctionCategory } from '../../domain/categories.js';
@@ -49,12 +49,36 @@ export async function* allRows(db: Database, batchSize = 5000): AsyncGenerator<L
   }
 }
 
-/** The auctions not yet ended, and those that ended since `endedSince`. */
-export function liveAndRecentRows(db: Database, endedSince: Date): Promise<ListingRow[]> {
-  return db
-    .select(listingColumns)
-    .from(auctions)
-    .where(or(inArray(auctions.status, ['scheduled', 'open']), gt(auctions.closedAt, endedSince)));
+/**
+ * The rows changed since `since` (by updated_at), in batches in (updated_at, id) order, so a reconcile
+ * never holds the event loop for long. A row changed again during the scan moves later and is read
+ * again (harmless); none is skipped.
+ */
+export async function* rowsChangedSince(db: Database, since: Date, batchSize = 1000): AsyncGenerator<ListingRow[]> {
+  let after: { at: Date; id: string } | null = null;
+  for (;;) {
+    const position: SQL | undefined =
+      after === null
+        ? undefined
+        : sql`(${auctions.updatedAt}, ${auctions.id}) > (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`;
+    const batch: (ListingRow & { updatedAt: Date })[] = await db
+      .select({ ...listingColumns, updatedAt: auctions.updatedAt })
+      .from(auctions)
+      .where(and(gt(auctions.updatedAt, since), position))
+      .orderBy(asc(auctions.updatedAt), asc(auctions.id))
+      .limit(batchSize);
+    if (batch.length > 0) yield batch;
+    if (batch.length < batchSize) return;
+    const last = batch[batch.length - 1]!;
+    after = { at: last.updatedAt, id: last.id };
+  }
+}
+
+/** Which of these auctions still exist. */
+export async function existingIds(db: Database, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.select({ id: auctions.id }).from(auctions).where(inArray(auctions.id, ids));
+  return new Set(rows.map((row) => row.id));
 }
 
 export function rowsByIds(db: Database, ids: string[]): Promise<ListingRow[]> {
