@@ -75,8 +75,6 @@ test(title, { timeout: DEADLINE_MS + 30_000 }, async () => {
   };
   const auction = await createAuction();
   await createAuction();
-  const page = await call<{ nextCursor: string | null }>(`${api.url}/v1/auctions?limit=1`);
-  assert.ok(page.body.nextCursor, 'two auctions make a second page');
 
   const { code, output, ms } = await run(
     SCHEMATHESIS,
@@ -96,7 +94,6 @@ test(title, { timeout: DEADLINE_MS + 30_000 }, async () => {
     {
       GAVEL_FUZZ_TOKEN: bidder.token,
       GAVEL_FUZZ_AUCTION_ID: auction.id,
-      GAVEL_FUZZ_AUCTIONS_CURSOR: page.body.nextCursor,
     },
   );
   const summary = output.match(/^\s*\d+ generated.*$/m)?.[0].trim() ?? 'no summary';
