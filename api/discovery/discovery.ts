@@ -135,7 +135,9 @@ export class Discovery {
     this.feed.start();
     this.ready = true;
     let runs = 0;
-    setInterval(() => {
+    const timer = setInterval(() => {
+      // The feed's connection closed for good: the API has shut down.
+      if (this.deps.feedRedis.status === 'end') return clearInterval(timer);
       runs += 1;
       void this.reconcile({ sweep: runs % SWEEP_EVERY === 0 });
     }, this.deps.reconcileMs).unref();

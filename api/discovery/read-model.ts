@@ -89,13 +89,27 @@ export class ListingReadModel {
     result: AuctionResult | null,
     addedAt: number,
   ): ListingRecord {
+    // Every field named, in one literal: an object built by spreading others took 3.5 times the memory
+    // (bench/listing.bench.ts measures what a record costs).
     const record: ListingRecord = {
-      ...fixed,
+      id: fixed.id,
       // Thousands of auctions share a seller, a currency, a category: one copy of each string.
       sellerId: this.intern(fixed.sellerId),
-      currency: this.intern(fixed.currency),
       category: fixed.category && this.intern(fixed.category),
-      ...bid,
+      startsAtMs: fixed.startsAtMs,
+      createdAtMs: fixed.createdAtMs,
+      title: fixed.title,
+      description: fixed.description,
+      currency: this.intern(fixed.currency),
+      startingPrice: fixed.startingPrice,
+      buyNowPrice: fixed.buyNowPrice,
+      seq: bid.seq,
+      price: bid.price,
+      bidCount: bid.bidCount,
+      leaderId: bid.leaderId,
+      minimumNextBid: bid.minimumNextBid,
+      reserveMet: bid.reserveMet,
+      endsAtMs: bid.endsAtMs,
       status,
       result,
       revision: 0,
@@ -184,7 +198,13 @@ export class ListingReadModel {
     Object.assign(record, next);
     this.insertInto(to, moved, record);
     if (version === null) return; // a correction: as if it had always been so
-    (record.history ??= []).push({ ...before, until: version });
+    (record.history ??= []).push({
+      price: before.price,
+      bidCount: before.bidCount,
+      endsAtMs: before.endsAtMs,
+      status: before.status,
+      until: version,
+    });
     record.changedAt = version;
     this.moveToNewest(record);
     this.dropStale(record);
