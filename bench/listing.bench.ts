@@ -10,10 +10,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { sql } from 'drizzle-orm';
 import express from 'express';
 import { pino } from 'pino';
 import { buildApi } from '../api/build.js';
@@ -81,6 +83,8 @@ async function seedCatalogue(sellerId: string): Promise<void> {
         endsAt: new Date(now + 3_600_000 + ((i * 104_729) % (7 * 86_400_000))),
         status: closed ? ('closed' as const) : ('open' as const),
         closedAt: closed ? new Date(now - 60_000) : null,
+        // A catalogue written earlier: the reconcile reads only rows changed since its last look.
+        updatedAt: new Date(now - 3_600_000),
       };
     });
     await deps.database.db.insert(auctions).values(batch);
@@ -130,8 +134,16 @@ await load(`${apiUrl}${FRONT_PAGE}`, { connections, seconds: 2 });
 const floorPeak = await load(floorUrl, options);
 const listingPeak = await profiled(process.env.BENCH_PROFILE, () => load(`${apiUrl}${FRONT_PAGE}`, options));
 const halfRate = Math.round(listingPeak.requestsPerSecond / 2);
-const listingHalf = await paced(`${apiUrl}${FRONT_PAGE}`, halfRate);
-const floorHalf = await paced(floorUrl, halfRate);
+/** The paced run, with how long this process's event loop was held up meanwhile (the server's own stalls). */
+async function pacedWithStalls(url: string, rate: number) {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const result = await paced(url, rate);
+  delay.disable();
+  return { ...result, stallP99: delay.percentile(99) / 1e6, stallMax: delay.max / 1e6 };
+}
+const listingHalf = await pacedWithStalls(`${apiUrl}${FRONT_PAGE}`, halfRate);
+const floorHalf = await pacedWithStalls(floorUrl, halfRate);
 const secondPage = (await call<{ nextCursor: string }>(`${apiUrl}${FRONT_PAGE}`)).body.nextCursor;
 const others: [string, string][] = [
   ['newest', '/v1/auctions?status=open&sort=newest&limit=20'],
@@ -165,22 +177,25 @@ interface BidLoad {
   elapsed: number;
   acks: [number, number][];
 }
-const bidLoad = promisify(execFile)(
-  process.execPath,
-  [
-    '--import',
-    'tsx',
-    fileURLToPath(new URL('./bid-load.ts', import.meta.url)),
-    JSON.stringify({
-      url: `${apiUrl}/v1/auctions/${live.body.id}/bids`,
-      users: users.map((user) => ({ header: 'authorization', value: `Bearer ${user.token}` })),
-      rate: BID_RATE,
-      seconds,
-      concurrency: 16,
-    }),
-  ],
-  { maxBuffer: 64 * 1024 * 1024 },
-).then(({ stdout }) => JSON.parse(stdout) as BidLoad);
+/** Bids at BID_RATE req/s on the live lot for `seconds`, from a process of their own. */
+const bidLoad = () =>
+  promisify(execFile)(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./bid-load.ts', import.meta.url)),
+      JSON.stringify({
+        url: `${apiUrl}/v1/auctions/${live.body.id}/bids`,
+        users: users.map((user) => ({ header: 'authorization', value: `Bearer ${user.token}` })),
+        rate: BID_RATE,
+        seconds,
+        concurrency: 16,
+      }),
+    ],
+    { maxBuffer: 64 * 1024 * 1024 },
+  ).then(({ stdout }) => JSON.parse(stdout) as BidLoad);
+const visibilityRun = bidLoad();
 
 /** When each seq was first seen in the listing (polled every few ms, as a browser never would). */
 const seenAt: [number, number][] = [];
@@ -194,7 +209,7 @@ const poller = (async () => {
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
 })();
-const bids = await bidLoad;
+const bids = await visibilityRun;
 await new Promise((resolve) => setTimeout(resolve, 1500));
 polling = false;
 await poller;
@@ -204,6 +219,19 @@ const visibility = bids.acks.map(([seq, ackedAt]) => {
 });
 visibility.sort((a, b) => a - b);
 const pct = (values: number[], p: number) => values[Math.min(values.length - 1, Math.floor(values.length * p))] ?? NaN;
+
+// The front page at half the peak while bids flow: every feed entry changes the model, so the page is
+// recomputed after each (the first-page cache holds only while nothing changes).
+const [busyHalf, busyBids] = await Promise.all([pacedWithStalls(`${apiUrl}${FRONT_PAGE}`, halfRate), bidLoad()]);
+
+// --- A reconcile after every row changed at once (the worst case; normally only the last minute's). ---
+await deps.database.db.update(auctions).set({ title: sql`title` });
+const reconcileDelay = monitorEventLoopDelay({ resolution: 1 });
+reconcileDelay.enable();
+const reconcileStarted = Date.now();
+await built.discovery.reconcile();
+const reconcileMs = Date.now() - reconcileStarted;
+reconcileDelay.disable();
 
 // --- Memory per auction: the catalogue in a model of its own, measured around a full GC. ---
 v8.setFlagsFromString('--expose-gc');
@@ -234,7 +262,7 @@ const row = (name: string, r: LoadResult) =>
     String(r.p99Ms).padStart(7),
     String(r.non2xx + r.errors).padStart(5),
   ].join(' ');
-const pacedRow = (name: string, r: PacedResult) =>
+const pacedRow = (name: string, r: PacedResult & { stallMax: number }) =>
   [
     name.padEnd(40),
     String(Math.round(r.completed / r.elapsed)).padStart(7),
@@ -242,7 +270,7 @@ const pacedRow = (name: string, r: PacedResult) =>
     r.p50.toFixed(1).padStart(7),
     r.p99.toFixed(1).padStart(7),
     String(r.errors).padStart(5),
-    `  (open loop, max ${r.max.toFixed(1)} ms)`,
+    `  (open loop: max ${r.max.toFixed(1)} ms; server event loop held up to ${r.stallMax.toFixed(1)} ms)`,
   ].join(' ');
 process.stdout.write(
   [
@@ -254,8 +282,10 @@ process.stdout.write(
     pacedRow(`GET front page at half peak (${halfRate}/s)`, listingHalf),
     pacedRow('floor at the same rate', floorHalf),
     ...otherResults.map(([name, result]) => row(`GET ${name}`, result)),
+    pacedRow(`same, while ${Math.round(busyBids.accepted / busyBids.elapsed)} bids/s land`, busyHalf),
     `bid → listed, while bids flow (${BID_RATE} req/s offered, ${Math.round(bids.accepted / bids.elapsed)} accepted bids/s, ${bids.acks.length} bids): ` +
       `p50 ${pct(visibility, 0.5)} ms, p99 ${pct(visibility, 0.99)} ms, max ${visibility[visibility.length - 1]} ms`,
+    `reconcile of all ${catalogue} rows changed at once: ${reconcileMs} ms, the event loop held up to ${(reconcileDelay.max / 1e6).toFixed(1)} ms at a time`,
     `read model memory: ${withText} bytes per auction (title + description ≈ ${Math.round(textLength)} characters), ` +
       `${withoutText} bytes with empty text; RSS of this process ${rssMiB()} MiB`,
     '',

@@ -10,11 +10,12 @@ import type { Database } from '../../db/pool.js';
 import { listingFeedTail, versionOf } from '../../lua/listing-feed.js';
 import type { ListAuctionsQuery } from '../auctions/schemas.js';
 import { FeedReader } from './feed-reader.js';
+import { FirstPageCache } from './first-pages.js';
 import { ItemJsonCache } from './item-json.js';
 import { listingPage } from './listing-page.js';
 import { ListingNotes } from './listing-notes.js';
-import { applyRow } from './model-updates.js';
-import { allRows, existingIds, rowsChangedSince } from './postgres-source.js';
+import { applyRow, applyState } from './model-updates.js';
+import { allRows, existingIds, rowsByIds, rowsChangedSince } from './postgres-source.js';
 import { ListingReadModel } from './read-model.js';
 
 export interface DiscoveryDeps {
@@ -43,6 +44,8 @@ const RECONCILE_OVERLAP_MS = 60_000;
 /** Every this many reconciles, also check that the live auctions' rows still exist. */
 const SWEEP_EVERY = 10;
 const SWEEP_BATCH = 1000;
+/** First pages kept (each ~20 KB): the distinct hot queries, filters and page sizes, of a busy minute. */
+const FIRST_PAGE_CACHE_SIZE = 500;
 /** States are kept a little beyond the cursor lifetime, for processes a moment behind in the feed. */
 const HISTORY_MARGIN_MS = 60_000;
 
@@ -51,6 +54,7 @@ export class Discovery {
   readonly notes: ListingNotes;
   private readonly feed: FeedReader;
   private readonly itemJson = new ItemJsonCache(ITEM_JSON_CACHE_SIZE);
+  private readonly firstPages = new FirstPageCache(FIRST_PAGE_CACHE_SIZE);
   private ready = false;
   private reconciling: Promise<void> | null = null;
   /** When the last reconcile (or the load) began reading Postgres, on this process's clock. */
@@ -90,6 +94,7 @@ export class Discovery {
       {
         model: this.model,
         itemJson: this.itemJson,
+        firstPages: this.firstPages,
         feed: this.feed,
         db: this.deps.db,
         isReady: () => this.ready,
@@ -148,7 +153,9 @@ export class Discovery {
     const startedAt = Date.now();
     const since = new Date(this.lastLookAt - RECONCILE_OVERLAP_MS);
     for await (const rows of rowsChangedSince(this.deps.db, since)) {
-      for (const row of rows) applyRow(this.model, row, this.model.version);
+      const unknown = rows.filter((row) => !applyState(this.model, row)).map((row) => row.id);
+      // Auctions whose creation note never came: their whole rows.
+      for (const row of await rowsByIds(this.deps.db, unknown)) applyRow(this.model, row, this.model.version);
     }
     this.lastLookAt = startedAt;
     if (sweep) await this.dropDeleted();

@@ -11,6 +11,7 @@ import type { ListAuctionsQuery } from '../auctions/schemas.js';
 import { AppError } from '../errors.js';
 import { Unavailable } from '../unavailable.js';
 import type { FeedReader } from './feed-reader.js';
+import type { FirstPageCache } from './first-pages.js';
 import { readPage, type Position } from './listing-query.js';
 import { searchMatches } from './postgres-source.js';
 import type { ItemJsonCache } from './item-json.js';
@@ -24,6 +25,7 @@ const CATCH_UP_WAIT_MS = 1000;
 export interface ListingPageDeps {
   model: ListingReadModel;
   itemJson: ItemJsonCache;
+  firstPages: FirstPageCache;
   feed: FeedReader;
   db: Database;
   isReady: () => boolean;
@@ -42,6 +44,10 @@ export async function listingPage(deps: ListingPageDeps, query: ListAuctionsQuer
   if (!deps.isReady()) throw new Unavailable('the listing read model is still loading');
   const digest = queryDigest(query);
   const nowMs = Date.now();
+  const generation = deps.model.generation;
+  const cacheKey = query.cursor || query.q !== undefined ? null : `${digest}/${query.limit}`;
+  const cached = cacheKey === null ? null : deps.firstPages.get(cacheKey, generation, nowMs);
+  if (cached !== null) return cached;
   const snapshot: Snapshot = query.cursor
     ? await resume(deps, decodeCursor(query.cursor, digest), nowMs)
     : { asOf: deps.model.version, atMs: nowMs };
@@ -64,7 +70,10 @@ export async function listingPage(deps: ListingPageDeps, query: ListAuctionsQuer
   const items = page.items.map((item) => deps.itemJson.jsonOf(deps.model.get(item.id)!, nowMs));
   const nextCursor =
     page.next && encodeCursor({ query: digest, asOf: snapshot.asOf, atMs: snapshot.atMs, ...page.next });
-  return `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+  const body = `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+  // Only if nothing changed while a search was awaited (none is, on a cacheable page: belt and braces).
+  if (cacheKey !== null && deps.model.generation === generation) deps.firstPages.set(cacheKey, generation, nowMs, body);
+  return body;
 }
 
 async function resume(

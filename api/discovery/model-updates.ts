@@ -9,7 +9,7 @@ import { reserveMetByPrice } from '../../domain/public-bid-state.js';
 import type { FeedEntry, ListingChange } from '../../lua/listing-feed.js';
 import type { BidState, FixedFields } from './listing-record.js';
 import type { ListingReadModel } from './read-model.js';
-import type { ListingRow } from './postgres-source.js';
+import type { ListingRow, StateRow } from './postgres-source.js';
 
 const fixedOf = (row: ListingRow): FixedFields => ({
   id: row.id,
@@ -25,7 +25,7 @@ const fixedOf = (row: ListingRow): FixedFields => ({
 });
 
 /** The row's copy of the bidding state (written by the persist activity), in the bid script's terms. */
-function bidStateOf(row: ListingRow): BidState {
+function bidStateOf(row: StateRow): BidState {
   const state = { price: row.currentPrice ?? row.startingPrice, bidCount: row.bidCount };
   return {
     ...state,
@@ -37,7 +37,7 @@ function bidStateOf(row: ListingRow): BidState {
   };
 }
 
-const resultOf = (row: ListingRow) =>
+const resultOf = (row: StateRow) =>
   row.outcome === null ? null : { outcome: row.outcome, winnerId: row.winnerId, finalPrice: row.finalPrice };
 
 /**
@@ -45,13 +45,17 @@ const resultOf = (row: ListingRow) =>
  * known one takes whatever in the row is ahead of the model.
  */
 export function applyRow(model: ListingReadModel, row: ListingRow, addedAt: number): void {
+  if (model.get(row.id)) applyState(model, row);
+  else model.add(fixedOf(row), bidStateOf(row), row.status, resultOf(row), addedAt);
+}
+
+/** A known auction's state from its row, as a correction; false when the model does not know it. */
+export function applyState(model: ListingReadModel, row: StateRow): boolean {
   const record = model.get(row.id);
-  if (!record) {
-    model.add(fixedOf(row), bidStateOf(row), row.status, resultOf(row), addedAt);
-    return;
-  }
+  if (!record) return false;
   model.applyBid(record, { ...bidStateOf(row), status: row.status }, null);
   model.applyStatus(record, row.status, resultOf(row), null);
+  return true;
 }
 
 /** The auctions a batch of entries creates that the model does not have yet (their rows are needed). */

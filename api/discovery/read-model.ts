@@ -58,6 +58,8 @@ export class ListingReadModel {
   private horizon = 0;
   /** The version of the last feed entry applied: the snapshot a first page reads. */
   version = 0;
+  /** Counts every change to any record, versioned or not: a page computed at one generation holds while it does. */
+  generation = 0;
 
   get size(): number {
     return this.records.size;
@@ -120,6 +122,7 @@ export class ListingReadModel {
       newer: null,
     };
     this.records.set(record.id, record);
+    this.generation += 1;
     let mine = this.bySeller.get(record.sellerId);
     if (!mine) this.bySeller.set(record.sellerId, (mine = new Set()));
     mine.add(record);
@@ -135,6 +138,7 @@ export class ListingReadModel {
     this.unlink(record);
     this.records.delete(id);
     this.bySeller.get(record.sellerId)?.delete(record);
+    this.generation += 1;
   }
 
   /** A newer bidding state (by seq); `version` null for a correction. False when it was not newer. */
@@ -147,6 +151,7 @@ export class ListingReadModel {
     record.minimumNextBid = bid.minimumNextBid;
     record.reserveMet = bid.reserveMet;
     record.revision += 1;
+    this.generation += 1;
     return true;
   }
 
@@ -160,10 +165,12 @@ export class ListingReadModel {
     if (result && !record.result) {
       record.result = result;
       record.revision += 1;
+      this.generation += 1;
     }
     if (!isLaterStatus(record.status, status)) return false;
     this.setState(record, { ...stateOf(record), status }, version);
     record.revision += 1;
+    this.generation += 1;
     return true;
   }
 
