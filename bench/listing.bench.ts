@@ -255,7 +255,7 @@ const textLength = sample.reduce((sum, item) => sum + item.title.length + item.d
 // --- Report. ---
 const row = (name: string, r: LoadResult) =>
   [
-    name.padEnd(40),
+    name.padEnd(46),
     String(r.requestsPerSecond).padStart(7),
     (r.requestsPerSecond / floorPeak.requestsPerSecond).toFixed(2).padStart(7),
     String(r.p50Ms).padStart(7),
@@ -264,7 +264,7 @@ const row = (name: string, r: LoadResult) =>
   ].join(' ');
 const pacedRow = (name: string, r: PacedResult & { stallMax: number }) =>
   [
-    name.padEnd(40),
+    name.padEnd(46),
     String(Math.round(r.completed / r.elapsed)).padStart(7),
     ''.padStart(7),
     r.p50.toFixed(1).padStart(7),
@@ -276,13 +276,16 @@ process.stdout.write(
   [
     `listing bench: ${catalogue} auctions (${Math.round(catalogue * 0.9)} open), ${connections} connections, ${seconds} s per run, Node ${process.version}`,
     `front page: ${FRONT_PAGE} (${pageBytes} bytes); seeded in ${seedMs} ms; read model loaded in ${loadMs} ms`,
-    `${'run'.padEnd(40)} ${'req/s'.padStart(7)} ${'×floor'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'bad'.padStart(5)}`,
+    `${'run'.padEnd(46)} ${'req/s'.padStart(7)} ${'×floor'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'bad'.padStart(5)}`,
     row('floor: express, fixed page, same size', floorPeak),
     row('GET front page, flat out', listingPeak),
     pacedRow(`GET front page at half peak (${halfRate}/s)`, listingHalf),
     pacedRow('floor at the same rate', floorHalf),
+    pacedRow(
+      `front page at the same rate, ${Math.round(busyBids.accepted / busyBids.elapsed)} bids/s landing`,
+      busyHalf,
+    ),
     ...otherResults.map(([name, result]) => row(`GET ${name}`, result)),
-    pacedRow(`same, while ${Math.round(busyBids.accepted / busyBids.elapsed)} bids/s land`, busyHalf),
     `bid → listed, while bids flow (${BID_RATE} req/s offered, ${Math.round(bids.accepted / bids.elapsed)} accepted bids/s, ${bids.acks.length} bids): ` +
       `p50 ${pct(visibility, 0.5)} ms, p99 ${pct(visibility, 0.99)} ms, max ${visibility[visibility.length - 1]} ms`,
     `reconcile of all ${catalogue} rows changed at once: ${reconcileMs} ms, the event loop held up to ${(reconcileDelay.max / 1e6).toFixed(1)} ms at a time`,
