@@ -323,12 +323,12 @@ describe('hostile input', () => {
     const shortLived = await startTestApi({
       DATABASE_URL: database.url,
       TEMPORAL_TASK_QUEUE: worker.taskQueue,
-      DISCOVERY_CURSOR_TTL_SECONDS: '1',
+      DISCOVERY_CURSOR_TTL_SECONDS: '2',
     });
     try {
       const first = await page(shortLived.url, { limit: 1 });
       assert.equal((await listing(shortLived.url, { limit: 1, cursor: first.nextCursor! })).status, 200);
-      await new Promise((resolve) => setTimeout(resolve, 1200));
+      await new Promise((resolve) => setTimeout(resolve, 2200));
       const late = await listing(shortLived.url, { limit: 1, cursor: first.nextCursor! });
       assert.equal(late.status, 400);
       assert.equal(late.body.error.code, 'CURSOR_EXPIRED');
