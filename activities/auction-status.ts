@@ -2,8 +2,10 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { ApplicationFailure } from '@temporalio/activity';
 import { AUCTION_STATUSES, canMove, type AuctionStatus } from '../domain/auction-status.js';
+import type { RedisClient } from '../config/redis.js';
 import type { Database } from '../db/pool.js';
 import { auctions } from '../db/schema.js';
+import { noteStatusChange } from './listing-notes.js';
 
 export interface RecordAuctionStatus {
   auctionId: string;
@@ -14,7 +16,7 @@ export interface RecordAuctionStatus {
 /** The statuses an auction may be in just before it moves to `to`. */
 const predecessorsOf = (to: AuctionStatus) => AUCTION_STATUSES.filter((from) => canMove(from, to));
 
-export function createAuctionStatusActivities(db: Database) {
+export function createAuctionStatusActivities(db: Database, redis: RedisClient) {
   return {
     async recordAuctionStatus({ auctionId, status, cancelReason }: RecordAuctionStatus): Promise<void> {
       const final = status === 'closed' || status === 'cancelled';
@@ -27,9 +29,10 @@ export function createAuctionStatusActivities(db: Database) {
         })
         .where(and(eq(auctions.id, auctionId), inArray(auctions.status, predecessorsOf(status))))
         .returning({ id: auctions.id });
-      if (moved.length > 0) return;
+      if (moved.length > 0) return noteStatusChange(redis, auctionId, status);
       const [row] = await db.select({ status: auctions.status }).from(auctions).where(eq(auctions.id, auctionId));
-      if (row?.status === status) return; // already recorded by an earlier attempt
+      // Already recorded by an earlier attempt, whose note may not have gone out.
+      if (row?.status === status) return noteStatusChange(redis, auctionId, status);
       throw ApplicationFailure.nonRetryable(
         row ? `auction ${auctionId} cannot move from ${row.status} to ${status}` : `auction ${auctionId} not found`,
         'InvalidAuctionTransition',

@@ -4,14 +4,15 @@
  * re-closes (the close script answers the same), re-writes the same result.
  */
 import { Context } from '@temporalio/activity';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { RedisClient } from '../config/redis.js';
 import { publish } from '../config/redis-pubsub.js';
 import type { AuctionResult } from '../domain/auction-result.js';
 import type { AuctionStatus } from '../domain/auction-status.js';
 import type { Database } from '../db/pool.js';
 import { auctions, bids } from '../db/schema.js';
-import { auctionKeys, type BiddingStore, type CloseResult } from '../lua/bidding-store.js';
+import { auctionKeys, type BiddingStore, type CloseResult, type StreamBid } from '../lua/bidding-store.js';
+import { noteStatusChange } from './listing-notes.js';
 
 /** Stream entries kept after they are persisted, so most SSE replays are served from Redis. */
 const STREAM_REPLAY_TAIL = 1000;
@@ -48,6 +49,24 @@ export function createBiddingActivities(
   store: BiddingStore,
   stopping: AbortSignal = new AbortController().signal,
 ) {
+  /**
+   * The auction row's copy of the bidding state (price, leader, bid count, a soft-close end), as of the
+   * last persisted bid, for the listing read models to load and reconcile from (api/discovery/). Only
+   * forward: a retried or late batch never takes it back. The end only moves later here (a buy-now's
+   * earlier end is written with the result), so the row always keeps ends_at > starts_at.
+   */
+  async function copyBiddingState(auctionId: string, last: StreamBid): Promise<void> {
+    await db
+      .update(auctions)
+      .set({
+        currentPrice: last.amount,
+        leaderId: last.leaderId,
+        bidCount: last.seq,
+        endsAt: sql`GREATEST(${auctions.endsAt}, ${new Date(last.endsAtMs).toISOString()}::timestamptz)`,
+      })
+      .where(and(eq(auctions.id, auctionId), lt(auctions.bidCount, last.seq)));
+  }
+
   /** One pass over the stream after `afterSeq`, in batches; returns the highest seq now in Postgres. */
   async function copyNewBids(auctionId: string, afterSeq: number): Promise<number> {
     let highWater = afterSeq;
@@ -68,6 +87,7 @@ export function createBiddingActivities(
           })),
         )
         .onConflictDoNothing();
+      await copyBiddingState(auctionId, batch[batch.length - 1]!);
       highWater = batch[batch.length - 1]!.seq;
       if (batch.length < READ_BATCH) return highWater;
     }
@@ -129,6 +149,7 @@ export function createBiddingActivities(
           closedAt: new Date(),
         })
         .where(and(eq(auctions.id, auctionId), inArray(auctions.status, ['scheduled', 'open'])));
+      await noteStatusChange(redis, auctionId, 'closed', result);
     },
 
     /** Tells live watchers the auction is over; a repeat only repeats the same event. */

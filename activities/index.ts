@@ -15,7 +15,7 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createAuctionStatusActivities(deps.db),
+    ...createAuctionStatusActivities(deps.db, deps.redis),
     ...createBiddingActivities(deps.db, deps.redis, deps.store, deps.stopping),
   };
 }

@@ -14,6 +14,7 @@ import { createTokenService } from './auth/tokens.js';
 import type { ApiDependencies } from './dependencies.js';
 import { imageRoutes } from './images/routes.js';
 import { listImages } from './images/service.js';
+import { Discovery } from './discovery/discovery.js';
 import { createMetrics } from './metrics.js';
 import { securityGuards } from './security/guards.js';
 import { buildOpenApiDocument } from './openapi/document.js';
@@ -30,6 +31,7 @@ export interface Api {
   lifecycle: Lifecycle;
   /** Stops the API's own timers (the revocation poll); the server and the connections are the caller's. */
   stop: () => void;
+  discovery: Discovery;
 }
 
 export async function buildApi(config: Config, deps: ApiDependencies, logger: Logger): Promise<Api> {
@@ -46,12 +48,24 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
   const refreshTokens = new RefreshTokenStore(deps.database.db, config.REFRESH_TOKEN_TTL_SECONDS);
   const sessions = createSessions(tokens, refreshTokens);
   const hub = new AuctionEventHub(deps.subscriber, logger);
+  // The listing read model loads before the API listens (or keeps trying while the listing answers 503).
+  const discovery = new Discovery({
+    db: deps.database.db,
+    redis: deps.redis,
+    feedRedis: deps.listingFeed,
+    logger,
+    reconcileMs: config.DISCOVERY_RECONCILE_SECONDS * 1000,
+    cursorTtlMs: config.DISCOVERY_CURSOR_TTL_SECONDS * 1000,
+    searchMaxMatches: config.DISCOVERY_SEARCH_MAX_MATCHES,
+  });
+  await discovery.start();
   const auctions = {
     db: deps.database.db,
     store: deps.store,
     temporal: deps.temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logger,
+    discovery,
   };
   const images = {
     auctions,
@@ -92,5 +106,5 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
       openApiRoutes(buildOpenApiDocument()),
     ],
   });
-  return { app, hub, lifecycle, stop: () => revocations.stop() };
+  return { app, hub, lifecycle, discovery, stop: () => revocations.stop() };
 }

@@ -12,6 +12,8 @@ export interface ApiDependencies {
   redis: RedisClient;
   /** A second connection: a Redis connection in subscriber mode can do nothing else. */
   subscriber: RedisClient;
+  /** A third: the listing feed's blocking reads hold it (api/discovery/feed-reader.ts). */
+  listingFeed: RedisClient;
   store: BiddingStore;
   temporal: Client;
   /** The image bucket (S3). Not a readiness check: without it only image uploads and deletes fail (503). */
@@ -26,6 +28,8 @@ export function connectDependencies(config: Config): ApiDependencies {
   redis.on('error', () => undefined); // reported through /readyz, not as a crash
   const subscriber = createRedis(config, 'subscriber');
   subscriber.on('error', () => undefined);
+  const listingFeed = createRedis(config, 'feed');
+  listingFeed.on('error', () => undefined);
   // Lazy: the API starts (and /readyz says why it is not ready) even while Temporal is still starting.
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
@@ -37,6 +41,7 @@ export function connectDependencies(config: Config): ApiDependencies {
     database,
     redis,
     subscriber,
+    listingFeed,
     store: new BiddingStore(redis),
     temporal,
     imageStorage,
@@ -54,6 +59,8 @@ export function connectDependencies(config: Config): ApiDependencies {
         database.pool.end(),
         closeRedis(redis),
         closeRedis(subscriber),
+        // Not quit(): that would wait out a blocking read in progress.
+        Promise.resolve(listingFeed.disconnect()),
         connection.close(),
         probe.close(),
       ]);

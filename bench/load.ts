@@ -20,10 +20,15 @@ interface AutocannonJson {
   errors: number;
 }
 
-export async function load(url: string, { connections = 64, seconds = 5 } = {}): Promise<LoadResult> {
+/** `rate`: requests per second from all connections together (autocannon -R); flat out without it. */
+export async function load(
+  url: string,
+  { connections = 64, seconds = 5, rate }: { connections?: number; seconds?: number; rate?: number } = {},
+): Promise<LoadResult> {
+  const pace = rate === undefined ? [] : ['-R', String(rate)];
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [autocannonBin, '--json', '-c', String(connections), '-d', String(seconds), url],
+    [autocannonBin, '--json', '-c', String(connections), '-d', String(seconds), ...pace, url],
     { maxBuffer: 16 * 1024 * 1024 },
   );
   const result = JSON.parse(stdout) as AutocannonJson;

@@ -237,6 +237,15 @@ export const envSchema = z.object({
   RATE_LIMIT_SSO_PER_IP: rateLimit.default({ points: 30, durationSeconds: 60 }),
   /** POST /v1/auth/refresh and /v1/auth/logout, per address: an office refreshing every 15 minutes stays far below. */
   RATE_LIMIT_REFRESH_PER_IP: rateLimit.default({ points: 60, durationSeconds: 60 }),
+
+  // --- Discovery (issue 5): the listing read model (api/discovery/, docs/decisions.md "Discovery") ---
+  /** How often each API process re-reads the live auctions from Postgres, repairing what a lost note left wrong. */
+  DISCOVERY_RECONCILE_SECONDS: positiveInt.default(30),
+  /** How long a listing cursor stays valid; the read model keeps each auction's recent states this long. */
+  DISCOVERY_CURSOR_TTL_SECONDS: positiveInt.default(900),
+  /** A full-text search matching more auctions than this answers 400 SEARCH_TOO_BROAD (matches are sorted in memory). */
+  DISCOVERY_SEARCH_MAX_MATCHES: positiveInt.default(10_000),
+  // --- end Discovery ---
 });
 
 /**

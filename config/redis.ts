@@ -9,7 +9,7 @@ import type { Config } from './env.js';
 export type RedisClient = Redis | Cluster;
 
 /** What a connection is for: each use wants its own behaviour while Redis is away. */
-export type RedisUse = 'command' | 'subscriber' | 'worker';
+export type RedisUse = 'command' | 'subscriber' | 'worker' | 'feed';
 
 const OPTIONS: Record<RedisUse, RedisOptions> = {
   // The API: reconnects forever with backoff, but a request fails fast while Redis is away instead of queueing.
@@ -18,6 +18,9 @@ const OPTIONS: Record<RedisUse, RedisOptions> = {
   subscriber: {},
   // Activities retry on their own; commands queue while Redis reconnects instead of failing at once.
   worker: {},
+  // The listing feed's blocking reads (api/discovery/feed-reader.ts): held for seconds, so a connection
+  // of their own; a read waits for a reconnect like the worker's commands.
+  feed: {},
 };
 
 export function createRedis(config: Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES'>, use: RedisUse): RedisClient {

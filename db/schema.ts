@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   check,
+  customType,
   index,
   integer,
   pgEnum,
@@ -17,6 +18,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { AUCTION_OUTCOMES, AUCTION_STATUSES, BID_KINDS } from '../domain/auction-status.js';
+import { AUCTION_CATEGORIES } from '../domain/categories.js';
 
 const money = (name: string) => bigint(name, { mode: 'number' });
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -24,6 +26,11 @@ const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'd
 export const auctionStatus = pgEnum('auction_status', AUCTION_STATUSES);
 export const auctionOutcome = pgEnum('auction_outcome', AUCTION_OUTCOMES);
 export const bidKind = pgEnum('bid_kind', BID_KINDS);
+// --- Discovery (issue 5) ---
+export const auctionCategory = pgEnum('auction_category', AUCTION_CATEGORIES);
+/** drizzle has no tsvector column type; Postgres full-text search needs one. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+// --- end Discovery ---
 
 export const users = pgTable(
   'users',
@@ -66,10 +73,36 @@ export const auctions = pgTable(
     cancelReason: text('cancel_reason'),
     createdAt: instant('created_at').notNull().defaultNow(),
     closedAt: instant('closed_at'),
+    // --- Discovery (issue 5) ---
+    category: auctionCategory('category'),
+    /**
+     * A copy of Redis's bidding state as of the last persisted bid (the persist activity writes it with
+     * bidCount), so a listing read model can load and reconcile from Postgres alone. Null before any
+     * bid: the price is then the starting price.
+     */
+    currentPrice: money('current_price'),
+    leaderId: uuid('leader_id'),
+    /**
+     * When the row last changed, to the millisecond (so it round-trips through a JS Date exactly): the
+     * listing read models reconcile from the rows changed since their last look (api/discovery/).
+     * Every update through drizzle sets it.
+     */
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date', precision: 3 })
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
+    /** Title and description for full-text search (websearch_to_tsquery), weighted title first. */
+    search: tsvector('search').generatedAlwaysAs(
+      sql`setweight(to_tsvector('english'::regconfig, title), 'A') || setweight(to_tsvector('english'::regconfig, description), 'B')`,
+    ),
+    // --- end Discovery ---
   },
   (t) => [
     index('auctions_status_ends_at_idx').on(t.status, t.endsAt),
     index('auctions_seller_id_idx').on(t.sellerId),
+    // Discovery: full-text search, and the reconcile's "changed since" scan.
+    index('auctions_search_idx').using('gin', t.search),
+    index('auctions_updated_at_idx').on(t.updatedAt, t.id),
     check('auctions_currency_iso', sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check('auctions_starting_price_positive', sql`${t.startingPrice} > 0`),
     check('auctions_ends_after_start', sql`${t.endsAt} > ${t.startsAt}`),

@@ -22,3 +22,10 @@ export function canMove(from: AuctionStatus, to: AuctionStatus): boolean {
 }
 
 export const isFinal = (status: AuctionStatus): boolean => NEXT[status].length === 0;
+
+/**
+ * The status to show at `nowMs`: Redis says 'scheduled' until a bid or the close looks at the clock,
+ * but an auction whose start has passed is open to bidders already.
+ */
+export const statusAt = (status: AuctionStatus, startsAtMs: number, nowMs: number): AuctionStatus =>
+  status === 'scheduled' && nowMs >= startsAtMs ? 'open' : status;

@@ -19,3 +19,13 @@ export const publicBidState = (state: BiddingState, rules: AuctionRules): Public
   reserveMet: reserveMet(state, rules),
   status: state.status,
 });
+
+/**
+ * reserveMet from the visible state alone, for readers that never see the leader's maximum (the listing
+ * read model loading from Postgres). The same answer as reserveMet: the price never exceeds the
+ * leader's maximum, and once that maximum reaches the reserve the price is raised to at least it.
+ */
+export const reserveMetByPrice = (
+  state: Pick<BiddingState, 'price' | 'bidCount'>,
+  rules: Pick<AuctionRules, 'reservePrice'>,
+) => rules.reservePrice === null || (state.bidCount > 0 && state.price >= rules.reservePrice);

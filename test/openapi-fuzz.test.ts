@@ -84,8 +84,6 @@ test(title, { timeout: DEADLINE_MS + 30_000 }, async () => {
     body: { title: 'Fuzzed pictures', startingPrice: 1000, endsAt },
   });
   assert.equal(own.status, 201, JSON.stringify(own.body));
-  const page = await call<{ nextCursor: string | null }>(`${api.url}/v1/auctions?limit=1`);
-  assert.ok(page.body.nextCursor, 'two auctions make a second page');
 
   const { code, output, ms } = await run(
     SCHEMATHESIS,
@@ -106,7 +104,6 @@ test(title, { timeout: DEADLINE_MS + 30_000 }, async () => {
       GAVEL_FUZZ_TOKEN: bidder.token,
       GAVEL_FUZZ_DELETE_TOKEN: leaver.token,
       GAVEL_FUZZ_AUCTION_ID: auction.id,
-      GAVEL_FUZZ_AUCTIONS_CURSOR: page.body.nextCursor,
       GAVEL_FUZZ_OWN_AUCTION_ID: own.body.id,
     },
   );

@@ -42,7 +42,10 @@ export async function placeBid(deps: AuctionDeps, input: PlaceBid): Promise<Plac
   if (!isAuctionId(auctionId)) throw notFound('auction');
   const decision = await deps.store.placeBid(auctionId, bid);
   if (!decision) throw notFound('auction');
-  if (decision.accepted && decision.wake && !decision.replayed) signalBidsPending(deps, auctionId, decision);
+  if (decision.accepted && !decision.replayed) {
+    if (decision.wake) signalBidsPending(deps, auctionId, decision);
+    deps.discovery.notes.bidAccepted(auctionId, decision);
+  }
   const endsAt = new Date(decision.endsAtMs).toISOString();
   if (!decision.accepted) {
     throw new AppError(REJECTION_STATUS[decision.code], decision.code, REJECTION_MESSAGE[decision.code], {

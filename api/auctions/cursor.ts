@@ -1,23 +1,53 @@
-/** Opaque page cursors: base64url of a small JSON; anything else a client sends is a 400, not a 500. */
+/**
+ * The listing's page cursor: opaque to clients, base64url of a small JSON that says which query it
+ * belongs to, the snapshot its traversal reads (a feed version and the first page's wall time), and
+ * where the next page starts (the last item's sort key and id). Not signed (docs/decisions.md,
+ * "Discovery"): everything in it is something the client could ask for anyway, and every field is
+ * checked here, so a forged cursor gets a 400, never a 500 or someone else's data.
+ */
+import { z } from 'zod';
 import { AppError } from '../errors.js';
-import { isAuctionId } from './ids.js';
 
-const invalid = () => new AppError(400, 'INVALID_CURSOR', 'The cursor is not one this API issued');
+export interface ListingCursor {
+  /** Digest of the query (filters, sort, search) the cursor was issued for. */
+  query: string;
+  /** The feed version of the snapshot. */
+  asOf: number;
+  /** The wall time of the first page, epoch ms. */
+  atMs: number;
+  key: number;
+  id: string;
+}
 
-export const encodeCursor = (at: Date, id: string) =>
-  Buffer.from(JSON.stringify({ at: at.toISOString(), id })).toString('base64url');
+const safeInt = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+const wire = z
+  .object({
+    v: z.literal(1),
+    h: z.string().regex(/^[A-Za-z0-9_-]{16}$/),
+    t: safeInt.nonnegative(),
+    a: safeInt.nonnegative(),
+    k: safeInt,
+    i: z.uuid(),
+  })
+  .strict();
 
-export function decodeCursor(cursor: string): { at: Date; id: string } {
+const invalid = () => new AppError(400, 'INVALID_CURSOR', 'The cursor is not one this API issued for this query');
+
+export const encodeCursor = (cursor: ListingCursor): string =>
+  Buffer.from(
+    JSON.stringify({ v: 1, h: cursor.query, t: cursor.asOf, a: cursor.atMs, k: cursor.key, i: cursor.id }),
+  ).toString('base64url');
+
+/** Checks the shape and that it belongs to `query`; how old it may be is the caller's to judge. */
+export function decodeCursor(cursor: string, query: string): ListingCursor {
+  let json: unknown;
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { at?: unknown; id?: unknown };
-    const at = typeof parsed.at === 'string' ? new Date(parsed.at) : null;
-    // Within years Postgres accepts, and a real UUID: nothing a client sends may fail the query itself.
-    const year = at?.getUTCFullYear() ?? NaN;
-    if (!at || !(year >= 1970 && year <= 9999) || typeof parsed.id !== 'string' || !isAuctionId(parsed.id)) {
-      throw invalid();
-    }
-    return { at, id: parsed.id };
+    json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw invalid();
   }
+  const parsed = wire.safeParse(json);
+  if (!parsed.success || parsed.data.h !== query) throw invalid();
+  const { t, a, k, i } = parsed.data;
+  return { query, asOf: t, atMs: a, key: k, id: i };
 }

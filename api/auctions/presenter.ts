@@ -1,5 +1,5 @@
 /** The public auction: the durable row (Postgres) merged with the live bidding state (Redis). */
-import type { AuctionStatus } from '../../domain/auction-status.js';
+import { statusAt, type AuctionStatus } from '../../domain/auction-status.js';
 import type { BiddingState } from '../../domain/bidding.js';
 import { publicBidState, reserveMet } from '../../domain/public-bid-state.js';
 import type { PublicAuction } from './responses.js';
@@ -8,12 +8,10 @@ import { rulesOf, type AuctionRow } from './rules.js';
 /** Its shape is the response schema's (responses.ts), which the OpenAPI document is generated from. */
 export type { PublicAuction };
 
-/** Redis says 'scheduled' until a bid or the close looks at the clock; the clock says more. */
+/** Postgres knows the final statuses for good; before that Redis knows best, and the clock better still. */
 function liveStatus(row: AuctionRow, live: BiddingState | null, nowMs: number): AuctionStatus {
   if (row.status === 'closed' || row.status === 'cancelled') return row.status;
-  const status = live?.status ?? row.status;
-  if (status === 'scheduled' && nowMs >= row.startsAt.getTime()) return 'open';
-  return status;
+  return statusAt(live?.status ?? row.status, row.startsAt.getTime(), nowMs);
 }
 
 export function presentAuction(row: AuctionRow, live: BiddingState | null, nowMs = Date.now()): PublicAuction {
@@ -28,6 +26,7 @@ export function presentAuction(row: AuctionRow, live: BiddingState | null, nowMs
     title: row.title,
     description: row.description,
     currency: row.currency,
+    category: row.category,
     startingPrice: row.startingPrice,
     currentPrice: view?.price ?? row.finalPrice ?? row.startingPrice,
     minimumNextBid: view?.minimumNextBid ?? row.startingPrice,

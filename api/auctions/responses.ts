@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AUCTION_OUTCOMES, AUCTION_STATUSES, BID_KINDS } from '../../domain/auction-status.js';
+import { AUCTION_CATEGORIES } from '../../domain/categories.js';
 import { count, instant, money, uuid } from '../wire-types.js';
 
 export const auctionResult = z
@@ -17,6 +18,7 @@ export const auction = z
     title: z.string(),
     description: z.string(),
     currency: z.string().meta({ description: 'ISO 4217 code.', example: 'USD' }),
+    category: z.enum(AUCTION_CATEGORIES).nullable(),
     startingPrice: money,
     currentPrice: money,
     minimumNextBid: money.meta({ description: 'The least the next bid may be.' }),

@@ -6,7 +6,7 @@ import type { AuctionEventHub } from '../sse/hub.js';
 import { listBids, placeBid } from './bids.js';
 import { eventsHandler } from './events.js';
 import { bidBody, cancelBody, createAuctionBody, idempotencyKey, listAuctionsQuery, pageQuery } from './schemas.js';
-import { cancelAuction, createAuction, getAuction, listAuctions, type AuctionDeps } from './service.js';
+import { cancelAuction, createAuction, getAuction, type AuctionDeps } from './service.js';
 
 /** The :id segment; anything but one string is no auction id (and so a 404 later). */
 const auctionIdOf = (req: Request) => (typeof req.params.id === 'string' ? req.params.id : '');
@@ -26,7 +26,8 @@ export function auctionRoutes(
   });
 
   router.get('/v1/auctions', async (req, res) => {
-    res.json(await listAuctions(deps, listAuctionsQuery.parse(req.query)));
+    // Already JSON: the read model assembles it from its items' cached JSON (api/discovery/item-json.ts).
+    res.type('json').send(await deps.discovery.list(listAuctionsQuery.parse(req.query)));
   });
 
   router.get('/v1/auctions/:id', async (req, res) => {

@@ -3,8 +3,11 @@
  * (api/openapi/) is generated from these same schemas, so what it promises is what the routes check.
  */
 import { z } from 'zod';
+import { AUCTION_STATUSES } from '../../domain/auction-status.js';
+import { AUCTION_CATEGORIES } from '../../domain/categories.js';
 import { MAX_AMOUNT } from '../../domain/money.js';
 import { storedText, trimmedText } from '../text.js';
+import { SORTS } from '../discovery/sort-orders.js';
 import { isSeq } from './ids.js';
 
 /** Integer minor units: no floats, no strings, no zero, nothing past what stays exact everywhere. */
@@ -26,6 +29,10 @@ export const createAuctionBody = z
   .object({
     title: trimmedText(1, 200),
     description: storedText(5000).default(''),
+    category: z
+      .enum(AUCTION_CATEGORIES)
+      .optional()
+      .meta({ description: 'Where buyers find it (GET /v1/auctions?category=...); none when absent.' }),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
@@ -104,7 +111,40 @@ export const pageQuery = z.object({
     .meta({ description: 'The nextCursor of the previous page; opaque: any other value is a 400 INVALID_CURSOR.' }),
 });
 
-export const listAuctionsQuery = pageQuery.extend({
-  status: z.enum(['scheduled', 'open', 'closed', 'cancelled']).optional(),
-  sellerId: z.uuid().optional(),
-});
+/** A listing's price bound: integer minor units, as a query string carries them. */
+const priceBound = z.coerce.number().int().min(0).max(MAX_AMOUNT);
+
+/**
+ * GET /v1/auctions. Strict: a misspelt parameter (`minprice`) is a 400, not a filter silently ignored.
+ * Order and membership of a traversal's pages are those of its first page (docs/decisions.md,
+ * "Discovery"); each item shows its live state.
+ */
+export const listAuctionsQuery = pageQuery
+  .extend({
+    cursor: pageQuery.shape.cursor.meta({
+      description:
+        'The nextCursor of the previous page, with the same other parameters (limit may change). Opaque: ' +
+        'any other value is a 400 INVALID_CURSOR; one older than the cursor lifetime (15 minutes by ' +
+        'default) is a 400 CURSOR_EXPIRED: start again from the first page.',
+    }),
+    status: z.enum(AUCTION_STATUSES).optional(),
+    sellerId: z.uuid().optional(),
+    category: z.enum(AUCTION_CATEGORIES).optional(),
+    minPrice: priceBound.optional().meta({ description: 'Current price at least this (minor units).' }),
+    maxPrice: priceBound.optional().meta({ description: 'Current price at most this (minor units).' }),
+    endingBefore: instant.optional().meta({ description: 'Ends strictly before this instant.' }),
+    endingAfter: instant.optional().meta({ description: 'Ends strictly after this instant.' }),
+    q: trimmedText(1, 200)
+      .optional()
+      .meta({
+        description:
+          'Full-text search in titles and descriptions, web-search syntax: words, "a phrase", -word, or. ' +
+          'A search matching too many auctions answers 400 SEARCH_TOO_BROAD: narrow it.',
+      }),
+    sort: z
+      .enum(SORTS)
+      .default('newest')
+      .meta({ description: 'ending_soonest, newest (the default), price_asc, price_desc or most_bids.' }),
+  })
+  .strict();
+export type ListAuctionsQuery = z.infer<typeof listAuctionsQuery>;

@@ -1,6 +1,6 @@
 /** Use cases behind the auction routes; plain inputs in, plain objects out, AppError for refusals. */
 import type { Client } from '@temporalio/client';
-import { and, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/pool.js';
 import { auctions } from '../../db/schema.js';
@@ -8,12 +8,11 @@ import { AUCTION_TASK_QUEUE, auctionWorkflowId } from '../../domain/temporal-nam
 import type { BiddingStore, CancelOutcome } from '../../lua/bidding-store.js';
 import { auctionWorkflow } from '../../workflows/auction.js';
 import { cancelSignal } from '../../workflows/definitions.js';
+import type { Discovery } from '../discovery/discovery.js';
 import { AppError, notFound } from '../errors.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
 import { isAuctionId } from './ids.js';
 import { presentAuction, type PublicAuction } from './presenter.js';
-import type { AuctionPage } from './responses.js';
-import { rulesOf, type AuctionRow } from './rules.js';
+import { auctionRowColumns, rulesOf, type AuctionRow } from './rules.js';
 import type { CreateAuctionBody } from './schemas.js';
 
 export interface AuctionDeps {
@@ -22,12 +21,14 @@ export interface AuctionDeps {
   temporal: Client;
   taskQueue?: string;
   logger: Logger;
+  /** The listing read model (api/discovery/): told what changes here, and what GET /v1/auctions reads. */
+  discovery: Discovery;
 }
 
 /** Unknown and malformed ids are the same to a client: no such auction. */
 export async function findAuctionRow(db: Database, id: string): Promise<AuctionRow> {
   if (!isAuctionId(id)) throw notFound('auction');
-  const [row] = await db.select().from(auctions).where(eq(auctions.id, id));
+  const [row] = await db.select(auctionRowColumns).from(auctions).where(eq(auctions.id, id));
   if (!row) throw notFound('auction');
   return row;
 }
@@ -44,6 +45,7 @@ export async function createAuction(deps: AuctionDeps, sellerId: string, body: C
       sellerId,
       title: body.title,
       description: body.description,
+      category: body.category ?? null,
       currency: body.currency,
       startingPrice: body.startingPrice,
       reservePrice: body.reservePrice ?? null,
@@ -53,7 +55,7 @@ export async function createAuction(deps: AuctionDeps, sellerId: string, body: C
       startsAt,
       endsAt: body.endsAt,
     })
-    .returning();
+    .returning(auctionRowColumns);
   const auction = row!;
   try {
     await deps.store.initAuction(auction.id, rulesOf(auction), startsAt.getTime(), body.endsAt.getTime());
@@ -69,6 +71,7 @@ export async function createAuction(deps: AuctionDeps, sellerId: string, body: C
     throw new AppError(503, 'UNAVAILABLE', 'The auction could not be scheduled; please retry');
   }
   // Created for good: a failed read now must not make the client retry (and create a second one).
+  await deps.discovery.announceCreated(auction.id);
   const live = await deps.store.readState(auction.id).catch(() => null);
   return presentAuction(auction, live?.state ?? null);
 }
@@ -76,34 +79,6 @@ export async function createAuction(deps: AuctionDeps, sellerId: string, body: C
 export async function getAuction(deps: AuctionDeps, id: string): Promise<PublicAuction> {
   const row = await findAuctionRow(deps.db, id);
   return presentAuction(row, (await deps.store.readState(id))?.state ?? null);
-}
-
-export async function listAuctions(
-  deps: AuctionDeps,
-  query: { limit: number; cursor?: string | undefined; status?: string | undefined; sellerId?: string | undefined },
-): Promise<AuctionPage> {
-  const filters: (SQL | undefined)[] = [];
-  if (query.sellerId) filters.push(eq(auctions.sellerId, query.sellerId));
-  if (query.cursor) {
-    const after = decodeCursor(query.cursor);
-    filters.push(
-      or(lt(auctions.createdAt, after.at), and(eq(auctions.createdAt, after.at), lt(auctions.id, after.id))),
-    );
-  }
-  // Newest first; (createdAt, id) is unique, so pages neither repeat nor skip.
-  const rows = await deps.db
-    .select()
-    .from(auctions)
-    .where(and(...filters))
-    .orderBy(desc(auctions.createdAt), desc(auctions.id))
-    .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const live = await Promise.all(page.map((row) => deps.store.readState(row.id)));
-  let items = page.map((row, i) => presentAuction(row, live[i]?.state ?? null));
-  // Status is live (Redis and the clock), so it is filtered after the merge.
-  if (query.status) items = items.filter((item) => item.status === query.status);
-  const last = page[page.length - 1];
-  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null };
 }
 
 /** Seller only. Redis first (no bid is accepted from this moment), then the workflow is told. */
@@ -147,6 +122,7 @@ async function stopBidding(
 ): Promise<CancelOutcome> {
   const outcome = await deps.store.cancelAuction(id, condition);
   if (outcome === 'cancelled') {
+    await deps.discovery.notes.statusChanged(id, 'cancelled');
     await deps.temporal.workflow
       .getHandle(auctionWorkflowId(id))
       .signal(cancelSignal, { reason })

@@ -46,12 +46,15 @@ export const auctionPaths: ZodOpenApiPathsObject = {
     },
     get: {
       operationId: 'listAuctions',
-      summary: 'List auctions, newest first',
+      summary: 'List, filter, sort and search auctions (newest first by default)',
+      description:
+        'Pages of a traversal neither repeat nor skip auctions: their order and membership are those of the ' +
+        'first page, whatever bids and new auctions came since; each item shows its live state.',
       tags,
       requestParams: { query: listAuctionsQuery },
       responses: {
         200: json('One page.', auctionPage),
-        400: parameterRefusal('INVALID_CURSOR'),
+        400: parameterRefusal('INVALID_CURSOR', 'CURSOR_EXPIRED', 'SEARCH_TOO_BROAD'),
       },
     },
   },

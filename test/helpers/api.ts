@@ -16,6 +16,7 @@ export async function startTestApi(overrides: Record<string, string> = {}, logge
     app: api.app,
     lifecycle: api.lifecycle,
     hub: api.hub,
+    discovery: api.discovery,
     deps,
     close: async () => {
       api.hub.closeAll(100);

@@ -1,0 +1,177 @@
+/**
+ * Discovery, wired: the listing read model, loaded from Postgres at start, then kept up by the listing
+ * feed, and reconciled from Postgres every DISCOVERY_RECONCILE_SECONDS as a safety net for notes that
+ * never came (from the rows changed since the last look, so its cost follows the write rate, not the
+ * catalogue); the notes this process sends; and the listing use case.
+ */
+import type { Logger } from 'pino';
+import type { RedisClient } from '../../config/redis.js';
+import type { Database } from '../../db/pool.js';
+import { listingFeedTail, versionOf } from '../../lua/listing-feed.js';
+import type { ListAuctionsQuery } from '../auctions/schemas.js';
+import { FeedReader } from './feed-reader.js';
+import { FirstPageCache } from './first-pages.js';
+import { ItemJsonCache } from './item-json.js';
+import { listingPage } from './listing-page.js';
+import { ListingNotes } from './listing-notes.js';
+import { applyRow, applyState } from './model-updates.js';
+import { allRows, existingIds, rowsByIds, rowsChangedSince } from './postgres-source.js';
+import { ListingReadModel } from './read-model.js';
+
+export interface DiscoveryDeps {
+  db: Database;
+  /** The API's command connection (notes, the feed's tail). */
+  redis: RedisClient;
+  /** A connection for the feed reader's blocking reads alone. */
+  feedRedis: RedisClient;
+  logger: Logger;
+  reconcileMs: number;
+  cursorTtlMs: number;
+  searchMaxMatches: number;
+}
+
+/** Retry a failed start this often (Postgres or Redis not there yet). */
+const START_RETRY_MS = 2000;
+/** A creator waits at most this long to see its own auction listed before answering anyway. */
+const CREATED_VISIBLE_WAIT_MS = 1000;
+/** Rendered auctions kept for the next listings: a few front pages' worth many times over, ~1 KB each. */
+const ITEM_JSON_CACHE_SIZE = 5000;
+/**
+ * A reconcile reads the rows changed since this long before its last look: writers' clocks (updated_at
+ * is set by whichever process writes) and transactions that commit a moment after they stamped a row.
+ */
+const RECONCILE_OVERLAP_MS = 60_000;
+/** Every this many reconciles, also check that the live auctions' rows still exist. */
+const SWEEP_EVERY = 10;
+const SWEEP_BATCH = 1000;
+/** First pages kept (each ~20 KB): the distinct hot queries, filters and page sizes, of a busy minute. */
+const FIRST_PAGE_CACHE_SIZE = 500;
+/** States are kept a little beyond the cursor lifetime, for processes a moment behind in the feed. */
+const HISTORY_MARGIN_MS = 60_000;
+
+export class Discovery {
+  readonly model = new ListingReadModel();
+  readonly notes: ListingNotes;
+  private readonly feed: FeedReader;
+  private readonly itemJson = new ItemJsonCache(ITEM_JSON_CACHE_SIZE);
+  private readonly firstPages = new FirstPageCache(FIRST_PAGE_CACHE_SIZE);
+  private ready = false;
+  private reconciling: Promise<void> | null = null;
+  /** When the last reconcile (or the load) began reading Postgres, on this process's clock. */
+  private lastLookAt = 0;
+
+  constructor(private readonly deps: DiscoveryDeps) {
+    this.notes = new ListingNotes(deps.redis, deps.logger);
+    this.feed = new FeedReader({
+      redis: deps.feedRedis,
+      db: deps.db,
+      model: this.model,
+      logger: deps.logger,
+      onGap: () => void this.reconcile(),
+    });
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /**
+   * Loads the model and starts following the feed. If Postgres or Redis is not there, the listing
+   * answers 503 while this keeps trying in the background.
+   */
+  async start(): Promise<void> {
+    try {
+      await this.load();
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'listing read model not loaded; retrying');
+      setTimeout(() => void this.start(), START_RETRY_MS).unref();
+    }
+  }
+
+  /** One page of GET /v1/auctions, as JSON text. */
+  list(query: ListAuctionsQuery): Promise<string> {
+    return listingPage(
+      {
+        model: this.model,
+        itemJson: this.itemJson,
+        firstPages: this.firstPages,
+        feed: this.feed,
+        db: this.deps.db,
+        isReady: () => this.ready,
+        cursorTtlMs: this.deps.cursorTtlMs,
+        searchMaxMatches: this.deps.searchMaxMatches,
+      },
+      query,
+    );
+  }
+
+  /**
+   * Tells every listing of a new auction, and waits (briefly) until this process lists it: the seller's
+   * next listing, from this process, shows it.
+   */
+  async announceCreated(auctionId: string): Promise<void> {
+    const entryId = await this.notes.created(auctionId);
+    if (entryId !== null && this.ready) await this.feed.waitFor(versionOf(entryId), CREATED_VISIBLE_WAIT_MS);
+  }
+
+  /**
+   * Repairs the model from Postgres: whatever notes never said (lost with a process, or trimmed away)
+   * is in the rows changed since the last look. With `sweep`, also drops the auctions whose rows no
+   * longer exist (a creation undone). One at a time.
+   */
+  async reconcile({ sweep = false } = {}): Promise<void> {
+    while (this.reconciling) await this.reconciling;
+    this.reconciling = this.reconcileOnce(sweep)
+      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'listing reconcile failed'))
+      .finally(() => {
+        this.reconciling = null;
+      });
+    return this.reconciling;
+  }
+
+  private async load(): Promise<void> {
+    const startedAt = Date.now();
+    // The feed's position first: whatever happens during the load is in the feed after it.
+    const tail = await listingFeedTail(this.deps.feedRedis);
+    this.model.version = Math.max(this.model.version, versionOf(tail));
+    for await (const rows of allRows(this.deps.db)) for (const row of rows) applyRow(this.model, row, 0);
+    this.lastLookAt = startedAt;
+    await this.feed.catchUp(tail);
+    this.feed.start();
+    this.ready = true;
+    let runs = 0;
+    const timer = setInterval(() => {
+      // The feed's connection closed for good: the API has shut down.
+      if (this.deps.feedRedis.status === 'end') return clearInterval(timer);
+      runs += 1;
+      void this.reconcile({ sweep: runs % SWEEP_EVERY === 0 });
+    }, this.deps.reconcileMs).unref();
+    this.deps.logger.info({ auctions: this.model.size }, 'listing read model loaded');
+  }
+
+  private async reconcileOnce(sweep: boolean): Promise<void> {
+    const startedAt = Date.now();
+    const since = new Date(this.lastLookAt - RECONCILE_OVERLAP_MS);
+    for await (const rows of rowsChangedSince(this.deps.db, since)) {
+      const unknown = rows.filter((row) => !applyState(this.model, row)).map((row) => row.id);
+      // Auctions whose creation note never came: their whole rows.
+      for (const row of await rowsByIds(this.deps.db, unknown)) applyRow(this.model, row, this.model.version);
+    }
+    this.lastLookAt = startedAt;
+    if (sweep) await this.dropDeleted();
+    this.model.prune((Date.now() - this.deps.cursorTtlMs - HISTORY_MARGIN_MS) * 1000);
+  }
+
+  /** The live auctions whose rows are gone, in batches of ids (each an index lookup). */
+  private async dropDeleted(): Promise<void> {
+    const live = this.model
+      .index('live', 'created')
+      .toArray()
+      .map((item) => item.id);
+    for (let i = 0; i < live.length; i += SWEEP_BATCH) {
+      const batch = live.slice(i, i + SWEEP_BATCH);
+      const exists = await existingIds(this.deps.db, batch);
+      for (const id of batch) if (!exists.has(id)) this.model.remove(id);
+    }
+  }
+}

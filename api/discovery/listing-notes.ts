@@ -1,0 +1,72 @@
+/**
+ * What an API process tells the listing feed (lua/listing-feed.ts), for every process's read model:
+ * the auctions it creates and cancels, and the state after each bid it got an answer for. Bids are
+ * coalesced per auction for FLUSH_MS (the latest state wins), so a hot auction costs a note every
+ * FLUSH_MS per process, not one per bid, and a bid reaches the listings well within a second. Best
+ * effort: a note lost with a dying process, or refused by Redis, is repaired by the reconcile.
+ */
+import type { Logger } from 'pino';
+import type { RedisClient } from '../../config/redis.js';
+import type { AuctionStatus } from '../../domain/auction-status.js';
+import type { PublicBidState } from '../../domain/bidding.js';
+import { appendListingChanges, type ListingChange } from '../../lua/listing-feed.js';
+
+const FLUSH_MS = 10;
+
+type BidChange = Extract<ListingChange, { kind: 'bid' }>;
+
+export class ListingNotes {
+  private pending = new Map<string, BidChange>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly logger: Logger,
+  ) {}
+
+  bidAccepted(auctionId: string, state: PublicBidState & { seq: number }): void {
+    const known = this.pending.get(auctionId);
+    if (known && known.seq >= state.seq) return;
+    this.pending.set(auctionId, {
+      kind: 'bid',
+      id: auctionId,
+      seq: state.seq,
+      price: state.price,
+      leaderId: state.leaderId,
+      minimumNextBid: state.minimumNextBid,
+      endsAtMs: state.endsAtMs,
+      bidCount: state.bidCount,
+      reserveMet: state.reserveMet,
+      status: state.status,
+    });
+    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
+  }
+
+  /** The feed entry's id, or null when it could not be appended. */
+  async created(auctionId: string): Promise<string | null> {
+    return this.append([{ kind: 'created', id: auctionId }]);
+  }
+
+  async statusChanged(auctionId: string, status: AuctionStatus): Promise<void> {
+    await this.append([{ kind: 'status', id: auctionId, status, result: null }]);
+  }
+
+  private flush(): void {
+    this.timer = null;
+    const changes = [...this.pending.values()];
+    this.pending = new Map();
+    void this.append(changes);
+  }
+
+  private async append(changes: ListingChange[]): Promise<string | null> {
+    try {
+      return await appendListingChanges(this.redis, changes);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, notes: changes.length },
+        'listing feed: notes not appended; the reconcile repairs',
+      );
+      return null;
+    }
+  }
+}
