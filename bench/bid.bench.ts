@@ -5,22 +5,18 @@
  * rejected bids, persistence lag (201 → row in Postgres), and the workflow's signals and history.
  */
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { pino } from 'pino';
 import { buildApi } from '../api/build.js';
-import { connectDependencies } from '../api/dependencies.js';
 import { listen, portOf } from '../api/server.js';
-import { parseConfig } from '../config/env.js';
-import { migrateDatabase } from '../db/migrate.js';
 import { auctionWorkflowId } from '../domain/temporal-names.js';
 import { bidsPendingSignal } from '../workflows/definitions.js';
 import { call, signUp, type AuctionJson } from '../test/helpers/http.js';
-import { spawnWorker } from '../test/helpers/worker-process.js';
 import { rssMiB } from './load.js';
 import { profiled, topSelfTime } from './profile.js';
+import { startBenchBackend } from './backend.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -46,16 +42,7 @@ async function runLoad(url: string, users: { header: string; value: string }[], 
   return JSON.parse(stdout) as LoadResult;
 }
 
-const taskQueue = `bench-${randomUUID()}`;
-const config = parseConfig({ ...process.env, TEMPORAL_TASK_QUEUE: taskQueue });
-const deps = connectDependencies(config);
-await migrateDatabase(deps.database.pool);
-const worker = spawnWorker({
-  DATABASE_URL: config.DATABASE_URL,
-  REDIS_URL: config.REDIS_URL,
-  TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
-  TEMPORAL_TASK_QUEUE: taskQueue,
-});
+const { config, deps, worker } = await startBenchBackend();
 const { app } = await buildApi(config, deps, pino({ level: 'warn' }));
 const api = await listen(app, '127.0.0.1', 0);
 const apiUrl = `http://127.0.0.1:${portOf(api)}`;

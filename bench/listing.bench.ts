@@ -8,7 +8,6 @@
  * 201 until the listing shows it (target ≤ 1 s), the listing polled every few milliseconds. And what the
  * read model costs in memory per auction.
  */
-import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -19,36 +18,24 @@ import { sql } from 'drizzle-orm';
 import express from 'express';
 import { pino } from 'pino';
 import { buildApi } from '../api/build.js';
-import { connectDependencies } from '../api/dependencies.js';
 import { applyRow } from '../api/discovery/model-updates.js';
 import { allRows, type ListingRow } from '../api/discovery/postgres-source.js';
 import { ListingReadModel } from '../api/discovery/read-model.js';
 import { listen, portOf } from '../api/server.js';
-import { parseConfig } from '../config/env.js';
-import { migrateDatabase } from '../db/migrate.js';
 import { auctions } from '../db/schema.js';
 import { AUCTION_CATEGORIES } from '../domain/categories.js';
 import { call, signUp, type AuctionJson } from '../test/helpers/http.js';
 import { insertUser } from '../test/helpers/fixtures.js';
-import { spawnWorker } from '../test/helpers/worker-process.js';
 import { load, rssMiB, type LoadResult } from './load.js';
 import { profiled, topSelfTime } from './profile.js';
+import { startBenchBackend } from './backend.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const catalogue = Number(process.env.BENCH_AUCTIONS ?? 10_000);
 const FRONT_PAGE = '/v1/auctions?status=open&sort=ending_soonest&limit=20';
 
-const taskQueue = `bench-${randomUUID()}`;
-const config = parseConfig({ ...process.env, TEMPORAL_TASK_QUEUE: taskQueue });
-const deps = connectDependencies(config);
-await migrateDatabase(deps.database.pool);
-const worker = spawnWorker({
-  DATABASE_URL: config.DATABASE_URL,
-  REDIS_URL: config.REDIS_URL,
-  TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
-  TEMPORAL_TASK_QUEUE: taskQueue,
-});
+const { config, deps, worker } = await startBenchBackend();
 
 // --- The catalogue: rows as the app writes them, with listing-sized text. ---
 // A vocabulary of 400 words (60 real, the rest made up), so a two-word search matches about 1 % of lots.

@@ -1,0 +1,23 @@
+/**
+ * What a bench runs against besides the API it measures: connections to the bench stack, migrations,
+ * and a real worker process on a task queue of the run's own.
+ */
+import { randomUUID } from 'node:crypto';
+import { connectDependencies } from '../api/dependencies.js';
+import { parseConfig } from '../config/env.js';
+import { migrateDatabase } from '../db/migrate.js';
+import { spawnWorker } from '../test/helpers/worker-process.js';
+
+export async function startBenchBackend() {
+  const taskQueue = `bench-${randomUUID()}`;
+  const config = parseConfig({ ...process.env, TEMPORAL_TASK_QUEUE: taskQueue });
+  const deps = connectDependencies(config);
+  await migrateDatabase(deps.database.pool);
+  const worker = spawnWorker({
+    DATABASE_URL: config.DATABASE_URL,
+    REDIS_URL: config.REDIS_URL,
+    TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+  });
+  return { config, deps, worker };
+}
