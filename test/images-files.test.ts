@@ -18,6 +18,14 @@ const dir = mkdtempSync(join(tmpdir(), 'gavel-image-files-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 let counter = 0;
+/** A 1×1 PNG whose header claims another size (the pixels are not what a decoder would check first). */
+function pngClaiming(width: number, height: number): Buffer {
+  const png = makePng(1, 1);
+  png.writeUInt32BE(width, 16);
+  png.writeUInt32BE(height, 20);
+  return png;
+}
+
 function dimensionsOfBytes(bytes: Buffer, type: ImageContentType) {
   const file = join(dir, `f${++counter}`);
   writeFileSync(file, bytes);
@@ -112,6 +120,10 @@ describe('dimensions', () => {
     ['a WebP with an unknown first chunk', webpWith('ALPH', Buffer.alloc(16)), 'image/webp'],
     ['a lossy WebP without its start code', webpWith('VP8 ', Buffer.alloc(10)), 'image/webp'],
     ['a WebP cut inside its header', makeWebp(4, 4).subarray(0, 24), 'image/webp'],
+    // Past the integer columns (a 500 before) and a decompression bomb for whoever displays it.
+    ['a PNG claiming 2^31 pixels a side', pngClaiming(2 ** 31, 1), 'image/png'],
+    ['a PNG claiming 65,536 pixels a side', pngClaiming(1, 65_536), 'image/png'],
+    ['a PNG claiming a zero width', pngClaiming(0, 10), 'image/png'],
   ];
   for (const [what, bytes, type] of broken) {
     test(`when the file is ${what}, then there is no size (the upload is refused)`, async () => {

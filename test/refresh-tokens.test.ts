@@ -6,8 +6,10 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { eq } from 'drizzle-orm';
-import { refreshTokens } from '../db/schema.js';
+import { eq, sql } from 'drizzle-orm';
+import { AppError } from '../api/errors.js';
+import { RefreshTokenStore } from '../api/auth/refresh-tokens.js';
+import { refreshTokens, users } from '../db/schema.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { call, type ErrorJson } from './helpers/http.js';
@@ -178,5 +180,22 @@ describe('storage and expiry', () => {
     } finally {
       await shortLived.close();
     }
+  });
+});
+
+describe('a deleted account', () => {
+  test('when a refresh token outlived the deletion (a refresh racing with it), then it is refused, and no session starts', async () => {
+    const { id, email } = await newAccount();
+    const session = await signIn(email);
+    // What the race leaves: the account deleted, one of its tokens committed just after the deletion's sweep.
+    await database.db.update(users).set({ deletedAt: new Date() }).where(eq(users.id, id));
+    assertRefused(await refresh(session.refreshToken));
+    const store = new RefreshTokenStore(database.db, 60);
+    await assert.rejects(store.start(id), (error: unknown) => error instanceof AppError && error.status === 401);
+    const [row] = await database.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(refreshTokens)
+      .where(eq(refreshTokens.userId, id));
+    assert.equal(row?.n, 1, 'only the token from before: none was added');
   });
 });

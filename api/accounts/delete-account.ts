@@ -45,9 +45,11 @@ export async function deleteAccount(deps: AccountDeletionDeps, userId: string): 
     await tx.delete(userIdentities).where(eq(userIdentities.userId, userId));
     await tx.delete(refreshTokens).where(eq(refreshTokens.userId, userId));
   });
+  // Cancels before revoking: if a cancel fails (503), the user's token still works for the retry, which
+  // finishes the job (cancelling again is a no-op). Revoked first, a failure would strand the auctions.
+  const cancelled = await cancelUnbidAuctionsOf(deps.auctions, userId, CANCEL_REASON);
   // Every token issued up to one lifetime from now is refused: that also covers a sign-in or refresh
   // that read the account just before the transaction above and issues its token just after.
   await deps.revocations.revoke(userId, Math.floor(Date.now() / 1000) + deps.accessTokenTtlSeconds);
-  const cancelled = await cancelUnbidAuctionsOf(deps.auctions, userId, CANCEL_REASON);
   deps.logger.info({ userId, cancelledAuctions: cancelled.length }, 'account deleted');
 }

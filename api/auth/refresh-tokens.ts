@@ -10,11 +10,22 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import type { Database } from '../../db/pool.js';
 import { refreshTokens } from '../../db/schema.js';
+import { AppError } from '../errors.js';
 
 const TOKEN_BYTES = 32;
 
 /** What is stored for a token (base64url SHA-256). */
 export const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+/**
+ * Takes a share lock on the user's row if the account is not deleted. Deletion updates that row and then
+ * deletes the user's tokens in one transaction, so a token issued under this lock either commits first
+ * (and is deleted with the rest) or waits, then finds the account gone: none outlives a deletion.
+ */
+async function holdLiveUser(tx: Pick<Database, 'execute'>, userId: string): Promise<boolean> {
+  const result = await tx.execute(sql`SELECT 1 FROM users WHERE id = ${userId} AND deleted_at IS NULL FOR SHARE`);
+  return result.rows.length > 0;
+}
 
 /** A transaction or the database: the statements below run in either. */
 type Executor = Pick<Database, 'insert' | 'update' | 'select' | 'delete'>;
@@ -30,10 +41,15 @@ export class RefreshTokenStore {
    * do not pile up for anyone who keeps signing in (an expired token is refused as unknown all the same).
    */
   async start(userId: string): Promise<string> {
-    await this.db
-      .delete(refreshTokens)
-      .where(and(eq(refreshTokens.userId, userId), lte(refreshTokens.expiresAt, sql`now()`)));
-    return this.add(this.db, userId, randomUUID());
+    const token = await this.db.transaction(async (tx) => {
+      if (!(await holdLiveUser(tx, userId))) return null;
+      await tx
+        .delete(refreshTokens)
+        .where(and(eq(refreshTokens.userId, userId), lte(refreshTokens.expiresAt, sql`now()`)));
+      return this.add(tx, userId, randomUUID());
+    });
+    if (token === null) throw new AppError(401, 'INVALID_CREDENTIALS', 'This account no longer exists');
+    return token;
   }
 
   /**
@@ -58,6 +74,7 @@ export class RefreshTokenStore {
         )
         .returning({ familyId: refreshTokens.familyId, userId: refreshTokens.userId });
       if (claimed) {
+        if (!(await holdLiveUser(tx, claimed.userId))) return null;
         return { userId: claimed.userId, refreshToken: await this.add(tx, claimed.userId, claimed.familyId) };
       }
       const [known] = await tx

@@ -31,6 +31,8 @@ export interface DiscoveryDeps {
 }
 
 /** Retry a failed start this often (Postgres or Redis not there yet). */
+/** How long start() waits for the first load before the API comes up without it (listings answer 503). */
+const START_WAIT_MS = 5_000;
 const START_RETRY_MS = 2000;
 /** A creator waits at most this long to see its own auction listed before answering anyway. */
 const CREATED_VISIBLE_WAIT_MS = 1000;
@@ -57,6 +59,8 @@ export class Discovery {
   private readonly firstPages = new FirstPageCache(FIRST_PAGE_CACHE_SIZE);
   private ready = false;
   private reconciling: Promise<void> | null = null;
+  private followUp: Promise<void> | null = null;
+  private sweepAgain = false;
   /** When the last reconcile (or the load) began reading Postgres, on this process's clock. */
   private lastLookAt = 0;
 
@@ -80,11 +84,18 @@ export class Discovery {
    * answers 503 while this keeps trying in the background.
    */
   async start(): Promise<void> {
+    // Waits a while so a healthy start serves listings at once, but never for good: a command on a
+    // Redis Cluster that cannot connect waits without end, and the API must still come up (and say 503).
+    await Promise.race([this.loadUntilLoaded(), new Promise((resolve) => setTimeout(resolve, START_WAIT_MS).unref())]);
+  }
+
+  private async loadUntilLoaded(): Promise<void> {
     try {
       await this.load();
     } catch (error) {
+      if (this.deps.feedRedis.status === 'end') return; // the API has shut down meanwhile
       this.deps.logger.warn({ err: error }, 'listing read model not loaded; retrying');
-      setTimeout(() => void this.start(), START_RETRY_MS).unref();
+      setTimeout(() => void this.loadUntilLoaded(), START_RETRY_MS).unref();
     }
   }
 
@@ -120,7 +131,18 @@ export class Discovery {
    * longer exist (a creation undone). One at a time.
    */
   async reconcile({ sweep = false } = {}): Promise<void> {
-    while (this.reconciling) await this.reconciling;
+    // Asked again while one runs (gaps during a Postgres outage come in bursts): every request made
+    // meanwhile shares one more run after it, instead of queueing a run each.
+    if (this.reconciling) {
+      this.sweepAgain ||= sweep;
+      this.followUp ??= this.reconciling.then(() => {
+        const sweepNext = this.sweepAgain;
+        this.sweepAgain = false;
+        this.followUp = null;
+        return this.reconcile({ sweep: sweepNext });
+      });
+      return this.followUp;
+    }
     this.reconciling = this.reconcileOnce(sweep)
       .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'listing reconcile failed'))
       .finally(() => {
@@ -150,6 +172,15 @@ export class Discovery {
   }
 
   private async reconcileOnce(sweep: boolean): Promise<void> {
+    try {
+      await this.repairFromPostgres(sweep);
+    } finally {
+      // Even while Postgres is down: notes keep adding history, and only this trims it.
+      this.model.prune((Date.now() - this.deps.cursorTtlMs - HISTORY_MARGIN_MS) * 1000);
+    }
+  }
+
+  private async repairFromPostgres(sweep: boolean): Promise<void> {
     const startedAt = Date.now();
     const since = new Date(this.lastLookAt - RECONCILE_OVERLAP_MS);
     for await (const rows of rowsChangedSince(this.deps.db, since)) {
@@ -159,7 +190,6 @@ export class Discovery {
     }
     this.lastLookAt = startedAt;
     if (sweep) await this.dropDeleted();
-    this.model.prune((Date.now() - this.deps.cursorTtlMs - HISTORY_MARGIN_MS) * 1000);
   }
 
   /** The live auctions whose rows are gone, in batches of ids (each an index lookup). */

@@ -35,8 +35,16 @@ function readerOf(handle: FileHandle): Reader {
 async function png(read: Reader): Promise<Dimensions | null> {
   const header = await read(0, 24);
   if (header.length < 24 || header.toString('latin1', 12, 16) !== 'IHDR') return null;
-  return { width: header.readUInt32BE(16), height: header.readUInt32BE(20) };
+  return sane({ width: header.readUInt32BE(16), height: header.readUInt32BE(20) });
 }
+
+/**
+ * PNG and JPEG headers can claim up to 2^32-1 pixels a side: past the integer columns, and a
+ * decompression bomb for whoever displays it. Larger than any real photo is refused (415).
+ */
+export const MAX_IMAGE_SIDE = 65_535;
+const sane = (d: Dimensions): Dimensions | null =>
+  d.width > 0 && d.height > 0 && d.width <= MAX_IMAGE_SIDE && d.height <= MAX_IMAGE_SIDE ? d : null;
 
 /** RIFF....WEBP, then the first chunk: lossy (VP8), lossless (VP8L) or extended (VP8X, with a canvas size). */
 async function webp(read: Reader): Promise<Dimensions | null> {
@@ -46,14 +54,14 @@ async function webp(read: Reader): Promise<Dimensions | null> {
     case 'VP8 ':
       // A key frame's start code, then 14-bit width and height (the top two bits are a scale).
       if (header[23] !== 0x9d || header[24] !== 0x01 || header[25] !== 0x2a) return null;
-      return { width: header.readUInt16LE(26) & 0x3fff, height: header.readUInt16LE(28) & 0x3fff };
+      return sane({ width: header.readUInt16LE(26) & 0x3fff, height: header.readUInt16LE(28) & 0x3fff });
     case 'VP8L': {
       if (header[20] !== 0x2f) return null;
       const bits = header.readUInt32LE(21);
-      return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
+      return sane({ width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 });
     }
     case 'VP8X':
-      return { width: header.readUIntLE(24, 3) + 1, height: header.readUIntLE(27, 3) + 1 };
+      return sane({ width: header.readUIntLE(24, 3) + 1, height: header.readUIntLE(27, 3) + 1 });
     default:
       return null;
   }
@@ -76,7 +84,7 @@ async function jpeg(read: Reader): Promise<Dimensions | null> {
     }
     if (isStartOfFrame(marker)) {
       if (head.length < 9) return null;
-      return { width: head.readUInt16BE(7), height: head.readUInt16BE(5) };
+      return sane({ width: head.readUInt16BE(7), height: head.readUInt16BE(5) });
     }
     // Scan data or the end before any frame header: no image.
     if (marker === 0xda || marker === 0xd9) return null;

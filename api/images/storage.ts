@@ -88,19 +88,26 @@ export function createImageStorage(config: StorageConfig): ImageStorage {
   const base = publicBaseUrl(config);
   return {
     async put(file) {
-      await client
-        .send(
-          new PutObjectCommand({
-            Bucket: config.S3_BUCKET,
-            Key: file.key,
-            Body: createReadStream(file.path),
-            ContentLength: file.bytes,
-            ContentType: file.contentType,
-            ContentMD5: file.md5,
-            CacheControl: CACHE_FOREVER,
-          }),
-        )
-        .catch(unavailableUnlessRefused);
+      // The SDK only unpipes its body when a request fails: closed here, or the file handle (and the
+      // deleted temp file's space) would leak with every failed put.
+      const body = createReadStream(file.path);
+      try {
+        await client
+          .send(
+            new PutObjectCommand({
+              Bucket: config.S3_BUCKET,
+              Key: file.key,
+              Body: body,
+              ContentLength: file.bytes,
+              ContentType: file.contentType,
+              ContentMD5: file.md5,
+              CacheControl: CACHE_FOREVER,
+            }),
+          )
+          .catch(unavailableUnlessRefused);
+      } finally {
+        body.destroy();
+      }
     },
     async remove(key) {
       // S3 answers 204 whether or not the key existed.
