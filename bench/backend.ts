@@ -3,6 +3,7 @@
  * and a real worker process on a task queue of the run's own.
  */
 import { randomUUID } from 'node:crypto';
+import type http from 'node:http';
 import { connectDependencies } from '../api/dependencies.js';
 import { parseConfig } from '../config/env.js';
 import { migrateDatabase } from '../db/migrate.js';
@@ -19,5 +20,15 @@ export async function startBenchBackend() {
     TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
     TEMPORAL_TASK_QUEUE: taskQueue,
   });
-  return { config, deps, worker };
+  /** Stops the worker, then the given servers (cutting their open connections), then the connections. */
+  const stop = async (servers: http.Server[]) => {
+    worker.process.kill('SIGTERM');
+    await worker.exited;
+    for (const server of servers) {
+      server.closeAllConnections();
+      server.close();
+    }
+    await deps.close();
+  };
+  return { config, deps, worker, stop };
 }

@@ -42,7 +42,7 @@ async function runLoad(url: string, users: { header: string; value: string }[], 
   return JSON.parse(stdout) as LoadResult;
 }
 
-const { config, deps, worker } = await startBenchBackend();
+const { config, deps, stop } = await startBenchBackend();
 const { app } = await buildApi(config, deps, pino({ level: 'warn' }));
 const api = await listen(app, '127.0.0.1', 0);
 const apiUrl = `http://127.0.0.1:${portOf(api)}`;
@@ -217,10 +217,4 @@ if (process.env.BENCH_PROFILE) {
   );
 }
 
-worker.process.kill('SIGTERM');
-await worker.exited;
-for (const server of [api, floor]) {
-  server.closeAllConnections();
-  server.close();
-}
-await deps.close();
+await stop([api, floor]);

@@ -35,7 +35,7 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const catalogue = Number(process.env.BENCH_AUCTIONS ?? 10_000);
 const FRONT_PAGE = '/v1/auctions?status=open&sort=ending_soonest&limit=20';
 
-const { config, deps, worker } = await startBenchBackend();
+const { config, deps, stop } = await startBenchBackend();
 
 // --- The catalogue: rows as the app writes them, with listing-sized text. ---
 // A vocabulary of 400 words (60 real, the rest made up), so a two-word search matches about 1 % of lots.
@@ -288,10 +288,4 @@ if (process.env.BENCH_PROFILE) {
   );
 }
 
-worker.process.kill('SIGTERM');
-await worker.exited;
-for (const server of [api, floor]) {
-  server.closeAllConnections();
-  server.close();
-}
-await deps.close();
+await stop([api, floor]);
