@@ -81,35 +81,28 @@ ensure_go() {
   go_is_new_enough || fail "Go $(go env GOVERSION) is too old to build $1 (need >= 1.21)"
 }
 
-ensure_temporal_cli() {
-  local bin="$state/bin/temporal"
-  local stamp="$state/bin/temporal.version"
-  if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$TEMPORAL_CLI_VERSION" ]; then return; fi
-  ensure_go "the Temporal CLI"
-  local log="$logs/temporal-cli-build.log"
-  say "building the Temporal CLI $TEMPORAL_CLI_VERSION with go install (a few minutes, log: $log)"
-  local pkg="github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
-  if ! GOBIN="$state/bin" GOFLAGS=-buildvcs=false go install -ldflags='-s -w' "$pkg" >"$log" 2>&1; then
+# Builds <module>@<version> into .gavel/bin/<name> with go install, unless that very version is there
+# (its stamp file says so).
+go_build() {
+  local name=$1 what=$2 version=$3 module=$4
+  local stamp="$state/bin/$name.version"
+  if [ -x "$state/bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]; then return; fi
+  ensure_go "$what"
+  local log="$logs/$name-build.log"
+  say "building $what $version with go install (a few minutes the first time, log: $log)"
+  if ! GOBIN="$state/bin" GOFLAGS=-buildvcs=false go install -ldflags='-s -w' "$module@$version" >"$log" 2>&1; then
     # Newer Go linkers refuse some old //go:linkname uses in dependencies; this flag is the known workaround.
     say "go install failed; retrying with -checklinkname=0"
-    GOBIN="$state/bin" GOFLAGS=-buildvcs=false go install -ldflags='-s -w -checklinkname=0' "$pkg" >>"$log" 2>&1 \
-      || fail "could not build the Temporal CLI, see $log"
+    GOBIN="$state/bin" GOFLAGS=-buildvcs=false go install -ldflags='-s -w -checklinkname=0' "$module@$version" >>"$log" 2>&1 \
+      || fail "could not build $what, see $log"
   fi
-  echo "$TEMPORAL_CLI_VERSION" >"$stamp"
+  echo "$version" >"$stamp"
 }
 
+ensure_temporal_cli() { go_build temporal "the Temporal CLI" "$TEMPORAL_CLI_VERSION" github.com/temporalio/cli/cmd/temporal; }
+
 # --- Images (issue 5): the local S3-compatible server ---
-ensure_minio() {
-  local bin="$state/bin/minio"
-  local stamp="$state/bin/minio.version"
-  if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$MINIO_VERSION" ]; then return; fi
-  ensure_go "MinIO"
-  local log="$logs/minio-build.log"
-  say "building MinIO $MINIO_VERSION with go install (about 3-4 minutes the first time, log: $log)"
-  GOBIN="$state/bin" GOFLAGS=-buildvcs=false go install -ldflags='-s -w' "github.com/minio/minio@$MINIO_VERSION" >"$log" 2>&1 \
-    || fail "could not build MinIO, see $log"
-  echo "$MINIO_VERSION" >"$stamp"
-}
+ensure_minio() { go_build minio MinIO "$MINIO_VERSION" github.com/minio/minio; }
 
 ensure_schemathesis() {
   local venv="$state/venv"
