@@ -13,7 +13,8 @@
 import type { Logger } from 'pino';
 import type { RedisClient } from '../../config/redis.js';
 
-const KEY = 'auth:token-revocations';
+/** Exported so a test can tell this background poll from a request's Redis calls. */
+export const REVOCATIONS_KEY = 'auth:token-revocations';
 /** How often each process re-reads the set: the most another process can lag behind a revocation. */
 export const REVOCATION_POLL_MS = 1000;
 
@@ -42,16 +43,16 @@ export class AccessTokenRevocations {
    */
   async revoke(userId: string, notBefore: number): Promise<void> {
     // GT: a later rule never gives back what an earlier one refused.
-    await this.redis.zadd(KEY, 'GT', notBefore, userId);
+    await this.redis.zadd(REVOCATIONS_KEY, 'GT', notBefore, userId);
     // Rules whose every token has expired refuse nothing any more.
-    await this.redis.zremrangebyscore(KEY, '-inf', `(${nowSeconds() - this.tokenTtlSeconds}`);
+    await this.redis.zremrangebyscore(REVOCATIONS_KEY, '-inf', `(${nowSeconds() - this.tokenTtlSeconds}`);
     this.remember(userId, notBefore);
   }
 
   /** Reads the rules that still matter; merged, never replacing, so a revoke() racing the read is kept. */
   async sync(): Promise<void> {
     const oldest = nowSeconds() - this.tokenTtlSeconds;
-    const entries = await this.redis.zrangebyscore(KEY, oldest, '+inf', 'WITHSCORES');
+    const entries = await this.redis.zrangebyscore(REVOCATIONS_KEY, oldest, '+inf', 'WITHSCORES');
     for (let i = 0; i + 1 < entries.length; i += 2) this.remember(entries[i]!, Number(entries[i + 1]));
     for (const [userId, notBefore] of this.notBefore) if (notBefore < oldest) this.notBefore.delete(userId);
   }
