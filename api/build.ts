@@ -85,6 +85,9 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     routers: [
       // Rate limits and stream caps, ahead of the routes they guard (api/security/guards.ts).
       securityGuards({ redis: deps.redis, tokens, config }),
+      // The auction routes first: bids are the hot path, and express tries each router's routes in turn.
+      auctionRoutes(auctions, hub, requireUser(tokens), config.SSE_HEARTBEAT_MS, imagesOf),
+      imageRoutes(images, requireUser(tokens)),
       accountRoutes({ db: deps.database.db, tokens, sessions }),
       accountDeletionRoutes(tokens, {
         db: deps.database.db,
@@ -101,8 +104,6 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
         sessions,
         logger,
       }),
-      auctionRoutes(auctions, hub, requireUser(tokens), config.SSE_HEARTBEAT_MS, imagesOf),
-      imageRoutes(images, requireUser(tokens)),
       openApiRoutes(buildOpenApiDocument()),
     ],
   });

@@ -15,7 +15,7 @@ import { auctionWorkflowId } from '../domain/temporal-names.js';
 import { bidsPendingSignal } from '../workflows/definitions.js';
 import { call, signUp, type AuctionJson } from '../test/helpers/http.js';
 import { rssMiB } from './load.js';
-import { profiled, topSelfTime } from './profile.js';
+import { profiled, selfTimeDifference, topSelfTime } from './profile.js';
 import { startBenchBackend } from './backend.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -114,6 +114,7 @@ function watchPersistence(auctionId: string) {
   };
 }
 
+const median = (values: number[]) => percentile(values, 0.5);
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
@@ -163,6 +164,43 @@ const floorPersistingHalf = await runLoad(
   halfRate,
 );
 
+// This machine's speed drifts by tens of percent between runs a minute apart (shared cores), so one
+// floor run beside one route run says little. Alternating pairs, the order swapped each time, and the
+// median ratio do: each pair's two runs are seconds apart.
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
+// CPU per request in this process (the API's and the floor's) varies far less with the machine's
+// drift than throughput does: what the route itself costs beyond the floor.
+const pairRatios: number[] = [];
+const cpuPerRequest = { floor: [] as number[], route: [] as number[] };
+// BENCH_PROFILE_PAIRS=dir: a CPU profile of the first pair's two runs, and where the route's CPU goes beyond the floor's.
+const pairProfiles: Partial<Record<'floor' | 'route', { file: string; requests: number }>> = {};
+async function withCpu(which: 'floor' | 'route', run: () => Promise<LoadResult>): Promise<LoadResult> {
+  const dir = process.env.BENCH_PROFILE_PAIRS;
+  const file = dir && !pairProfiles[which] ? `${dir}/${which}.cpuprofile` : undefined;
+  const before = process.cpuUsage();
+  const result = await profiled(file, run);
+  const used = process.cpuUsage(before);
+  cpuPerRequest[which].push((used.user + used.system) / result.completed);
+  if (file) pairProfiles[which] = { file, requests: result.completed };
+  return result;
+}
+for (let pair = 0; pair < PAIRS; pair++) {
+  const floorUrl = `http://127.0.0.1:${portOf(floor)}/floor/${await freshAuction()}`;
+  const routeUrl = `${apiUrl}/v1/auctions/${await freshAuction()}/bids`;
+  const runFloor = () => withCpu('floor', () => runLoad(floorUrl, ids, 0));
+  const runRoute = () => withCpu('route', () => runLoad(routeUrl, bearer, 0));
+  let floorRun: LoadResult;
+  let routeRun: LoadResult;
+  if (pair % 2 === 0) {
+    floorRun = await runFloor();
+    routeRun = await runRoute();
+  } else {
+    routeRun = await runRoute();
+    floorRun = await runFloor();
+  }
+  pairRatios.push(routeRun.completed / routeRun.elapsed / (floorRun.completed / floorRun.elapsed));
+}
+
 const fmt = (n: number | undefined, digits = 1) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits));
 const throughput = (r: LoadResult) => r.completed / r.elapsed;
 const lines = [
@@ -208,12 +246,20 @@ const lines = [
     ].join('  '),
   ),
   `lag: ms from the 201 to the row being visible in Postgres (polled every 10 ms). RSS of the API process: ${rssMiB()} MiB`,
+  `route ÷ floor flat out, ${PAIRS} alternating pairs: ${pairRatios.map((r) => fmt(r, 2)).join(' ')}; median ${fmt(median(pairRatios), 2)}`,
+  `CPU of this process per request, median of the pairs: floor ${fmt(median(cpuPerRequest.floor), 0)} µs, route ${fmt(median(cpuPerRequest.route), 0)} µs (× ${fmt(median(cpuPerRequest.route) / median(cpuPerRequest.floor), 2)})`,
   '',
 ];
 process.stdout.write(lines.join('\n'));
 if (process.env.BENCH_PROFILE) {
   process.stdout.write(
     `\nCPU self time in this process during the flat-out run:\n${topSelfTime(process.env.BENCH_PROFILE).join('\n')}\n`,
+  );
+}
+
+if (pairProfiles.route && pairProfiles.floor) {
+  process.stdout.write(
+    `\nSelf time, µs per request: route, floor, difference (largest first):\n${selfTimeDifference(pairProfiles.route, pairProfiles.floor).join('\n')}\n`,
   );
 }
 

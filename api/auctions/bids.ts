@@ -38,9 +38,9 @@ export interface PlaceBid {
 }
 
 export async function placeBid(deps: AuctionDeps, input: PlaceBid): Promise<PlacedBid> {
-  const { auctionId, ...bid } = input;
+  const { auctionId } = input;
   if (!isAuctionId(auctionId)) throw notFound('auction');
-  const decision = await deps.store.placeBid(auctionId, bid);
+  const decision = await deps.store.placeBid(auctionId, input);
   if (!decision) throw notFound('auction');
   if (decision.accepted && !decision.replayed) {
     if (decision.wake) signalBidsPending(deps, auctionId, decision);

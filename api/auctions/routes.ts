@@ -1,6 +1,7 @@
 /** The auction routes: thin handlers that validate, call a use case, and answer. */
 import { Router, type Request, type RequestHandler } from 'express';
 import { userIdOf } from '../auth/require-user.js';
+import { answerRefusals } from '../error-handler.js';
 import type { ImagesOf } from '../images/responses.js';
 import type { AuctionEventHub } from '../sse/hub.js';
 import { listBids, placeBid } from './bids.js';
@@ -20,6 +21,23 @@ export function auctionRoutes(
 ): Router {
   const router = Router();
 
+  // Bids first: the hot path, and express tries a router's routes in order. Most bids on a contested
+  // auction are refused: answered right here (answerRefusals), not after the rest of the app.
+  const bid: RequestHandler = async (req, res) => {
+    const { amount, buyNow } = bidBody.parse(req.body);
+    const header = req.get('idempotency-key');
+    const key = header === undefined ? null : idempotencyKey.parse(header);
+    const placed = await placeBid(deps, {
+      auctionId: auctionIdOf(req),
+      bidderId: userIdOf(res),
+      amount,
+      buyNow,
+      idempotencyKey: key,
+    });
+    res.status(201).json(placed);
+  };
+  router.post('/v1/auctions/:id/bids', requireUser, bid, answerRefusals);
+
   router.post('/v1/auctions', requireUser, async (req, res) => {
     const body = createAuctionBody.parse(req.body);
     res.status(201).json(await createAuction(deps, userIdOf(res), body));
@@ -38,20 +56,6 @@ export function auctionRoutes(
   router.post('/v1/auctions/:id/cancel', requireUser, async (req, res) => {
     const { reason } = cancelBody.parse(req.body);
     res.json(await cancelAuction(deps, userIdOf(res), auctionIdOf(req), reason));
-  });
-
-  router.post('/v1/auctions/:id/bids', requireUser, async (req, res) => {
-    const { amount, buyNow } = bidBody.parse(req.body);
-    const header = req.get('idempotency-key');
-    const key = header === undefined ? null : idempotencyKey.parse(header);
-    const bid = await placeBid(deps, {
-      auctionId: auctionIdOf(req),
-      bidderId: userIdOf(res),
-      amount,
-      buyNow,
-      idempotencyKey: key,
-    });
-    res.status(201).json(bid);
   });
 
   router.get('/v1/auctions/:id/bids', async (req, res) => {

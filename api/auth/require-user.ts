@@ -15,6 +15,8 @@ function bearerTokenOf(header: string | undefined): string | null {
 
 export function requireUser(tokens: Pick<TokenService, 'verify'>): RequestHandler {
   return async (req, res, next) => {
+    // Already verified earlier in this request (the bid route's guard does, for its per-user budget).
+    if (typeof res.locals.userId === 'string') return next();
     const token = bearerTokenOf(req.get('authorization'));
     if (token === null) {
       res.set('WWW-Authenticate', 'Bearer');
