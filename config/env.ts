@@ -241,6 +241,11 @@ export const envSchema = z.object({
   // --- Discovery (issue 5): the listing read model (api/discovery/, docs/decisions.md "Discovery") ---
   /** How often each API process re-reads the live auctions from Postgres, repairing what a lost note left wrong. */
   DISCOVERY_RECONCILE_SECONDS: positiveInt.default(30),
+  /**
+   * GET /v1/auctions with `q`, per address: each search is a Postgres full-text query (~1,500 a second
+   * on the development machine), where a listing without `q` is served from memory and not limited.
+   */
+  RATE_LIMIT_SEARCHES_PER_IP: rateLimit.default({ points: 120, durationSeconds: 60 }),
   /** How long a listing cursor stays valid; the read model keeps each auction's recent states this long. */
   DISCOVERY_CURSOR_TTL_SECONDS: positiveInt.default(900),
   /** A full-text search matching more auctions than this answers 400 SEARCH_TOO_BROAD (matches are sorted in memory). */

@@ -22,6 +22,7 @@ const LIMITS = {
   RATE_LIMIT_SIGN_UPS_PER_IP: '2/1h',
   RATE_LIMIT_SSO_PER_IP: '3/1m',
   RATE_LIMIT_REFRESH_PER_IP: '3/1m',
+  RATE_LIMIT_SEARCHES_PER_IP: '3/1m',
   SSE_MAX_STREAMS_PER_IP: '2',
   SSE_MAX_STREAMS_PER_USER: '1',
 };
@@ -140,6 +141,19 @@ describe('sign-up', () => {
     assert.equal((await register(sameBlockAs(home, 2))).status, 201);
     assertRateLimited(await register(sameBlockAs(home, 3)));
     assert.equal((await register(newAddress())).status, 201);
+  });
+});
+
+describe('searches (issue 5)', () => {
+  test('when one address searches too often, then 429, while its listings without a search and other addresses go on', async () => {
+    const address = newAddress();
+    const search = (from: string, q: string) => requestFrom(from, `${api.url}/v1/auctions?q=${encodeURIComponent(q)}`);
+    for (const q of ['lamp', 'oak desk', 'camera']) assert.equal((await search(address, q)).status, 200, q);
+    assertRateLimited(await search(address, 'lamp'), 'RATE_LIMITED', 60);
+    // A malformed search is counted too: the limit is on asking, not on asking well.
+    assertRateLimited(await requestFrom(address, `${api.url}/v1/auctions?q=a&q=b`), 'RATE_LIMITED', 60);
+    assert.equal((await requestFrom(address, `${api.url}/v1/auctions?status=open&sort=newest`)).status, 200);
+    assert.equal((await search(newAddress(), 'lamp')).status, 200);
   });
 });
 

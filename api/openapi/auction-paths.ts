@@ -55,6 +55,7 @@ export const auctionPaths: ZodOpenApiPathsObject = {
       responses: {
         200: json('One page.', auctionPage),
         400: parameterRefusal('INVALID_CURSOR', 'CURSOR_EXPIRED', 'SEARCH_TOO_BROAD'),
+        429: rateLimited,
       },
     },
   },

@@ -31,6 +31,7 @@ export type GuardConfig = Pick<
   | 'RATE_LIMIT_SIGN_UPS_PER_IP'
   | 'RATE_LIMIT_SSO_PER_IP'
   | 'RATE_LIMIT_REFRESH_PER_IP'
+  | 'RATE_LIMIT_SEARCHES_PER_IP'
   | 'SSE_MAX_STREAMS_PER_IP'
   | 'SSE_MAX_STREAMS_PER_USER'
   | 'IMAGE_UPLOADS_PER_USER'
@@ -43,6 +44,8 @@ export interface GuardDeps {
 }
 
 const byAddress: ClientKeyOf = (req) => clientAddressOf(req);
+/** Only searches: a listing without `q` comes from memory, and must not cost a Redis call. */
+const searchesByAddress: ClientKeyOf = (req) => (req.query.q === undefined ? null : clientAddressOf(req));
 const byUser: ClientKeyOf = (_req, res) => keyPart(userIdOf(res));
 /** The account a sign-in names, normalised as sign-in looks it up; a body without one is refused later (400). */
 const byAccount: ClientKeyOf = (req) => {
@@ -97,6 +100,9 @@ export function securityGuards({ redis, tokens, config }: GuardDeps): Router {
   const refreshPerAddress = limit('refresh-ip', config.RATE_LIMIT_REFRESH_PER_IP, byAddress);
   guard('post', '/v1/auth/refresh', refreshPerAddress);
   guard('post', '/v1/auth/logout', refreshPerAddress);
+
+  // Discovery (issue 5): a search is a Postgres full-text query; the listing itself is not limited.
+  guard('get', '/v1/auctions', limit('searches-ip', config.RATE_LIMIT_SEARCHES_PER_IP, searchesByAddress));
 
   guard('get', '/v1/auctions/:id/events', [
     optionalUser(tokens),

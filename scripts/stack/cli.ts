@@ -168,6 +168,8 @@ const LOAD_LIMITS = unlessSet({
   // Sign-in with SSO, refresh tokens (issue 5)
   RATE_LIMIT_SSO_PER_IP: '1000000/1s',
   RATE_LIMIT_REFRESH_PER_IP: '1000000/1s',
+  // Discovery (issue 5)
+  RATE_LIMIT_SEARCHES_PER_IP: '1000000/1s',
 });
 
 function unlessSet(values: Record<string, string>): Record<string, string> {
