@@ -48,6 +48,7 @@ test('when S3 settings are wrong, then the API refuses to start and names them',
     ['S3_FORCE_PATH_STYLE', 'yes'],
     ['S3_PUBLIC_BASE_URL', 'images.example.com'],
     ['IMAGE_MAX_BYTES', '0'],
+    ['IMAGE_MAX_BYTES', '4000'],
     ['IMAGE_MAX_BYTES', String(2 * 1024 ** 3)],
   ]) {
     assert.throws(

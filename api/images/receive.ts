@@ -96,9 +96,14 @@ export function receiveImage(req: IncomingMessage, path: string, maxBytes: numbe
         return;
       }
       part = stream;
+      const spooler = spool(stream, path, maxBytes);
       // Deferred: busboy goes on touching the part after emitting "limit", which fail() destroys.
-      stream.once('limit', () => process.nextTick(fail, tooLarge(maxBytes)));
-      spooling = spool(stream, path, maxBytes);
+      stream.once('limit', () =>
+        process.nextTick(() => {
+          if (spooler.reachedLimit()) fail(tooLarge(maxBytes));
+        }),
+      );
+      spooling = spooler.done;
       spooling.catch(fail);
     });
     // `on`, not `once`: a broken body can make the parser (and the request) report more than one error.
@@ -119,13 +124,23 @@ export function receiveImage(req: IncomingMessage, path: string, maxBytes: numbe
   });
 }
 
-/** Writes the part to disk, sniffing its head before going on, then checks its header for its size. */
-async function spool(stream: Readable, path: string, maxBytes: number): Promise<ReceivedImage> {
+/**
+ * Writes the part to disk, sniffing its head before going on, then checks its header for its size.
+ *
+ * Past the size cap, what is refused depends on the sniff, never on timing: a file that is no image is
+ * 415 whatever its size, an image over the cap 413. busboy reports the cap as the bytes reach the
+ * part's buffer, which can be before this has read (and sniffed) them: how far ahead depends on the
+ * streams' buffer sizes, which Node 22 raised from 16 to 64 KiB. So `reachedLimit()` refuses at once
+ * only when the type is known; otherwise the sniff, which the buffered bytes will reach (the cap is
+ * never below what the sniff reads), refuses on its own: 415, or 413 once it finds an image.
+ */
+function spool(stream: Readable, path: string, maxBytes: number) {
   const md5 = createHash('md5');
   let bytes = 0;
   let contentType: ImageContentType | null = null;
   let head: Buffer[] = [];
   let headBytes = 0;
+  let overLimit = false;
   const sniff = async () => {
     contentType = await sniffImageType(Buffer.concat(head));
     head = [];
@@ -140,16 +155,27 @@ async function spool(stream: Readable, path: string, maxBytes: number): Promise<
         headBytes += chunk.length;
         if (headBytes >= SNIFF_BYTES) await sniff();
       }
+      if (overLimit && contentType) throw tooLarge(maxBytes);
       yield chunk;
     }
     if (!contentType) await sniff(); // a file smaller than the sniff reads
   };
-  await pipeline(stream, inspect, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
-  // Past the size cap busboy ends the part early; the 'limit' listener has refused the upload already.
-  if ((stream as Readable & { truncated?: boolean }).truncated) throw tooLarge(maxBytes);
-  const type = contentType as ImageContentType | null;
-  if (!type) throw notAnImage('The file is not an image of an accepted type');
-  const dimensions = await dimensionsOf(path, type);
-  if (!dimensions) throw notAnImage(`The file starts like ${type} but its header is broken`);
-  return { path, bytes, contentType: type, md5: md5.digest('base64'), ...dimensions };
+  const done = (async (): Promise<ReceivedImage> => {
+    await pipeline(stream, inspect, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+    // Past the size cap busboy ends the part early; the cap was reported (reachedLimit) already.
+    if ((stream as Readable & { truncated?: boolean }).truncated) throw tooLarge(maxBytes);
+    const type = contentType as ImageContentType | null;
+    if (!type) throw notAnImage('The file is not an image of an accepted type');
+    const dimensions = await dimensionsOf(path, type);
+    if (!dimensions) throw notAnImage(`The file starts like ${type} but its header is broken`);
+    return { path, bytes, contentType: type, md5: md5.digest('base64'), ...dimensions };
+  })();
+  return {
+    done,
+    /** The part passed the cap: true when that is the answer now (an image's type is known). */
+    reachedLimit(): boolean {
+      overLimit = true;
+      return contentType !== null;
+    },
+  };
 }
