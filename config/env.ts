@@ -222,7 +222,10 @@ export const envSchema = z.object({
    * Larger uploads are refused with 413 while they stream in. At most 1 GiB (an integer column); at
    * least 64 KiB, well above the 4,100 bytes the type sniff reads (api/images/receive.ts relies on it).
    */
-  IMAGE_MAX_BYTES: positiveInt.min(64 * 1024).max(1024 * MIB).default(10 * MIB),
+  IMAGE_MAX_BYTES: positiveInt
+    .min(64 * 1024)
+    .max(1024 * MIB)
+    .default(10 * MIB),
   IMAGES_PER_AUCTION: positiveInt.max(1000).default(10),
   /** Where uploads are written while they are checked, before they go to S3 (deleted at once). Unset: the OS's. */
   IMAGE_UPLOAD_DIR: z.string().min(1).optional(),
