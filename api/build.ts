@@ -56,6 +56,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     logger,
     reconcileMs: config.DISCOVERY_RECONCILE_SECONDS * 1000,
     cursorTtlMs: config.DISCOVERY_CURSOR_TTL_SECONDS * 1000,
+    endedListedMs: config.DISCOVERY_ENDED_LISTED_DAYS * 24 * 3600 * 1000,
     searchMaxMatches: config.DISCOVERY_SEARCH_MAX_MATCHES,
   });
   await discovery.start();

@@ -227,7 +227,7 @@ async function heapPerAuction(map: (row: ListingRow) => ListingRow): Promise<num
   gc();
   const before = process.memoryUsage().heapUsed;
   const rows: ListingRow[] = [];
-  for await (const batch of allRows(deps.database.db)) rows.push(...batch.map(map));
+  for await (const batch of allRows(deps.database.db, new Date(0))) rows.push(...batch.map(map));
   const model = new ListingReadModel();
   for (const row of rows) applyRow(model, row, 0);
   rows.length = 0; // what is left of the rows is what the model holds

@@ -254,6 +254,11 @@ export const envSchema = z.object({
   RATE_LIMIT_SEARCHES_PER_IP: rateLimit.default({ points: 120, durationSeconds: 60 }),
   /** How long a listing cursor stays valid; the read model keeps each auction's recent states this long. */
   DISCOVERY_CURSOR_TTL_SECONDS: positiveInt.default(900),
+  /**
+   * How many days a closed or cancelled auction stays in listings and searches after its end; after
+   * that only its own page shows it, and the read model lets it go (api/discovery/retention.ts).
+   */
+  DISCOVERY_ENDED_LISTED_DAYS: positiveInt.max(3650).default(30),
   /** A full-text search matching more auctions than this answers 400 SEARCH_TOO_BROAD (matches are sorted in memory). */
   DISCOVERY_SEARCH_MAX_MATCHES: positiveInt.default(10_000),
   // --- end Discovery ---

@@ -17,6 +17,7 @@ import { ListingNotes } from './listing-notes.js';
 import { applyRow, applyState } from './model-updates.js';
 import { allRows, existingIds, rowsByIds, rowsChangedSince } from './postgres-source.js';
 import { ListingReadModel } from './read-model.js';
+import { keptEndingFromMs } from './retention.js';
 
 export interface DiscoveryDeps {
   db: Database;
@@ -27,6 +28,8 @@ export interface DiscoveryDeps {
   logger: Logger;
   reconcileMs: number;
   cursorTtlMs: number;
+  /** How long after its end an auction stays listed (retention.ts). */
+  endedListedMs: number;
   searchMaxMatches: number;
 }
 
@@ -110,6 +113,7 @@ export class Discovery {
         db: this.deps.db,
         isReady: () => this.ready,
         cursorTtlMs: this.deps.cursorTtlMs,
+        endedListedMs: this.deps.endedListedMs,
         searchMaxMatches: this.deps.searchMaxMatches,
       },
       query,
@@ -156,7 +160,8 @@ export class Discovery {
     // The feed's position first: whatever happens during the load is in the feed after it.
     const tail = await listingFeedTail(this.deps.feedRedis);
     this.model.version = Math.max(this.model.version, versionOf(tail));
-    for await (const rows of allRows(this.deps.db)) for (const row of rows) applyRow(this.model, row, 0);
+    const keptFrom = new Date(this.keptEndingFromMs(startedAt));
+    for await (const rows of allRows(this.deps.db, keptFrom)) for (const row of rows) applyRow(this.model, row, 0);
     this.lastLookAt = startedAt;
     await this.feed.catchUp(tail);
     this.feed.start();
@@ -177,7 +182,13 @@ export class Discovery {
     } finally {
       // Even while Postgres is down: notes keep adding history, and only this trims it.
       this.model.prune((Date.now() - this.deps.cursorTtlMs - HISTORY_MARGIN_MS) * 1000);
+      // Last, so an old auction a repair just read back (its row changed) goes again at once.
+      this.model.evictEndedBefore(this.keptEndingFromMs(Date.now()));
     }
+  }
+
+  private keptEndingFromMs(nowMs: number): number {
+    return keptEndingFromMs(nowMs, this.deps.endedListedMs, this.deps.cursorTtlMs);
   }
 
   private async repairFromPostgres(sweep: boolean): Promise<void> {

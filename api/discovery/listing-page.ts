@@ -16,6 +16,7 @@ import { readPage, type Position } from './listing-query.js';
 import { searchMatches } from './postgres-source.js';
 import type { ItemJsonCache } from './item-json.js';
 import type { ListingReadModel } from './read-model.js';
+import { listedEndingAfterMs } from './retention.js';
 
 /** A cursor from a clock this far ahead of ours is not one we issued. */
 const CLOCK_SKEW_MS = 60_000;
@@ -30,6 +31,7 @@ export interface ListingPageDeps {
   db: Database;
   isReady: () => boolean;
   cursorTtlMs: number;
+  endedListedMs: number;
   searchMaxMatches: number;
 }
 
@@ -51,7 +53,10 @@ export async function listingPage(deps: ListingPageDeps, query: ListAuctionsQuer
   const snapshot: Snapshot = query.cursor
     ? await resume(deps, decodeCursor(query.cursor, digest), nowMs)
     : { asOf: deps.model.version, atMs: nowMs };
-  const ids = query.q === undefined ? undefined : await searchIds(deps, query.q, query);
+  // Ended auctions are listed for endedListedMs after their end, as of the traversal's first page.
+  const listedAfterMs = listedEndingAfterMs(snapshot.atMs, deps.endedListedMs);
+  const endingAfterMs = Math.max(query.endingAfter?.getTime() ?? -Infinity, listedAfterMs);
+  const ids = query.q === undefined ? undefined : await searchIds(deps, query.q, query, new Date(listedAfterMs));
   const page = readPage(deps.model, {
     sort: query.sort,
     limit: query.limit,
@@ -63,7 +68,7 @@ export async function listingPage(deps: ListingPageDeps, query: ListAuctionsQuer
       minPrice: query.minPrice,
       maxPrice: query.maxPrice,
       endingBeforeMs: query.endingBefore?.getTime(),
-      endingAfterMs: query.endingAfter?.getTime(),
+      endingAfterMs,
       ids,
     },
   });
@@ -92,8 +97,14 @@ async function resume(
   return { asOf: cursor.asOf, atMs: cursor.atMs, after: { key: cursor.key, id: cursor.id } };
 }
 
-async function searchIds(deps: ListingPageDeps, q: string, query: ListAuctionsQuery): Promise<Set<string>> {
-  const ids = await searchMatches(deps.db, q, query, deps.searchMaxMatches);
+async function searchIds(
+  deps: ListingPageDeps,
+  q: string,
+  query: ListAuctionsQuery,
+  endingAfter: Date,
+): Promise<Set<string>> {
+  const scope = { sellerId: query.sellerId, category: query.category, endingAfter };
+  const ids = await searchMatches(deps.db, q, scope, deps.searchMaxMatches);
   if (ids.length > deps.searchMaxMatches) {
     throw new AppError(
       400,

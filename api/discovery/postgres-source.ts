@@ -3,10 +3,14 @@
  * its last look on every reconcile, rows named by feed notes, and the matches of a full-text search.
  * Never on the path of a listing without `q`.
  */
-import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/pool.js';
 import { auctions } from '../../db/schema.js';
+import type { AuctionStatus } from '../../domain/auction-status.js';
 import type { AuctionCategory } from '../../domain/categories.js';
+
+/** Closed and cancelled: the statuses that let an auction leave the listing once it ended long enough ago. */
+const FINAL_STATUSES: AuctionStatus[] = ['closed', 'cancelled'];
 
 /** What moves, and what it takes to show it (the reconcile reads only these for auctions it knows). */
 const stateColumns = {
@@ -39,14 +43,18 @@ const listingColumns = {
 export type StateRow = Pick<typeof auctions.$inferSelect, keyof typeof stateColumns>;
 export type ListingRow = Pick<typeof auctions.$inferSelect, keyof typeof listingColumns>;
 
-/** Every auction, in batches (by id), so a large table is never held twice in memory at once. */
-export async function* allRows(db: Database, batchSize = 5000): AsyncGenerator<ListingRow[]> {
+/**
+ * Every auction the listing keeps (live, or ended at or after `keptFrom`: retention.ts), in batches
+ * (by id), so a large table is never held twice in memory at once.
+ */
+export async function* allRows(db: Database, keptFrom: Date, batchSize = 5000): AsyncGenerator<ListingRow[]> {
+  const kept = or(notInArray(auctions.status, FINAL_STATUSES), gte(auctions.endsAt, keptFrom));
   let afterId: string | null = null;
   for (;;) {
     const batch: ListingRow[] = await db
       .select(listingColumns)
       .from(auctions)
-      .where(afterId === null ? undefined : gt(auctions.id, afterId))
+      .where(and(kept, afterId === null ? undefined : gt(auctions.id, afterId)))
       .orderBy(asc(auctions.id))
       .limit(batchSize);
     if (batch.length > 0) yield batch;
@@ -96,6 +104,8 @@ export function rowsByIds(db: Database, ids: string[]): Promise<ListingRow[]> {
 export interface SearchScope {
   sellerId?: string | undefined;
   category?: AuctionCategory | undefined;
+  /** Only auctions ending after this: those still listed (retention.ts). */
+  endingAfter: Date;
 }
 
 /**
@@ -107,6 +117,8 @@ export async function searchMatches(db: Database, q: string, scope: SearchScope,
   const conditions: SQL[] = [sql`${auctions.search} @@ websearch_to_tsquery('english', ${q})`];
   if (scope.sellerId) conditions.push(eq(auctions.sellerId, scope.sellerId));
   if (scope.category) conditions.push(eq(auctions.category, scope.category));
+  // Ended auctions no longer listed do not count against the cap either.
+  conditions.push(gt(auctions.endsAt, scope.endingAfter));
   const rows = await db
     .select({ id: auctions.id })
     .from(auctions)

@@ -141,6 +141,21 @@ export class ListingReadModel {
     this.generation += 1;
   }
 
+  /**
+   * Lets go of the closed and cancelled auctions that ended before `endingBeforeMs` (retention.ts):
+   * a walk of the final partition's ending index from its start. Live auctions are never let go.
+   */
+  evictEndedBefore(endingBeforeMs: number): number {
+    const gone: string[] = [];
+    this.indexes.final.ending.forEach(1, undefined, (item) => {
+      if (item.endsAtMs >= endingBeforeMs) return false;
+      gone.push(item.id);
+      return true;
+    });
+    for (const id of gone) this.remove(id);
+    return gone.length;
+  }
+
   /** A newer bidding state (by seq); `version` null for a correction. False when it was not newer. */
   applyBid(record: ListingRecord, bid: BidState & { status: AuctionStatus }, version: number | null): boolean {
     if (bid.seq <= record.seq) return false;

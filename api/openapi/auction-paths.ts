@@ -49,7 +49,8 @@ export const auctionPaths: ZodOpenApiPathsObject = {
       summary: 'List, filter, sort and search auctions (newest first by default)',
       description:
         'Pages of a traversal neither repeat nor skip auctions: their order and membership are those of the ' +
-        'first page, whatever bids and new auctions came since; each item shows its live state.',
+        'first page, whatever bids and new auctions came since; each item shows its live state. Closed and ' +
+        'cancelled auctions are listed for DISCOVERY_ENDED_LISTED_DAYS (30) days after their end.',
       tags,
       requestParams: { query: listAuctionsQuery },
       responses: {
