@@ -2,7 +2,8 @@
 # `npm run test:node-lines`: `npm test` again on each current Node LTS line, besides the Node that runs
 # everything else here (package.json's `engines` promises them all). Each Node comes pinned from the
 # npm registry's node-<os>-<arch> package (the machine reaches package registries only), unpacked
-# into .gavel/node/<version>. Arguments go to `npm test` (test files, say).
+# into .gavel/node/<version>. Arguments go to `npm test` (test files, say). Every line is tried; the
+# exit status says whether all passed.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,24 +19,38 @@ case "$(uname -m)" in
 esac
 os=$(uname -s | tr '[:upper:]' '[:lower:]')
 
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
 ensure_node() {
   local version=$1 dir=$2
   if [ -x "$dir/bin/node" ] && [ "$("$dir/bin/node" --version)" = "v$version" ]; then return; fi
-  local tmp
-  tmp=$(mktemp -d)
   say "fetching node-$os-$arch@$version from the npm registry"
+  local work="$tmp/$version"
+  # Each step checked: called from an `if`, this function runs without errexit.
+  rm -rf "$work" && mkdir -p "$work/unpacked" || return 1
   # npm pack checks the tarball against the registry's integrity hash.
-  (cd "$tmp" && npm pack --silent "node-$os-$arch@$version" >/dev/null)
-  rm -rf "$dir" && mkdir -p "$dir"
-  tar -xzf "$tmp"/*.tgz -C "$dir" --strip-components=1 package/bin
-  rm -rf "$tmp"
+  (cd "$work" && npm pack --silent "node-$os-$arch@$version" >/dev/null) || return 1
+  tar -xzf "$work"/*.tgz -C "$work/unpacked" --strip-components=1 package/bin || return 1
+  "$work/unpacked/bin/node" --version >/dev/null || return 1
+  # Into place whole, or not at all: a cut-off run leaves no half-unpacked Node behind.
+  rm -rf "$dir" && mkdir -p "$(dirname "$dir")" && mv "$work/unpacked" "$dir"
 }
 
 cd "$root"
+failed=()
 for version in $NODE_LINES; do
   dir="$root/.gavel/node/$version"
-  ensure_node "$version" "$dir"
+  if ! ensure_node "$version" "$dir"; then
+    failed+=("$version (not installed)")
+    continue
+  fi
   say "npm test on Node $("$dir/bin/node" --version)"
   # npm, the stack supervisor and the test runner all start as `node`: first on PATH, this one.
-  PATH="$dir/bin:$PATH" npm test -- "$@"
+  PATH="$dir/bin:$PATH" npm test -- "$@" || failed+=("$version")
 done
+if [ ${#failed[@]} -gt 0 ]; then
+  say "failed on Node ${failed[*]}"
+  exit 1
+fi
+say "passed on Node $NODE_LINES"

@@ -61,6 +61,9 @@ export function checkUploadHeaders(req: IncomingMessage, maxBytes: number): void
  * caller answers, then drains or closes the connection (upload-refusal.ts).
  */
 export function receiveImage(req: IncomingMessage, path: string, maxBytes: number): Promise<ReceivedImage> {
+  // Below what the sniff reads, an endless body would never reach a verdict (spool() explains).
+  if (maxBytes < SNIFF_BYTES)
+    throw new RangeError(`an image cap of ${maxBytes} bytes is below the sniff's ${SNIFF_BYTES}`);
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -128,7 +131,8 @@ export function receiveImage(req: IncomingMessage, path: string, maxBytes: numbe
  * Writes the part to disk, sniffing its head before going on, then checks its header for its size.
  *
  * Past the size cap, what is refused depends on the sniff, never on timing: a file that is no image is
- * 415 whatever its size, an image over the cap 413. busboy reports the cap as the bytes reach the
+ * 415 however far past the cap it streamed, an image 413. (A Content-Length over the cap is refused
+ * before any of this, with 413.) busboy reports the cap as the bytes reach the
  * part's buffer, which can be before this has read (and sniffed) them: how far ahead depends on the
  * streams' buffer sizes, which Node 22 raised from 16 to 64 KiB. So `reachedLimit()` refuses at once
  * only when the type is known; otherwise the sniff, which the buffered bytes will reach (the cap is

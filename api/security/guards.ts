@@ -1,7 +1,8 @@
 /**
  * The abuse limits, as one router mounted ahead of the feature routers on the same paths: each guard
- * answers 429 or passes the request on (`next()`) to the route itself. Kept out of the route files, so
- * those stay about what a route does; this file is the one list of what is limited, and how.
+ * answers 429 or passes the request on to the route itself (`next('router')`: out of this router, as
+ * no path has two guards). Kept out of the route files, so those stay about what a route does; this
+ * file is the one list of what is limited, and how.
  */
 import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Cluster, Redis } from 'ioredis';

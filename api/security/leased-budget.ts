@@ -6,14 +6,16 @@
  * A lease is one `consume(key, size)` on rate-limiter-flexible's Redis limiter: an atomic INCRBY of the
  * key's fixed window. The points of a lease that fit under the budget are this process's to spend
  * until the window ends; a lease that overshoots still tells, from the count it returns, how many of
- * its points fitted. So, across any number of processes:
- * - never more than the budget is spent in a window (every spent point was counted in Redis first);
+ * its points fitted. So, while Redis answers, across any number of processes:
+ * - never more than the budget is spent in a window (every spent point was counted in Redis first, and
+ *   a lease ends locally no later than its window does in Redis);
  * - points leased by one process and not yet spent can make another refuse early: at most
  *   (lease size − 1) per other process that served the key in that window;
  * - within one process the budget is exact: a lease is only asked for when the last is spent.
  *
  * While Redis cannot answer, rate-limiter-flexible draws the lease from its in-memory insurance
- * limiter instead, with the same arithmetic.
+ * limiter instead, with the same arithmetic: each process then counts alone (P processes allow up to
+ * P budgets), and a window in which a process switches between the two may allow it up to two.
  */
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
@@ -52,7 +54,8 @@ export class LeasedBudget {
   constructor(
     /** The shared count: a RateLimiterRedis (with its insurance) of `points` per window. */
     private readonly limiter: RateLimiterAbstract,
-    private readonly now: () => number = Date.now,
+    /** A monotonic clock in ms: a wall clock stepped back would stretch leases into later windows. */
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.leaseSize = leaseSizeFor(limiter.points);
   }
@@ -84,6 +87,9 @@ export class LeasedBudget {
   private async lease(key: string): Promise<void> {
     const size = this.leaseSize;
     const budget = this.limiter.points;
+    // The window's end counted from before the call: it then ends here no later than in Redis, even
+    // though Redis's answer (its time left) takes a while to arrive.
+    const askedAt = this.now();
     let answer: RateLimiterRes;
     try {
       answer = await this.limiter.consume(key, size);
@@ -94,7 +100,7 @@ export class LeasedBudget {
     const fitted = pointsThatFit(budget, size, answer.consumedPoints);
     this.leases.set(key, {
       left: fitted,
-      endsAt: this.now() + answer.msBeforeNext,
+      endsAt: askedAt + answer.msBeforeNext,
       exhausted: answer.consumedPoints >= budget,
     });
   }

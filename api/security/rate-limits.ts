@@ -21,6 +21,8 @@ import { LeasedBudget } from './leased-budget.js';
 
 export interface LimiterOptions {
   /**
+   * (A leased budget, leased-budget.ts, needs this off: it blocks in memory itself.)
+   *
    * Once a key is over budget, refuse it from this process's memory until its window ends, so a flood
    * costs no Redis calls. Off for budgets that a success resets (a reset in one process could not lift
    * the block held in another).
@@ -64,8 +66,8 @@ export interface RateLimitOptions {
   resetOnSuccess?: boolean;
   /**
    * Draw on the budget in leases of several points (leased-budget.ts): nearly no Redis calls on a hot
-   * path, exact within a process, never over budget across processes, but possibly refusing a little
-   * early when several processes serve one key.
+   * path, exact within a process, never over budget across processes while Redis answers, but possibly
+   * refusing early when several processes serve one key.
    */
   leased?: boolean;
 }
