@@ -142,6 +142,15 @@ export const oidcProviderSchema = z
       .refine((scopes) => scopes.includes('openid'), 'must include openid'),
     /** Registered at the provider: /v1/auth/sso/<id>/callback on this API, or a page of yours that forwards there. */
     redirectUri: httpsUrl,
+    /**
+     * The claim that must be `true` for the email to count as verified (linking and new accounts need
+     * it). Microsoft Entra ID sends no `email_verified`; its optional claim `xms_edov` ("email domain
+     * owner verified") says the same, once added in the app registration. docs/decisions.md.
+     */
+    emailVerifiedClaim: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'expected a claim name')
+      .default('email_verified'),
   })
   .strict();
 export type OidcProviderConfig = z.infer<typeof oidcProviderSchema>;

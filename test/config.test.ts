@@ -113,16 +113,20 @@ describe('OIDC_PROVIDERS', () => {
   };
   const parse = (providers: unknown) => parseConfig({ OIDC_PROVIDERS: JSON.stringify(providers) }).OIDC_PROVIDERS;
 
-  test('when unset, then there are none; when set, then each provider is parsed, scopes defaulting to openid email profile', () => {
+  test('when unset, then there are none; when set, then each provider is parsed, scopes defaulting to openid email profile and the verified-email claim to email_verified', () => {
     assert.deepEqual(parseConfig({}).OIDC_PROVIDERS, []);
-    const keycloak = {
+    const entra = {
       id: 'corp-sso',
-      issuer: 'https://sso.corp.example/realms/staff',
+      issuer: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0',
       clientId: 'gavel',
       scopes: ['openid', 'email'],
       redirectUri: 'https://gavel.corp.example/v1/auth/sso/corp-sso/callback',
+      emailVerifiedClaim: 'xms_edov',
     };
-    assert.deepEqual(parse([google, keycloak]), [{ ...google, scopes: ['openid', 'email', 'profile'] }, keycloak]);
+    assert.deepEqual(parse([google, entra]), [
+      { ...google, scopes: ['openid', 'email', 'profile'], emailVerifiedClaim: 'email_verified' },
+      entra,
+    ]);
   });
 
   test('when a provider is on http at localhost, then it is accepted (a local provider); elsewhere http is refused', () => {
@@ -138,6 +142,7 @@ describe('OIDC_PROVIDERS', () => {
     ['an id is used twice', [google, google]],
     ['a field is misspelt', [{ ...google, client_id: 'x' }]],
     ['the client id is missing', [{ ...google, clientId: undefined }]],
+    ['the verified-email claim is no claim name', [{ ...google, emailVerifiedClaim: 'email verified' }]],
   ] as const) {
     test(`when ${why}, then the error names OIDC_PROVIDERS and never repeats the secret`, () => {
       assert.throws(

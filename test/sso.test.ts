@@ -44,6 +44,8 @@ let door: FrontDoor;
 let acme: TestProvider;
 /** Public client (PKCE only); serves the email from userinfo only. */
 let globex: TestProvider;
+/** Like Microsoft Entra ID: says an email is verified with `xms_edov`, not `email_verified`. */
+let contoso: TestProvider;
 
 const redirectUri = (provider: string) => `${door.url}/v1/auth/sso/${provider}/callback`;
 const startUrl = (provider: string) => `${api.url}/v1/auth/sso/${provider}/start`;
@@ -63,6 +65,10 @@ before(async () => {
   globex = await startOidcProvider({
     clients: [{ clientId: 'gavel-public', redirectUris: [`${door.url}/v1/auth/sso/globex/callback`] }],
   });
+  contoso = await startOidcProvider({
+    claimsInIdToken: true,
+    clients: [{ clientId: 'gavel-entra', redirectUris: [`${door.url}/v1/auth/sso/contoso/callback`] }],
+  });
   const providers = [
     {
       id: 'acme',
@@ -78,6 +84,13 @@ before(async () => {
       clientId: 'gavel-public',
       redirectUri: `${door.url}/v1/auth/sso/globex/callback`,
     },
+    {
+      id: 'contoso',
+      issuer: contoso.issuer,
+      clientId: 'gavel-entra',
+      redirectUri: `${door.url}/v1/auth/sso/contoso/callback`,
+      emailVerifiedClaim: 'xms_edov',
+    },
     // Configured, but nothing listens there.
     { id: 'gone', issuer: 'http://127.0.0.1:9', clientId: 'x', redirectUri: `${door.url}/v1/auth/sso/gone/callback` },
   ];
@@ -90,7 +103,7 @@ before(async () => {
 });
 after(async () => {
   await api.close();
-  await Promise.all([acme.close(), globex.close(), door.close()]);
+  await Promise.all([acme.close(), globex.close(), contoso.close(), door.close()]);
   await database.drop();
 });
 
@@ -99,12 +112,12 @@ const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1000 - (Da
 const json = <T>(hop: Hop) => JSON.parse(hop.text) as T;
 
 /** The whole flow as `login` at `provider`, in a browser of its own unless one is given; the callback's answer. */
-async function signInWith(provider: 'acme' | 'globex', login: string, browser = new Browser()) {
+async function signInWith(provider: 'acme' | 'globex' | 'contoso', login: string, browser = new Browser()) {
   const { callbackUrl } = await walkToCallback(browser, startUrl(provider), login, redirectUri(provider));
   return browser.follow(callbackUrl);
 }
 
-async function signedIn(provider: 'acme' | 'globex', login: string): Promise<SessionJson> {
+async function signedIn(provider: 'acme' | 'globex' | 'contoso', login: string): Promise<SessionJson> {
   const hop = await signInWith(provider, login);
   assert.equal(hop.status, 200, hop.text);
   return json<SessionJson>(hop);
@@ -154,6 +167,7 @@ describe('the providers', () => {
     assert.deepEqual(answer.body.providers, [
       { id: 'acme', name: 'Acme Corp' },
       { id: 'globex', name: 'globex' },
+      { id: 'contoso', name: 'contoso' },
       { id: 'gone', name: 'gone' },
     ]);
   });
@@ -328,6 +342,33 @@ describe('signing in and linking', () => {
     assert.equal(made!.n, 0);
     // A password sign-up with that address is still possible: nothing squats it.
     await signUpWithPassword(email);
+  });
+});
+
+describe('a provider that says "verified" with another claim (Microsoft Entra ID: xms_edov)', () => {
+  test('when its claim says the email is verified, then the sign-in links to the account with that email', async () => {
+    const email = newEmail('entra');
+    const local = await signUpWithPassword(email);
+    contoso.accounts.set('entra-user', { email, emailDomainOwnerVerified: true });
+    const session = await signedIn('contoso', 'entra-user');
+    assert.equal((await me(session.accessToken)).body.id, local.id);
+    assert.deepEqual(await identitiesOf(local.id), [{ issuer: contoso.issuer, subject: 'entra-user' }]);
+  });
+
+  test('when its claim is false or absent, then 403, whatever email_verified says', async () => {
+    for (const [login, account] of [
+      ['entra-false', { emailDomainOwnerVerified: false, emailVerified: true }],
+      ['entra-silent', { emailVerified: true }],
+    ] as const) {
+      contoso.accounts.set(login, { email: newEmail(login), ...account });
+      assertError(await signInWith('contoso', login), 403, 'SSO_EMAIL_NOT_VERIFIED');
+      assert.equal(await identityCount(contoso.issuer, login), 0, login);
+    }
+  });
+
+  test('when another provider sends that claim, then it counts for nothing there: each provider has its own', async () => {
+    acme.accounts.set('acme-edov', { email: newEmail('acme-edov'), emailDomainOwnerVerified: true });
+    assertError(await signInWith('acme', 'acme-edov'), 403, 'SSO_EMAIL_NOT_VERIFIED');
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Which account a provider's user signs in to. An identity is (issuer, subject): the one pair a provider
  * promises never to give anyone else. An email is a claim, trusted only when the provider says it
- * verified it (`email_verified: true`):
+ * verified it (`email_verified: true`, or the provider's configured claim: Entra's `xms_edov`):
  *
  * 1. an identity linked before signs in to its account (whatever its email says today);
  * 2. otherwise, with a verified email, it is linked to the account holding that email, or to a new

@@ -80,7 +80,7 @@ export async function completeSignIn(
       expectedNonce: attempt.nonce,
       idTokenExpected: true,
     });
-    const identity = await identityOf(configuration, tokens);
+    const identity = await identityOf(configuration, tokens, provider.settings.emailVerifiedClaim);
     return await deps.sessions.start(await accountFor(deps.link, identity));
   } catch (error) {
     throw toSsoError(error);
@@ -95,6 +95,8 @@ export async function completeSignIn(
 async function identityOf(
   configuration: oidc.Configuration,
   tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers,
+  /** The provider's claim for "this email is verified" (OIDC_PROVIDERS' emailVerifiedClaim). */
+  emailVerifiedClaim: string,
 ): Promise<ProviderIdentity> {
   const idToken = tokens.claims()!; // idTokenExpected: present, or authorizationCodeGrant threw
   // OpenID Connect caps sub at 255 ASCII characters; a longer one is refused rather than stored (and indexed).
@@ -107,7 +109,7 @@ async function identityOf(
     issuer: idToken.iss,
     subject: idToken.sub,
     email: typeof claims.email === 'string' ? claims.email : undefined,
-    emailVerified: claims.email_verified === true,
+    emailVerified: claims[emailVerifiedClaim] === true,
     name: typeof claims.name === 'string' ? claims.name : undefined,
   };
 }

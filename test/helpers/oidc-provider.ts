@@ -14,6 +14,8 @@ export interface TestAccount {
   email?: string;
   /** Sent as is: a boolean, or the string some providers send, or absent. */
   emailVerified?: boolean | string;
+  /** Entra ID's optional claim "email domain owner verified", sent instead of email_verified. */
+  emailDomainOwnerVerified?: boolean;
   name?: string;
 }
 
@@ -62,7 +64,7 @@ export async function startOidcProvider(options: TestProviderOptions): Promise<T
     clients,
     jwks: { keys: [{ ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig', kid: 'test-key' }] },
     cookies: { keys: [randomBytes(16).toString('hex')] },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified', 'xms_edov'], profile: ['name'] },
     conformIdTokenClaims: !options.claimsInIdToken,
     // PKCE for every client, confidential ones too: as the relying party always sends it.
     pkce: { required: () => true },
@@ -76,6 +78,7 @@ export async function startOidcProvider(options: TestProviderOptions): Promise<T
           sub: id,
           ...(account.email === undefined ? {} : { email: account.email }),
           ...(account.emailVerified === undefined ? {} : { email_verified: account.emailVerified }),
+          ...(account.emailDomainOwnerVerified === undefined ? {} : { xms_edov: account.emailDomainOwnerVerified }),
           ...(account.name === undefined ? {} : { name: account.name }),
         }),
       };
