@@ -58,6 +58,10 @@ export function tooManyRequests(res: Response, code: string, message: string, re
   return new AppError(429, code, message, { retryAfterSeconds: seconds });
 }
 
+/** The 429 of every rate limit here, counted per call or leased. */
+const rateLimited = (res: Response, retryAfterMs: number) =>
+  tooManyRequests(res, 'RATE_LIMITED', 'Too many requests; retry after the time given', retryAfterMs);
+
 /** Which budget a request draws on; null when this limit does not apply to it. */
 export type ClientKeyOf = (req: Request, res: Response) => string | null;
 
@@ -89,7 +93,7 @@ export function rateLimit(
       await limiter.consume(key);
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
-      throw tooManyRequests(res, 'RATE_LIMITED', 'Too many requests; retry after the time given', error.msBeforeNext);
+      throw rateLimited(res, error.msBeforeNext);
     }
     if (resetOnSuccess) {
       res.once('finish', () => {
@@ -107,7 +111,7 @@ function leasedRateLimit(budget: LeasedBudget, keyOf: ClientKeyOf): RequestHandl
     if (key === null) return next();
     const draw = await budget.draw(key);
     if (!draw.allowed) {
-      throw tooManyRequests(res, 'RATE_LIMITED', 'Too many requests; retry after the time given', draw.retryAfterMs);
+      throw rateLimited(res, draw.retryAfterMs);
     }
     next();
   };
