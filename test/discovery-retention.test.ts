@@ -7,13 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { auctions } from '../db/schema.js';
 import type { AuctionStatus } from '../domain/auction-status.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { insertAuction } from './helpers/fixtures.js';
-import { call, signUp } from './helpers/http.js';
+import { call, signUp, type ErrorJson } from './helpers/http.js';
 import { newEs256PrivateKeyPem } from './helpers/jwt.js';
 import { page } from './helpers/listing.js';
 import { readPage } from '../api/discovery/listing-query.js';
@@ -100,6 +100,52 @@ describe('a running API', () => {
     const answer = await call<{ id: string; status: string }>(`${running.url}/v1/auctions/${lots['long closed']}`);
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.equal(answer.body.status, 'closed');
+  });
+});
+
+describe("a seller's own auctions (GET /v1/users/me/auctions)", () => {
+  const mine = (token: string | undefined, query = '') =>
+    call<{ items: { id: string; sellerId: string }[]; nextCursor: string | null } & ErrorJson>(
+      `${running.url}/v1/users/me/auctions${query}`,
+      token === undefined ? {} : { token },
+    );
+
+  test('when a seller pages through them, then every one comes once, newest first, however long ago it ended', async () => {
+    const expected = await database.db
+      .select({ id: auctions.id })
+      .from(auctions)
+      .where(eq(auctions.sellerId, seller.id))
+      .orderBy(desc(auctions.createdAt), desc(auctions.id));
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const answer = await mine(seller.token, `?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      seen.push(...answer.body.items.map((item) => item.id));
+      cursor = answer.body.nextCursor;
+    } while (cursor !== null && seen.length < 10);
+    assert.deepEqual(
+      seen,
+      expected.map((row) => row.id),
+    );
+    assert.equal(seen.length, 4);
+  });
+
+  test('when someone else, or nobody, asks, then they get their own (none) or 401', async () => {
+    const other = await signUp(running.url, 'retention-other');
+    const theirs = await mine(other.token);
+    assert.equal(theirs.status, 200);
+    assert.deepEqual(theirs.body, { items: [], nextCursor: null });
+    assert.equal((await mine(undefined)).status, 401);
+  });
+
+  test('when the cursor is not one the API issued, then 400 INVALID_CURSOR', async () => {
+    const forged = Buffer.from(JSON.stringify({ c: '1 OR 1=1', i: lots.live })).toString('base64url');
+    for (const cursor of ['garbage', forged, Buffer.from('{"c":"1"}').toString('base64url')]) {
+      const answer = await mine(seller.token, `?cursor=${cursor}`);
+      assert.equal(answer.status, 400, cursor);
+      assert.equal(answer.body.error.code, 'INVALID_CURSOR');
+    }
   });
 });
 

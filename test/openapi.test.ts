@@ -53,6 +53,7 @@ describe('the document', () => {
       'POST /v1/auctions/{id}/cancel',
       'POST /v1/auctions/{id}/bids',
       'GET /v1/users/me',
+      'GET /v1/users/me/auctions',
       'POST /v1/auctions/{id}/images',
       'DELETE /v1/auctions/{id}/images/{imageId}',
       'DELETE /v1/users/me',

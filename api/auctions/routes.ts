@@ -6,6 +6,7 @@ import type { ImagesOf } from '../images/responses.js';
 import type { AuctionEventHub } from '../sse/hub.js';
 import { listBids, placeBid } from './bids.js';
 import { eventsHandler } from './events.js';
+import { listMyAuctions } from './my-auctions.js';
 import { bidBody, cancelBody, createAuctionBody, idempotencyKey, listAuctionsQuery, pageQuery } from './schemas.js';
 import { cancelAuction, createAuction, getAuction, type AuctionDeps } from './service.js';
 
@@ -56,6 +57,11 @@ export function auctionRoutes(
   router.post('/v1/auctions/:id/cancel', requireUser, async (req, res) => {
     const { reason } = cancelBody.parse(req.body);
     res.json(await cancelAuction(deps, userIdOf(res), auctionIdOf(req), reason));
+  });
+
+  // A seller's own auctions, all of them (the listing keeps ended ones for a while only).
+  router.get('/v1/users/me/auctions', requireUser, async (req, res) => {
+    res.json(await listMyAuctions(deps, userIdOf(res), pageQuery.parse(req.query)));
   });
 
   router.get('/v1/auctions/:id/bids', async (req, res) => {

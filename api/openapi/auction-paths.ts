@@ -60,6 +60,23 @@ export const auctionPaths: ZodOpenApiPathsObject = {
       },
     },
   },
+  '/v1/users/me/auctions': {
+    get: {
+      operationId: 'listMyAuctions',
+      summary: 'Your auctions as a seller, all of them, newest first',
+      description:
+        'Every auction you created, whatever its status and however long ago it ended (the listing shows ' +
+        'ended auctions for DISCOVERY_ENDED_LISTED_DAYS only). Live ones show their live state.',
+      tags,
+      security: bearer,
+      requestParams: { query: pageQuery },
+      responses: {
+        200: json('One page.', auctionPage),
+        400: parameterRefusal('INVALID_CURSOR'),
+        401: unauthenticated,
+      },
+    },
+  },
   '/v1/auctions/{id}': {
     get: {
       operationId: 'getAuction',
