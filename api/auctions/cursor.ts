@@ -33,20 +33,24 @@ const wire = z
 
 const invalid = () => new AppError(400, 'INVALID_CURSOR', 'The cursor is not one this API issued for this query');
 
+/** Any cursor's wire form: base64url of JSON, so it is opaque to clients and safe in a query string. */
+export const toOpaque = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** The JSON inside an opaque cursor, or undefined when it holds none (its shape is the caller's to check). */
+export function fromOpaque(cursor: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 export const encodeCursor = (cursor: ListingCursor): string =>
-  Buffer.from(
-    JSON.stringify({ v: 1, h: cursor.query, t: cursor.asOf, a: cursor.atMs, k: cursor.key, i: cursor.id }),
-  ).toString('base64url');
+  toOpaque({ v: 1, h: cursor.query, t: cursor.asOf, a: cursor.atMs, k: cursor.key, i: cursor.id });
 
 /** Checks the shape and that it belongs to `query`; how old it may be is the caller's to judge. */
 export function decodeCursor(cursor: string, query: string): ListingCursor {
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  const parsed = wire.safeParse(json);
+  const parsed = wire.safeParse(fromOpaque(cursor));
   if (!parsed.success || parsed.data.h !== query) throw invalid();
   const { t, a, k, i } = parsed.data;
   return { query, asOf: t, atMs: a, key: k, id: i };

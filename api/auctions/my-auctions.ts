@@ -8,6 +8,7 @@ import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { auctions } from '../../db/schema.js';
 import { AppError } from '../errors.js';
+import { fromOpaque, toOpaque } from './cursor.js';
 import { presentAuction } from './presenter.js';
 import type { AuctionPage } from './responses.js';
 import { auctionRowColumns } from './rules.js';
@@ -19,19 +20,12 @@ const cursorWire = z.object({ c: z.string().regex(/^\d{1,20}$/), i: z.uuid() }).
 const invalidCursor = () => new AppError(400, 'INVALID_CURSOR', 'The cursor is not one this API issued');
 
 function decode(cursor: string): { createdAtMicros: string; id: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor();
-  }
-  const parsed = cursorWire.safeParse(json);
+  const parsed = cursorWire.safeParse(fromOpaque(cursor));
   if (!parsed.success) throw invalidCursor();
   return { createdAtMicros: parsed.data.c, id: parsed.data.i };
 }
 
-const encode = (createdAtMicros: string, id: string) =>
-  Buffer.from(JSON.stringify({ c: createdAtMicros, i: id })).toString('base64url');
+const encode = (createdAtMicros: string, id: string) => toOpaque({ c: createdAtMicros, i: id });
 
 export async function listMyAuctions(
   deps: Pick<AuctionDeps, 'db' | 'store'>,
