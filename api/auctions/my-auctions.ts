@@ -14,8 +14,12 @@ import type { AuctionPage } from './responses.js';
 import { auctionRowColumns } from './rules.js';
 import type { AuctionDeps } from './service.js';
 
-/** Where the next page starts: the last item's creation time (µs, as Postgres keeps it) and id. */
-const cursorWire = z.object({ c: z.string().regex(/^\d{1,20}$/), i: z.uuid() }).strict();
+/**
+ * Where the next page starts: the last item's creation time (µs since the epoch, as Postgres keeps it:
+ * 16 digits until the year 2286) and id. At most 18 digits, so a forged one stays inside a bigint
+ * (19 digits could pass its maximum: a Postgres range error, a 500).
+ */
+const cursorWire = z.object({ c: z.string().regex(/^\d{1,18}$/), i: z.uuid() }).strict();
 
 const invalidCursor = () => new AppError(400, 'INVALID_CURSOR', 'The cursor is not one this API issued');
 

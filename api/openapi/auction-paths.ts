@@ -50,7 +50,8 @@ export const auctionPaths: ZodOpenApiPathsObject = {
       description:
         'Pages of a traversal neither repeat nor skip auctions: their order and membership are those of the ' +
         'first page, whatever bids and new auctions came since; each item shows its live state. Closed and ' +
-        'cancelled auctions are listed for DISCOVERY_ENDED_LISTED_DAYS (30) days after their end.',
+        'cancelled auctions are listed for DISCOVERY_ENDED_LISTED_DAYS (30) days after their end (a ' +
+        'cancelled one: its planned end).',
       tags,
       requestParams: { query: listAuctionsQuery },
       responses: {
