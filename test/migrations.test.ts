@@ -21,6 +21,17 @@ const appliedCount = async () =>
     (await database.pool.query<{ n: string }>('SELECT count(*) AS n FROM drizzle.__drizzle_migrations')).rows[0]?.n,
   );
 
+/** A table's primary-key columns, by name (the table name is this file's own literal, never input). */
+async function primaryKeyOf(table: string): Promise<string[]> {
+  const { rows } = await database.pool.query<{ column_name: string }>(
+    `SELECT a.attname AS column_name FROM pg_index i
+       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+      WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY a.attname`,
+    [table],
+  );
+  return rows.map((row) => row.column_name);
+}
+
 test('when two processes migrate an empty database at once, then every migration is applied exactly once', async () => {
   // Separate pools: separate Postgres sessions, as two starting processes would have.
   const others = [openDatabase(database.url, 2), openDatabase(database.url, 2), openDatabase(database.url, 2)];
@@ -45,15 +56,7 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
     tables.rows.map((row) => row.table_name),
     ['auction_images', 'auctions', 'bids', 'refresh_tokens', 'user_identities', 'users'],
   );
-  const bidKey = await database.pool.query<{ column_name: string }>(
-    `SELECT a.attname AS column_name FROM pg_index i
-       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-      WHERE i.indrelid = 'bids'::regclass AND i.indisprimary ORDER BY a.attname`,
-  );
-  assert.deepEqual(
-    bidKey.rows.map((row) => row.column_name),
-    ['auction_id', 'seq'],
-  );
+  assert.deepEqual(await primaryKeyOf('bids'), ['auction_id', 'seq']);
   await assert.rejects(
     database.pool.query("INSERT INTO users (email, display_name) VALUES ('A@x.test', 'a'), ('a@x.test', 'b')"),
     /users_email_lower_key/,
@@ -66,13 +69,5 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
     ),
     /auction_images_content_type/,
   );
-  const identityKey = await database.pool.query<{ column_name: string }>(
-    `SELECT a.attname AS column_name FROM pg_index i
-       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-      WHERE i.indrelid = 'user_identities'::regclass AND i.indisprimary ORDER BY a.attname`,
-  );
-  assert.deepEqual(
-    identityKey.rows.map((row) => row.column_name),
-    ['issuer', 'subject'],
-  );
+  assert.deepEqual(await primaryKeyOf('user_identities'), ['issuer', 'subject']);
 });

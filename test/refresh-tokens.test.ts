@@ -12,15 +12,7 @@ import { RefreshTokenStore } from '../api/auth/refresh-tokens.js';
 import { refreshTokens, users } from '../db/schema.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
-import { call, type ErrorJson } from './helpers/http.js';
-
-interface SessionJson {
-  accessToken: string;
-  tokenType: string;
-  expiresIn: number;
-  refreshToken: string;
-  refreshTokenExpiresIn: number;
-}
+import { call, type ErrorJson, type SessionJson } from './helpers/http.js';
 
 const PASSWORD = 'correct horse battery staple';
 

@@ -14,17 +14,10 @@ import { refreshTokens, userIdentities, users } from '../db/schema.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
 import { Browser, type Hop } from './helpers/browser.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
-import { call, type ErrorJson } from './helpers/http.js';
+import { call, type ErrorJson, type SessionJson } from './helpers/http.js';
 import { startOidcProvider, type TestProvider } from './helpers/oidc-provider.js';
 import { startFrontDoor, walkToCallback, walkToLoginPage, type FrontDoor } from './helpers/sso.js';
 
-interface SessionJson {
-  accessToken: string;
-  tokenType: string;
-  expiresIn: number;
-  refreshToken: string;
-  refreshTokenExpiresIn: number;
-}
 interface UserJson {
   id: string;
   email: string;

@@ -1,6 +1,8 @@
 /** A small JSON client for tests: real HTTP, the status and the parsed body, nothing hidden. */
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import type { PublicAuction } from '../../api/auctions/presenter.js';
+import type { sessionTokens } from '../../api/auth/responses.js';
 
 export interface Answer<T = Record<string, unknown>> {
   status: number;
@@ -36,6 +38,9 @@ export async function signUp(baseUrl: string, name = 'user'): Promise<{ id: stri
 
 /** The API's own type: a field is declared once. */
 export type AuctionJson = PublicAuction;
+
+/** What a sign-in (password or SSO) and a refresh answer, as the API's schema declares it. */
+export type SessionJson = z.infer<typeof sessionTokens>;
 
 export interface BidJson {
   seq: number;
