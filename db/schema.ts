@@ -204,3 +204,5 @@ export const refreshTokens = pgTable(
   },
   (t) => [index('refresh_tokens_family_id_idx').on(t.familyId), index('refresh_tokens_user_id_idx').on(t.userId)],
 );
+
+export * from './notifications-schema.js';

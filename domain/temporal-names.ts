@@ -10,3 +10,9 @@ export const SEARCH_ATTRIBUTES = {
   endsAt: { name: 'AuctionEndsAt', type: 'Datetime' },
   sellerId: { name: 'AuctionSellerId', type: 'Keyword' },
 } as const;
+
+/** The outboxes the notification pipeline delivers from, each drained by one long-lived workflow. */
+export const OUTBOXES = ['email', 'webhook'] as const;
+export type Outbox = (typeof OUTBOXES)[number];
+
+export const outboxDispatchWorkflowId = (outbox: Outbox): string => `notifications-dispatch-${outbox}`;

@@ -1,2 +1,3 @@
 /** The workflow bundle's entry: every workflow the worker runs. */
 export { auctionWorkflow } from './auction.js';
+export { outboxDispatchWorkflow } from './notifications/outbox-dispatch.js';

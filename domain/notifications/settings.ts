@@ -1,0 +1,40 @@
+/**
+ * A user's notification settings: which types each optional channel carries, and the "ending soon" lead
+ * time. A user who never changed anything has the defaults; the inbox carries every type, always.
+ */
+import { DEFAULT_ENDING_SOON_MINUTES, type EndingSoonMinutes } from './ending-soon.js';
+import { NOTIFICATION_TYPES, type NotificationType, type OptionalChannel } from './types.js';
+
+export interface NotificationSettings {
+  /** For each optional channel, the types it carries. */
+  channels: Record<OptionalChannel, NotificationType[]>;
+  endingSoonMinutes: EndingSoonMinutes;
+}
+
+/**
+ * Live streams carry everything (they only reach an open page). Email carries what a person would act on
+ * away from the site. Webhooks carry every type, but only the types each webhook was registered for.
+ */
+export const DEFAULT_SETTINGS: NotificationSettings = {
+  channels: {
+    live: [...NOTIFICATION_TYPES],
+    email: ['outbid', 'auction_won', 'auction_ended', 'auction_ending_soon'],
+    webhook: [...NOTIFICATION_TYPES],
+  },
+  endingSoonMinutes: DEFAULT_ENDING_SOON_MINUTES,
+};
+
+export const carries = (settings: NotificationSettings, channel: OptionalChannel, type: NotificationType): boolean =>
+  settings.channels[channel].includes(type);
+
+/** One type turned off on one channel, the rest as they were: what an unsubscribe link does. */
+export function withoutType(
+  settings: NotificationSettings,
+  channel: OptionalChannel,
+  type: NotificationType,
+): NotificationSettings {
+  return {
+    ...settings,
+    channels: { ...settings.channels, [channel]: settings.channels[channel].filter((t) => t !== type) },
+  };
+}
