@@ -13,6 +13,8 @@ import type { Database } from '../db/pool.js';
 import { auctions, bids } from '../db/schema.js';
 import { auctionKeys, type BiddingStore, type CloseResult, type StreamBid } from '../lua/bidding-store.js';
 import { noteStatusChange } from './listing-notes.js';
+import { notifyOutbids } from './notifications/outbid.js';
+import type { NotificationPipeline } from './notifications/pipeline.js';
 
 /** Stream entries kept after they are persisted, so most SSE replays are served from Redis. */
 const STREAM_REPLAY_TAIL = 1000;
@@ -47,6 +49,7 @@ export function createBiddingActivities(
   db: Database,
   redis: RedisClient,
   store: BiddingStore,
+  notifications: NotificationPipeline,
   stopping: AbortSignal = new AbortController().signal,
 ) {
   /**
@@ -67,9 +70,24 @@ export function createBiddingActivities(
       .where(and(eq(auctions.id, auctionId), lt(auctions.bidCount, last.seq)));
   }
 
-  /** One pass over the stream after `afterSeq`, in batches; returns the highest seq now in Postgres. */
+  /**
+   * Who led after bid `seq`: that stream entry is still there (the stream keeps a tail of persisted
+   * bids), so outbids are derived across cycles without asking Postgres.
+   */
+  async function leaderAfter(auctionId: string, seq: number): Promise<string | null> {
+    if (seq === 0) return null;
+    const [entry] = await store.readBids(auctionId, seq - 1, 1);
+    return entry?.seq === seq ? entry.leaderId : null;
+  }
+
+  /**
+   * One pass over the stream after `afterSeq`, in batches; returns the highest seq now in Postgres.
+   * Each batch's outbids are notified after its bids are stored: a crash in between repeats the batch,
+   * and the notifications' dedupe keys make the repeat write nothing twice.
+   */
   async function copyNewBids(auctionId: string, afterSeq: number): Promise<number> {
     let highWater = afterSeq;
+    let leader: string | null | undefined;
     for (;;) {
       const batch = await store.readBids(auctionId, highWater, READ_BATCH);
       if (batch.length === 0) return highWater;
@@ -88,6 +106,9 @@ export function createBiddingActivities(
         )
         .onConflictDoNothing();
       await copyBiddingState(auctionId, batch[batch.length - 1]!);
+      if (leader === undefined) leader = await leaderAfter(auctionId, highWater);
+      await notifyOutbids(db, notifications, auctionId, leader, batch);
+      leader = batch[batch.length - 1]!.leaderId;
       highWater = batch[batch.length - 1]!.seq;
       if (batch.length < READ_BATCH) return highWater;
     }

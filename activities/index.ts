@@ -1,9 +1,13 @@
-/** Every activity the auction workflow calls, built from the worker's dependencies. */
+/** Every activity the workflows call, built from the worker's dependencies. */
+import type { Transporter } from 'nodemailer';
 import type { RedisClient } from '../config/redis.js';
 import type { Database } from '../db/pool.js';
 import type { BiddingStore } from '../lua/bidding-store.js';
 import { createAuctionStatusActivities } from './auction-status.js';
 import { createBiddingActivities } from './bidding.js';
+import type { EmailOptions } from './notifications/email-sender.js';
+import { createNotificationActivities } from './notifications/index.js';
+import { NotificationPipeline } from './notifications/pipeline.js';
 
 export interface ActivityDeps {
   db: Database;
@@ -11,12 +15,21 @@ export interface ActivityDeps {
   store: BiddingStore;
   /** Aborted when the worker begins to shut down, so long-running activities wind up early. */
   stopping?: AbortSignal;
+  /** The SMTP transport notification mail goes out through, and how. */
+  mail: { transport: Transporter; options: Omit<EmailOptions, 'stopping'> };
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const stopping = deps.stopping ?? new AbortController().signal;
+  const pipeline = new NotificationPipeline(deps.db, deps.redis);
   return {
     ...createAuctionStatusActivities(deps.db, deps.redis),
-    ...createBiddingActivities(deps.db, deps.redis, deps.store, deps.stopping),
+    ...createBiddingActivities(deps.db, deps.redis, deps.store, pipeline, stopping),
+    ...createNotificationActivities({
+      db: deps.db,
+      pipeline,
+      mail: { transport: deps.mail.transport, options: { ...deps.mail.options, stopping } },
+    }),
   };
 }
 

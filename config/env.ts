@@ -271,7 +271,35 @@ export const envSchema = z.object({
   /** A full-text search matching more auctions than this answers 400 SEARCH_TOO_BROAD (matches are sorted in memory). */
   DISCOVERY_SEARCH_MAX_MATCHES: positiveInt.default(10_000),
   // --- end Discovery ---
+
+  // --- Notifications: email, links (activities/notifications/, docs/notifications.md) ---
+  /** Where notification mail is handed over: any SMTP server; `npm start` runs Mailpit on 1025. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).default('smtp://127.0.0.1:1025'),
+  MAIL_FROM: z.string().min(3).default('Gavel <notifications@gavel.localhost>'),
+  /** Mail handed to the SMTP server per second, per worker process (nodemailer's pool rate limit). */
+  EMAIL_RATE_PER_SECOND: positiveInt.max(10_000).default(20),
+  /** A failed send is retried after 1 s, 2 s, 4 s, … up to this; mail waits, it is never dropped. */
+  EMAIL_RETRY_MAX_SECONDS: positiveInt.default(300),
+  /** The API's address as its users reach it: the links in mail (auction, one-click unsubscribe). */
+  PUBLIC_URL: baseUrl.default('http://localhost:3000'),
+  /**
+   * Signs the unsubscribe links in mail (HS256; at least 32 characters). Required in production;
+   * development and tests use a fixed one, so links keep working across restarts.
+   */
+  NOTIFICATION_LINK_SECRET: z.string().min(32).optional(),
 });
+
+/** Both sign or check unsubscribe links: in production, every replica must share the secret. */
+const linkSecretRule: Parameters<typeof envSchema.refine> = [
+  (env) => env.NODE_ENV !== 'production' || env.NOTIFICATION_LINK_SECRET !== undefined,
+  {
+    path: ['NOTIFICATION_LINK_SECRET'],
+    message: 'required in production (see .env.example)',
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+  },
+];
+
+const workerConfigSchema = envSchema.refine(...linkSecretRule);
 
 /**
  * The API signs access tokens, so in production it needs a configured key; the worker and tools sign
@@ -297,7 +325,8 @@ const apiConfigSchema = envSchema
       message: 'set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither',
       when: (payload) => typeof payload.value === 'object' && payload.value !== null,
     },
-  );
+  )
+  .refine(...linkSecretRule);
 
 export type Config = z.infer<typeof envSchema>;
 
@@ -312,7 +341,8 @@ export type ProcessRole = 'api' | 'worker' | 'tool';
 export function parseConfig(env: Record<string, string | undefined>, role: ProcessRole = 'tool'): Config {
   // An empty string means "unset" (as in `PORT= npm start`), so defaults still apply.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const result = (role === 'api' ? apiConfigSchema : envSchema).safeParse(present);
+  const schema = role === 'api' ? apiConfigSchema : role === 'worker' ? workerConfigSchema : envSchema;
+  const result = schema.safeParse(present);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);

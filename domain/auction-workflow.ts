@@ -18,6 +18,8 @@ export interface CarriedState {
   endsAt: string;
   persistedSeq: number;
   cancelReason: string | null;
+  /** The "ending soon" lead times already said (minutes); absent in runs from before they were. */
+  endingSoonSaid?: number[];
 }
 
 export interface AuctionWorkflowState extends CarriedState {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { createMailer } from '../activities/notifications/email-sender.js';
 import { closeRedis, createRedis } from '../config/redis.js';
 import { BiddingStore } from '../lua/bidding-store.js';
 import { auctionWorkflowId } from '../domain/temporal-names.js';
@@ -52,10 +53,11 @@ test('when production loads a prebuilt bundle, then the auction workflow runs fr
   const taskQueue = `bundle-${randomUUID()}`;
   const redis = createRedis(config, 'worker');
   const store = new BiddingStore(redis);
+  const mail = createMailer(config);
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    activities: createActivities({ db: database.db, redis, store }),
+    activities: createActivities({ db: database.db, redis, store, mail }),
     ...source,
   });
   try {
@@ -80,5 +82,6 @@ test('when production loads a prebuilt bundle, then the auction workflow runs fr
   } finally {
     await env.teardown();
     await closeRedis(redis);
+    mail.transport.close();
   }
 });

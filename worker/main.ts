@@ -1,6 +1,8 @@
 /** The worker process: migrations, then poll the auction task queue until SIGINT/SIGTERM. */
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { createMailer } from '../activities/notifications/email-sender.js';
+import { startOutboxDispatch } from './outbox-dispatch.js';
 import { loadConfig } from '../config/env.js';
 import { closeRedis, createRedis } from '../config/redis.js';
 import { createLogger, exitOnCrash } from '../config/logger.js';
@@ -37,12 +39,19 @@ const database = openDatabase(config.DATABASE_URL, config.DATABASE_POOL_MAX);
 await migrateDatabase(database.pool);
 const redis = createRedis(config, 'worker');
 redis.on('error', (error) => logger.warn({ err: error }, 'redis'));
+const mail = createMailer(config);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const worker = await Worker.create({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
-  activities: createActivities({ db: database.db, redis, store: new BiddingStore(redis), stopping: stopping.signal }),
+  activities: createActivities({
+    db: database.db,
+    redis,
+    store: new BiddingStore(redis),
+    stopping: stopping.signal,
+    mail,
+  }),
   ...workflowSource(config),
   shutdownGraceTime: `${config.SHUTDOWN_TIMEOUT_MS} ms`,
   // A worker still not drained by then (an activity ignoring its cancellation) gives up: run() throws,
@@ -50,7 +59,9 @@ const worker = await Worker.create({
   shutdownForceTime: `${2 * config.SHUTDOWN_TIMEOUT_MS} ms`,
 });
 logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, mode: config.NODE_ENV }, 'worker polling');
+await startOutboxDispatch(connection, config);
 await worker.run();
+mail.transport.close();
 await connection.close();
 await database.pool.end();
 await closeRedis(redis);

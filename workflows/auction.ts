@@ -10,6 +10,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -25,6 +26,8 @@ import {
   type AuctionWorkflowInput,
   type AuctionWorkflowState,
 } from '../domain/auction-workflow.js';
+import type { AuctionMoment } from '../domain/notifications/audience.js';
+import { dueEndingSoon, nextEndingSoonAtMs } from '../domain/notifications/ending-soon.js';
 import { bidsPendingSignal, cancelSignal, stateQuery } from './definitions.js';
 import { auctionEndsAtKey, auctionSellerIdKey, auctionStatusKey } from './search-attributes.js';
 
@@ -35,6 +38,18 @@ const activities = proxyActivities<Activities>({ startToCloseTimeout: '30 second
 // marker event instead of three, which is most of a persist cycle's latency and history
 // (docs/decisions.md, measured with bench/bid.bench.ts).
 const { persistBids } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
+// A fan-out to a large audience takes a while; its heartbeats let a retry resume where it stopped.
+const { notifyAuctionMoment } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { ...retry, maximumInterval: '1 minute' },
+});
+
+/**
+ * Audience notifications (started, ending soon, cancelled, closed) were added while auctions were
+ * running: runs whose history has no marker for this patch keep their recorded path (workflows/README.md).
+ */
+const NOTIFY_AUDIENCES = 'notify-audiences';
 
 /** How long to wait before asking Redis again when its clock has not yet reached the end. */
 const CLOCK_SKEW_RETRY_MS = 250;
@@ -57,6 +72,7 @@ class AuctionRun {
       endsAt: carried?.endsAt ?? input.endsAt,
       persistedSeq: carried?.persistedSeq ?? 0,
       cancelReason: carried?.cancelReason ?? null,
+      endingSoonSaid: carried?.endingSoonSaid ?? [],
       result: null,
     };
     setHandler(stateQuery, () => this.state);
@@ -82,16 +98,20 @@ class AuctionRun {
     if (this.state.status === 'scheduled') {
       // A bid wakes it too: Redis opened the auction by its own clock, a little before this timer.
       await condition(() => this.cancelRequested || this.wake, msUntil(this.state.startsAt));
-      if (!this.cancelRequested) await this.moveTo('open');
+      if (!this.cancelRequested) {
+        await this.moveTo('open');
+        await this.notify('started');
+      }
     }
     while (!this.cancelRequested) {
       const endsAt = this.state.endsAt;
       const nextPeriodic = this.lastPersistAt + PERIODIC_PERSIST_MS - Date.now();
       await condition(
         () => this.cancelRequested || this.wake || this.state.endsAt !== endsAt,
-        Math.max(0, Math.min(msUntil(endsAt), nextPeriodic)),
+        Math.max(0, Math.min(msUntil(endsAt), nextPeriodic, this.msUntilEndingSoon())),
       );
       if (this.cancelRequested) break;
+      await this.sayEndingSoon();
       if (this.wake || Date.now() - this.lastPersistAt >= PERIODIC_PERSIST_MS) await this.persist();
       if (msUntil(this.state.endsAt) === 0) {
         const closing = await activities.closeBidding(this.state.auctionId);
@@ -123,6 +143,7 @@ class AuctionRun {
     }
     await this.persist({ linger: false }); // bids accepted before the cancel are history too
     await this.moveTo('cancelled');
+    await this.notify('cancelled');
     return this.state;
   }
 
@@ -140,7 +161,31 @@ class AuctionRun {
     await activities.publishClosed(this.state.auctionId, final.seq, result);
     this.state.result = result;
     this.setStatus('closed');
+    await this.notify('closed');
     return this.state;
+  }
+
+  /** Tells the auction's audience of a moment (once per user: the activity's dedupe keys see to it). */
+  private async notify(moment: AuctionMoment, minutes?: number): Promise<void> {
+    if (!patched(NOTIFY_AUDIENCES)) return;
+    await notifyAuctionMoment({ auctionId: this.state.auctionId, moment, minutes, endsAt: this.state.endsAt });
+  }
+
+  /** Until the next "ending soon" lead time not yet said; Infinity when none is left (or before the patch). */
+  private msUntilEndingSoon(): number {
+    if (!patched(NOTIFY_AUDIENCES)) return Infinity;
+    const at = nextEndingSoonAtMs(Date.parse(this.state.endsAt), this.state.endingSoonSaid ?? []);
+    return at === null ? Infinity : Math.max(0, at - Date.now());
+  }
+
+  /** Says each lead time whose moment has come, once per auction however the end moves afterwards. */
+  private async sayEndingSoon(): Promise<void> {
+    if (!patched(NOTIFY_AUDIENCES)) return;
+    const said = (this.state.endingSoonSaid ??= []);
+    for (const minutes of dueEndingSoon(Date.parse(this.state.endsAt), Date.now(), said)) {
+      await this.notify('ending_soon', minutes);
+      said.push(minutes);
+    }
   }
 
   private async persist({ linger } = { linger: true }): Promise<void> {
@@ -185,10 +230,10 @@ class AuctionRun {
     // A cancel that arrived meanwhile is handled in this run, not dropped at the hand-over.
     if (!workflowInfo().continueAsNewSuggested || this.cancelRequested) return;
     await condition(allHandlersFinished);
-    const { status, endsAt, persistedSeq, cancelReason } = this.state;
+    const { status, endsAt, persistedSeq, cancelReason, endingSoonSaid } = this.state;
     await continueAsNew<typeof auctionWorkflow>({
       ...this.input,
-      carried: { status, endsAt, persistedSeq, cancelReason },
+      carried: { status, endsAt, persistedSeq, cancelReason, endingSoonSaid },
     });
   }
 }

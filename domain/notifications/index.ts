@@ -4,3 +4,4 @@ export * from './outbid.js';
 export * from './ending-soon.js';
 export * from './settings.js';
 export * from './audience.js';
+export * from './live-channel.js';

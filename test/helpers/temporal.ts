@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, Worker, DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
+import { createMailer } from '../../activities/notifications/email-sender.js';
 import { closeRedis, createRedis } from '../../config/redis.js';
 import type { Database } from '../../db/pool.js';
 import { BiddingStore } from '../../lua/bidding-store.js';
@@ -31,12 +32,13 @@ export async function startTestWorker(db: Database) {
   const taskQueue = `test-${randomUUID()}`;
   const redis = createRedis(config, 'worker');
   const store = new BiddingStore(redis);
+  const mail = createMailer(config);
   const worker = await Worker.create({
     connection: env.nativeConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
     workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
-    activities: createActivities({ db, redis, store }),
+    activities: createActivities({ db, redis, store, mail }),
   });
   const running = worker.run();
   return {
@@ -49,6 +51,7 @@ export async function startTestWorker(db: Database) {
       await running;
       await env.teardown();
       await closeRedis(redis);
+      mail.transport.close();
     },
   };
 }
