@@ -1,7 +1,8 @@
 /**
- * Maps every error to DESIGN.md's error shape. Client mistakes (bad JSON, oversize bodies, failed
- * validation) are 4xx and logged at debug; a dependency that is down (Redis, Postgres, Temporal) is a
- * 503 with Retry-After; anything unexpected is a 500, logged with its stack, with no internals in the answer.
+ * Maps every error to the one error shape (docs/api.md, "Errors"). Client mistakes (bad JSON, oversize
+ * bodies, failed validation) are 4xx and logged at debug; a dependency that is down (Redis, Postgres,
+ * Temporal) is a 503 with Retry-After; anything unexpected is a 500, logged with its stack, with no
+ * internals in the answer.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';

@@ -1,5 +1,5 @@
 /**
- * The one error type the API throws on purpose. Its shape on the wire (DESIGN.md):
+ * The one error type the API throws on purpose. Its shape on the wire (docs/api.md, "Errors"):
  *   { "error": { "code": "BID_TOO_LOW", "message": "...", ...details } }
  */
 import { z } from 'zod';

@@ -2,7 +2,7 @@
  * The listing at read-heavy speed: GET /v1/auctions through the real app (its middleware, validation,
  * the read model, the presenter) over a catalogue of BENCH_AUCTIONS auctions, beside the floor: a
  * minimal express route answering a fixed page of the same size, in the same process and run.
- * Targets (issue 5): throughput ≥ 0.8 × the floor, p99 ≤ 10 ms at half the peak.
+ * Targets: throughput ≥ 0.8 × the floor, p99 ≤ 10 ms at half the peak.
  *
  * Then, while bids flow on a live auction (bench/bid-load.ts, its own process), how long from a bid's
  * 201 until the listing shows it (target ≤ 1 s), the listing polled every few milliseconds. And what the

@@ -66,7 +66,7 @@ const rateLimit = z
     return { points, durationSeconds };
   });
 
-// --- Images (issue 5): value types ---
+// --- Images: value types ---
 /** `true`/`false` (or 1/0), as env files write flags. */
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
@@ -109,7 +109,7 @@ const trustProxy = z
     return z.NEVER;
   });
 
-// --- Sign-in with SSO, refresh tokens (issue 5) ---
+// --- Sign-in with SSO, refresh tokens ---
 
 /** A provider's id is a path segment (/v1/auth/sso/<id>/start) and part of a cookie path: kept plain. */
 export const SSO_PROVIDER_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
@@ -196,7 +196,7 @@ export const envSchema = z.object({
   JWT_ISSUER: z.string().min(1).default('gavel'),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
   TRUST_PROXY: trustProxy.default(false),
-  // Production defaults, argued in docs/decisions.md ("Security (issue 4)"). The tests and benches, which
+  // Production defaults, argued in docs/decisions.md ("Security"). The tests and benches, which
   // drive thousands of requests from 127.0.0.1 with a few accounts, set their own (scripts/stack/cli.ts).
   /** A bidder in a bid war bids a few times a second for a few seconds. */
   RATE_LIMIT_BIDS_PER_USER: rateLimit.default({ points: 30, durationSeconds: 10 }),
@@ -207,11 +207,11 @@ export const envSchema = z.object({
   /** Password guesses against one account; a successful sign-in clears its count. */
   RATE_LIMIT_SIGN_INS_PER_ACCOUNT: rateLimit.default({ points: 10, durationSeconds: 900 }),
   RATE_LIMIT_SIGN_UPS_PER_IP: rateLimit.default({ points: 20, durationSeconds: 3600 }),
-  /** Open event streams per API process (docs/decisions.md, "Security (issue 4)"). */
+  /** Open event streams per API process (docs/decisions.md, "Security"). */
   SSE_MAX_STREAMS_PER_IP: positiveInt.default(100),
   SSE_MAX_STREAMS_PER_USER: positiveInt.default(10),
 
-  // --- Images (issue 5): auction images in S3 (api/images/; docs/decisions.md, "Images (issue 5)") ---
+  // --- Images: auction images in S3 (api/images/; docs/decisions.md, "Images") ---
   /** Unset: AWS S3 itself. Set for Cloudflare R2, MinIO and other S3-compatible stores. */
   S3_ENDPOINT: baseUrl.optional(),
   /** Cloudflare R2 wants `auto`. */
@@ -241,7 +241,7 @@ export const envSchema = z.object({
   /** Upload attempts per seller: each costs bandwidth, a temporary file and a sniff. */
   IMAGE_UPLOADS_PER_USER: rateLimit.default({ points: 2, durationSeconds: 3600 }),
 
-  // --- Sign-in with SSO, refresh tokens (issue 5); argued in docs/decisions.md ("Sign-in with SSO") ---
+  // --- Sign-in with SSO, refresh tokens; argued in docs/decisions.md ("Sign-in with SSO") ---
   /** The OpenID Connect providers users may sign in with; none by default. */
   OIDC_PROVIDERS: oidcProviders.default([]),
   /** How long a started SSO sign-in may take at the provider (typing a password, MFA) before its state expires. */
@@ -253,7 +253,7 @@ export const envSchema = z.object({
   /** POST /v1/auth/refresh and /v1/auth/logout, per address: an office refreshing every 15 minutes stays far below. */
   RATE_LIMIT_REFRESH_PER_IP: rateLimit.default({ points: 60, durationSeconds: 60 }),
 
-  // --- Discovery (issue 5): the listing read model (api/discovery/, docs/decisions.md "Discovery") ---
+  // --- Discovery: the listing read model (api/discovery/, docs/decisions.md "Discovery") ---
   /** How often each API process re-reads the live auctions from Postgres, repairing what a lost note left wrong. */
   DISCOVERY_RECONCILE_SECONDS: positiveInt.default(30),
   /**
@@ -318,7 +318,7 @@ const apiConfigSchema = envSchema
     },
   )
   .refine(
-    // Images (issue 5): half a key pair would silently fall back to the SDK's own credentials.
+    // Images: half a key pair would silently fall back to the SDK's own credentials.
     (env) => (env.S3_ACCESS_KEY_ID === undefined) === (env.S3_SECRET_ACCESS_KEY === undefined),
     {
       path: ['S3_SECRET_ACCESS_KEY'],

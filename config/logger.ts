@@ -14,7 +14,7 @@ const REDACTED_PATHS = [
   '*.passwordHash',
   'req.headers.authorization',
   'req.headers.cookie',
-  // The SSO binding cookie as the start route sets it (issue 5).
+  // The SSO binding cookie as the start route sets it.
   'res.headers["set-cookie"]',
   'err.body',
 ];

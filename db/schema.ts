@@ -26,7 +26,7 @@ const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'd
 export const auctionStatus = pgEnum('auction_status', AUCTION_STATUSES);
 export const auctionOutcome = pgEnum('auction_outcome', AUCTION_OUTCOMES);
 export const bidKind = pgEnum('bid_kind', BID_KINDS);
-// --- Discovery (issue 5) ---
+// --- Discovery ---
 export const auctionCategory = pgEnum('auction_category', AUCTION_CATEGORIES);
 /** drizzle has no tsvector column type; Postgres full-text search needs one. */
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
@@ -73,7 +73,7 @@ export const auctions = pgTable(
     cancelReason: text('cancel_reason'),
     createdAt: instant('created_at').notNull().defaultNow(),
     closedAt: instant('closed_at'),
-    // --- Discovery (issue 5) ---
+    // --- Discovery ---
     category: auctionCategory('category'),
     /**
      * A copy of Redis's bidding state as of the last persisted bid (the persist activity writes it with
@@ -136,7 +136,7 @@ export const bids = pgTable(
   ],
 );
 
-// --- Images (issue 5) ---
+// --- Images ---
 /** The only types an upload may be (sniffed from its bytes, never taken from the client). */
 export const IMAGE_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 
@@ -168,7 +168,7 @@ export const auctionImages = pgTable(
   ],
 );
 
-// --- Sign-in with SSO, refresh tokens (issue 5) ---
+// --- Sign-in with SSO, refresh tokens ---
 
 /** Who a user is at an OpenID provider: (issuer, subject) names one person for good; an email does not. */
 export const userIdentities = pgTable(

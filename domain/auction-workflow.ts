@@ -38,7 +38,7 @@ export interface BidsPending {
   endsAtMs: number;
 }
 
-/** Persist cycles are at least this far apart, however hot the auction (DESIGN.md: ≤ a few per second). */
+/** Persist cycles are at least this far apart, however hot the auction (docs/architecture.md, "The auction workflow": ≤ a few per second). */
 export const MIN_PERSIST_INTERVAL_MS = 250;
 /** While open, persist this often even without a wake-up: covers a signal lost with its API process. */
 export const PERIODIC_PERSIST_MS = 10_000;

@@ -1,5 +1,5 @@
 /**
- * The bid increment table (DESIGN.md, "Proxy bidding"), as data. This is its ONE definition: the Redis
+ * The bid increment table (docs/architecture.md, "Proxy bidding"), as data. This is its ONE definition: the Redis
  * script receives it as ARGV on every call (lua/bidding-store.ts), so the script cannot drift from the
  * TypeScript rules, and changing a step is a change to this file only. (The alternative, a copy in the
  * Lua checked by a test, keeps two definitions that a hurried edit can still let disagree in production.)

@@ -1,5 +1,5 @@
 /**
- * The bidding rules as a pure function (DESIGN.md, "Proxy bidding"). lua/place-bid.lua applies the
+ * The bidding rules as a pure function (docs/architecture.md, "Proxy bidding"). lua/place-bid.lua applies the
  * same rules atomically in Redis; test/lua-place-bid.test.ts requires both to agree step by step, so a
  * change here must be made there too.
  */
@@ -116,8 +116,9 @@ export interface FinalPrice {
 }
 
 /**
- * DESIGN.md's closed form of where proxy bidding ends: the top maximum wins (ties: the lower seq) at
- * min(top, max(startingPrice, second + increment(second))), raised to the reserve once top ≥ reserve.
+ * The closed form of where proxy bidding ends (docs/architecture.md, "Proxy bidding"): the top maximum
+ * wins (ties: the lower seq) at min(top, max(startingPrice, second + increment(second))), raised to the
+ * reserve once top ≥ reserve.
  * `maxima` may hold several bids per bidder; each bidder counts with their highest accepted maximum.
  *
  * Exact for any order of bids in which no leader raises their own maximum. A raise leaves the price

@@ -25,7 +25,7 @@ export type { CloseResult, PlaceBidResult, StreamBid } from './bidding-replies.j
 
 /** An Idempotency-Key answers the same for a day (the usual promise of payment APIs). */
 export const IDEMPOTENCY_TTL_MS = 86_400_000;
-/** DESIGN.md, "The life of a bid", step 4: one workflow signal per persist cycle at most. */
+/** docs/architecture.md, "The life of a bid", step 4: one workflow signal per persist cycle at most. */
 export const WAKE_TTL_MS = 2_000;
 
 const AUCTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -15,7 +15,7 @@ mkdir -p "$state/bin" "$logs"
 
 TEMPORAL_CLI_VERSION=v1.5.1
 # MinIO publishes no semver tags a Go module can name, so the pin is the pseudo-version of a commit
-# (the one `@latest` resolved to when this was written: 2026-02-12). docs/decisions.md, "Images (issue 5)".
+# (the one `@latest` resolved to when this was written: 2026-02-12). docs/decisions.md, "Images".
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 SCHEMATHESIS_VERSION=4.32.5
 
@@ -101,7 +101,7 @@ go_build() {
 
 ensure_temporal_cli() { go_build temporal "the Temporal CLI" "$TEMPORAL_CLI_VERSION" github.com/temporalio/cli/cmd/temporal; }
 
-# --- Images (issue 5): the local S3-compatible server ---
+# --- Images: the local S3-compatible server ---
 ensure_minio() { go_build minio MinIO "$MINIO_VERSION" github.com/minio/minio; }
 
 ensure_schemathesis() {

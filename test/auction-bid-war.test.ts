@@ -1,8 +1,8 @@
 /**
  * The invariants of a hot auction, through the real HTTP API, Redis, Temporal and Postgres:
  * every acknowledged bid is in the history exactly once and the seqs have no gaps; no bid is placed
- * after the end; soft close moved the end; the winner and price equal DESIGN.md's order-independent
- * formula over the accepted maxima; an SSE watcher sees a `closed` event equal to the stored result.
+ * after the end; soft close moved the end; the winner and price equal the order-independent formula
+ * (docs/architecture.md, "Proxy bidding") over the accepted maxima; an SSE watcher sees a `closed` event equal to the stored result.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

@@ -2,7 +2,8 @@
  * The deployment shape: two API processes and two worker processes (the real entry points) on one
  * task queue, sharing one signing key, Redis, Postgres and Temporal. A watcher on API A sees every bid
  * placed through API B (Redis pub/sub fans the events out), and the auction closes exactly once: one
- * stored result equal to DESIGN.md's formula, every acknowledged bid in Postgres once, one `closed`.
+ * stored result equal to the order-independent formula (docs/architecture.md, "Proxy bidding"), every
+ * acknowledged bid in Postgres once, one `closed`.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';

@@ -61,7 +61,7 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
     database.pool.query("INSERT INTO users (email, display_name) VALUES ('A@x.test', 'a'), ('a@x.test', 'b')"),
     /users_email_lower_key/,
   );
-  // Images (issue 5): only the types an upload may be sniffed as.
+  // Images: only the types an upload may be sniffed as.
   await assert.rejects(
     database.pool.query(
       `INSERT INTO auction_images (auction_id, object_key, content_type, bytes, width, height)

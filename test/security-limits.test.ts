@@ -144,7 +144,7 @@ describe('sign-up', () => {
   });
 });
 
-describe('searches (issue 5)', () => {
+describe('searches', () => {
   test('when one address searches too often, then 429, while its listings without a search and other addresses go on', async () => {
     const address = newAddress();
     const search = (from: string, q: string) => requestFrom(from, `${api.url}/v1/auctions?q=${encodeURIComponent(q)}`);
@@ -157,7 +157,7 @@ describe('searches (issue 5)', () => {
   });
 });
 
-describe('SSO and refresh (issue 5)', () => {
+describe('SSO and refresh', () => {
   test('when one address starts and finishes too many SSO sign-ins, then 429 before any provider lookup, and other addresses go on', async () => {
     const address = newAddress();
     // No provider is configured here: each answer is the 404 behind the guard, until the budget is spent.

@@ -5,10 +5,10 @@
  * Redis sorted set (member user id, score N) that every API process reads every second into memory.
  *
  * Why not a Redis lookup per request: a bid already costs one Redis round trip, and an ES256 verify is
- * cached so a bid pays none (DESIGN.md); a second round trip on every authenticated request would cost
- * more than the whole verification did. The price is that another process may accept a revoked token
- * for up to a second (the poll); the process that revokes refuses it at once. docs/decisions.md,
- * "Sign-in with SSO".
+ * cached so a bid pays none (docs/architecture.md, "Why this shape"); a second round trip on every
+ * authenticated request would cost more than the whole verification did. The price is that another
+ * process may accept a revoked token for up to a second (the poll); the process that revokes refuses it
+ * at once. docs/decisions.md, "Sign-in with SSO".
  */
 import type { Logger } from 'pino';
 import type { RedisClient } from '../../config/redis.js';

@@ -40,7 +40,8 @@ const MAX_TOKEN_LENGTH = 2048;
 
 export async function createTokenService(options: TokenServiceOptions): Promise<TokenService> {
   const key = await loadSigningKey(options.privateKey, options.keyId);
-  // An ES256 verify costs ~170 µs (DESIGN.md), more than a whole express request: verify each token once.
+  // An ES256 verify costs ~170 µs, more than a whole express request: verify each token once
+  // (docs/architecture.md, "Why this shape").
   const cache = new VerifiedTokenCache(options.cacheSize ?? 10_000);
 
   // Given as a function so the kid is checked before any signature work; algorithms are pinned below,

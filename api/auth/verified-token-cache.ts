@@ -1,8 +1,9 @@
 /**
  * Tokens already verified, so a client sending the same token on every request pays for one ES256
- * verification, not one per request: DESIGN.md measured ~170 µs per jose verify, more than express's
- * whole per-request budget. Only successes are kept, each until its token's own expiry; the Map's
- * insertion order makes it a small LRU (a hit moves the entry to the end, the oldest is dropped first).
+ * verification, not one per request: a jose verify costs ~170 µs (docs/architecture.md, "Why this
+ * shape"), more than express's whole per-request budget. Only successes are kept, each until its token's
+ * own expiry; the Map's insertion order makes it a small LRU (a hit moves the entry to the end, the
+ * oldest is dropped first).
  */
 export interface VerifiedToken {
   userId: string;

@@ -93,7 +93,7 @@ export function securityGuards({ redis, tokens, config }: GuardDeps): Router {
 
   guard('post', '/v1/users', limit('sign-ups-ip', config.RATE_LIMIT_SIGN_UPS_PER_IP, byAddress));
 
-  // SSO (issue 5): each start stores a state in Redis, each callback may call the provider. One budget
+  // SSO: each start stores a state in Redis, each callback may call the provider. One budget
   // for both; refresh and logout share another (each is a Postgres transaction, and a token signed).
   const ssoPerAddress = limit('sso-ip', config.RATE_LIMIT_SSO_PER_IP, byAddress);
   guard('get', '/v1/auth/sso/:provider/start', ssoPerAddress);
@@ -102,7 +102,7 @@ export function securityGuards({ redis, tokens, config }: GuardDeps): Router {
   guard('post', '/v1/auth/refresh', refreshPerAddress);
   guard('post', '/v1/auth/logout', refreshPerAddress);
 
-  // Discovery (issue 5): a search is a Postgres full-text query; the listing itself is not limited.
+  // Discovery: a search is a Postgres full-text query; the listing itself is not limited.
   guard('get', '/v1/auctions', limit('searches-ip', config.RATE_LIMIT_SEARCHES_PER_IP, searchesByAddress));
 
   guard('get', '/v1/auctions/:id/events', [
@@ -110,7 +110,7 @@ export function securityGuards({ redis, tokens, config }: GuardDeps): Router {
     capStreams(new StreamSlots(), { perIp: config.SSE_MAX_STREAMS_PER_IP, perUser: config.SSE_MAX_STREAMS_PER_USER }),
   ]);
 
-  // --- Images (issue 5): upload attempts per seller; a refusal here closes the connection, as the route's do.
+  // --- Images: upload attempts per seller; a refusal here closes the connection, as the route's do.
   const uploadsPerUser = limit('image-uploads-user', config.IMAGE_UPLOADS_PER_USER, byUser);
   if (uploadsPerUser.length > 0)
     guard('post', UPLOAD_PATH, [requireUser(tokens), ...uploadsPerUser, closeUploadOnError]);

@@ -9,7 +9,7 @@
  *
  * When Redis cannot answer, each process counts in its own memory instead (the insurance limiter):
  * limits then hold per process rather than across them, but sign-in never goes unthrottled, nor refuses
- * everyone, because of a Redis outage (docs/decisions.md, "Security (issue 4)").
+ * everyone, because of a Redis outage (docs/decisions.md, "Security").
  */
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';

@@ -2,7 +2,7 @@
  * Caps on open event streams (SSE) per client. Counted in this process, not in Redis: what a stream
  * costs (a socket, buffers, a listener) is this process's, a slot is given back by the same process the
  * moment its stream ends, and a process that dies takes its counts with it instead of leaving slots
- * held in Redis that nobody releases (docs/decisions.md, "Security (issue 4)").
+ * held in Redis that nobody releases (docs/decisions.md, "Security").
  */
 import type { RequestHandler } from 'express';
 import { clientAddressOf } from './client-address.js';

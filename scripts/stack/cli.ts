@@ -165,10 +165,10 @@ const LOAD_LIMITS = unlessSet({
   SSE_MAX_STREAMS_PER_IP: '100000',
   SSE_MAX_STREAMS_PER_USER: '100000',
   IMAGE_UPLOADS_PER_USER: '1000000/1s',
-  // Sign-in with SSO, refresh tokens (issue 5)
+  // Sign-in with SSO, refresh tokens
   RATE_LIMIT_SSO_PER_IP: '1000000/1s',
   RATE_LIMIT_REFRESH_PER_IP: '1000000/1s',
-  // Discovery (issue 5)
+  // Discovery
   RATE_LIMIT_SEARCHES_PER_IP: '1000000/1s',
 });
 

@@ -128,7 +128,7 @@ export const DATABASE_PASSWORD = 'gavel';
 export const redisAddresses = (p: Profile): string[] =>
   (p.redis === 'cluster' ? p.redisClusterPorts : [p.redisPort]).map((port) => `127.0.0.1:${port}`);
 
-// --- Images (issue 5): the local MinIO's fixed credentials and bucket (local use only) ---
+// --- Images: the local MinIO's fixed credentials and bucket (local use only) ---
 export const S3_ACCESS_KEY_ID = 'gavel';
 /** MinIO wants at least 8 characters. */
 export const S3_SECRET_ACCESS_KEY = 'gavel-local-secret';

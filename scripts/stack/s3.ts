@@ -1,7 +1,7 @@
 /**
  * MinIO (the pinned server built by setup.sh): the local S3 for auction images. Its bucket is made here,
  * at start, not by the API: in production the bucket is infrastructure, and the API's credentials need
- * no right to create buckets or change their policy (docs/decisions.md, "Images (issue 5)").
+ * no right to create buckets or change their policy (docs/decisions.md, "Images").
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,6 +1,6 @@
 /**
- * A bid war through the real HTTP API, the persisted history read back, and the result DESIGN.md's
- * order-independent formula says the war must end with: shared by the tests that check an auction
+ * A bid war through the real HTTP API, the persisted history read back, and the result the
+ * order-independent formula (docs/architecture.md, "Proxy bidding") says the war must end with: shared by the tests that check an auction
  * closes correctly whatever happens to the processes around it.
  */
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * DESIGN.md's order-independent formula, applied the way the engine's raise rule requires: a leader
+ * The order-independent formula (docs/architecture.md, "Proxy bidding"), applied the way the engine's raise rule requires: a leader
  * raising their own maximum leaves the price where it was (the eBay rule), so the formula holds as of
  * the last challenger bid; raises after it can only lift the price to the reserve.
  */

@@ -53,7 +53,7 @@ describe('money and increments', () => {
     for (const bad of [0, -1, 1.5, MAX_AMOUNT + 1, Number.NaN, Infinity]) assert.equal(isValidAmount(bad), false);
   });
 
-  test('the increment on each side of every boundary of the table is the one DESIGN.md lists', () => {
+  test('the increment on each side of every boundary of the table is the one docs/architecture.md lists', () => {
     const expected: [price: number, step: number][] = [
       [0, 5], [99, 5], [100, 25], [499, 25], [500, 50], [2_499, 50], [2_500, 100], [9_999, 100],
       [10_000, 250], [24_999, 250], [25_000, 500], [49_999, 500], [50_000, 1_000], [99_999, 1_000],
