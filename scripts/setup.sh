@@ -4,6 +4,8 @@
 #   - PostgreSQL and Redis servers (Debian packages, via apt-get)
 #   - the Temporal CLI, pinned, built with `go install` into .gavel/bin
 #   - the MinIO server (the local S3 for auction images), pinned, built with `go install` into .gavel/bin
+#   - Mailpit (the local SMTP server that catches mail, with a web UI and an HTTP API), pinned, built with
+#     `go install` into .gavel/bin
 #   - schemathesis (the API fuzzer the tests run), pinned, from PyPI into the virtualenv .gavel/venv
 # Everything it writes outside the system package manager lives under .gavel/ (git-ignored).
 set -euo pipefail
@@ -17,6 +19,7 @@ TEMPORAL_CLI_VERSION=v1.5.1
 # MinIO publishes no semver tags a Go module can name, so the pin is the pseudo-version of a commit
 # (the one `@latest` resolved to when this was written: 2026-02-12). docs/decisions.md, "Images".
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
+MAILPIT_VERSION=v1.33.1
 SCHEMATHESIS_VERSION=4.32.5
 
 say() { printf '[setup] %s\n' "$*"; }
@@ -104,6 +107,9 @@ ensure_temporal_cli() { go_build temporal "the Temporal CLI" "$TEMPORAL_CLI_VERS
 # --- Images: the local S3-compatible server ---
 ensure_minio() { go_build minio MinIO "$MINIO_VERSION" github.com/minio/minio; }
 
+# --- Mail: the local SMTP server; what the stack sends arrives there, to be read in its UI or API ---
+ensure_mailpit() { go_build mailpit Mailpit "$MAILPIT_VERSION" github.com/axllent/mailpit; }
+
 ensure_schemathesis() {
   local venv="$state/venv"
   local stamp="$venv/schemathesis.version"
@@ -134,4 +140,5 @@ ensure_postgres
 ensure_redis
 ensure_temporal_cli
 ensure_minio
+ensure_mailpit
 ensure_schemathesis

@@ -1,6 +1,7 @@
 /**
  * The local stack's promise to `npm start` users: stopping and starting again keeps the data of
- * Postgres, Redis (AOF; a Cluster's nodes.conf too), Temporal (its db file) and MinIO (its folder).
+ * Postgres, Redis (AOF; a Cluster's nodes.conf too), Temporal (its db file), MinIO (its folder) and
+ * Mailpit (its db file).
  * Exercised with the real provisioning code, on a durable profile of its own (own folder and ports),
  * so it never touches the dev or test stacks.
  */
@@ -11,14 +12,18 @@ import { after, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Cluster, Redis } from 'ioredis';
+import nodemailer from 'nodemailer';
 import pg from 'pg';
 import type { Child } from '../scripts/stack/child.js';
+import { startMailpit } from '../scripts/stack/mailpit.js';
 import { startPostgres } from '../scripts/stack/postgres.js';
 import {
   DATABASE_PASSWORD,
   DATABASE_USER,
+  mailpitUrl,
   S3_BUCKET,
   s3Endpoint,
+  smtpUrl,
   stateRoot,
   type Profile,
 } from '../scripts/stack/profiles.js';
@@ -45,6 +50,8 @@ const profile: Profile = {
   temporalUiPort: 8235 + slot,
   temporalDbFile: path.join(stateDir, 'temporal', 'temporal.db'),
   s3Port: 9103 + slot,
+  smtpPort: 1127 + slot,
+  mailpitHttpPort: 8127 + slot,
 };
 
 fs.rmSync(stateDir, { recursive: true, force: true });
@@ -132,6 +139,27 @@ test('when the local S3 (MinIO) is stopped and started again, then its bucket an
     return object.Body?.transformToString();
   });
   assert.equal(kept, 'object');
+});
+
+test('when the local Mailpit is stopped and started again, then the mail it caught is kept', async () => {
+  await down(); // whatever an earlier test left running
+  running = [await startMailpit(profile)];
+  const transport = nodemailer.createTransport(smtpUrl(profile));
+  try {
+    await transport.sendMail({ from: 'a@gavel.test', to: 'b@gavel.test', subject: 'kept', text: 'mail' });
+  } finally {
+    transport.close();
+  }
+  await down();
+
+  running = [await startMailpit(profile)];
+  const listed = (await (await fetch(`${mailpitUrl(profile)}/api/v1/messages`)).json()) as {
+    messages: { Subject: string }[];
+  };
+  assert.deepEqual(
+    listed.messages.map((message) => message.Subject),
+    ['kept'],
+  );
 });
 
 test('when the Redis Cluster is stopped and started again, then it comes back with its slots and every node’s data', async () => {

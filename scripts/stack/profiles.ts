@@ -10,6 +10,8 @@ export const stateRoot = path.join(repoRoot, '.gavel');
 export const temporalCli = path.join(stateRoot, 'bin', 'temporal');
 /** The MinIO server built by setup.sh: the local S3 for auction images. */
 export const minioServer = path.join(stateRoot, 'bin', 'minio');
+/** The Mailpit server built by setup.sh: the local SMTP server that catches mail (web UI and HTTP API). */
+export const mailpitServer = path.join(stateRoot, 'bin', 'mailpit');
 
 export interface Profile {
   name: string;
@@ -33,6 +35,10 @@ export interface Profile {
   temporalDbFile: string | null;
   /** The S3 API of the local MinIO (images); its data lives in stateDir/s3. */
   s3Port: number;
+  /** Mailpit's SMTP port (what SMTP_URL names); its messages live in stateDir/mailpit. */
+  smtpPort: number;
+  /** Mailpit's web UI and HTTP API (what MAILPIT_URL names). */
+  mailpitHttpPort: number;
 }
 
 export type RedisMode = 'single' | 'cluster';
@@ -43,14 +49,19 @@ function redisMode(): RedisMode {
   return mode;
 }
 
-function profile(
-  name: string,
-  ports: [number, number, number, number | null, number],
-  dev: boolean,
-  redisClusterBase: number,
-): Profile {
+type Ports = [
+  postgres: number,
+  redis: number,
+  temporal: number,
+  temporalUi: number | null,
+  s3: number,
+  smtp: number,
+  mailpitHttp: number,
+];
+
+function profile(name: string, ports: Ports, dev: boolean, redisClusterBase: number): Profile {
   const stateDir = path.join(stateRoot, name);
-  const [postgresPort, redisPort, temporalPort, temporalUiPort, s3Port] = ports;
+  const [postgresPort, redisPort, temporalPort, temporalUiPort, s3Port, smtpPort, mailpitHttpPort] = ports;
   return {
     name,
     stateDir,
@@ -66,6 +77,8 @@ function profile(
     temporalUiPort,
     temporalDbFile: dev ? path.join(stateDir, 'temporal', 'temporal.db') : null,
     s3Port,
+    smtpPort,
+    mailpitHttpPort,
   };
 }
 
@@ -83,13 +96,8 @@ function testProfile(): Profile {
   const slot = testSlot();
   const offset = slot * 10;
   // The Redis Cluster's three ports lie inside the slot's ten (6396-6398 for slot 0; stack-persistence has 6392).
-  const ports: [number, number, number, null, number] = [
-    5545 + offset,
-    6391 + offset,
-    7234 + offset,
-    null,
-    9101 + offset,
-  ];
+  // Mailpit: SMTP 1125 and HTTP 8125 for slot 0 (dev has Mailpit's own 1025 and 8025).
+  const ports: Ports = [5545 + offset, 6391 + offset, 7234 + offset, null, 9101 + offset, 1125 + offset, 8125 + offset];
   return profile(slot === 0 ? 'test' : `test-${slot}`, ports, false, 6396 + offset);
 }
 
@@ -101,21 +109,18 @@ function faultsProfile(): Profile {
   const slot = testSlot();
   const offset = slot * 10;
   const name = slot === 0 ? 'faults' : `faults-${slot}`;
-  // The scenarios start no S3 server: none of them uploads images (the port is only named).
-  const ports: [number, number, number, null, number] = [
-    5745 + offset,
-    6591 + offset,
-    7434 + offset,
-    null,
-    9301 + offset,
-  ];
+  // The scenarios start no S3 server and no Mailpit: none of them uploads images or reads mail (the
+  // ports are only named). Mailpit's HTTP port is 8525, not 8325: stack-persistence's Temporal UI runs
+  // up to 8325 (8235 + 10·N).
+  const ports: Ports = [5745 + offset, 6591 + offset, 7434 + offset, null, 9301 + offset, 1325 + offset, 8525 + offset];
   // One Redis server: the Redis scenario kills and restarts that one process.
   return { ...profile(name, ports, true, 6596 + offset), fresh: true, redis: 'single' };
 }
 
 export const profiles = {
   // 6380-6382: below every test slot's ports (6391 + 10·N and up); S3 on 9100, tests on 9101 + 10·N.
-  dev: profile('dev', [5544, 6390, 7233, 8233, 9100], true, 6380),
+  // Mailpit on its own defaults (SMTP 1025, UI and API 8025); tests on 1125 and 8125 + 10·N.
+  dev: profile('dev', [5544, 6390, 7233, 8233, 9100, 1025, 8025], true, 6380),
   test: testProfile(),
   faults: faultsProfile(),
 };
@@ -137,6 +142,10 @@ export const S3_REGION = 'us-east-1';
 
 export const s3Endpoint = (p: Profile) => `http://127.0.0.1:${p.s3Port}`;
 
+// --- Mail: the local Mailpit (accepts any SMTP login, no TLS: local use only) ---
+export const smtpUrl = (p: Profile) => `smtp://127.0.0.1:${p.smtpPort}`;
+export const mailpitUrl = (p: Profile) => `http://127.0.0.1:${p.mailpitHttpPort}`;
+
 /** The environment that points the app (API, worker, tests) at a profile's services. */
 export function serviceEnv(p: Profile): Record<string, string> {
   return {
@@ -152,5 +161,8 @@ export function serviceEnv(p: Profile): Record<string, string> {
     // MinIO serves buckets as paths (http://host:port/bucket/key), not as subdomains.
     S3_FORCE_PATH_STYLE: 'true',
     S3_PUBLIC_BASE_URL: `${s3Endpoint(p)}/${S3_BUCKET}`,
+    SMTP_URL: smtpUrl(p),
+    // Not read by the app: the tests and tools read the caught mail through Mailpit's HTTP API.
+    MAILPIT_URL: mailpitUrl(p),
   };
 }

@@ -8,6 +8,7 @@ const STOP: Record<string, [NodeJS.Signals, number]> = {
   redis: ['SIGTERM', 15_000], // saves and fsyncs the AOF before it exits
   postgres: ['SIGINT', 30_000], // "fast" shutdown: aborts sessions, checkpoints, exits
   s3: ['SIGTERM', 10_000], // MinIO finishes the requests under way, then exits
+  mailpit: ['SIGTERM', 10_000], // closes its database, then exits
 };
 
 export function stopService(child: Child): Promise<void> {
