@@ -13,6 +13,9 @@ import { createSessions } from './auth/sessions.js';
 import { createTokenService } from './auth/tokens.js';
 import type { ApiDependencies } from './dependencies.js';
 import { imageRoutes } from './images/routes.js';
+import { inboxRoutes } from './notifications/inbox-routes.js';
+import { StreamTickets } from './notifications/stream-tickets.js';
+import { DEVELOPMENT_LINK_SECRET } from '../domain/notifications/unsubscribe-token.js';
 import { listImages } from './images/service.js';
 import { Discovery } from './discovery/discovery.js';
 import { createMetrics } from './metrics.js';
@@ -48,6 +51,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
   const refreshTokens = new RefreshTokenStore(deps.database.db, config.REFRESH_TOKEN_TTL_SECONDS);
   const sessions = createSessions(tokens, refreshTokens);
   const hub = new AuctionEventHub(deps.subscriber, logger);
+  const tickets = new StreamTickets(deps.redis);
   // The listing read model loads before the API listens (or keeps trying while the listing answers 503).
   const discovery = new Discovery({
     db: deps.database.db,
@@ -85,7 +89,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     trustProxy: config.TRUST_PROXY,
     routers: [
       // Rate limits and stream caps, ahead of the routes they guard (api/security/guards.ts).
-      securityGuards({ redis: deps.redis, tokens, config }),
+      securityGuards({ redis: deps.redis, tickets, tokens, config }),
       // The auction routes first: bids are the hot path, and express tries each router's routes in turn.
       auctionRoutes(auctions, hub, requireUser(tokens), config.SSE_HEARTBEAT_MS, imagesOf),
       imageRoutes(images, requireUser(tokens)),
@@ -105,6 +109,16 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
         sessions,
         logger,
       }),
+      inboxRoutes(
+        {
+          db: deps.database.db,
+          hub,
+          tickets,
+          sseHeartbeatMs: config.SSE_HEARTBEAT_MS,
+          linkSecret: config.NOTIFICATION_LINK_SECRET ?? DEVELOPMENT_LINK_SECRET,
+        },
+        requireUser(tokens),
+      ),
       openApiRoutes(buildOpenApiDocument()),
     ],
   });

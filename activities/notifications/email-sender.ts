@@ -14,7 +14,7 @@ import { carries } from '../../domain/notifications/settings.js';
 import type { Notification } from '../../domain/notifications/types.js';
 import { DEVELOPMENT_LINK_SECRET, signUnsubscribeToken } from '../../domain/notifications/unsubscribe-token.js';
 import type { Config } from '../../config/env.js';
-import { readSettings } from './settings.js';
+import { readSettings } from '../../db/notification-settings.js';
 import { pollOutbox } from './outbox-poll.js';
 
 const BATCH = 50;

@@ -65,11 +65,12 @@ export const userEventsQuery = z.object({
     .string()
     .max(100)
     .optional()
-    .meta({ description: 'A ticket from POST /v1/users/me/events/ticket (for EventSource, which cannot send headers).' }),
+    .meta({
+      description: 'A ticket from POST /v1/users/me/events/ticket (for EventSource, which cannot send headers).',
+    }),
 });
 
 export const notificationLastEventId = z
   .string()
   .transform((value) => (/^\d{1,15}$/.test(value) ? Number(value) : null))
   .meta({ description: 'Resume after this notification id: the ones missed since are sent first.' });
-

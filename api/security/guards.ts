@@ -22,6 +22,8 @@ import {
 import { capStreams, StreamSlots } from './stream-caps.js';
 import { UPLOAD_PATH } from '../images/routes.js';
 import { closeUploadOnError } from '../images/upload-refusal.js';
+import type { StreamTickets } from '../notifications/stream-tickets.js';
+import { streamUser } from '../notifications/stream-user.js';
 
 export type GuardConfig = Pick<
   Config,
@@ -40,6 +42,7 @@ export type GuardConfig = Pick<
 
 export interface GuardDeps {
   redis: Redis | Cluster;
+  tickets: StreamTickets;
   tokens: Pick<TokenService, 'verify'>;
   config: GuardConfig;
 }
@@ -56,7 +59,7 @@ const byAccount: ClientKeyOf = (req) => {
 
 const leaveGuards: RequestHandler = (_req, _res, next) => next('router');
 
-export function securityGuards({ redis, tokens, config }: GuardDeps): Router {
+export function securityGuards({ redis, tickets, tokens, config }: GuardDeps): Router {
   const limit = (name: string, spec: RateLimitSpec | null, keyOf: ClientKeyOf, options: RateLimitOptions = {}) =>
     spec === null
       ? []
@@ -105,10 +108,12 @@ export function securityGuards({ redis, tokens, config }: GuardDeps): Router {
   // Discovery: a search is a Postgres full-text query; the listing itself is not limited.
   guard('get', '/v1/auctions', limit('searches-ip', config.RATE_LIMIT_SEARCHES_PER_IP, searchesByAddress));
 
-  guard('get', '/v1/auctions/:id/events', [
-    optionalUser(tokens),
-    capStreams(new StreamSlots(), { perIp: config.SSE_MAX_STREAMS_PER_IP, perUser: config.SSE_MAX_STREAMS_PER_USER }),
-  ]);
+  // One count for both kinds of stream: a user's cap covers auction streams and notification streams.
+  const streamSlots = new StreamSlots();
+  const streamCaps = { perIp: config.SSE_MAX_STREAMS_PER_IP, perUser: config.SSE_MAX_STREAMS_PER_USER };
+  guard('get', '/v1/auctions/:id/events', [optionalUser(tokens), capStreams(streamSlots, streamCaps)]);
+  // The stream finds its user from a ticket or a token before it takes a slot.
+  guard('get', '/v1/users/me/events', [streamUser(tickets, requireUser(tokens)), capStreams(streamSlots, streamCaps)]);
 
   // --- Images: upload attempts per seller; a refusal here closes the connection, as the route's do.
   const uploadsPerUser = limit('image-uploads-user', config.IMAGE_UPLOADS_PER_USER, byUser);

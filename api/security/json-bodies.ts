@@ -5,8 +5,11 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors.js';
 
-/** Routes that read a body of another type themselves: image uploads (multipart/form-data, api/images/). */
-const OTHER_BODY_ROUTES = [/^\/v1\/auctions\/[^/]+\/images\/?$/];
+/**
+ * Routes that take a body of another type: image uploads (multipart/form-data, api/images/), and the
+ * one-click unsubscribe, whose form body (`List-Unsubscribe=One-Click`, RFC 8058) is not read at all.
+ */
+const OTHER_BODY_ROUTES = [/^\/v1\/auctions\/[^/]+\/images\/?$/, /^\/v1\/notifications\/unsubscribe\/?$/];
 
 export const requireJsonBodies: RequestHandler = (req, _res, next) => {
   // req.is: false when a body of another type (or of no stated type) comes; null when none does.

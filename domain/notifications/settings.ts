@@ -26,15 +26,3 @@ export const DEFAULT_SETTINGS: NotificationSettings = {
 
 export const carries = (settings: NotificationSettings, channel: OptionalChannel, type: NotificationType): boolean =>
   settings.channels[channel].includes(type);
-
-/** One type turned off on one channel, the rest as they were: what an unsubscribe link does. */
-export function withoutType(
-  settings: NotificationSettings,
-  channel: OptionalChannel,
-  type: NotificationType,
-): NotificationSettings {
-  return {
-    ...settings,
-    channels: { ...settings.channels, [channel]: settings.channels[channel].filter((t) => t !== type) },
-  };
-}

@@ -1,0 +1,70 @@
+/**
+ * GET /v1/users/me/events: the signed-in user's notifications, live (`notification` events, `id:` the
+ * notification id). On connect with Last-Event-ID, the ones missed since are sent first, from the inbox;
+ * live ones that arrive meanwhile are held and sent after, without repeats. Without it, an `unread`
+ * event with the unread count opens the stream.
+ */
+import type { Request, Response } from 'express';
+import { and, asc, eq, gt } from 'drizzle-orm';
+import type { Database } from '../../db/pool.js';
+import { notifications } from '../../db/schema.js';
+import { userNotificationsChannel } from '../../domain/notifications/live-channel.js';
+import type { Notification } from '../../domain/notifications/types.js';
+import { userIdOf } from '../auth/require-user.js';
+import type { AuctionEventHub } from '../sse/hub.js';
+import { SseStream } from '../sse/stream.js';
+import { presentNotification, unreadCount } from './inbox.js';
+import { notificationLastEventId } from './inbox-schemas.js';
+
+/** Further behind than this, the client reads the inbox instead (GET /v1/users/me/notifications). */
+const MAX_REPLAY = 500;
+
+export function userEventsHandler(db: Database, hub: AuctionEventHub, heartbeatMs: number) {
+  return async (req: Request, res: Response) => {
+    const userId = userIdOf(res);
+    const header = req.get('last-event-id');
+    const resumeFrom = header === undefined ? null : notificationLastEventId.parse(header);
+    const stream = new SseStream(res);
+    let lastId = resumeFrom ?? 0;
+    let held: Notification[] | null = [];
+    const deliver = (notification: Notification) => {
+      if (notification.id <= lastId) return;
+      lastId = notification.id;
+      stream.send('notification', notification, notification.id);
+    };
+
+    const cleanups: (() => void)[] = [];
+    let gone = false;
+    res.on('close', () => {
+      gone = true;
+      for (const cleanup of cleanups) cleanup();
+    });
+    const heartbeat = setInterval(() => stream.comment('ping'), heartbeatMs);
+    cleanups.push(
+      () => clearInterval(heartbeat),
+      hub.track((retryMs) => stream.close(retryMs)),
+    );
+    const stopListening = await hub.listen(userNotificationsChannel(userId), (message) => {
+      const notification = JSON.parse(message) as Notification;
+      if (held) held.push(notification);
+      else deliver(notification);
+    });
+    if (gone) return stopListening();
+    cleanups.push(stopListening);
+
+    // Subscribed first, then read: a notification stored meanwhile is in the read or in `held`.
+    if (resumeFrom !== null) {
+      const missed = await db
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.userId, userId), gt(notifications.id, resumeFrom)))
+        .orderBy(asc(notifications.id))
+        .limit(MAX_REPLAY);
+      for (const row of missed) deliver(presentNotification(row));
+    } else {
+      stream.send('unread', { unreadCount: await unreadCount(db, userId) });
+    }
+    for (const notification of held ?? []) deliver(notification);
+    held = null;
+  };
+}
