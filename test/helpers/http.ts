@@ -26,14 +26,14 @@ export async function call<T = Record<string, unknown>>(
 }
 
 /** Registers a user and signs in: returns the id and a bearer token. */
-export async function signUp(baseUrl: string, name = 'user'): Promise<{ id: string; token: string }> {
+export async function signUp(baseUrl: string, name = 'user'): Promise<{ id: string; token: string; email: string }> {
   const email = `${name}-${randomUUID()}@example.test`;
   const password = 'correct horse battery staple';
   const user = await call<{ id: string }>(`${baseUrl}/v1/users`, { body: { email, password, displayName: name } });
   if (user.status !== 201) throw new Error(`sign-up failed: ${user.status} ${JSON.stringify(user.body)}`);
   const token = await call<{ accessToken: string }>(`${baseUrl}/v1/auth/token`, { body: { email, password } });
   if (token.status !== 200) throw new Error(`sign-in failed: ${token.status}`);
-  return { id: user.body.id, token: token.body.accessToken };
+  return { id: user.body.id, token: token.body.accessToken, email };
 }
 
 /** The API's own type: a field is declared once. */
