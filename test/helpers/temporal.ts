@@ -12,6 +12,9 @@ import { closeRedis, createRedis } from '../../config/redis.js';
 import type { Database } from '../../db/pool.js';
 import { BiddingStore } from '../../lua/bidding-store.js';
 import { testConfig } from './config.js';
+import type { WorkflowHandle } from '@temporalio/client';
+import { outboxDispatchWorkflowId } from '../../domain/temporal-names.js';
+import { outboxDispatchWorkflow } from '../../workflows/notifications/outbox-dispatch.js';
 
 let runtimeInstalled = false;
 
@@ -22,9 +25,9 @@ export function installQuietRuntime(): void {
   runtimeInstalled = true;
 }
 
-export async function startTestWorker(db: Database) {
+export async function startTestWorker(db: Database, overrides: Record<string, string> = {}) {
   installQuietRuntime();
-  const config = testConfig();
+  const config = testConfig(overrides);
   const env = await TestWorkflowEnvironment.createFromExistingServer({
     address: config.TEMPORAL_ADDRESS,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -41,12 +44,25 @@ export async function startTestWorker(db: Database) {
     activities: createActivities({ db, redis, store, mail }),
   });
   const running = worker.run();
+  /** Runs the email outbox's dispatcher on this worker's queue until the worker stops. */
+  const dispatchEmail = async () => {
+    const handle = await env.client.workflow.start(outboxDispatchWorkflow, {
+      workflowId: outboxDispatchWorkflowId('email', taskQueue),
+      taskQueue,
+      args: ['email'],
+    });
+    dispatchers.push(handle);
+  };
+  const dispatchers: WorkflowHandle[] = [];
   return {
     client: env.client,
     taskQueue,
     worker,
     store,
+    dispatchEmail,
     stop: async () => {
+      // Their activities poll for a minute; ending the workflows cancels them, so the worker drains at once.
+      await Promise.allSettled(dispatchers.map((handle) => handle.terminate('test over')));
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await env.teardown();
