@@ -49,7 +49,7 @@ export function createBiddingActivities(
   db: Database,
   redis: RedisClient,
   store: BiddingStore,
-  notifications: NotificationPipeline,
+  notifications: NotificationPipeline | null,
   stopping: AbortSignal = new AbortController().signal,
 ) {
   /**
@@ -106,9 +106,11 @@ export function createBiddingActivities(
         )
         .onConflictDoNothing();
       await copyBiddingState(auctionId, batch[batch.length - 1]!);
-      if (leader === undefined) leader = await leaderAfter(auctionId, highWater);
-      await notifyOutbids(db, notifications, auctionId, leader, batch);
-      leader = batch[batch.length - 1]!.leaderId;
+      if (notifications) {
+        if (leader === undefined) leader = await leaderAfter(auctionId, highWater);
+        await notifyOutbids(db, notifications, auctionId, leader, batch);
+        leader = batch[batch.length - 1]!.leaderId;
+      }
       highWater = batch[batch.length - 1]!.seq;
       if (batch.length < READ_BATCH) return highWater;
     }

@@ -15,6 +15,8 @@ export interface ActivityDeps {
   store: BiddingStore;
   /** Aborted when the worker begins to shut down, so long-running activities wind up early. */
   stopping?: AbortSignal;
+  /** Outbid notifications from the persist cycle (config OUTBID_NOTIFICATIONS); on unless said otherwise. */
+  outbids?: boolean;
   /** The SMTP transport notification mail goes out through, and how. */
   mail: { transport: Transporter; options: Omit<EmailOptions, 'stopping'> };
 }
@@ -24,7 +26,7 @@ export function createActivities(deps: ActivityDeps) {
   const pipeline = new NotificationPipeline(deps.db, deps.redis);
   return {
     ...createAuctionStatusActivities(deps.db, deps.redis),
-    ...createBiddingActivities(deps.db, deps.redis, deps.store, pipeline, stopping),
+    ...createBiddingActivities(deps.db, deps.redis, deps.store, deps.outbids === false ? null : pipeline, stopping),
     ...createNotificationActivities({
       db: deps.db,
       pipeline,

@@ -4,9 +4,6 @@
  * calling the same script, in the same process and run. Prints throughput, latency, accepted and
  * rejected bids, persistence lag (201 → row in Postgres), and the workflow's signals and history.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { pino } from 'pino';
 import { buildApi } from '../api/build.js';
@@ -17,30 +14,15 @@ import { call, signUp, type AuctionJson } from '../test/helpers/http.js';
 import { rssMiB } from './load.js';
 import { profiled, selfTimeDifference, topSelfTime } from './profile.js';
 import { startBenchBackend } from './backend.js';
+import { median, percentile, runBidLoad, type BidLoadResult } from './bid-runner.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const USERS = 40;
 
-interface LoadResult {
-  completed: number;
-  elapsed: number;
-  accepted: number;
-  rejected: number;
-  errors: number;
-  p50: number;
-  p99: number;
-  acks: [number, number][];
-}
-
-const loadScript = fileURLToPath(new URL('./bid-load.ts', import.meta.url));
-async function runLoad(url: string, users: { header: string; value: string }[], rate: number): Promise<LoadResult> {
-  const spec = JSON.stringify({ url, users, rate, seconds, concurrency });
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', loadScript, spec], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return JSON.parse(stdout) as LoadResult;
-}
+type LoadResult = BidLoadResult;
+const runLoad = (url: string, users: { header: string; value: string }[], rate: number) =>
+  runBidLoad(url, users, { rate, seconds, concurrency });
 
 const { config, deps, stop } = await startBenchBackend();
 const { app } = await buildApi(config, deps, pino({ level: 'warn' }));
@@ -113,12 +95,6 @@ function watchPersistence(auctionId: string) {
     },
   };
 }
-
-const median = (values: number[]) => percentile(values, 0.5);
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
-};
 
 interface Row {
   name: string;

@@ -287,6 +287,11 @@ export const envSchema = z.object({
    * development and tests use a fixed one, so links keep working across restarts.
    */
   NOTIFICATION_LINK_SECRET: z.string().min(32).optional(),
+  /**
+   * Outbid notifications, derived by the worker's persist cycle. An operator's switch (and the bench's
+   * way to measure what they cost); every other notification follows the auction workflow.
+   */
+  OUTBID_NOTIFICATIONS: flag.default(true),
 });
 
 /** Both sign or check unsubscribe links: in production, every replica must share the secret. */

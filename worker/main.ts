@@ -50,6 +50,7 @@ const worker = await Worker.create({
     redis,
     store: new BiddingStore(redis),
     stopping: stopping.signal,
+    outbids: config.OUTBID_NOTIFICATIONS,
     mail,
   }),
   ...workflowSource(config),

@@ -1,0 +1,44 @@
+/** Runs bench/bid-load.ts (the open-loop bid generator) in its own process and returns its figures. */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export interface BidLoadResult {
+  completed: number;
+  elapsed: number;
+  accepted: number;
+  rejected: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  /** [seq, epoch ms of its 201] for every accepted bid. */
+  acks: [number, number][];
+}
+
+export interface BidLoadOptions {
+  /** Requests per second; 0: flat out with `concurrency` in flight. */
+  rate: number;
+  seconds: number;
+  concurrency: number;
+}
+
+const loadScript = fileURLToPath(new URL('./bid-load.ts', import.meta.url));
+
+export async function runBidLoad(
+  url: string,
+  users: { header: string; value: string }[],
+  { rate, seconds, concurrency }: BidLoadOptions,
+): Promise<BidLoadResult> {
+  const spec = JSON.stringify({ url, users, rate, seconds, concurrency });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', loadScript, spec], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as BidLoadResult;
+}
+
+export const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+};
+
+export const median = (values: number[]) => percentile(values, 0.5);
