@@ -13,6 +13,7 @@ import { createSessions } from './auth/sessions.js';
 import { createTokenService } from './auth/tokens.js';
 import type { ApiDependencies } from './dependencies.js';
 import { imageRoutes } from './images/routes.js';
+import { webhookRoutes } from './notifications/webhooks-routes.js';
 import { listImages } from './images/service.js';
 import { Discovery } from './discovery/discovery.js';
 import { createMetrics } from './metrics.js';
@@ -90,6 +91,14 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
       auctionRoutes(auctions, hub, requireUser(tokens), config.SSE_HEARTBEAT_MS, imagesOf),
       imageRoutes(images, requireUser(tokens)),
       accountRoutes({ db: deps.database.db, tokens, sessions }),
+      webhookRoutes(
+        {
+          db: deps.database.db,
+          allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+          maxPerUser: config.WEBHOOKS_PER_USER,
+        },
+        requireUser(tokens),
+      ),
       accountDeletionRoutes(tokens, {
         db: deps.database.db,
         revocations,

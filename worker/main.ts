@@ -1,6 +1,7 @@
 /** The worker process: migrations, then poll the auction task queue until SIGINT/SIGTERM. */
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { webhookDeliveryOptions } from '../activities/notifications/webhook-delivery.js';
 import { loadConfig } from '../config/env.js';
 import { closeRedis, createRedis } from '../config/redis.js';
 import { createLogger, exitOnCrash } from '../config/logger.js';
@@ -42,7 +43,13 @@ const worker = await Worker.create({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
-  activities: createActivities({ db: database.db, redis, store: new BiddingStore(redis), stopping: stopping.signal }),
+  activities: createActivities({
+    db: database.db,
+    redis,
+    store: new BiddingStore(redis),
+    stopping: stopping.signal,
+    webhooks: webhookDeliveryOptions(config, stopping.signal),
+  }),
   ...workflowSource(config),
   shutdownGraceTime: `${config.SHUTDOWN_TIMEOUT_MS} ms`,
   // A worker still not drained by then (an activity ignoring its cancellation) gives up: run() throws,

@@ -10,6 +10,7 @@ import { auctionPaths } from './auction-paths.js';
 import { imagePaths } from './image-paths.js';
 import { operationalPaths } from './operational-paths.js';
 import { ssoPaths } from './sso-paths.js';
+import { webhookPaths } from './webhook-paths.js';
 import { unavailable } from './parts.js';
 
 const DESCRIPTION = `Timed auctions with proxy bidding.
@@ -30,10 +31,11 @@ export function buildOpenApiDocument() {
     tags: [
       { name: 'Accounts', description: 'Sign-up, sign-in, tokens.' },
       { name: 'Auctions', description: 'Auctions, bids and their live events.' },
+      { name: 'Webhooks', description: 'Your notifications, POSTed to your endpoints and signed (Standard Webhooks).' },
       { name: 'Operations', description: 'Health, metrics and this reference.' },
     ],
     paths: {
-      ...withUnavailable({ ...accountPaths, ...auctionPaths, ...imagePaths, ...ssoPaths }),
+      ...withUnavailable({ ...accountPaths, ...auctionPaths, ...imagePaths, ...ssoPaths, ...webhookPaths }),
       ...operationalPaths,
     },
     components: {
