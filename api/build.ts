@@ -16,6 +16,7 @@ import { imageRoutes } from './images/routes.js';
 import { inboxRoutes } from './notifications/inbox-routes.js';
 import { StreamTickets } from './notifications/stream-tickets.js';
 import { DEVELOPMENT_LINK_SECRET } from '../domain/notifications/unsubscribe-token.js';
+import { webhookRoutes } from './notifications/webhooks-routes.js';
 import { listImages } from './images/service.js';
 import { Discovery } from './discovery/discovery.js';
 import { createMetrics } from './metrics.js';
@@ -94,6 +95,14 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
       auctionRoutes(auctions, hub, requireUser(tokens), config.SSE_HEARTBEAT_MS, imagesOf),
       imageRoutes(images, requireUser(tokens)),
       accountRoutes({ db: deps.database.db, tokens, sessions }),
+      webhookRoutes(
+        {
+          db: deps.database.db,
+          allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+          maxPerUser: config.WEBHOOKS_PER_USER,
+        },
+        requireUser(tokens),
+      ),
       accountDeletionRoutes(tokens, {
         db: deps.database.db,
         revocations,

@@ -109,6 +109,29 @@ const trustProxy = z
     return z.NEVER;
   });
 
+// --- Webhooks: value types ---
+const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * `5s,5m,30m,2h`: the waits between a webhook delivery's attempts, in order; the last repeats until the
+ * retry period is over. Units ms, s, m, h; each at least 1 ms and at most a day.
+ */
+const retrySchedule = z
+  .string()
+  .trim()
+  .transform((value, ctx): number[] => {
+    const steps = value.split(',').map((part) => {
+      const match = /^(\d{1,9})(ms|s|m|h)$/.exec(part.trim());
+      return match ? Number(match[1]) * DURATION_UNIT_MS[match[2]!]! : NaN;
+    });
+    if (steps.every((ms) => ms >= 1 && ms <= 24 * 3_600_000)) return steps;
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected durations such as 5s,5m,30m,2h (units ms, s, m, h; at most 24h each)',
+    });
+    return z.NEVER;
+  });
+
 // --- Sign-in with SSO, refresh tokens ---
 
 /** A provider's id is a path segment (/v1/auth/sso/<id>/start) and part of a cookie path: kept plain. */
@@ -210,6 +233,27 @@ export const envSchema = z.object({
   /** Open event streams per API process (docs/decisions.md, "Security"). */
   SSE_MAX_STREAMS_PER_IP: positiveInt.default(100),
   SSE_MAX_STREAMS_PER_USER: positiveInt.default(10),
+
+  // --- Webhooks: users' endpoints and their delivery (api/notifications/webhooks*.ts,
+  // activities/notifications/webhook-delivery.ts; docs/SECURITY.md, "Webhooks") ---
+  /**
+   * Lets webhooks reach loopback, private, link-local and other non-public addresses, and use http.
+   * Off in production: a webhook URL is chosen by any user, and the worker would post wherever it points
+   * (SSRF). On for tests and local development, whose receivers listen on 127.0.0.1.
+   */
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag.default(false),
+  /** One attempt, from connecting to the answer's status and first bytes; a receiver slower than this is retried. */
+  WEBHOOK_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
+  /** The waits between attempts (Standard Webhooks' example schedule), each with ±20% jitter; the last repeats. */
+  WEBHOOK_RETRY_SCHEDULE: retrySchedule.default(
+    [5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000].map((s) => s * 1000),
+  ),
+  /** A delivery not answered 2xx this long after it was created is given up (its failedAt set). */
+  WEBHOOK_RETRY_PERIOD_SECONDS: positiveInt.default(24 * 3600),
+  /** Attempts in flight at once per worker process: a slow receiver holds one of them, not the queue. */
+  WEBHOOK_CONCURRENCY: positiveInt.max(256).default(8),
+  /** Webhooks one user may have at once (deleted ones do not count). */
+  WEBHOOKS_PER_USER: positiveInt.max(1000).default(10),
 
   // --- Images: auction images in S3 (api/images/; docs/decisions.md, "Images") ---
   /** Unset: AWS S3 itself. Set for Cloudflare R2, MinIO and other S3-compatible stores. */

@@ -12,7 +12,7 @@ export const SEARCH_ATTRIBUTES = {
 } as const;
 
 /** The outboxes the notification pipeline delivers from, each drained by one long-lived workflow. */
-export const OUTBOXES = ['email'] as const;
+export const OUTBOXES = ['email', 'webhook'] as const;
 export type Outbox = (typeof OUTBOXES)[number];
 
 /** One dispatcher per outbox per task queue: a test run's queues each get their own, production has one. */

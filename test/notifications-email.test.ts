@@ -25,7 +25,7 @@ let ben: User;
 before(async () => {
   database = await createTestDatabase();
   worker = await startTestWorker(database.db, { PUBLIC_URL: 'http://gavel.test' });
-  await worker.dispatchEmail();
+  await worker.dispatch('email');
   api = await startTestApi({ DATABASE_URL: database.url, TEMPORAL_TASK_QUEUE: worker.taskQueue });
   seller = await signUp(api.url, 'seller');
   ann = await signUp(api.url, 'ann');

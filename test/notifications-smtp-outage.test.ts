@@ -47,7 +47,7 @@ before(async () => {
     SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
     EMAIL_RETRY_MAX_SECONDS: '4',
   });
-  await worker.dispatchEmail();
+  await worker.dispatch('email');
   api = await startTestApi({ DATABASE_URL: database.url, TEMPORAL_TASK_QUEUE: worker.taskQueue });
 });
 after(async () => {

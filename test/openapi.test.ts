@@ -57,6 +57,10 @@ describe('the document', () => {
       'POST /v1/auctions/{id}/images',
       'DELETE /v1/auctions/{id}/images/{imageId}',
       'DELETE /v1/users/me',
+      'POST /v1/users/me/webhooks',
+      'GET /v1/users/me/webhooks',
+      'DELETE /v1/users/me/webhooks/{id}',
+      'GET /v1/users/me/webhooks/{id}/deliveries',
     ];
     for (const [path, item] of Object.entries(document.paths)) {
       for (const method of METHODS.filter((m) => m in item)) {

@@ -3,6 +3,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from 
 import { createActivities } from '../activities/index.js';
 import { createMailer } from '../activities/notifications/email-sender.js';
 import { startOutboxDispatch } from './outbox-dispatch.js';
+import { webhookDeliveryOptions } from '../activities/notifications/webhook-delivery.js';
 import { loadConfig } from '../config/env.js';
 import { closeRedis, createRedis } from '../config/redis.js';
 import { createLogger, exitOnCrash } from '../config/logger.js';
@@ -52,6 +53,7 @@ const worker = await Worker.create({
     stopping: stopping.signal,
     outbids: config.OUTBID_NOTIFICATIONS,
     mail,
+    webhooks: webhookDeliveryOptions(config, stopping.signal),
   }),
   ...workflowSource(config),
   shutdownGraceTime: `${config.SHUTDOWN_TIMEOUT_MS} ms`,

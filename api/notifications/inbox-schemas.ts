@@ -61,13 +61,9 @@ export const streamTicket = z
   .meta({ id: 'StreamTicket' });
 
 export const userEventsQuery = z.object({
-  ticket: z
-    .string()
-    .max(100)
-    .optional()
-    .meta({
-      description: 'A ticket from POST /v1/users/me/events/ticket (for EventSource, which cannot send headers).',
-    }),
+  ticket: z.string().max(100).optional().meta({
+    description: 'A ticket from POST /v1/users/me/events/ticket (for EventSource, which cannot send headers).',
+  }),
 });
 
 export const notificationLastEventId = z

@@ -11,6 +11,7 @@ import { imagePaths } from './image-paths.js';
 import { inboxPaths } from './inbox-paths.js';
 import { operationalPaths } from './operational-paths.js';
 import { ssoPaths } from './sso-paths.js';
+import { webhookPaths } from './webhook-paths.js';
 import { unavailable } from './parts.js';
 
 const DESCRIPTION = `Timed auctions with proxy bidding.
@@ -32,10 +33,18 @@ export function buildOpenApiDocument() {
       { name: 'Accounts', description: 'Sign-up, sign-in, tokens.' },
       { name: 'Auctions', description: 'Auctions, bids and their live events.' },
       { name: 'Notifications', description: 'Your inbox, your live stream, and email unsubscribe links.' },
+      { name: 'Webhooks', description: 'Your notifications, POSTed to your endpoints and signed (Standard Webhooks).' },
       { name: 'Operations', description: 'Health, metrics and this reference.' },
     ],
     paths: {
-      ...withUnavailable({ ...accountPaths, ...auctionPaths, ...imagePaths, ...ssoPaths, ...inboxPaths }),
+      ...withUnavailable({
+        ...accountPaths,
+        ...auctionPaths,
+        ...imagePaths,
+        ...ssoPaths,
+        ...inboxPaths,
+        ...webhookPaths,
+      }),
       ...operationalPaths,
     },
     components: {

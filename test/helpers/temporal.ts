@@ -13,7 +13,7 @@ import type { Database } from '../../db/pool.js';
 import { BiddingStore } from '../../lua/bidding-store.js';
 import { testConfig } from './config.js';
 import type { WorkflowHandle } from '@temporalio/client';
-import { outboxDispatchWorkflowId } from '../../domain/temporal-names.js';
+import { outboxDispatchWorkflowId, type Outbox } from '../../domain/temporal-names.js';
 import { outboxDispatchWorkflow } from '../../workflows/notifications/outbox-dispatch.js';
 
 let runtimeInstalled = false;
@@ -44,12 +44,12 @@ export async function startTestWorker(db: Database, overrides: Record<string, st
     activities: createActivities({ db, redis, store, mail }),
   });
   const running = worker.run();
-  /** Runs the email outbox's dispatcher on this worker's queue until the worker stops. */
-  const dispatchEmail = async () => {
+  /** Runs an outbox's dispatcher on this worker's queue until the worker stops. */
+  const dispatch = async (outbox: Outbox) => {
     const handle = await env.client.workflow.start(outboxDispatchWorkflow, {
-      workflowId: outboxDispatchWorkflowId('email', taskQueue),
+      workflowId: outboxDispatchWorkflowId(outbox, taskQueue),
       taskQueue,
-      args: ['email'],
+      args: [outbox],
     });
     dispatchers.push(handle);
   };
@@ -59,7 +59,7 @@ export async function startTestWorker(db: Database, overrides: Record<string, st
     taskQueue,
     worker,
     store,
-    dispatchEmail,
+    dispatch,
     stop: async () => {
       // Their activities poll for a minute; ending the workflows cancels them, so the worker drains at once.
       await Promise.allSettled(dispatchers.map((handle) => handle.terminate('test over')));

@@ -10,7 +10,7 @@ import { allHandlersFinished, condition, continueAsNew, proxyActivities, workflo
 import type { Activities } from '../../activities/index.js';
 import type { Outbox } from '../../domain/temporal-names.js';
 
-const { sendDueEmails } = proxyActivities<Activities>({
+const { sendDueEmails, deliverDueWebhooks } = proxyActivities<Activities>({
   // Each call polls for up to a minute (activities/notifications/outbox-poll.ts), heartbeating as it goes.
   startToCloseTimeout: '3 minutes',
   heartbeatTimeout: '30 seconds',
@@ -18,7 +18,7 @@ const { sendDueEmails } = proxyActivities<Activities>({
 });
 
 export async function outboxDispatchWorkflow(outbox: Outbox): Promise<void> {
-  const drain = { email: sendDueEmails }[outbox];
+  const drain = { email: sendDueEmails, webhook: deliverDueWebhooks }[outbox];
   while (!workflowInfo().continueAsNewSuggested) await drain();
   await condition(allHandlersFinished);
   await continueAsNew<typeof outboxDispatchWorkflow>(outbox);
