@@ -57,14 +57,22 @@ describe('the document', () => {
       'POST /v1/auctions/{id}/images',
       'DELETE /v1/auctions/{id}/images/{imageId}',
       'DELETE /v1/users/me',
+      'PUT /v1/users/me/watchlist/{auctionId}',
+      'DELETE /v1/users/me/watchlist/{auctionId}',
+      'GET /v1/users/me/watchlist',
+      'GET /v1/users/me/bids',
+      'GET /v1/users/me/notification-settings',
+      'PUT /v1/users/me/notification-settings',
     ];
+    // Public, but a token, when given, must be valid: the event stream (it counts toward the per-user
+    // stream cap) and the bid history (with bidder=me it lists the caller's own bids).
+    const optionallyGuarded = ['GET /v1/auctions/{id}/events', 'GET /v1/auctions/{id}/bids'];
     for (const [path, item] of Object.entries(document.paths)) {
       for (const method of METHODS.filter((m) => m in item)) {
         const operation = item[method] as { security?: unknown; responses: Json };
-        if (`${method.toUpperCase()} ${path}` === 'GET /v1/auctions/{id}/events') {
-          // Public, but a token, when given, must be valid and counts toward the per-user stream cap.
+        if (optionallyGuarded.includes(`${method.toUpperCase()} ${path}`)) {
           assert.deepEqual(operation.security, [{}, { bearerAuth: [] }]);
-          assert.ok(operation.responses['401'], 'the events route documents a bad token');
+          assert.ok(operation.responses['401'], `${method} ${path} documents a bad token`);
           continue;
         }
         const isGuarded = guarded.includes(`${method.toUpperCase()} ${path}`);

@@ -8,6 +8,7 @@ import { eventDataSchemas } from '../auctions/responses.js';
 import { accountPaths } from './account-paths.js';
 import { auctionPaths } from './auction-paths.js';
 import { imagePaths } from './image-paths.js';
+import { notificationPaths } from './notification-paths.js';
 import { operationalPaths } from './operational-paths.js';
 import { ssoPaths } from './sso-paths.js';
 import { unavailable } from './parts.js';
@@ -30,10 +31,12 @@ export function buildOpenApiDocument() {
     tags: [
       { name: 'Accounts', description: 'Sign-up, sign-in, tokens.' },
       { name: 'Auctions', description: 'Auctions, bids and their live events.' },
+      { name: 'Watchlist', description: 'The auctions you watch.' },
+      { name: 'Notifications', description: 'What you are told, and where.' },
       { name: 'Operations', description: 'Health, metrics and this reference.' },
     ],
     paths: {
-      ...withUnavailable({ ...accountPaths, ...auctionPaths, ...imagePaths, ...ssoPaths }),
+      ...withUnavailable({ ...accountPaths, ...auctionPaths, ...imagePaths, ...ssoPaths, ...notificationPaths }),
       ...operationalPaths,
     },
     components: {
