@@ -60,10 +60,10 @@ export async function listMyBids(
       const { id, title, status, currentPrice, minimumNextBid, endsAt, currency } = presentAuction(row, live);
       return {
         auction: { id, title, status, currentPrice, minimumNextBid, endsAt, currency },
-        myMaximum: Number(myMaximum),
+        myMaximum: myMaximum!, // max() over at least one bid: never null
         leading: (live ? live.leaderId : row.leaderId) === bidderId,
         bidCount,
-        lastBidAt: new Date(lastBidAt!).toISOString(),
+        lastBidAt: lastBidAt!.toISOString(),
         won: isEnded(row) ? row.outcome === 'sold' && row.winnerId === bidderId : null,
       };
     }),
