@@ -19,6 +19,8 @@ import { DEVELOPMENT_LINK_SECRET } from '../domain/notifications/unsubscribe-tok
 import { webhookRoutes } from './notifications/webhooks-routes.js';
 import { listImages } from './images/service.js';
 import { Discovery } from './discovery/discovery.js';
+import { notificationRoutes } from './notifications/routes.js';
+import { watchersOf } from './notifications/watchlist.js';
 import { createMetrics } from './metrics.js';
 import { securityGuards } from './security/guards.js';
 import { buildOpenApiDocument } from './openapi/document.js';
@@ -92,8 +94,11 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
       // Rate limits and stream caps, ahead of the routes they guard (api/security/guards.ts).
       securityGuards({ redis: deps.redis, tickets, tokens, config }),
       // The auction routes first: bids are the hot path, and express tries each router's routes in turn.
-      auctionRoutes(auctions, hub, requireUser(tokens), config.SSE_HEARTBEAT_MS, imagesOf),
+      auctionRoutes(auctions, hub, requireUser(tokens), config.SSE_HEARTBEAT_MS, imagesOf, (auctionId) =>
+        watchersOf(deps.database.db, auctionId),
+      ),
       imageRoutes(images, requireUser(tokens)),
+      notificationRoutes(auctions, requireUser(tokens)),
       accountRoutes({ db: deps.database.db, tokens, sessions }),
       webhookRoutes(
         {

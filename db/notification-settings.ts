@@ -1,40 +1,80 @@
 /**
- * A user's notification settings, read and written in one place for the API (settings, unsubscribe
- * links) and the activities (mail checks them again at send time). A row exists only once a user
- * changed something; reads fill in the defaults.
+ * Notification settings in Postgres (notification_settings), read and written in this one place: a row
+ * only once a user changed something, and a null column means that setting's default
+ * (domain/notifications/settings.ts). Used by the settings routes, the unsubscribe link, and the mail
+ * sender (which checks them again at send time).
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from './pool.js';
 import { notificationSettings } from './schema.js';
-import type { EndingSoonMinutes } from '../domain/notifications/ending-soon.js';
+import { ENDING_SOON_MINUTES, type EndingSoonMinutes } from '../domain/notifications/ending-soon.js';
 import { DEFAULT_SETTINGS, type NotificationSettings } from '../domain/notifications/settings.js';
-import type { NotificationType } from '../domain/notifications/types.js';
+import {
+  NOTIFICATION_TYPES,
+  OPTIONAL_CHANNELS,
+  type NotificationType,
+  type OptionalChannel,
+} from '../domain/notifications/types.js';
 
-export async function readSettings(db: Database, userId: string): Promise<NotificationSettings> {
-  const [row] = await db.select().from(notificationSettings).where(eq(notificationSettings.userId, userId));
+type Row = typeof notificationSettings.$inferSelect;
+type Executor = Pick<Database, 'select' | 'insert'>;
+
+const COLUMN = { live: 'liveTypes', email: 'emailTypes', webhook: 'webhookTypes' } as const satisfies Record<
+  OptionalChannel,
+  keyof Row
+>;
+
+/** What to change; what is absent stays as it was. A whole NotificationSettings is a change too. */
+export interface SettingsChange {
+  channels?: Partial<Record<OptionalChannel, readonly NotificationType[]>>;
+  endingSoonMinutes?: EndingSoonMinutes;
+}
+
+/** Each type once, in the one order the API shows them; anything not a type (any more) is dropped. */
+const canonical = (types: readonly string[]): NotificationType[] =>
+  NOTIFICATION_TYPES.filter((type) => types.includes(type));
+
+const isEndingSoonMinutes = (value: number): value is EndingSoonMinutes =>
+  (ENDING_SOON_MINUTES as readonly number[]).includes(value);
+
+function settingsOf(row: Row | undefined): NotificationSettings {
+  const channels = Object.fromEntries(
+    OPTIONAL_CHANNELS.map((channel) => {
+      const stored = row?.[COLUMN[channel]];
+      return [channel, stored ? canonical(stored) : [...DEFAULT_SETTINGS.channels[channel]]];
+    }),
+  ) as NotificationSettings['channels'];
+  const minutes = row?.endingSoonMinutes;
   return {
-    channels: {
-      live: row?.liveTypes ?? DEFAULT_SETTINGS.channels.live,
-      email: row?.emailTypes ?? DEFAULT_SETTINGS.channels.email,
-      webhook: row?.webhookTypes ?? DEFAULT_SETTINGS.channels.webhook,
-    },
-    endingSoonMinutes: (row?.endingSoonMinutes as EndingSoonMinutes | null) ?? DEFAULT_SETTINGS.endingSoonMinutes,
+    channels,
+    endingSoonMinutes: minutes != null && isEndingSoonMinutes(minutes) ? minutes : DEFAULT_SETTINGS.endingSoonMinutes,
   };
 }
 
-/** Stores the whole settings (the row then no longer follows changes to the defaults). */
-export async function writeSettings(db: Database, userId: string, settings: NotificationSettings): Promise<void> {
-  const values = {
-    liveTypes: settings.channels.live,
-    emailTypes: settings.channels.email,
-    webhookTypes: settings.channels.webhook,
-    endingSoonMinutes: settings.endingSoonMinutes,
-    updatedAt: new Date(),
-  };
-  await db
+/** The user's settings: the defaults for whatever they never changed. */
+export async function readSettings(db: Executor, userId: string): Promise<NotificationSettings> {
+  const [row] = await db.select().from(notificationSettings).where(eq(notificationSettings.userId, userId));
+  return settingsOf(row);
+}
+
+/** Writes what `change` names, in one upsert (the rest keeps its stored value or default); returns the result. */
+export async function writeSettings(
+  db: Executor,
+  userId: string,
+  change: SettingsChange,
+): Promise<NotificationSettings> {
+  const values: Partial<Row> = {};
+  for (const channel of OPTIONAL_CHANNELS) {
+    const types = change.channels?.[channel];
+    if (types) values[COLUMN[channel]] = canonical(types);
+  }
+  if (change.endingSoonMinutes !== undefined) values.endingSoonMinutes = change.endingSoonMinutes;
+  const [row] = await db
     .insert(notificationSettings)
-    .values({ userId, ...values })
-    .onConflictDoUpdate({ target: notificationSettings.userId, set: values });
+    .values({ ...values, userId })
+    .onConflictDoUpdate({ target: notificationSettings.userId, set: { ...values, updatedAt: sql`now()` } })
+    .returning();
+  return settingsOf(row);
 }
 
 /**

@@ -12,7 +12,7 @@ import type { PlaceBidResult } from '../../lua/bidding-store.js';
 import { bidsPendingSignal } from '../../workflows/definitions.js';
 import { AppError, notFound } from '../errors.js';
 import { isAuctionId, isSeq } from './ids.js';
-import type { BidPage, PlacedBid } from './responses.js';
+import type { BidPage, OwnBidPage, PlacedBid } from './responses.js';
 import { findAuctionRow, type AuctionDeps } from './service.js';
 
 const REJECTION_STATUS: Record<BidRejection, number> = {
@@ -73,24 +73,57 @@ function signalBidsPending(deps: AuctionDeps, auctionId: string, decision: Place
     .catch((error: unknown) => deps.logger.warn({ err: error, auctionId }, 'bidsPending signal failed'));
 }
 
-/** The persisted history, oldest first; the cursor is the last seq seen. Maxima stay private. */
-export async function listBids(
-  db: Database,
-  auctionId: string,
-  query: { limit: number; cursor?: string | undefined },
-): Promise<BidPage> {
-  await findAuctionRow(db, auctionId);
+interface BidsQuery {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** The seq a page starts after: the cursor is the last seq seen. */
+function afterSeqOf(query: BidsQuery): number {
   const afterSeq = query.cursor === undefined ? 0 : Number(query.cursor);
-  if (!isSeq(afterSeq)) {
-    throw new AppError(400, 'INVALID_CURSOR', 'The cursor is not one this API issued');
-  }
+  if (!isSeq(afterSeq)) throw new AppError(400, 'INVALID_CURSOR', 'The cursor is not one this API issued');
+  return afterSeq;
+}
+
+function pageOf<T extends { seq: number; placedAt: Date }>(rows: T[], limit: number) {
+  const items = rows.slice(0, limit).map((row) => ({ ...row, placedAt: row.placedAt.toISOString() }));
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? String(last.seq) : null };
+}
+
+const publicColumns = {
+  seq: bids.seq,
+  bidderId: bids.bidderId,
+  amount: bids.amount,
+  placedAt: bids.placedAt,
+  kind: bids.kind,
+};
+
+/** The persisted history, oldest first. Maxima stay private. */
+export async function listBids(db: Database, auctionId: string, query: BidsQuery): Promise<BidPage> {
+  await findAuctionRow(db, auctionId);
   const rows = await db
-    .select({ seq: bids.seq, bidderId: bids.bidderId, amount: bids.amount, placedAt: bids.placedAt, kind: bids.kind })
+    .select(publicColumns)
     .from(bids)
-    .where(and(eq(bids.auctionId, auctionId), gt(bids.seq, afterSeq)))
+    .where(and(eq(bids.auctionId, auctionId), gt(bids.seq, afterSeqOf(query))))
     .orderBy(asc(bids.seq))
     .limit(query.limit + 1);
-  const items = rows.slice(0, query.limit).map((row) => ({ ...row, placedAt: row.placedAt.toISOString() }));
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > query.limit && last ? String(last.seq) : null };
+  return pageOf(rows, query.limit);
+}
+
+/** One bidder's own bids on an auction, oldest first, each with its maximum: for that bidder alone. */
+export async function listOwnBids(
+  db: Database,
+  auctionId: string,
+  bidderId: string,
+  query: BidsQuery,
+): Promise<OwnBidPage> {
+  await findAuctionRow(db, auctionId);
+  const rows = await db
+    .select({ ...publicColumns, maxAmount: bids.maxAmount })
+    .from(bids)
+    .where(and(eq(bids.auctionId, auctionId), eq(bids.bidderId, bidderId), gt(bids.seq, afterSeqOf(query))))
+    .orderBy(asc(bids.seq))
+    .limit(query.limit + 1);
+  return pageOf(rows, query.limit);
 }

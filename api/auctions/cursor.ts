@@ -5,6 +5,7 @@
  * "Discovery"): everything in it is something the client could ask for anyway, and every field is
  * checked here, so a forged cursor gets a 400, never a 500 or someone else's data.
  */
+import { and, eq, lt, or, sql, type Column, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 
@@ -55,3 +56,37 @@ export function decodeCursor(cursor: string, query: string): ListingCursor {
   const { t, a, k, i } = parsed.data;
   return { query, asOf: t, atMs: a, key: k, id: i };
 }
+
+/**
+ * Keyset cursors of the per-user lists (a seller's auctions, a watchlist, a bidder's auctions): where
+ * the next page starts, as the last item's time (µs since the epoch, as Postgres keeps it: 16 digits
+ * until the year 2286) and id. At most 18 digits, so a forged one stays inside a bigint (19 digits
+ * could pass its maximum: a Postgres range error, a 500).
+ */
+export interface KeysetPosition {
+  micros: string;
+  id: string;
+}
+
+const keysetWire = z.object({ c: z.string().regex(/^\d{1,18}$/), i: z.uuid() }).strict();
+
+export const encodeKeyset = (position: KeysetPosition): string => toOpaque({ c: position.micros, i: position.id });
+
+/** An empty cursor is the first page (undefined), as on the other listings; a forged one is a 400. */
+export function decodeKeyset(cursor: string | undefined): KeysetPosition | undefined {
+  if (!cursor) return undefined;
+  const parsed = keysetWire.safeParse(fromOpaque(cursor));
+  if (!parsed.success) throw new AppError(400, 'INVALID_CURSOR', 'The cursor is not one this API issued');
+  return { micros: parsed.data.c, id: parsed.data.i };
+}
+
+/**
+ * A timestamptz in microseconds, as the column keeps it: a JavaScript Date (ms) would page past rows
+ * of the same millisecond as the cursor's.
+ */
+export const micros = (instant: SQLWrapper): SQL<string> =>
+  sql<string>`(extract(epoch from ${instant}) * 1000000)::bigint`;
+
+/** The rows after `position` in a (key desc, id desc) order; no condition on the first page. */
+export const pastKeyset = (position: KeysetPosition | undefined, key: SQL<string>, id: Column): SQL | undefined =>
+  position && or(lt(key, position.micros), and(eq(key, position.micros), lt(id, position.id)));

@@ -75,6 +75,18 @@ export const bidPage = z
   })
   .meta({ id: 'BidPage' });
 
+/** One of your own bids (GET /v1/auctions/{id}/bids?bidder=me): with the maximum you bid, which only you see. */
+export const ownBid = bid
+  .extend({ maxAmount: money.meta({ description: 'Your maximum for this bid: shown to you alone.' }) })
+  .meta({ id: 'OwnBid', description: 'A persisted bid of yours; amount is the visible price it made.' });
+
+export const ownBidPage = z
+  .object({
+    items: z.array(ownBid),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last.' }),
+  })
+  .meta({ id: 'OwnBidPage' });
+
 /** The component id a schema is registered under in the document. */
 const idOf = (schema: z.ZodType) => {
   const id = schema.meta()?.id;
@@ -143,6 +155,7 @@ export const eventDataSchemas = Object.fromEntries(
 export type PublicAuction = z.infer<typeof auction>;
 export type PlacedBid = z.infer<typeof placedBid>;
 export type BidPage = z.infer<typeof bidPage>;
+export type OwnBidPage = z.infer<typeof ownBidPage>;
 export type AuctionPage = z.infer<typeof auctionPage>;
 export type LiveBidEvent = z.infer<typeof liveBidEvent>;
 export type ReplayedBidEvent = z.infer<typeof replayedBidEvent>;

@@ -4,10 +4,18 @@ import { userIdOf } from '../auth/require-user.js';
 import { answerRefusals } from '../error-handler.js';
 import type { ImagesOf } from '../images/responses.js';
 import type { AuctionEventHub } from '../sse/hub.js';
-import { listBids, placeBid } from './bids.js';
+import { listBids, listOwnBids, placeBid } from './bids.js';
 import { eventsHandler } from './events.js';
 import { listMyAuctions } from './my-auctions.js';
-import { bidBody, cancelBody, createAuctionBody, idempotencyKey, listAuctionsQuery, pageQuery } from './schemas.js';
+import {
+  bidBody,
+  bidsQuery,
+  cancelBody,
+  createAuctionBody,
+  idempotencyKey,
+  listAuctionsQuery,
+  pageQuery,
+} from './schemas.js';
 import { cancelAuction, createAuction, getAuction, type AuctionDeps } from './service.js';
 
 /** The :id segment; anything but one string is no auction id (and so a 404 later). */
@@ -19,6 +27,8 @@ export function auctionRoutes(
   requireUser: RequestHandler,
   sseHeartbeatMs: number,
   imagesOf: ImagesOf,
+  /** How many users watch an auction (api/notifications/watchlist.ts). */
+  watchersOf: (auctionId: string) => Promise<number>,
 ): Router {
   const router = Router();
 
@@ -51,7 +61,8 @@ export function auctionRoutes(
 
   router.get('/v1/auctions/:id', async (req, res) => {
     const auction = await getAuction(deps, auctionIdOf(req)); // first: it answers 404 for a bad id
-    res.json({ ...auction, images: await imagesOf(auction.id) });
+    const [images, watchers] = await Promise.all([imagesOf(auction.id), watchersOf(auction.id)]);
+    res.json({ ...auction, images, watchers });
   });
 
   router.post('/v1/auctions/:id/cancel', requireUser, async (req, res) => {
@@ -64,8 +75,16 @@ export function auctionRoutes(
     res.json(await listMyAuctions(deps, userIdOf(res), pageQuery.parse(req.query)));
   });
 
-  router.get('/v1/auctions/:id/bids', async (req, res) => {
-    res.json(await listBids(deps.db, auctionIdOf(req), pageQuery.parse(req.query)));
+  // Public; with `bidder` it lists the caller's own bids, so it needs their token (any other value: a 400 after it).
+  const ownBidsNeedUser: RequestHandler = (req, res, next) =>
+    req.query.bidder === undefined ? next() : requireUser(req, res, next);
+  router.get('/v1/auctions/:id/bids', ownBidsNeedUser, async (req, res) => {
+    const query = bidsQuery.parse(req.query);
+    res.json(
+      query.bidder === 'me'
+        ? await listOwnBids(deps.db, auctionIdOf(req), userIdOf(res), query)
+        : await listBids(deps.db, auctionIdOf(req), query),
+    );
   });
 
   router.get('/v1/auctions/:id/events', eventsHandler(deps, hub, sseHeartbeatMs));

@@ -111,6 +111,14 @@ export const pageQuery = z.object({
     .meta({ description: 'The nextCursor of the previous page; opaque: any other value is a 400 INVALID_CURSOR.' }),
 });
 
+/** GET /v1/auctions/:id/bids: everyone's bids, or with `bidder=me` (and a token) only yours, maxima included. */
+export const bidsQuery = pageQuery.extend({
+  bidder: z
+    .literal('me')
+    .optional()
+    .meta({ description: 'me: only your own bids, each with your maximum; needs a bearer token.' }),
+});
+
 /** A listing's price bound: integer minor units, as a query string carries them. */
 const priceBound = z.coerce.number().int().min(0).max(MAX_AMOUNT);
 

@@ -1,7 +1,7 @@
 /** The image routes' answers, as zod schemas (the OpenAPI document is generated from them). */
 import { z } from 'zod';
 import { auction } from '../auctions/responses.js';
-import { uuid } from '../wire-types.js';
+import { count, uuid } from '../wire-types.js';
 import { IMAGE_CONTENT_TYPES } from './types.js';
 
 const pixels = z.number().int().positive().meta({ example: 1200 });
@@ -22,8 +22,13 @@ export const auctionImage = z
   })
   .meta({ id: 'AuctionImage' });
 
-/** GET /v1/auctions/{id}: the auction and its images, oldest first. */
-export const auctionDetail = auction.extend({ images: z.array(auctionImage) }).meta({ id: 'AuctionDetail' });
+/** GET /v1/auctions/{id}: the auction, its images (oldest first), and how many users watch it. */
+export const auctionDetail = auction
+  .extend({
+    images: z.array(auctionImage),
+    watchers: count.meta({ description: 'How many users have it on their watchlist.' }),
+  })
+  .meta({ id: 'AuctionDetail' });
 
 export type PublicImage = z.infer<typeof auctionImage>;
 

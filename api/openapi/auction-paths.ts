@@ -3,9 +3,18 @@ import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { auctionIdParam } from '../auctions/ids.js';
 import { auctionDetail } from '../images/responses.js';
-import { auction, auctionEvent, auctionPage, bidPage, bidRefusalDetails, placedBid } from '../auctions/responses.js';
+import {
+  auction,
+  auctionEvent,
+  auctionPage,
+  bidPage,
+  bidRefusalDetails,
+  ownBidPage,
+  placedBid,
+} from '../auctions/responses.js';
 import {
   bidBody,
+  bidsQuery,
   cancelBody,
   createAuctionBody,
   idempotencyKey,
@@ -129,12 +138,17 @@ export const auctionPaths: ZodOpenApiPathsObject = {
     },
     get: {
       operationId: 'listBids',
-      summary: 'The persisted bid history, oldest first',
+      summary: 'The persisted bid history, oldest first (or, with bidder=me, your own bids)',
+      description:
+        'Public, without maxima. With `bidder=me` it needs a bearer token and lists only your bids, each with ' +
+        'the maximum you bid (OwnBidPage), which nobody else ever sees.',
       tags,
-      requestParams: { path, query: pageQuery },
+      security: [{}, { bearerAuth: [] }],
+      requestParams: { path, query: bidsQuery },
       responses: {
-        200: json('One page.', bidPage),
+        200: json('One page: a BidPage, or with bidder=me an OwnBidPage.', z.union([bidPage, ownBidPage])),
         400: parameterRefusal('INVALID_CURSOR'),
+        401: unauthenticated,
         404: notFound('auction'),
       },
     },

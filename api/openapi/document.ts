@@ -9,6 +9,7 @@ import { accountPaths } from './account-paths.js';
 import { auctionPaths } from './auction-paths.js';
 import { imagePaths } from './image-paths.js';
 import { inboxPaths } from './inbox-paths.js';
+import { notificationPaths } from './notification-paths.js';
 import { operationalPaths } from './operational-paths.js';
 import { ssoPaths } from './sso-paths.js';
 import { webhookPaths } from './webhook-paths.js';
@@ -32,7 +33,11 @@ export function buildOpenApiDocument() {
     tags: [
       { name: 'Accounts', description: 'Sign-up, sign-in, tokens.' },
       { name: 'Auctions', description: 'Auctions, bids and their live events.' },
-      { name: 'Notifications', description: 'Your inbox, your live stream, and email unsubscribe links.' },
+      { name: 'Watchlist', description: 'The auctions you watch.' },
+      {
+        name: 'Notifications',
+        description: 'What you are told, and where: your inbox, your live stream, settings, unsubscribe links.',
+      },
       { name: 'Webhooks', description: 'Your notifications, POSTed to your endpoints and signed (Standard Webhooks).' },
       { name: 'Operations', description: 'Health, metrics and this reference.' },
     ],
@@ -42,6 +47,7 @@ export function buildOpenApiDocument() {
         ...auctionPaths,
         ...imagePaths,
         ...ssoPaths,
+        ...notificationPaths,
         ...inboxPaths,
         ...webhookPaths,
       }),
