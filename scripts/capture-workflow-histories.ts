@@ -1,0 +1,607 @@
+/**
+ * Records histories of the auction workflow as the code now in workflows/ writes them, for
+ * test/workflow-replay.unit.test.ts to replay against every later version (workflows/README.md,
+ * "Changing workflow code"):
+ *
+ *   node --import tsx scripts/capture-workflow-histories.ts [--only sold,soft-close] [--suffix v2]
+ *
+ * It starts its own in-memory Temporal dev server on a free port (the pinned CLI that setup.sh
+ * builds), runs a worker of the real workflow code with fake activities (a small in-memory stand-in
+ * for Redis: bids, soft close, buy-now, cancel, close) and drives each path with real times of a few
+ * seconds, checking that each took the path it is named after. Each history is written to
+ * test/workflow-histories/auction-<path>[-<suffix>].json in the JSON form Temporal's tools download.
+ * A history already recorded is never rewritten: the script refuses; capture a new path with --only,
+ * or the same paths of a new version with --suffix. It stops its server and exits by itself.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { History } from '@temporalio/common/lib/proto-utils.js';
+import proto from '@temporalio/proto';
+import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root.js';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import * as prettier from 'prettier';
+import type { Activities } from '../activities/index.js';
+import type { AuctionStatus } from '../domain/auction-status.js';
+import type { AuctionWorkflowInput, AuctionWorkflowState } from '../domain/auction-workflow.js';
+import { auctionWorkflowId, SEARCH_ATTRIBUTES } from '../domain/temporal-names.js';
+import type { CancelOutcome, CloseResult } from '../lua/bidding-store.js';
+import type { auctionWorkflow } from '../workflows/auction.js';
+import { bidsPendingSignal, cancelSignal, stateQuery } from '../workflows/definitions.js';
+import { startChild, stopChild } from './stack/child.js';
+import { temporalCli } from './stack/profiles.js';
+import { waitUntilReady } from './stack/wait.js';
+
+const historiesDir = fileURLToPath(new URL('../test/workflow-histories/', import.meta.url));
+const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/**
+ * The server suggests continuing as new after this many events (its default is 4,096, hours of a hot
+ * auction), so one path can record the hand-over in seconds. Every other path stays well below it.
+ */
+const SUGGEST_CONTINUE_AS_NEW_AFTER = 250;
+const SCENARIO_DEADLINE_MS = 60_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+async function until(what: string, done: () => boolean | Promise<boolean>, withinMs = 20_000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+// --- A stand-in for one auction's bidding state in Redis (lua/*.lua decide the real one) ---
+
+interface FakeAuction {
+  id: string;
+  sellerId: string;
+  status: AuctionStatus;
+  startsAtMs: number;
+  endsAtMs: number;
+  seq: number;
+  price: number;
+  leaderId: string | null;
+  leaderMax: number | null;
+  reservePrice: number | null;
+  softCloseWindowMs: number;
+  softCloseExtendMs: number;
+  /** What the workflow has persisted so far (the highest persistedSeq answered). */
+  persistedSeq: number;
+  /** Every activity call, in order: `name` or `name:detail`. */
+  calls: string[];
+  /** How often the close found the end not yet come (a soft-close extension the run had not heard of). */
+  closeAnsweredOpen: number;
+}
+
+const auctions = new Map<string, FakeAuction>();
+
+function auctionOf(auctionId: string): FakeAuction {
+  const auction = auctions.get(auctionId);
+  if (!auction) throw new Error(`no fake auction ${auctionId}`);
+  return auction;
+}
+
+/** Redis opens an auction by its own clock when a bid or the close looks at it. */
+function lookAtClock(auction: FakeAuction, now = Date.now()): void {
+  if (auction.status === 'scheduled' && now >= auction.startsAtMs) auction.status = 'open';
+}
+
+function closedReply(auction: FakeAuction): CloseResult {
+  return {
+    state: 'closed',
+    seq: auction.seq,
+    price: auction.price,
+    leaderId: auction.leaderId,
+    leaderMax: auction.leaderMax,
+    bidCount: auction.seq,
+    reserveMet: auction.reservePrice === null || auction.price >= auction.reservePrice,
+    endsAtMs: auction.endsAtMs,
+  };
+}
+
+/** The activities, each typed as the real one, answering from the fake auctions. */
+const fakeActivities: Activities = {
+  async recordAuctionStatus({ auctionId, status }) {
+    auctionOf(auctionId).calls.push(`recordAuctionStatus:${status}`);
+    await sleep(5);
+  },
+  async persistBids(auctionId, afterSeq, linger = true) {
+    const auction = auctionOf(auctionId);
+    auction.calls.push(`persistBids:${afterSeq}`);
+    await sleep(linger ? 40 : 5);
+    lookAtClock(auction);
+    auction.persistedSeq = Math.max(auction.persistedSeq, auction.seq);
+    return { persistedSeq: auction.seq, endsAtMs: auction.endsAtMs, status: auction.status };
+  },
+  async closeBidding(auctionId) {
+    const auction = auctionOf(auctionId);
+    auction.calls.push('closeBidding');
+    await sleep(5);
+    const now = Date.now();
+    lookAtClock(auction, now);
+    if (auction.status === 'cancelled') return { state: 'cancelled' };
+    if (auction.status !== 'closed' && now < auction.endsAtMs) {
+      auction.closeAnsweredOpen++;
+      return { state: 'open', endsAtMs: auction.endsAtMs };
+    }
+    auction.status = 'closed';
+    return closedReply(auction);
+  },
+  async cancelBidding(auctionId): Promise<CancelOutcome> {
+    const auction = auctionOf(auctionId);
+    auction.calls.push('cancelBidding');
+    await sleep(5);
+    if (auction.status === 'cancelled') return 'already_cancelled';
+    if (auction.status === 'closed' || Date.now() >= auction.endsAtMs) {
+      auction.status = 'closed';
+      return 'already_closed';
+    }
+    auction.status = 'cancelled';
+    return 'cancelled';
+  },
+  async recordResult({ auctionId, result }) {
+    auctionOf(auctionId).calls.push(`recordResult:${result.outcome}`);
+    await sleep(5);
+  },
+  async publishClosed(auctionId) {
+    auctionOf(auctionId).calls.push('publishClosed');
+    await sleep(1);
+  },
+  async notifyAuctionMoment({ auctionId, moment, minutes }) {
+    auctionOf(auctionId).calls.push(`notifyAuctionMoment:${moment}${minutes === undefined ? '' : `:${minutes}`}`);
+    await sleep(10);
+    return 3; // users told
+  },
+  async sendDueEmails() {
+    await sleep(10);
+    return { handled: 0 };
+  },
+};
+
+// --- Driving one auction ---
+
+type AuctionHandle = WorkflowHandleWithFirstExecutionRunId<typeof auctionWorkflow>;
+
+interface AuctionPlan {
+  startInMs: number;
+  runForMs: number;
+  reservePrice?: number | null;
+  softCloseWindowMs?: number;
+  softCloseExtendMs?: number;
+}
+
+class Driver {
+  readonly auction: FakeAuction;
+  readonly handle: Promise<AuctionHandle>;
+  private readonly bidders = [randomUUID(), randomUUID(), randomUUID()];
+
+  constructor(
+    readonly client: Client,
+    private readonly taskQueue: string,
+    plan: AuctionPlan,
+  ) {
+    const startsAtMs = Date.now() + plan.startInMs;
+    this.auction = {
+      id: randomUUID(),
+      sellerId: randomUUID(),
+      status: 'scheduled',
+      startsAtMs,
+      endsAtMs: startsAtMs + plan.runForMs,
+      seq: 0,
+      price: 0,
+      leaderId: null,
+      leaderMax: null,
+      reservePrice: plan.reservePrice ?? null,
+      softCloseWindowMs: plan.softCloseWindowMs ?? 0,
+      softCloseExtendMs: plan.softCloseExtendMs ?? 0,
+      persistedSeq: 0,
+      calls: [],
+      closeAnsweredOpen: 0,
+    };
+    auctions.set(this.auction.id, this.auction);
+    const input: AuctionWorkflowInput = {
+      auctionId: this.auction.id,
+      sellerId: this.auction.sellerId,
+      startsAt: new Date(startsAtMs).toISOString(),
+      endsAt: new Date(this.auction.endsAtMs).toISOString(),
+    };
+    this.handle = client.workflow.start<typeof auctionWorkflow>('auctionWorkflow', {
+      workflowId: auctionWorkflowId(this.auction.id),
+      taskQueue: this.taskQueue,
+      args: [input],
+    });
+  }
+
+  get workflowId(): string {
+    return auctionWorkflowId(this.auction.id);
+  }
+
+  async opened(): Promise<void> {
+    await until(`${this.workflowId} to open`, () => this.auction.calls.includes('recordAuctionStatus:open'));
+  }
+
+  async persistedAll(): Promise<void> {
+    await until(`${this.workflowId} to persist seq ${this.auction.seq}`, () => {
+      return this.auction.persistedSeq >= this.auction.seq;
+    });
+  }
+
+  /**
+   * A bid accepted in Redis: the next seq, the price up, and within the soft-close window the end
+   * moved later. `signal: false` is a bid whose API process died before its bidsPending signal.
+   */
+  async bid(amount: number, { signal = true } = {}): Promise<void> {
+    const auction = this.auction;
+    const now = Date.now();
+    lookAtClock(auction, now);
+    assert.equal(auction.status, 'open', `${this.workflowId}: a bid needs an open auction`);
+    assert.ok(now < auction.endsAtMs, `${this.workflowId}: a bid after the end (the scenario ran late)`);
+    auction.seq += 1;
+    auction.price = amount;
+    auction.leaderId = this.bidders[auction.seq % this.bidders.length]!;
+    auction.leaderMax = amount;
+    if (auction.endsAtMs - now <= auction.softCloseWindowMs) {
+      auction.endsAtMs = Math.max(auction.endsAtMs, now + auction.softCloseExtendMs);
+    }
+    if (signal) await (await this.handle).signal(bidsPendingSignal, { seq: auction.seq, endsAtMs: auction.endsAtMs });
+  }
+
+  /** A buy-now: the last bid, at the buy-now price, ends the auction now in Redis. */
+  buyNow(price: number): void {
+    const auction = this.auction;
+    lookAtClock(auction);
+    assert.equal(auction.status, 'open');
+    auction.seq += 1;
+    auction.price = price;
+    auction.leaderId = this.bidders[0]!;
+    auction.leaderMax = price;
+    auction.endsAtMs = Date.now();
+    auction.status = 'closed';
+  }
+
+  async cancel(reason: string): Promise<void> {
+    await (await this.handle).signal(cancelSignal, { reason });
+  }
+
+  async result(): Promise<AuctionWorkflowState> {
+    return (await this.handle).result();
+  }
+}
+
+// --- The paths ---
+
+interface Recorded {
+  /** The file name's <path> part. */
+  name: string;
+  workflowId: string;
+  runId: string;
+}
+
+interface Scenario {
+  name: string;
+  /** The <path> of each history it records, when not just its name. */
+  records?: string[];
+  run(driver: (plan: AuctionPlan) => Driver): Promise<Recorded[]>;
+}
+
+const recordedRun = async (name: string, driver: Driver): Promise<Recorded[]> => {
+  const handle = await driver.handle;
+  return [{ name, workflowId: handle.workflowId, runId: handle.firstExecutionRunId }];
+};
+
+const scenarios: Scenario[] = [
+  {
+    name: 'sold',
+    async run(start) {
+      const d = start({ startInMs: 1000, runForMs: 4000 });
+      const handle = await d.handle;
+      assert.equal((await handle.query(stateQuery)).status, 'scheduled');
+      await d.opened();
+      for (const amount of [100, 120, 150, 175]) {
+        await d.bid(amount);
+        await sleep(350);
+      }
+      const state = await d.result();
+      assert.equal(state.status, 'closed');
+      assert.deepEqual(state.result, { outcome: 'sold', winnerId: d.auction.leaderId, finalPrice: 175 });
+      assert.equal(state.persistedSeq, 4);
+      return recordedRun('sold', d);
+    },
+  },
+  {
+    name: 'soft-close',
+    async run(start) {
+      const d = start({ startInMs: 1000, runForMs: 3500, softCloseWindowMs: 1500, softCloseExtendMs: 2500 });
+      await d.opened();
+      await d.bid(100); // outside the window
+      await sleep(d.auction.endsAtMs - 1000 - Date.now());
+      await d.bid(120); // inside: the end moves, and the signal says so
+      await sleep(d.auction.endsAtMs - 900 - Date.now());
+      await d.bid(150, { signal: false }); // inside again, signal lost: the close answers the later end
+      const state = await d.result();
+      assert.equal(state.status, 'closed');
+      assert.equal(state.result?.outcome, 'sold');
+      assert.equal(state.persistedSeq, 3);
+      assert.ok(d.auction.closeAnsweredOpen >= 1, 'the close never answered a later end');
+      return recordedRun('soft-close', d);
+    },
+  },
+  {
+    name: 'cancelled-scheduled',
+    async run(start) {
+      const d = start({ startInMs: 4000, runForMs: 3000 });
+      await sleep(800);
+      await d.cancel('withdrawn by the seller');
+      const state = await d.result();
+      assert.equal(state.status, 'cancelled');
+      assert.equal(state.cancelReason, 'withdrawn by the seller');
+      assert.ok(!d.auction.calls.includes('recordAuctionStatus:open'));
+      return recordedRun('cancelled-scheduled', d);
+    },
+  },
+  {
+    name: 'cancelled-open',
+    async run(start) {
+      const d = start({ startInMs: 1000, runForMs: 20_000 });
+      await d.opened();
+      for (const amount of [100, 110, 130]) {
+        await d.bid(amount);
+        await sleep(300);
+      }
+      await d.persistedAll();
+      await d.cancel('item damaged');
+      const state = await d.result();
+      assert.equal(state.status, 'cancelled');
+      assert.equal(state.persistedSeq, 3);
+      assert.ok(d.auction.calls.includes('cancelBidding'));
+      return recordedRun('cancelled-open', d);
+    },
+  },
+  {
+    name: 'cancel-lost-race',
+    async run(start) {
+      const d = start({ startInMs: 1000, runForMs: 20_000 });
+      await d.opened();
+      await d.bid(100);
+      await sleep(300);
+      await d.bid(140);
+      await d.persistedAll();
+      await sleep(300);
+      d.buyNow(500); // its signal never arrives
+      await d.cancel('cancelled by ops');
+      const state = await d.result();
+      assert.equal(state.status, 'closed');
+      assert.equal(state.cancelReason, null);
+      assert.deepEqual(state.result, { outcome: 'sold', winnerId: d.auction.leaderId, finalPrice: 500 });
+      assert.equal(state.persistedSeq, 3);
+      return recordedRun('cancel-lost-race', d);
+    },
+  },
+  {
+    name: 'cancelled-in-redis',
+    async run(start) {
+      const d = start({ startInMs: 1000, runForMs: 3000 });
+      await d.opened();
+      await d.bid(100);
+      await d.persistedAll();
+      d.auction.status = 'cancelled'; // the API cancelled in Redis; its signal never arrives
+      const state = await d.result();
+      assert.equal(state.status, 'cancelled');
+      assert.ok(d.auction.calls.includes('cancelBidding'));
+      return recordedRun('cancelled-in-redis', d);
+    },
+  },
+  {
+    name: 'unsold',
+    async run(start) {
+      const d = start({ startInMs: 1000, runForMs: 2000 });
+      const state = await d.result();
+      assert.deepEqual(state.result, { outcome: 'unsold', winnerId: null, finalPrice: null });
+      return recordedRun('unsold', d);
+    },
+  },
+  {
+    name: 'reserve-not-met',
+    async run(start) {
+      const d = start({ startInMs: 1000, runForMs: 3000, reservePrice: 500 });
+      await d.opened();
+      await d.bid(100);
+      await sleep(300);
+      await d.bid(150);
+      const state = await d.result();
+      assert.deepEqual(state.result, { outcome: 'reserve_not_met', winnerId: null, finalPrice: null });
+      return recordedRun('reserve-not-met', d);
+    },
+  },
+  {
+    name: 'continue-as-new',
+    records: ['continue-as-new-first-run', 'continue-as-new-second-run'],
+    async run(start) {
+      const d = start({ startInMs: 1000, runForMs: 60_000 });
+      const { firstExecutionRunId } = await d.handle;
+      const firstRun = d.client.workflow.getHandle(d.workflowId, firstExecutionRunId);
+      await d.opened();
+      let amount = 100;
+      // Bids keep it persisting until the server suggests continuing as new.
+      while ((await firstRun.describe()).status.name === 'RUNNING') {
+        await d.bid((amount += 5));
+        await sleep(260);
+      }
+      assert.equal((await firstRun.describe()).status.name, 'CONTINUED_AS_NEW');
+      await sleep(500);
+      await d.bid((amount += 5));
+      await d.persistedAll();
+      d.buyNow(amount + 1000);
+      // The buy-now's signal arrives: the second run learns of the new end from it and closes.
+      const latest = d.client.workflow.getHandle<typeof auctionWorkflow>(d.workflowId);
+      await latest.signal(bidsPendingSignal, { seq: d.auction.seq, endsAtMs: d.auction.endsAtMs });
+      const state = await latest.result();
+      assert.equal(state.status, 'closed');
+      assert.equal(state.result?.outcome, 'sold');
+      const { runId } = await latest.describe();
+      assert.notEqual(runId, firstExecutionRunId);
+      return [
+        { name: 'continue-as-new-first-run', workflowId: d.workflowId, runId: firstExecutionRunId },
+        { name: 'continue-as-new-second-run', workflowId: d.workflowId, runId },
+      ];
+    },
+  },
+];
+
+// --- The server, the worker, the files ---
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** An in-memory dev server with the auction search attributes, as scripts/stack/temporal.ts starts one. */
+async function startServer(port: number, logFile: string) {
+  if (!fs.existsSync(temporalCli)) throw new Error(`${temporalCli} is missing (scripts/setup.sh builds it)`);
+  const argv = [temporalCli, 'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--headless'];
+  argv.push('--namespace', 'default', '--log-level', 'warn');
+  for (const { name, type } of Object.values(SEARCH_ATTRIBUTES)) argv.push('--search-attribute', `${name}=${type}`);
+  argv.push('--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${SUGGEST_CONTINUE_AS_NEW_AFTER}`);
+  const child = startChild({ name: 'temporal', argv, logFile });
+  // Its own process group (startChild), so a Ctrl-C here would not reach it: stop it on the way out.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void stopChild(child, 'SIGTERM', 5000).finally(() => process.exit(130)));
+  }
+  try {
+    await waitUntilReady(
+      child,
+      async () => {
+        const connection = await Connection.connect({ address: `127.0.0.1:${port}`, connectTimeout: 1000 });
+        try {
+          await connection.workflowService.getSystemInfo({});
+        } finally {
+          await connection.close();
+        }
+      },
+      60_000,
+    );
+  } catch (error) {
+    await stopChild(child, 'SIGKILL', 5000);
+    throw error;
+  }
+  return child;
+}
+
+function fileFor(name: string, suffix: string | undefined): string {
+  return path.join(historiesDir, `auction-${name}${suffix ? `-${suffix}` : ''}.json`);
+}
+
+/**
+ * `historyToJSON` of @temporalio/common, with the protobufjs copy that @temporalio/proto's types come
+ * from: in this install npm keeps one copy of protobufjs 8 per Temporal package (protobufjs 7 of
+ * @grpc/proto-loader is the hoisted one), and the SDK's own function then throws "type must be a
+ * Type". Same output: the proto3 JSON that Temporal's tools download and the replayer reads.
+ */
+function historyToJSON(history: History): string {
+  const fromProto = createRequire(createRequire(import.meta.url).resolve('@temporalio/proto'));
+  const { toJson } = fromProto('protobufjs/ext/protojson') as { toJson: (type: unknown, message: unknown) => unknown };
+  const root = patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown };
+  const historyType = root.lookupType('temporal.api.history.v1.History');
+  return JSON.stringify(toJson(historyType, proto.temporal.api.history.v1.History.fromObject(history)), null, 2);
+}
+
+async function writeHistory(file: string, history: History): Promise<void> {
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  const text = await prettier.format(historyToJSON(history), { ...options, filepath: file });
+  fs.writeFileSync(file, text, { flag: 'wx' }); // never over a recorded history
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { only: { type: 'string' }, suffix: { type: 'string' } } });
+  const only = values.only?.split(',').map((name) => name.trim());
+  const unknown = only?.filter((name) => !scenarios.some((s) => s.name === name)) ?? [];
+  if (unknown.length > 0) throw new Error(`unknown path(s) ${unknown.join(', ')}`);
+  if (values.suffix !== undefined && !/^[a-z0-9][a-z0-9.-]*$/.test(values.suffix)) {
+    throw new Error('--suffix takes lowercase letters, digits, dots and dashes');
+  }
+  const chosen = scenarios.filter((s) => !only || only.includes(s.name));
+  fs.mkdirSync(historiesDir, { recursive: true });
+  const taken = chosen
+    .flatMap((s) => s.records ?? [s.name])
+    .map((name) => fileFor(name, values.suffix))
+    .filter((file) => fs.existsSync(file))
+    .map((file) => path.basename(file));
+  if (taken.length > 0) {
+    throw new Error(
+      `already recorded, and recorded histories are never rewritten: ${taken.join(', ')}\n` +
+        'capture new paths with --only <path,...>, or this version of the same paths with --suffix <version>',
+    );
+  }
+
+  const started = Date.now();
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gavel-capture-'));
+  const port = await freePort();
+  const server = await startServer(port, path.join(logDir, 'temporal.log'));
+  process.stdout.write(`temporal dev server on 127.0.0.1:${port} (log ${logDir}/temporal.log)\n`);
+  let nativeConnection: NativeConnection | undefined;
+  let connection: Connection | undefined;
+  try {
+    nativeConnection = await NativeConnection.connect({ address: `127.0.0.1:${port}` });
+    connection = await Connection.connect({ address: `127.0.0.1:${port}` });
+    const client = new Client({ connection });
+    const taskQueue = `capture-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      taskQueue,
+      workflowsPath,
+      activities: fakeActivities,
+    });
+    process.stdout.write(`worker ready after ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    const recorded = await worker.runUntil(async () => {
+      const runs = chosen.map(async (scenario) => {
+        const scenarioStarted = Date.now();
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          const late = new Error(`path ${scenario.name} took longer than ${SCENARIO_DEADLINE_MS / 1000} s`);
+          timer = setTimeout(() => reject(late), SCENARIO_DEADLINE_MS);
+        });
+        const runs = await Promise.race([scenario.run((plan) => new Driver(client, taskQueue, plan)), timeout]).finally(
+          () => clearTimeout(timer),
+        );
+        process.stdout.write(`  ${scenario.name}: ${((Date.now() - scenarioStarted) / 1000).toFixed(1)} s\n`);
+        return runs;
+      });
+      return (await Promise.all(runs)).flat();
+    });
+    assert.deepEqual(
+      recorded.map((r) => r.name),
+      chosen.flatMap((s) => s.records ?? [s.name]),
+    );
+    for (const { name, workflowId, runId } of recorded) {
+      const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+      const events = history.events ?? [];
+      const last = events[events.length - 1];
+      const closed =
+        last?.workflowExecutionCompletedEventAttributes ?? last?.workflowExecutionContinuedAsNewEventAttributes;
+      assert.ok(closed, `${name}: the history does not end in completion or continue-as-new`);
+      const file = fileFor(name, values.suffix);
+      await writeHistory(file, history);
+      process.stdout.write(`${path.relative(process.cwd(), file)}: ${events.length} events\n`);
+    }
+  } finally {
+    await connection?.close();
+    await nativeConnection?.close();
+    await stopChild(server, 'SIGTERM', 10_000);
+  }
+  fs.rmSync(logDir, { recursive: true, force: true }); // kept when anything failed
+  process.stdout.write(`captured in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+await main();
