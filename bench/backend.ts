@@ -9,7 +9,8 @@ import { parseConfig } from '../config/env.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { spawnWorker } from '../test/helpers/worker-process.js';
 
-export async function startBenchBackend() {
+/** `workerEnv`: settings for this backend's worker only (a bench may run two, configured apart). */
+export async function startBenchBackend(workerEnv: Record<string, string> = {}) {
   const taskQueue = `bench-${randomUUID()}`;
   const config = parseConfig({ ...process.env, TEMPORAL_TASK_QUEUE: taskQueue });
   const deps = connectDependencies(config);
@@ -19,6 +20,7 @@ export async function startBenchBackend() {
     REDIS_URL: config.REDIS_URL,
     TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
     TEMPORAL_TASK_QUEUE: taskQueue,
+    ...workerEnv,
   });
   /** Stops the worker, then the given servers (cutting their open connections), then the connections. */
   const stop = async (servers: http.Server[]) => {

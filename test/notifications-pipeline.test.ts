@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { watchlist } from '../db/schema.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { call, signUp, type AuctionJson, type BidJson } from './helpers/http.js';
@@ -128,7 +127,8 @@ test('when an auction closes, then the winner, every other bidder and the seller
 
 test('when an auction on a watchlist starts, nears its end and is cancelled, then its watcher hears each once', async () => {
   const auctionId = await createAuction(60_000, { startsAt: new Date(Date.now() + 1500).toISOString() });
-  await database.db.insert(watchlist).values({ userId: cat.id, auctionId });
+  const watched = await call(`${api.url}/v1/users/me/watchlist/${auctionId}`, { method: 'PUT', token: cat.token });
+  assert.equal(watched.status, 204);
   const [started] = await waitForNotifications(api.url, cat.token, { type: 'auction_started', auctionId });
   assert.equal(started!.data.minimumNextBid, 1000);
   // A minute-long auction is already inside the default 15-minute lead time when it opens.
