@@ -164,6 +164,10 @@ const fakeActivities: Activities = {
     await sleep(10);
     return { handled: 0 };
   },
+  async deliverDueWebhooks() {
+    await sleep(10);
+    return { handled: 0 };
+  },
 };
 
 // --- Driving one auction ---

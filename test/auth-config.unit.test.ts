@@ -5,6 +5,8 @@ import { createTokenService } from '../api/auth/tokens.js';
 import { ConfigError, parseConfig, type Config } from '../config/env.js';
 import { newEs256PrivateKeyPem } from './helpers/jwt.js';
 
+const LINK_SECRET = 'a-notification-link-secret-32-chars-or-more';
+
 const namesOnly = (names: string[]) => (error: unknown) =>
   error instanceof ConfigError && names.every((name) => error.message.includes(`${name}:`));
 
@@ -26,28 +28,38 @@ test('when nothing is set, then the token settings have their documented default
 });
 
 test('when NODE_ENV=production and JWT_PRIVATE_KEY is unset, then a ConfigError names JWT_PRIVATE_KEY', () => {
-  assert.throws(() => parseConfig({ NODE_ENV: 'production' }, 'api'), namesOnly(['JWT_PRIVATE_KEY']));
   assert.throws(
-    () => parseConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: '' }, 'api'),
+    () => parseConfig({ NODE_ENV: 'production', NOTIFICATION_LINK_SECRET: LINK_SECRET }, 'api'),
+    namesOnly(['JWT_PRIVATE_KEY']),
+  );
+  assert.throws(
+    () => parseConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: '', NOTIFICATION_LINK_SECRET: LINK_SECRET }, 'api'),
     namesOnly(['JWT_PRIVATE_KEY']),
   );
 });
 
 test('when production lacks the key and another variable is bad too, then the error names both', () => {
   assert.throws(
-    () => parseConfig({ NODE_ENV: 'production', PORT: 'x' }, 'api'),
+    () => parseConfig({ NODE_ENV: 'production', PORT: 'x', NOTIFICATION_LINK_SECRET: LINK_SECRET }, 'api'),
     namesOnly(['JWT_PRIVATE_KEY', 'PORT']),
   );
 });
 
 test('when the worker or a tool runs in production without a key, then it starts: only the API signs tokens', () => {
-  assert.equal(parseConfig({ NODE_ENV: 'production' }, 'worker').JWT_PRIVATE_KEY, undefined);
+  assert.equal(
+    parseConfig({ NODE_ENV: 'production', NOTIFICATION_LINK_SECRET: LINK_SECRET }, 'worker').JWT_PRIVATE_KEY,
+    undefined,
+  );
   assert.equal(parseConfig({ NODE_ENV: 'production' }).NODE_ENV, 'production');
 });
 
 test('when NODE_ENV=production and a P-256 PKCS#8 key is set, then the config parses with it', () => {
   const pem = newEs256PrivateKeyPem();
-  assert.equal(parseConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem }, 'api').JWT_PRIVATE_KEY, pem.trim());
+  assert.equal(
+    parseConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem, NOTIFICATION_LINK_SECRET: LINK_SECRET }, 'api')
+      .JWT_PRIVATE_KEY,
+    pem.trim(),
+  );
 });
 
 test('when the key is given on one line with literal \\n, then it parses to the PEM', () => {
@@ -90,7 +102,9 @@ test('when JWT_KEY_ID, JWT_ISSUER and ACCESS_TOKEN_TTL_SECONDS are set, then the
 
 test('when a key is configured, then the token service serves that key, under its RFC 7638 thumbprint', async () => {
   const pem = newEs256PrivateKeyPem();
-  const tokens = await tokenServiceFrom(parseConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem }, 'api'));
+  const tokens = await tokenServiceFrom(
+    parseConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem, NOTIFICATION_LINK_SECRET: LINK_SECRET }, 'api'),
+  );
   const { crv, kty, x, y } = createPublicKey(pem).export({ format: 'jwk' });
   // The thumbprint by hand: SHA-256 of the required members, in lexicographic order, no spaces.
   const thumbprint = createHash('sha256').update(JSON.stringify({ crv, kty, x, y })).digest('base64url');
@@ -101,4 +115,13 @@ test('when a key is configured, then the token service serves that key, under it
 test('when a key and a key id are configured, then the JWKS carries that id', async () => {
   const config = parseConfig({ JWT_PRIVATE_KEY: newEs256PrivateKeyPem(), JWT_KEY_ID: 'gavel-2026-01' });
   assert.equal((await tokenServiceFrom(config)).jwks().keys[0]?.kid, 'gavel-2026-01');
+});
+
+test('when the api or the worker runs in production without NOTIFICATION_LINK_SECRET, then a ConfigError names it', () => {
+  const pem = newEs256PrivateKeyPem();
+  assert.throws(() => parseConfig({ NODE_ENV: 'production' }, 'worker'), namesOnly(['NOTIFICATION_LINK_SECRET']));
+  assert.throws(
+    () => parseConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem }, 'api'),
+    namesOnly(['NOTIFICATION_LINK_SECRET']),
+  );
 });

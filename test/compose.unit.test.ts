@@ -67,7 +67,9 @@ function withUserSupplied(env: Record<string, string>): Record<string, string> {
       ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
           .privateKey.export({ type: 'pkcs8', format: 'pem' })
           .toString()
-      : 'user-supplied';
+      : key === 'NOTIFICATION_LINK_SECRET'
+        ? 'user-supplied-secret-of-at-least-thirty-two-characters'
+        : 'user-supplied';
   return Object.fromEntries(
     Object.entries(env).map(([key, value]) => [key, USER_SUPPLIED.test(value) ? sample(key) : value]),
   );

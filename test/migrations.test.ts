@@ -54,7 +54,21 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
   );
   assert.deepEqual(
     tables.rows.map((row) => row.table_name),
-    ['auction_images', 'auctions', 'bids', 'refresh_tokens', 'user_identities', 'users'],
+    [
+      'auction_images',
+      'auctions',
+      'bids',
+      'email_outbox',
+      'notification_settings',
+      'notifications',
+      'refresh_tokens',
+      'user_identities',
+      'users',
+      'watchlist',
+      'webhook_attempts',
+      'webhook_deliveries',
+      'webhooks',
+    ],
   );
   assert.deepEqual(await primaryKeyOf('bids'), ['auction_id', 'seq']);
   await assert.rejects(
@@ -70,4 +84,20 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
     /auction_images_content_type/,
   );
   assert.deepEqual(await primaryKeyOf('user_identities'), ['issuer', 'subject']);
+  // Notifications: one row per occurrence per user, and only the known types.
+  const [user] = (
+    await database.pool.query<{ id: string }>(
+      "INSERT INTO users (email, display_name) VALUES ('n@x.test', 'n') RETURNING id",
+    )
+  ).rows;
+  const insert = (type: string, key: string) =>
+    database.pool.query(`INSERT INTO notifications (user_id, type, data, dedupe_key) VALUES ($1, $2, '{}', $3)`, [
+      user!.id,
+      type,
+      key,
+    ]);
+  await insert('outbid', 'k1');
+  await assert.rejects(insert('outbid', 'k1'), /notifications_dedupe_key_unique/);
+  await assert.rejects(insert('spam', 'k2'), /notifications_type/);
+  assert.deepEqual(await primaryKeyOf('watchlist'), ['auction_id', 'user_id']);
 });
