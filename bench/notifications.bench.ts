@@ -71,12 +71,16 @@ const out: string[] = [];
 const ratios = { onFloor: [] as number[], offFloor: [] as number[], onOff: [] as number[] };
 const rates = { floor: [] as number[], on: [] as number[], off: [] as number[] };
 for (let pair = 0; pair < PAIRS; pair++) {
+  const auctionFor = {
+    floor: await freshAuction(urlOn),
+    on: await freshAuction(urlOn),
+    off: await freshAuction(urlOff),
+  };
   const runs = {
     floor: () => load(`http://127.0.0.1:${portOf(floor)}/floor/${auctionFor.floor}`, ids),
     on: () => load(`${urlOn}/v1/auctions/${auctionFor.on}/bids`, bearer),
     off: () => load(`${urlOff}/v1/auctions/${auctionFor.off}/bids`, bearer),
   };
-  var auctionFor = { floor: await freshAuction(urlOn), on: await freshAuction(urlOn), off: await freshAuction(urlOff) };
   // The order rotates each round, so the machine's drift does not favour one of them.
   const order = (['floor', 'on', 'off'] as const).map((_, i, all) => all[(i + pair) % all.length]!);
   const got: Partial<Record<'floor' | 'on' | 'off', number>> = {};
