@@ -5,6 +5,7 @@
  * auth that is not enforced. Seeded and bounded, so a run is repeatable and takes well under a minute.
  */
 import assert from 'node:assert/strict';
+import { DEVELOPMENT_LINK_SECRET, signUnsubscribeToken } from '../domain/notifications/unsubscribe-token.js';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -105,6 +106,10 @@ test(title, { timeout: DEADLINE_MS + 30_000 }, async () => {
       GAVEL_FUZZ_DELETE_TOKEN: leaver.token,
       GAVEL_FUZZ_AUCTION_ID: auction.id,
       GAVEL_FUZZ_OWN_AUCTION_ID: own.body.id,
+      GAVEL_FUZZ_UNSUBSCRIBE_TOKEN: await signUnsubscribeToken(DEVELOPMENT_LINK_SECRET, {
+        userId: bidder.id,
+        type: 'auction_started',
+      }),
     },
   );
   const summary = output.match(/^\s*\d+ generated.*$/m)?.[0].trim() ?? 'no summary';

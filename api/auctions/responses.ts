@@ -95,7 +95,7 @@ const idOf = (schema: z.ZodType) => {
 };
 
 /** The `data` of an SSE event: a string of JSON, described by a component of the document. */
-const jsonData = (schema: z.ZodType) =>
+export const jsonData = (schema: z.ZodType) =>
   z
     .string()
     .meta({ contentMediaType: 'application/json', contentSchema: { $ref: `#/components/schemas/${idOf(schema)}` } });

@@ -8,7 +8,7 @@ import { eventDataSchemas } from '../auctions/responses.js';
 import { accountPaths } from './account-paths.js';
 import { auctionPaths } from './auction-paths.js';
 import { imagePaths } from './image-paths.js';
-import { inboxPaths } from './inbox-paths.js';
+import { inboxPaths, unreadCountSchema } from './inbox-paths.js';
 import { notificationPaths } from './notification-paths.js';
 import { operationalPaths } from './operational-paths.js';
 import { ssoPaths } from './sso-paths.js';
@@ -54,7 +54,7 @@ export function buildOpenApiDocument() {
       ...operationalPaths,
     },
     components: {
-      schemas: eventDataSchemas,
+      schemas: { ...eventDataSchemas, UnreadCount: unreadCountSchema },
       securitySchemes: {
         bearerAuth: {
           type: 'http',

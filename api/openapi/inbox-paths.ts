@@ -12,6 +12,7 @@ import {
   userEventsQuery,
 } from '../notifications/inbox-schemas.js';
 import { unsubscribeQuery } from '../notifications/unsubscribe.js';
+import { jsonData } from '../auctions/responses.js';
 import {
   bearer,
   bodyRefusals,
@@ -25,11 +26,19 @@ import {
 
 const tags = ['Notifications'];
 
-const streamEvent = z.union([notificationSchema, z.object({ unreadCount: z.int().min(0) })]).meta({
-  description:
-    '`notification` events carry a Notification (`id:` is its id, for Last-Event-ID); an `unread` event with ' +
-    '`unreadCount` opens a stream that was not resumed.',
-});
+export const unreadCountSchema = z.object({ unreadCount: z.int().min(0) }).meta({ id: 'UnreadCount' });
+
+const streamEvent = z
+  .union([
+    z.object({ event: z.literal('notification'), id: z.string(), data: jsonData(notificationSchema) }),
+    z.object({ event: z.literal('unread'), data: jsonData(unreadCountSchema) }),
+  ])
+  .meta({
+    id: 'NotificationEvent',
+    description:
+      '`notification` events carry a Notification (`id:` is its id: send it back as Last-Event-ID to resume); an ' +
+      '`unread` event with the unread count opens a stream that was not resumed. Comment lines (`: ping`) keep it alive.',
+  });
 
 export const inboxPaths: ZodOpenApiPathsObject = {
   '/v1/users/me/notifications': {
