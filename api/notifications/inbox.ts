@@ -48,7 +48,8 @@ export async function listInbox(
   query: { limit: number; cursor?: string | undefined; unread: boolean },
 ): Promise<InboxPage> {
   const conditions: SQL[] = [eq(notifications.userId, userId)];
-  if (query.cursor !== undefined) conditions.push(lt(notifications.id, decodeCursor(query.cursor)));
+  // An empty cursor is the first page, as on every other list.
+  if (query.cursor) conditions.push(lt(notifications.id, decodeCursor(query.cursor)));
   if (query.unread) conditions.push(isNull(notifications.readAt));
   const rows = await db
     .select()
