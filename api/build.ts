@@ -26,14 +26,14 @@ import { securityGuards } from './security/guards.js';
 import { buildOpenApiDocument } from './openapi/document.js';
 import { openApiRoutes } from './openapi/routes.js';
 import { createLifecycle, type Lifecycle } from './server.js';
-import { AuctionEventHub } from './sse/hub.js';
+import { EventHub } from './sse/hub.js';
 import { SsoAttempts } from './sso/attempts.js';
 import { SsoProviders } from './sso/providers.js';
 import { ssoRoutes } from './sso/routes.js';
 
 export interface Api {
   app: Express;
-  hub: AuctionEventHub;
+  hub: EventHub;
   lifecycle: Lifecycle;
   /** Stops the API's own timers (the revocation poll); the server and the connections are the caller's. */
   stop: () => void;
@@ -53,7 +53,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
   });
   const refreshTokens = new RefreshTokenStore(deps.database.db, config.REFRESH_TOKEN_TTL_SECONDS);
   const sessions = createSessions(tokens, refreshTokens);
-  const hub = new AuctionEventHub(deps.subscriber, logger);
+  const hub = new EventHub(deps.subscriber, logger);
   const tickets = new StreamTickets(deps.redis);
   // The listing read model loads before the API listens (or keeps trying while the listing answers 503).
   const discovery = new Discovery({

@@ -49,7 +49,10 @@ floorApp.post('/floor/:id', express.json(), async (req, res) => {
 const floor = await listen(floorApp, '127.0.0.1', 0);
 
 const seller = await signUp(urlOn, 'bench-seller');
-const users = await Promise.all(Array.from({ length: USERS }, (_, i) => signUp(urlOn, `bench-${i}`)));
+// One at a time: two workers bundle their workflows meanwhile, and 40 password hashes at once on top
+// of that starve the API's database connections on a small machine.
+const users: Awaited<ReturnType<typeof signUp>>[] = [];
+for (let i = 0; i < USERS; i++) users.push(await signUp(urlOn, `bench-${i}`));
 const bearer = users.map((user) => ({ header: 'authorization', value: `Bearer ${user.token}` }));
 const ids = users.map((user) => ({ header: 'x-user', value: user.id }));
 

@@ -11,7 +11,8 @@ import type { AuctionResult } from '../../domain/auction-result.js';
 import type { PublicBidState } from '../../domain/bidding.js';
 import { minimumNextBid } from '../../domain/increments.js';
 import { auctionKeys } from '../../lua/bidding-store.js';
-import type { AuctionEventHub } from '../sse/hub.js';
+import type { EventHub } from '../sse/hub.js';
+import { followChannel } from '../sse/follow-channel.js';
 import { SseStream } from '../sse/stream.js';
 import type { ExtendedEvent, LiveBidEvent, ReplayedBidEvent } from './responses.js';
 import { rulesOf } from './rules.js';
@@ -24,14 +25,13 @@ const MAX_REPLAY = 10_000;
 type LiveBid = PublicBidState & { type: 'bid'; seq: number; extended: boolean; placedAtMs: number };
 type LiveEvent = LiveBid | { type: 'closed'; seq: number; result: AuctionResult } | { type: 'cancelled' };
 
-export function eventsHandler(deps: AuctionDeps, hub: AuctionEventHub, heartbeatMs: number) {
+export function eventsHandler(deps: AuctionDeps, hub: EventHub, heartbeatMs: number) {
   return async (req: Request<{ id: string }>, res: Response) => {
     const row = await findAuctionRow(deps.db, req.params.id);
     if (req.socket.destroyed) return; // gone during the query: nothing was opened for it
     const rules = rulesOf(row);
     const stream = new SseStream(res);
     let lastSeq = 0;
-    let held: string[] | null = [];
 
     const deliver = (message: string) => {
       const event = JSON.parse(message) as LiveEvent;
@@ -61,23 +61,14 @@ export function eventsHandler(deps: AuctionDeps, hub: AuctionEventHub, heartbeat
       }
     };
 
-    // Cleanup is registered before anything awaits, so a client gone early leaks nothing.
-    const cleanups: (() => void)[] = [];
-    let gone = false;
-    res.on('close', () => {
-      gone = true;
-      for (const cleanup of cleanups) cleanup();
+    const following = await followChannel(res, {
+      hub,
+      stream,
+      heartbeatMs,
+      channel: auctionKeys(row.id).events,
+      deliver,
     });
-    const heartbeat = setInterval(() => stream.comment('ping'), heartbeatMs);
-    cleanups.push(
-      () => clearInterval(heartbeat),
-      hub.track((retryMs) => stream.close(retryMs)),
-    );
-    const stopListening = await hub.listen(auctionKeys(row.id).events, (message) =>
-      held ? held.push(message) : deliver(message),
-    );
-    if (gone) return stopListening();
-    cleanups.push(stopListening);
+    if (!following) return;
 
     // The snapshot is read first (live events since are held), then exactly the bids between the
     // client's last id and the snapshot are replayed: nothing in between is skipped or repeated.
@@ -102,8 +93,7 @@ export function eventsHandler(deps: AuctionDeps, hub: AuctionEventHub, heartbeat
     }
     lastSeq = snapshot.seq;
     stream.send('snapshot', snapshot, snapshot.seq);
-    for (const message of held ?? []) deliver(message);
-    held = null;
+    following.release();
   };
 }
 

@@ -3,7 +3,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { userIdOf } from '../auth/require-user.js';
 import { answerRefusals } from '../error-handler.js';
 import type { ImagesOf } from '../images/responses.js';
-import type { AuctionEventHub } from '../sse/hub.js';
+import type { EventHub } from '../sse/hub.js';
 import { listBids, listOwnBids, placeBid } from './bids.js';
 import { eventsHandler } from './events.js';
 import { listMyAuctions } from './my-auctions.js';
@@ -23,7 +23,7 @@ const auctionIdOf = (req: Request) => (typeof req.params.id === 'string' ? req.p
 
 export function auctionRoutes(
   deps: AuctionDeps,
-  hub: AuctionEventHub,
+  hub: EventHub,
   requireUser: RequestHandler,
   sseHeartbeatMs: number,
   imagesOf: ImagesOf,

@@ -2,7 +2,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { Database } from '../../db/pool.js';
 import { userIdOf } from '../auth/require-user.js';
-import type { AuctionEventHub } from '../sse/hub.js';
+import type { EventHub } from '../sse/hub.js';
 import { listInbox, markRead } from './inbox.js';
 import { inboxQuery, markReadBody } from './inbox-schemas.js';
 import type { StreamTickets } from './stream-tickets.js';
@@ -12,7 +12,7 @@ import { userEventsHandler } from './user-events.js';
 
 export interface InboxDeps {
   db: Database;
-  hub: AuctionEventHub;
+  hub: EventHub;
   tickets: StreamTickets;
   sseHeartbeatMs: number;
   /** Checks the unsubscribe links' signatures (NOTIFICATION_LINK_SECRET). */

@@ -1,16 +1,11 @@
 /** Request and response shapes of the inbox and the live stream (zod; the OpenAPI document is generated from them). */
 import { z } from 'zod';
+import { pageQuery } from '../auctions/schemas.js';
 import { NOTIFICATION_TYPES } from '../../domain/notifications/types.js';
 
 const notificationId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
-export const inboxQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z
-    .string()
-    .max(200)
-    .optional()
-    .meta({ description: 'The nextCursor of the previous page; opaque: any other value is a 400 INVALID_CURSOR.' }),
+export const inboxQuery = pageQuery.extend({
   unread: z
     .enum(['true', 'false'])
     .optional()

@@ -11,7 +11,8 @@ import { notifications } from '../../db/schema.js';
 import { userNotificationsChannel } from '../../domain/notifications/live-channel.js';
 import type { Notification } from '../../domain/notifications/types.js';
 import { userIdOf } from '../auth/require-user.js';
-import type { AuctionEventHub } from '../sse/hub.js';
+import type { EventHub } from '../sse/hub.js';
+import { followChannel } from '../sse/follow-channel.js';
 import { SseStream } from '../sse/stream.js';
 import { presentNotification, unreadCount } from './inbox.js';
 import { notificationLastEventId } from './inbox-schemas.js';
@@ -19,38 +20,27 @@ import { notificationLastEventId } from './inbox-schemas.js';
 /** Further behind than this, the client reads the inbox instead (GET /v1/users/me/notifications). */
 const MAX_REPLAY = 500;
 
-export function userEventsHandler(db: Database, hub: AuctionEventHub, heartbeatMs: number) {
+export function userEventsHandler(db: Database, hub: EventHub, heartbeatMs: number) {
   return async (req: Request, res: Response) => {
     const userId = userIdOf(res);
     const header = req.get('last-event-id');
     const resumeFrom = header === undefined ? null : notificationLastEventId.parse(header);
     const stream = new SseStream(res);
     let lastId = resumeFrom ?? 0;
-    let held: Notification[] | null = [];
     const deliver = (notification: Notification) => {
       if (notification.id <= lastId) return;
       lastId = notification.id;
       stream.send('notification', notification, notification.id);
     };
 
-    const cleanups: (() => void)[] = [];
-    let gone = false;
-    res.on('close', () => {
-      gone = true;
-      for (const cleanup of cleanups) cleanup();
+    const following = await followChannel(res, {
+      hub,
+      stream,
+      heartbeatMs,
+      channel: userNotificationsChannel(userId),
+      deliver: (message) => deliver(JSON.parse(message) as Notification),
     });
-    const heartbeat = setInterval(() => stream.comment('ping'), heartbeatMs);
-    cleanups.push(
-      () => clearInterval(heartbeat),
-      hub.track((retryMs) => stream.close(retryMs)),
-    );
-    const stopListening = await hub.listen(userNotificationsChannel(userId), (message) => {
-      const notification = JSON.parse(message) as Notification;
-      if (held) held.push(notification);
-      else deliver(notification);
-    });
-    if (gone) return stopListening();
-    cleanups.push(stopListening);
+    if (!following) return;
 
     // Subscribed first, then read: a notification stored meanwhile is in the read or in `held`.
     if (resumeFrom !== null) {
@@ -64,7 +54,6 @@ export function userEventsHandler(db: Database, hub: AuctionEventHub, heartbeatM
     } else {
       stream.send('unread', { unreadCount: await unreadCount(db, userId) });
     }
-    for (const notification of held ?? []) deliver(notification);
-    held = null;
+    following.release();
   };
 }

@@ -4,6 +4,7 @@
  * WEBHOOK_ALLOW_PRIVATE_NETWORKS, so the body schema is made per configuration.
  */
 import { z } from 'zod';
+import { pageQuery } from '../auctions/schemas.js';
 import { WEBHOOK_URL_MAX_LENGTH, webhookUrlProblem } from '../../domain/notifications/network-policy.js';
 import { NOTIFICATION_TYPES } from '../../domain/notifications/types.js';
 
@@ -39,11 +40,4 @@ export function createWebhookBody(allowPrivateNetworks: boolean) {
 
 export type CreateWebhookBody = z.infer<ReturnType<typeof createWebhookBody>>;
 
-export const deliveriesQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z
-    .string()
-    .max(200)
-    .optional()
-    .meta({ description: 'The nextCursor of the previous page; opaque: any other value is a 400 INVALID_CURSOR.' }),
-});
+export const deliveriesQuery = pageQuery;

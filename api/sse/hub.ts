@@ -1,6 +1,7 @@
 /**
- * One Redis subscription per auction per process, fanned out to this process's SSE clients: a
- * thousand watchers of one auction cost one subscription, not a thousand.
+ * One Redis subscription per channel per process (an auction's events, a user's notifications), fanned
+ * out to this process's SSE clients: a thousand watchers of one auction cost one subscription, not a
+ * thousand.
  */
 import type { Logger } from 'pino';
 import type { RedisClient } from '../../config/redis.js';
@@ -17,7 +18,7 @@ interface Channel {
   subscribed: Promise<unknown>;
 }
 
-export class AuctionEventHub {
+export class EventHub {
   private readonly channels = new Map<string, Channel>();
   private readonly closers = new Set<(retryMs: number) => void>();
   private closedWithRetryMs: number | null = null;
