@@ -10,26 +10,17 @@ import { auctions } from '../db/schema.js';
 import { auctionWorkflowId } from '../domain/temporal-names.js';
 import type { auctionWorkflow } from '../workflows/auction.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
-import { testConfig } from './helpers/config.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { call, signUp, type AuctionJson, type BidJson } from './helpers/http.js';
 import { watchEvents } from './helpers/sse.js';
-import { spawnWorker, type WorkerProcess } from './helpers/worker-process.js';
+import { spawnWorker, workerEnvFor, type WorkerProcess } from './helpers/worker-process.js';
 
 const taskQueue = `crash-${randomUUID()}`;
 let database: TestDatabase;
 let api: TestApi;
 let worker: WorkerProcess | null = null;
 
-const workerEnv = () => {
-  const config = testConfig();
-  return {
-    DATABASE_URL: database.url,
-    REDIS_URL: config.REDIS_URL,
-    TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-  };
-};
+const workerEnv = () => workerEnvFor(database.url, taskQueue);
 
 before(async () => {
   database = await createTestDatabase();

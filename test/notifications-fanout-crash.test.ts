@@ -8,10 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { startTestApi, type TestApi } from './helpers/api.js';
-import { testConfig } from './helpers/config.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { call, signUp, type AuctionJson } from './helpers/http.js';
-import { spawnWorker, type WorkerProcess } from './helpers/worker-process.js';
+import { spawnWorker, workerEnvFor, type WorkerProcess } from './helpers/worker-process.js';
 
 const WATCHERS = 5000;
 const taskQueue = `fanout-crash-${randomUUID()}`;
@@ -19,15 +18,7 @@ let database: TestDatabase;
 let api: TestApi;
 let worker: WorkerProcess | null = null;
 
-const workerEnv = () => {
-  const config = testConfig();
-  return {
-    DATABASE_URL: database.url,
-    REDIS_URL: config.REDIS_URL,
-    TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-  };
-};
+const workerEnv = () => workerEnvFor(database.url, taskQueue);
 
 before(async () => {
   database = await createTestDatabase();

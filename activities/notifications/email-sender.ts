@@ -7,6 +7,7 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { toNotification } from '../../db/notification-rows.js';
 import type { Database } from '../../db/pool.js';
 import { emailOutbox, notifications, users } from '../../db/schema.js';
 import { emailContent } from '../../domain/notifications/email-content.js';
@@ -207,14 +208,7 @@ async function mailRows(db: Database, ids: number[]): Promise<Map<number, MailRo
         userId: row.userId,
         email: row.email,
         deletedAt: row.deletedAt,
-        notification: {
-          id: row.id,
-          type: row.type,
-          auctionId: row.auctionId,
-          data: row.data,
-          createdAt: row.createdAt.toISOString(),
-          readAt: row.readAt?.toISOString() ?? null,
-        },
+        notification: toNotification(row),
       },
     ]),
   );

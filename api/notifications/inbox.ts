@@ -6,6 +6,7 @@
 import { and, count, desc, eq, inArray, isNull, lt, lte, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db/pool.js';
+import { toNotification } from '../../db/notification-rows.js';
 import { notifications } from '../../db/schema.js';
 import type { Notification } from '../../domain/notifications/types.js';
 import { fromOpaque, toOpaque } from '../auctions/cursor.js';
@@ -24,15 +25,6 @@ function decodeCursor(cursor: string): number {
   if (!parsed.success) throw new AppError(400, 'INVALID_CURSOR', 'The cursor is not one this API issued');
   return parsed.data.n;
 }
-
-export const presentNotification = (row: typeof notifications.$inferSelect): Notification => ({
-  id: row.id,
-  type: row.type,
-  auctionId: row.auctionId,
-  data: row.data,
-  createdAt: row.createdAt.toISOString(),
-  readAt: row.readAt?.toISOString() ?? null,
-});
 
 export async function unreadCount(db: Database, userId: string): Promise<number> {
   const [row] = await db
@@ -60,7 +52,7 @@ export async function listInbox(
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return {
-    items: page.map(presentNotification),
+    items: page.map(toNotification),
     nextCursor: rows.length > query.limit && last ? toOpaque({ n: last.id }) : null,
     unreadCount: await unreadCount(db, userId),
   };

@@ -14,7 +14,8 @@ import { userIdOf } from '../auth/require-user.js';
 import type { EventHub } from '../sse/hub.js';
 import { followChannel } from '../sse/follow-channel.js';
 import { SseStream } from '../sse/stream.js';
-import { presentNotification, unreadCount } from './inbox.js';
+import { unreadCount } from './inbox.js';
+import { toNotification } from '../../db/notification-rows.js';
 import { notificationLastEventId } from './inbox-schemas.js';
 
 /** Further behind than this, the client reads the inbox instead (GET /v1/users/me/notifications). */
@@ -50,7 +51,7 @@ export function userEventsHandler(db: Database, hub: EventHub, heartbeatMs: numb
         .where(and(eq(notifications.userId, userId), gt(notifications.id, resumeFrom)))
         .orderBy(asc(notifications.id))
         .limit(MAX_REPLAY);
-      for (const row of missed) deliver(presentNotification(row));
+      for (const row of missed) deliver(toNotification(row));
     } else {
       stream.send('unread', { unreadCount: await unreadCount(db, userId) });
     }

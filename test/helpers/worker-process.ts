@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { adopt } from './children.js';
+import { testConfig } from './config.js';
 
 const entry = fileURLToPath(new URL('../../worker/main.ts', import.meta.url));
 
@@ -18,4 +19,15 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
     }),
   );
   return { process: child, exited: new Promise((resolve) => child.once('exit', () => resolve())) };
+}
+
+/** What a worker process needs to run against one test database, on one task queue. */
+export function workerEnvFor(databaseUrl: string, taskQueue: string): Record<string, string> {
+  const config = testConfig();
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: config.REDIS_URL,
+    TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+  };
 }
