@@ -7,7 +7,7 @@
  *   3. "ending soon" to 10,000 watchers: how long until every inbox has it, the workflow history it
  *      took, and the mail drained at the configured rate.
  */
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import express from 'express';
 import { pino } from 'pino';
 import { sql } from 'drizzle-orm';
@@ -27,6 +27,10 @@ const WATCHERS = Number(process.env.BENCH_WATCHERS ?? 10_000);
 const EMAIL_RATE = 100;
 const USERS = 40;
 
+// Two API processes' worth of app, one per backend: they must accept each other's tokens.
+process.env.JWT_PRIVATE_KEY ??= generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 const on = await startBenchBackend({ OUTBID_NOTIFICATIONS: 'true', EMAIL_RATE_PER_SECOND: String(EMAIL_RATE) });
 const off = await startBenchBackend({ OUTBID_NOTIFICATIONS: 'false' });
 const apiOn = await listen((await buildApi(on.config, on.deps, pino({ level: 'warn' }))).app, '127.0.0.1', 0);
