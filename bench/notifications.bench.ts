@@ -163,7 +163,7 @@ out.push(
     if (arrived !== undefined) toStream.push(arrived - ackAt);
   }
   out.push(
-    `2. outbid latency at ${OUTBID_RATE} req/s offered: ${fmt(result.accepted / result.elapsed)} accepted bids/s, ${toInbox.length} outbids`,
+    `2. outbid latency at ${OUTBID_RATE} req/s offered: ${fmt(perSecond(result))} req/s answered (p99 ${fmt(result.p99)} ms, ${result.errors} errors), ${fmt(result.accepted / result.elapsed)} accepted bids/s, ${toInbox.length} outbids`,
     `   201 → inbox row: p50 ${fmt(percentile(toInbox, 0.5))} ms, p99 ${fmt(percentile(toInbox, 0.99))} ms, max ${fmt(Math.max(...toInbox))} ms (polled every 10 ms)`,
     `   201 → live stream: p50 ${fmt(percentile(toStream, 0.5))} ms, p99 ${fmt(percentile(toStream, 0.99))} ms, max ${fmt(Math.max(...toStream))} ms; ${toStream.length} of ${toInbox.length} arrived`,
   );

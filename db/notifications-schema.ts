@@ -99,6 +99,9 @@ export const emailOutbox = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id),
+    /** Copied from the notification, so "was this user mailed about this auction lately" is one index read. */
+    auctionId: uuid('auction_id'),
+    type: text('type').$type<NotificationType>().notNull(),
     createdAt: instant('created_at').notNull().defaultNow(),
     /** When the dispatcher may take it (again): now, after a failure's backoff, or after a claim expires. */
     nextAttemptAt: instant('next_attempt_at').notNull().defaultNow(),
@@ -110,6 +113,7 @@ export const emailOutbox = pgTable(
     index('email_outbox_due_idx')
       .on(t.nextAttemptAt)
       .where(sql`${t.sentAt} IS NULL`),
+    index('email_outbox_user_auction_idx').on(t.userId, t.auctionId, t.createdAt),
   ],
 );
 

@@ -12,7 +12,7 @@ import { publish } from '../../config/redis-pubsub.js';
 import type { RedisClient } from '../../config/redis.js';
 import type { Database } from '../../db/pool.js';
 import { userNotificationsChannel } from '../../domain/notifications/live-channel.js';
-import { DEFAULT_SETTINGS } from '../../domain/notifications/settings.js';
+import { DEFAULT_SETTINGS, OUTBID_EMAIL_QUIET_MINUTES } from '../../domain/notifications/settings.js';
 import type { Notification, NotificationData, NotificationType } from '../../domain/notifications/types.js';
 
 /** Publishes at most this many at once: a fan-out to thousands must not flood the Redis connection. */
@@ -62,10 +62,20 @@ export class NotificationPipeline {
         SELECT i.*, s.live_types, s.email_types, s.webhook_types
           FROM inserted i LEFT JOIN notification_settings s ON s.user_id = i.user_id
       ),
+      mailable AS (
+        SELECT * FROM with_settings WHERE type = ANY(COALESCE(email_types, ${textArray(DEFAULT_SETTINGS.channels.email)}))
+      ),
       mail AS (
-        INSERT INTO email_outbox (notification_id, user_id)
-        SELECT id, user_id FROM with_settings
-         WHERE type = ANY(COALESCE(email_types, ${textArray(DEFAULT_SETTINGS.channels.email)}))
+        INSERT INTO email_outbox (notification_id, user_id, auction_id, type)
+        SELECT id, user_id, auction_id, type FROM mailable WHERE type <> 'outbid'
+        UNION ALL
+        -- Outbids: one mail per user per auction per quiet period (the first of a batch).
+        (SELECT DISTINCT ON (user_id, auction_id) id, user_id, auction_id, type FROM mailable n
+          WHERE type = 'outbid' AND NOT EXISTS (
+            SELECT 1 FROM email_outbox o
+             WHERE o.user_id = n.user_id AND o.auction_id = n.auction_id AND o.type = 'outbid'
+               AND o.created_at > now() - make_interval(mins => ${OUTBID_EMAIL_QUIET_MINUTES}))
+          ORDER BY user_id, auction_id, id)
       ),
       hooks AS (
         INSERT INTO webhook_deliveries (webhook_id, notification_id)

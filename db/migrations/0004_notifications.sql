@@ -1,6 +1,8 @@
 CREATE TABLE "email_outbox" (
 	"notification_id" bigint PRIMARY KEY NOT NULL,
 	"user_id" uuid NOT NULL,
+	"auction_id" uuid,
+	"type" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"next_attempt_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
@@ -81,6 +83,7 @@ ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_webhook_id_w
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_notification_id_notifications_id_fk" FOREIGN KEY ("notification_id") REFERENCES "public"."notifications"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhooks" ADD CONSTRAINT "webhooks_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "email_outbox_due_idx" ON "email_outbox" USING btree ("next_attempt_at") WHERE "email_outbox"."sent_at" IS NULL;--> statement-breakpoint
+CREATE INDEX "email_outbox_user_auction_idx" ON "email_outbox" USING btree ("user_id","auction_id","created_at");--> statement-breakpoint
 CREATE INDEX "notifications_user_id_id_idx" ON "notifications" USING btree ("user_id","id");--> statement-breakpoint
 CREATE INDEX "notifications_unread_idx" ON "notifications" USING btree ("user_id","id") WHERE "notifications"."read_at" IS NULL;--> statement-breakpoint
 CREATE INDEX "watchlist_auction_id_idx" ON "watchlist" USING btree ("auction_id","user_id");--> statement-breakpoint

@@ -26,3 +26,10 @@ export const DEFAULT_SETTINGS: NotificationSettings = {
 
 export const carries = (settings: NotificationSettings, channel: OptionalChannel, type: NotificationType): boolean =>
   settings.channels[channel].includes(type);
+
+/**
+ * A bidding war outbids the same person many times a minute. The inbox and the live stream get every
+ * outbid, but mail says it at most once per auction in this long: one mail brings them back, a dozen
+ * teach them to ignore us.
+ */
+export const OUTBID_EMAIL_QUIET_MINUTES = 15;
