@@ -60,7 +60,7 @@ const unsubscribeUrlOf = (listUnsubscribe: string) => {
   return match[1]!.replace('http://gavel.test', api.url);
 };
 
-test('when a bidder is outbid, then one mail reaches them with text, escaped HTML, the link and one-click unsubscribe', async () => {
+test('when a bidder is outbid, twice, then one mail reaches them with text, escaped HTML, the link and one-click unsubscribe', async () => {
   const auctionId = await auctionWithOutbid();
   const [summary] = await waitForMessagesTo(ann.email, 1, 20_000);
   assert.match(summary!.Subject, /outbid/);
@@ -71,7 +71,16 @@ test('when a bidder is outbid, then one mail reaches them with text, escaped HTM
   const headers = await getHeaders(summary!.ID);
   assert.deepEqual(headers['List-Unsubscribe-Post'], ['List-Unsubscribe=One-Click']);
   assert.ok(headers['List-Unsubscribe']?.[0]?.includes('/v1/notifications/unsubscribe?token='));
-  await settle();
+  // Outbid again on the same auction within the quiet period: a second inbox item, no second mail.
+  for (const [user, amount] of [
+    [ann, 10_000],
+    [ben, 20_000],
+  ] as const) {
+    const bid = await call(`${api.url}/v1/auctions/${auctionId}/bids`, { token: user.token, body: { amount } });
+    assert.equal(bid.status, 201);
+  }
+  await waitForNotifications(api.url, ann.token, { type: 'outbid', auctionId, count: 2 });
+  await settle(2000);
   assert.equal((await waitForMessagesTo(ann.email, 1)).length, 1, 'exactly one mail');
 });
 
