@@ -13,6 +13,8 @@ interface LoadSpec {
   rate: number;
   seconds: number;
   concurrency: number;
+  /** How far above the minimum next bid a bid's maximum may be drawn (minor units; 2,000 unless set). */
+  spread?: number;
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
@@ -48,7 +50,7 @@ let next = 0;
 async function one(): Promise<void> {
   const user = spec.users[next++ % spec.users.length]!;
   // A wide spread of maxima, as in a real bidding war: most bids clear a minimum that moved meanwhile.
-  const amount = minimum + Math.floor(Math.random() * 2000);
+  const amount = minimum + Math.floor(Math.random() * (spec.spread ?? 2000));
   const started = performance.now();
   inFlight++;
   try {

@@ -20,6 +20,8 @@ export interface BidLoadOptions {
   rate: number;
   seconds: number;
   concurrency: number;
+  /** How far above the minimum a bid's maximum may be drawn (bench/bid-load.ts). */
+  spread?: number;
 }
 
 const loadScript = fileURLToPath(new URL('./bid-load.ts', import.meta.url));
@@ -27,9 +29,9 @@ const loadScript = fileURLToPath(new URL('./bid-load.ts', import.meta.url));
 export async function runBidLoad(
   url: string,
   users: { header: string; value: string }[],
-  { rate, seconds, concurrency }: BidLoadOptions,
+  { rate, seconds, concurrency, spread }: BidLoadOptions,
 ): Promise<BidLoadResult> {
-  const spec = JSON.stringify({ url, users, rate, seconds, concurrency });
+  const spec = JSON.stringify({ url, users, rate, seconds, concurrency, spread });
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', loadScript, spec], {
     maxBuffer: 64 * 1024 * 1024,
   });
