@@ -71,25 +71,23 @@ export function createBiddingActivities(
   }
 
   /**
-   * Who led after bid `seq`: that stream entry is still there (the stream keeps a tail of persisted
-   * bids), so outbids are derived across cycles without asking Postgres.
-   */
-  async function leaderAfter(auctionId: string, seq: number): Promise<string | null> {
-    if (seq === 0) return null;
-    const [entry] = await store.readBids(auctionId, seq - 1, 1);
-    return entry?.seq === seq ? entry.leaderId : null;
-  }
-
-  /**
    * One pass over the stream after `afterSeq`, in batches; returns the highest seq now in Postgres.
    * Each batch's outbids are notified after its bids are stored: a crash in between repeats the batch,
-   * and the notifications' dedupe keys make the repeat write nothing twice.
+   * and the notifications' dedupe keys make the repeat write nothing twice. The first read starts one
+   * entry early, at `afterSeq` itself (the stream keeps a tail of persisted bids): who led before the
+   * new bids, at no extra call.
    */
   async function copyNewBids(auctionId: string, afterSeq: number): Promise<number> {
     let highWater = afterSeq;
-    let leader: string | null | undefined;
+    let leader: string | null = null;
+    let first = afterSeq > 0;
     for (;;) {
-      const batch = await store.readBids(auctionId, highWater, READ_BATCH);
+      let batch = await store.readBids(auctionId, first ? highWater - 1 : highWater, READ_BATCH);
+      if (first && batch[0]?.seq === highWater) {
+        leader = batch[0].leaderId;
+        batch = batch.slice(1);
+      }
+      first = false;
       if (batch.length === 0) return highWater;
       await db
         .insert(bids)
@@ -106,13 +104,10 @@ export function createBiddingActivities(
         )
         .onConflictDoNothing();
       await copyBiddingState(auctionId, batch[batch.length - 1]!);
-      if (notifications) {
-        if (leader === undefined) leader = await leaderAfter(auctionId, highWater);
-        await notifyOutbids(db, notifications, auctionId, leader, batch);
-        leader = batch[batch.length - 1]!.leaderId;
-      }
+      if (notifications) await notifyOutbids(db, notifications, auctionId, leader, batch);
+      leader = batch[batch.length - 1]!.leaderId;
       highWater = batch[batch.length - 1]!.seq;
-      if (batch.length < READ_BATCH) return highWater;
+      if (batch.length < READ_BATCH - 1) return highWater;
     }
   }
 

@@ -320,7 +320,7 @@ export const envSchema = z.object({
   /** Where notification mail is handed over: any SMTP server; `npm start` runs Mailpit on 1025. */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).default('smtp://127.0.0.1:1025'),
   MAIL_FROM: z.string().min(3).default('Gavel <notifications@gavel.localhost>'),
-  /** Mail handed to the SMTP server per second, per worker process (nodemailer's pool rate limit). */
+  /** Mail handed to the SMTP server per second (nodemailer's pool pacing); one dispatcher sends it all. */
   EMAIL_RATE_PER_SECOND: positiveInt.max(10_000).default(20),
   /** A failed send is retried after 1 s, 2 s, 4 s, … up to this; mail waits, it is never dropped. */
   EMAIL_RETRY_MAX_SECONDS: positiveInt.default(300),

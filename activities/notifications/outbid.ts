@@ -9,11 +9,26 @@ import { outbidKey } from '../../domain/notifications/dedupe-keys.js';
 import { outbidsIn, type LeadChange } from '../../domain/notifications/outbid.js';
 import type { NotificationData } from '../../domain/notifications/types.js';
 import type { Database } from '../../db/pool.js';
-import { readAuctionFacts } from './auction-facts.js';
+import { readAuctionFacts, type AuctionFacts } from './auction-facts.js';
 import type { NotificationPipeline } from './pipeline.js';
 
 export interface CopiedBid extends LeadChange {
   endsAtMs: number;
+}
+
+/** Titles and currencies do not change while bids come: read once per auction, not per batch. */
+const FACTS_CACHED = 1000;
+const factsCache = new Map<string, Pick<AuctionFacts, 'title' | 'currency'>>();
+
+async function titleAndCurrency(db: Database, auctionId: string) {
+  const cached = factsCache.get(auctionId);
+  if (cached) return cached;
+  const facts = await readAuctionFacts(db, auctionId);
+  if (!facts) return null;
+  if (factsCache.size >= FACTS_CACHED) factsCache.delete(factsCache.keys().next().value!);
+  const entry = { title: facts.title, currency: facts.currency };
+  factsCache.set(auctionId, entry);
+  return entry;
 }
 
 export async function notifyOutbids(
@@ -25,7 +40,7 @@ export async function notifyOutbids(
 ): Promise<number> {
   const outbids = outbidsIn(leaderBefore, bids);
   if (outbids.length === 0) return 0;
-  const facts = await readAuctionFacts(db, auctionId);
+  const facts = await titleAndCurrency(db, auctionId);
   if (!facts) return 0;
   const endsAtBySeq = new Map(bids.map((bid) => [bid.seq, bid.endsAtMs]));
   const rows = outbids.map((outbid) => {
