@@ -29,11 +29,20 @@ async function apiIsReady(port: number): Promise<void> {
   if (response.status !== 200) throw new Error(`/readyz answered ${response.status}: ${await response.text()}`);
 }
 
+/**
+ * `npm start` is for trying Gavel on one machine, where a webhook receiver listens on localhost: the
+ * private-network guard would refuse it, so it is off here (docs/SECURITY.md, "Webhooks"), unless the
+ * caller's environment says otherwise. Never in production.
+ */
+const developmentEnv = (): Record<string, string> => ({
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? 'true',
+});
+
 export async function startWorker(p: Profile): Promise<Child> {
   const child = startChild({
     name: 'worker',
     argv: tsEntry('worker/main.ts'),
-    env: { NODE_ENV: 'development', ...serviceEnv(p) },
+    env: { NODE_ENV: 'development', ...developmentEnv(), ...serviceEnv(p) },
     logFile: path.join(p.logDir, 'worker.log'),
     cwd: repoRoot,
   });
@@ -45,7 +54,7 @@ export async function startApi(p: Profile, port: number, env: Record<string, str
   const child = startChild({
     name: 'api',
     argv: tsEntry('api/main.ts'),
-    env: { NODE_ENV: 'development', ...serviceEnv(p), PORT: String(port), ...env },
+    env: { NODE_ENV: 'development', ...developmentEnv(), ...serviceEnv(p), PORT: String(port), ...env },
     logFile: path.join(p.logDir, 'api.log'),
     cwd: repoRoot,
   });
