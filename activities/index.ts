@@ -1,6 +1,5 @@
 /** Every activity the workflows call (auctions, notifications, the outbox dispatch), built from the worker's dependencies. */
 import type { Transporter } from 'nodemailer';
-import { envSchema } from '../config/env.js';
 import type { RedisClient } from '../config/redis.js';
 import type { Database } from '../db/pool.js';
 import type { BiddingStore } from '../lua/bidding-store.js';
@@ -9,11 +8,7 @@ import { createBiddingActivities } from './bidding.js';
 import type { EmailOptions } from './notifications/email-sender.js';
 import { createNotificationActivities } from './notifications/index.js';
 import { NotificationPipeline } from './notifications/pipeline.js';
-import {
-  createWebhookDeliveryActivities,
-  type WebhookDeliveryOptions,
-  webhookDeliveryOptions,
-} from './notifications/webhook-delivery.js';
+import type { WebhookDeliveryOptions } from './notifications/webhook-delivery.js';
 
 export interface ActivityDeps {
   db: Database;
@@ -25,8 +20,8 @@ export interface ActivityDeps {
   outbids?: boolean;
   /** The SMTP transport notification mail goes out through, and how. */
   mail: { transport: Transporter; options: Omit<EmailOptions, 'stopping'> };
-  /** Webhook delivery settings (webhookDeliveryOptions(config)); absent, the production defaults. */
-  webhooks?: WebhookDeliveryOptions;
+  /** How webhooks are delivered (webhookDeliveryOptions(config)). */
+  webhooks: Omit<WebhookDeliveryOptions, 'stopping'>;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -39,8 +34,8 @@ export function createActivities(deps: ActivityDeps) {
       db: deps.db,
       pipeline,
       mail: { transport: deps.mail.transport, options: { ...deps.mail.options, stopping } },
+      webhooks: { ...deps.webhooks, stopping },
     }),
-    ...createWebhookDeliveryActivities(deps.db, deps.webhooks ?? webhookDeliveryOptions(envSchema.parse({}), stopping)),
   };
 }
 

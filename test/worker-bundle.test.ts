@@ -9,6 +9,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMailer } from '../activities/notifications/email-sender.js';
+import { webhookDeliveryOptions } from '../activities/notifications/webhook-delivery.js';
 import { closeRedis, createRedis } from '../config/redis.js';
 import { BiddingStore } from '../lua/bidding-store.js';
 import { auctionWorkflowId } from '../domain/temporal-names.js';
@@ -57,7 +58,7 @@ test('when production loads a prebuilt bundle, then the auction workflow runs fr
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    activities: createActivities({ db: database.db, redis, store, mail }),
+    activities: createActivities({ db: database.db, redis, store, mail, webhooks: webhookDeliveryOptions(config) }),
     ...source,
   });
   try {

@@ -53,7 +53,7 @@ const worker = await Worker.create({
     stopping: stopping.signal,
     outbids: config.OUTBID_NOTIFICATIONS,
     mail,
-    webhooks: webhookDeliveryOptions(config, stopping.signal),
+    webhooks: webhookDeliveryOptions(config),
   }),
   ...workflowSource(config),
   shutdownGraceTime: `${config.SHUTDOWN_TIMEOUT_MS} ms`,

@@ -81,13 +81,16 @@ export function createAudienceActivities(db: Database, pipeline: NotificationPip
   /** One page of an audience after `after`, in user id order. */
   async function page(audience: Audience, facts: AuctionFacts, input: AuctionMomentInput, after: string) {
     const crowd = audience === 'watchers' || audience === 'watchers_and_bidders';
-    const leadTime =
+    // Only "ending soon" depends on a setting: the lead time each user chose.
+    const [settings, leadTime] =
       input.moment === 'ending_soon'
-        ? sql`AND COALESCE(s.ending_soon_minutes, ${DEFAULT_ENDING_SOON_MINUTES}) = ${input.minutes!}`
-        : sql``;
+        ? [
+            sql`LEFT JOIN notification_settings s ON s.user_id = a.user_id`,
+            sql`AND COALESCE(s.ending_soon_minutes, ${DEFAULT_ENDING_SOON_MINUTES}) = ${input.minutes!}`,
+          ]
+        : [sql``, sql``];
     const { rows } = await db.execute<{ user_id: string }>(sql`
-      SELECT a.user_id FROM (${audienceQuery(audience, facts)}) a
-        LEFT JOIN notification_settings s ON s.user_id = a.user_id
+      SELECT a.user_id FROM (${audienceQuery(audience, facts)}) a ${settings}
        WHERE a.user_id > ${after}::uuid ${crowd ? sql`AND a.user_id <> ${facts.sellerId}::uuid` : sql``} ${leadTime}
        ORDER BY a.user_id LIMIT ${AUDIENCE_PAGE}`);
     return rows.map((row) => row.user_id);

@@ -5,7 +5,7 @@
  * due again after a backoff. An SMTP server that is down delays mail; nothing is dropped. Mail whose
  * recipient has since been deleted or has turned the type off is marked done without sending.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { toNotification } from '../../db/notification-rows.js';
 import type { Database } from '../../db/pool.js';
@@ -199,7 +199,7 @@ async function mailRows(db: Database, ids: number[]): Promise<Map<number, MailRo
       deletedAt: users.deletedAt,
     })
     .from(notifications)
-    .innerJoin(users, and(eq(users.id, notifications.userId)))
+    .innerJoin(users, eq(users.id, notifications.userId))
     .where(inArray(notifications.id, ids));
   return new Map(
     rows.map((row) => [

@@ -5,7 +5,8 @@
  */
 import { and, count, desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/pool.js';
-import { auctions, users, watchlist } from '../../db/schema.js';
+import { lockUserForCount } from '../../db/user-lock.js';
+import { auctions, watchlist } from '../../db/schema.js';
 import { decodeKeyset, encodeKeyset, micros, pastKeyset } from '../auctions/cursor.js';
 import { isAuctionId } from '../auctions/ids.js';
 import { presentLive } from '../auctions/my-auctions.js';
@@ -27,9 +28,7 @@ export async function watch(db: Database, userId: string, auctionId: string): Pr
   if (!isAuctionId(auctionId)) throw notFound('auction');
   await db.transaction(async (tx) => {
     if (!(await auctionExists(tx, auctionId))) throw notFound('auction');
-    // NO KEY UPDATE: serialises this user's watches, yet leaves alone the key-share locks that inserts
-    // of rows pointing at the user (bids, say) take.
-    await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('no key update');
+    await lockUserForCount(tx, userId);
     const mine = eq(watchlist.userId, userId);
     const [already] = await tx
       .select({ auctionId: watchlist.auctionId })

@@ -9,6 +9,7 @@ import { lookup } from 'node:dns/promises';
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db/pool.js';
+import { lockUserForCount } from '../../db/user-lock.js';
 import { notifications, webhookAttempts, webhookDeliveries, webhooks } from '../../db/schema.js';
 import { ipLiteralOf, refusedRange } from '../../domain/notifications/network-policy.js';
 import { createWebhookSecret } from '../../domain/notifications/webhook-signature.js';
@@ -76,9 +77,7 @@ export async function createWebhook(
   await checkResolvesToPublic(deps, body.url);
   const secret = createWebhookSecret();
   return deps.db.transaction(async (tx) => {
-    // Serialises one user's registrations (and only theirs), so two at once cannot both pass the count.
-    // NO KEY: rows that merely reference the user (bids, auctions) are not held up.
-    await tx.execute(sql`SELECT 1 FROM users WHERE id = ${userId} FOR NO KEY UPDATE`);
+    await lockUserForCount(tx, userId);
     const [row] = await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(webhooks)

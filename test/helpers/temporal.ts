@@ -8,6 +8,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, Worker, DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import { createMailer } from '../../activities/notifications/email-sender.js';
+import { webhookDeliveryOptions } from '../../activities/notifications/webhook-delivery.js';
 import { closeRedis, createRedis } from '../../config/redis.js';
 import type { Database } from '../../db/pool.js';
 import { BiddingStore } from '../../lua/bidding-store.js';
@@ -41,7 +42,7 @@ export async function startTestWorker(db: Database, overrides: Record<string, st
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
     workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
-    activities: createActivities({ db, redis, store, mail }),
+    activities: createActivities({ db, redis, store, mail, webhooks: webhookDeliveryOptions(config) }),
   });
   const running = worker.run();
   /** Runs an outbox's dispatcher on this worker's queue until the worker stops. */
