@@ -339,6 +339,23 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'buy-now',
+    async run(start) {
+      const d = start({ startInMs: 1000, runForMs: 20_000 });
+      await d.opened();
+      await d.bid(100);
+      await sleep(300);
+      d.buyNow(900);
+      // The buy-now's signal says the end is now: the auction closes long before its planned end.
+      await (await d.handle).signal(bidsPendingSignal, { seq: d.auction.seq, endsAtMs: d.auction.endsAtMs });
+      const state = await d.result();
+      assert.equal(state.status, 'closed');
+      assert.deepEqual(state.result, { outcome: 'sold', winnerId: d.auction.leaderId, finalPrice: 900 });
+      assert.equal(state.persistedSeq, 2);
+      return recordedRun('buy-now', d);
+    },
+  },
+  {
     name: 'cancelled-scheduled',
     async run(start) {
       const d = start({ startInMs: 4000, runForMs: 3000 });
