@@ -1,4 +1,4 @@
-/** Every activity the workflows call (auctions, notifications, the outbox dispatch), built from the worker's dependencies. */
+/** Every activity the workflows call (auctions, notifications, the outbox dispatch, settlement), built from the worker's dependencies. */
 import type { Transporter } from 'nodemailer';
 import type { RedisClient } from '../config/redis.js';
 import type { Database } from '../db/pool.js';
@@ -9,6 +9,7 @@ import type { EmailOptions } from './notifications/email-sender.js';
 import { createNotificationActivities } from './notifications/index.js';
 import { NotificationPipeline } from './notifications/pipeline.js';
 import type { WebhookDeliveryOptions } from './notifications/webhook-delivery.js';
+import { createSettlementActivities, type SettlementDeps } from './settlement/index.js';
 
 export interface ActivityDeps {
   db: Database;
@@ -22,6 +23,8 @@ export interface ActivityDeps {
   mail: { transport: Transporter; options: Omit<EmailOptions, 'stopping'> };
   /** How webhooks are delivered (webhookDeliveryOptions(config)). */
   webhooks: Omit<WebhookDeliveryOptions, 'stopping'>;
+  /** The settlement's rules from config (settlementOptions(config)). */
+  settlement: SettlementDeps['options'];
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -36,6 +39,7 @@ export function createActivities(deps: ActivityDeps) {
       mail: { transport: deps.mail.transport, options: { ...deps.mail.options, stopping } },
       webhooks: { ...deps.webhooks, stopping },
     }),
+    ...createSettlementActivities({ db: deps.db, redis: deps.redis, pipeline, options: deps.settlement }),
   };
 }
 

@@ -5,6 +5,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { MAX_BUYERS_PREMIUM_BPS, MAX_SELLER_FEE_BPS } from '../domain/settlement/amounts.js';
 import { AUCTION_TASK_QUEUE } from '../domain/temporal-names.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -336,6 +337,22 @@ export const envSchema = z.object({
    * way to measure what they cost); every other notification follows the auction workflow.
    */
   OUTBID_NOTIFICATIONS: flag.default(true),
+  // --- Settlement (docs/settlement.md) ---
+  /** A sold auction's payment window when its seller set none: 3 days. */
+  SETTLEMENT_PAYMENT_WINDOW_SECONDS: positiveInt.default(259_200),
+  /** The shortest payment or offer window anyone may set; tests and local runs lower it. */
+  SETTLEMENT_MIN_WINDOW_SECONDS: positiveInt.default(3600),
+  /** The buyer's premium when the seller set none, in basis points (0-5000). */
+  BUYERS_PREMIUM_BPS: z.coerce.number().int().min(0).max(MAX_BUYERS_PREMIUM_BPS).default(0),
+  /** The house's fee on the hammer price, kept from the seller's payout, in basis points. */
+  SELLER_FEE_BPS: z.coerce.number().int().min(0).max(MAX_SELLER_FEE_BPS).default(1000),
+  /** This many unpaid orders within UNPAID_STRIKE_WINDOW_DAYS and the buyer may not bid. */
+  UNPAID_STRIKES_TO_BLOCK: positiveInt.default(2),
+  UNPAID_STRIKE_WINDOW_DAYS: positiveInt.default(90),
+  /** How long a second-chance offer stays open when the seller does not say: 48 h. */
+  SECOND_CHANCE_OFFER_WINDOW_SECONDS: positiveInt.default(172_800),
+  /** How long after an unpaid order (or an unanswered offer) the seller may still offer the lot: 30 days. */
+  SECOND_CHANCE_DECISION_SECONDS: positiveInt.default(2_592_000),
 });
 
 /** Both sign or check unsubscribe links: in production, every replica must share the secret. */

@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   check,
   customType,
   index,
@@ -96,6 +97,17 @@ export const auctions = pgTable(
       sql`setweight(to_tsvector('english'::regconfig, title), 'A') || setweight(to_tsvector('english'::regconfig, description), 'B')`,
     ),
     // --- end Discovery ---
+    // --- Settlement (db/settlement-schema.ts has its tables) ---
+    /** From the order's creation; the API sets it from SETTLEMENT_PAYMENT_WINDOW_SECONDS when not given. */
+    paymentWindowSeconds: integer('payment_window_seconds').notNull().default(259_200),
+    buyersPremiumBps: integer('buyers_premium_bps').notNull().default(0),
+    autoSecondChance: boolean('auto_second_chance').notNull().default(false),
+    /** The order the close made for the winner. */
+    orderId: uuid('order_id'),
+    /** The auction a relist made of this one: once only. */
+    relistedAs: uuid('relisted_as').unique(),
+    relistedFrom: uuid('relisted_from'),
+    // --- end Settlement ---
   },
   (t) => [
     index('auctions_status_ends_at_idx').on(t.status, t.endsAt),
@@ -106,6 +118,8 @@ export const auctions = pgTable(
     check('auctions_currency_iso', sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check('auctions_starting_price_positive', sql`${t.startingPrice} > 0`),
     check('auctions_ends_after_start', sql`${t.endsAt} > ${t.startsAt}`),
+    check('auctions_buyers_premium_bps', sql`${t.buyersPremiumBps} BETWEEN 0 AND 5000`),
+    check('auctions_payment_window_positive', sql`${t.paymentWindowSeconds} > 0`),
   ],
 );
 
@@ -206,3 +220,4 @@ export const refreshTokens = pgTable(
 );
 
 export * from './notifications-schema.js';
+export * from './settlement-schema.js';

@@ -12,6 +12,8 @@ export interface AuctionResult {
   outcome: AuctionOutcome;
   winnerId: string | null;
   finalPrice: number | null;
+  /** A sale's order for the winner (absent on auctions that closed before settlement existed). */
+  orderId?: string;
 }
 
 export function auctionResult(final: FinalBidding): AuctionResult {

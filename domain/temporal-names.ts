@@ -9,6 +9,9 @@ export const SEARCH_ATTRIBUTES = {
   status: { name: 'AuctionStatus', type: 'Keyword' },
   endsAt: { name: 'AuctionEndsAt', type: 'Datetime' },
   sellerId: { name: 'AuctionSellerId', type: 'Keyword' },
+  orderStatus: { name: 'OrderStatus', type: 'Keyword' },
+  settlementPhase: { name: 'SettlementPhase', type: 'Keyword' },
+  payBy: { name: 'OrderPayBy', type: 'Datetime' },
 } as const;
 
 /** The outboxes the notification pipeline delivers from, each drained by one long-lived workflow. */
@@ -18,3 +21,6 @@ export type Outbox = (typeof OUTBOXES)[number];
 /** One dispatcher per outbox per task queue: a test run's queues each get their own, production has one. */
 export const outboxDispatchWorkflowId = (outbox: Outbox, taskQueue: string): string =>
   `notifications-dispatch-${outbox}-${taskQueue}`;
+
+/** One settlement per sold auction. */
+export const settlementWorkflowId = (auctionId: string): string => `settlement-${auctionId}`;

@@ -29,6 +29,7 @@ import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root.js'
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import * as prettier from 'prettier';
 import type { Activities } from '../activities/index.js';
+import { FakeSettlement } from '../test/helpers/fake-settlement.js';
 import type { AuctionStatus } from '../domain/auction-status.js';
 import type { AuctionWorkflowInput, AuctionWorkflowState } from '../domain/auction-workflow.js';
 import { auctionWorkflowId, SEARCH_ATTRIBUTES } from '../domain/temporal-names.js';
@@ -107,8 +108,12 @@ function closedReply(auction: FakeAuction): CloseResult {
   };
 }
 
+/** Sold auctions open an order and start a settlement, which waits out its (days-long) window here. */
+const settlement = new FakeSettlement();
+
 /** The activities, each typed as the real one, answering from the fake auctions. */
 const fakeActivities: Activities = {
+  ...settlement.activities,
   async recordAuctionStatus({ auctionId, status }) {
     auctionOf(auctionId).calls.push(`recordAuctionStatus:${status}`);
     await sleep(5);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { settlementOptions } from '../activities/settlement/index.js';
 import { createMailer } from '../activities/notifications/email-sender.js';
 import { webhookDeliveryOptions } from '../activities/notifications/webhook-delivery.js';
 import { closeRedis, createRedis } from '../config/redis.js';
@@ -58,7 +59,14 @@ test('when production loads a prebuilt bundle, then the auction workflow runs fr
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    activities: createActivities({ db: database.db, redis, store, mail, webhooks: webhookDeliveryOptions(config) }),
+    activities: createActivities({
+      db: database.db,
+      redis,
+      store,
+      mail,
+      webhooks: webhookDeliveryOptions(config),
+      settlement: settlementOptions(config),
+    }),
     ...source,
   });
   try {

@@ -1,6 +1,7 @@
 /** The worker process: migrations, then poll the auction task queue until SIGINT/SIGTERM. */
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { settlementOptions } from '../activities/settlement/index.js';
 import { createMailer } from '../activities/notifications/email-sender.js';
 import { startOutboxDispatch } from './outbox-dispatch.js';
 import { webhookDeliveryOptions } from '../activities/notifications/webhook-delivery.js';
@@ -54,6 +55,7 @@ const worker = await Worker.create({
     outbids: config.OUTBID_NOTIFICATIONS,
     mail,
     webhooks: webhookDeliveryOptions(config),
+    settlement: settlementOptions(config),
   }),
   ...workflowSource(config),
   shutdownGraceTime: `${config.SHUTDOWN_TIMEOUT_MS} ms`,

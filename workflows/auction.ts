@@ -10,10 +10,12 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  ParentClosePolicy,
   patched,
   proxyActivities,
   setHandler,
   sleep,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -28,8 +30,10 @@ import {
 } from '../domain/auction-workflow.js';
 import type { AuctionMoment } from '../domain/notifications/audience.js';
 import { dueEndingSoon, nextEndingSoonAtMs } from '../domain/notifications/ending-soon.js';
+import { settlementWorkflowId } from '../domain/temporal-names.js';
 import { bidsPendingSignal, cancelSignal, stateQuery } from './definitions.js';
 import { auctionEndsAtKey, auctionSellerIdKey, auctionStatusKey } from './search-attributes.js';
+import { settlementWorkflow } from './settlement/settlement.js';
 
 // No attempt limit: an outage of Postgres or Redis delays the auction's bookkeeping, never loses it.
 const retry = { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' };
@@ -50,6 +54,12 @@ const { notifyAuctionMoment } = proxyActivities<Activities>({
  * running: runs whose history has no marker for this patch keep their recorded path (workflows/README.md).
  */
 const NOTIFY_AUDIENCES = 'notify-audiences';
+
+/**
+ * A sold close makes the winner's order and starts its settlement; auctions that closed on the code
+ * from before had neither, and replay keeps them so.
+ */
+const SETTLE_SOLD = 'settle-sold';
 
 /** How long to wait before asking Redis again when its clock has not yet reached the end. */
 const CLOCK_SKEW_RETRY_MS = 250;
@@ -151,7 +161,16 @@ class AuctionRun {
   private async announce(final: FinalBidding & { seq: number; endsAtMs: number }): Promise<AuctionWorkflowState> {
     this.learnEndsAt(final.endsAtMs);
     while (this.state.persistedSeq < final.seq) await this.persist({ linger: false });
-    const result = auctionResult(final);
+    let result = auctionResult(final);
+    const settle = result.outcome === 'sold' && patched(SETTLE_SOLD);
+    const opened = settle
+      ? await activities.openAuctionOrder({
+          auctionId: this.state.auctionId,
+          buyerId: result.winnerId!,
+          hammerPrice: result.finalPrice!,
+        })
+      : null;
+    if (opened) result = { ...result, orderId: opened.order.id };
     await activities.recordResult({
       auctionId: this.state.auctionId,
       result,
@@ -159,6 +178,23 @@ class AuctionRun {
       bidCount: final.bidCount,
     });
     await activities.publishClosed(this.state.auctionId, final.seq, result);
+    if (opened) {
+      // Abandoned, not tied to this run: the settlement outlives the auction by days.
+      await startChild(settlementWorkflow, {
+        workflowId: settlementWorkflowId(this.state.auctionId),
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        args: [
+          {
+            auctionId: this.state.auctionId,
+            sellerId: this.input.sellerId,
+            order: opened.order,
+            autoSecondChance: opened.autoSecondChance,
+            offerWindowSeconds: opened.offerWindowSeconds,
+            sellerDecisionSeconds: opened.sellerDecisionSeconds,
+          },
+        ],
+      });
+    }
     this.state.result = result;
     this.setStatus('closed');
     await this.notify('closed');

@@ -1,3 +1,4 @@
 /** The workflow bundle's entry: every workflow the worker runs. */
 export { auctionWorkflow } from './auction.js';
 export { outboxDispatchWorkflow } from './notifications/outbox-dispatch.js';
+export { settlementWorkflow } from './settlement/settlement.js';

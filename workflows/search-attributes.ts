@@ -8,3 +8,9 @@ export const auctionSellerIdKey = defineSearchAttributeKey(
   SEARCH_ATTRIBUTES.sellerId.name,
   SearchAttributeType.KEYWORD,
 );
+export const orderStatusKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.orderStatus.name, SearchAttributeType.KEYWORD);
+export const settlementPhaseKey = defineSearchAttributeKey(
+  SEARCH_ATTRIBUTES.settlementPhase.name,
+  SearchAttributeType.KEYWORD,
+);
+export const orderPayByKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.payBy.name, SearchAttributeType.DATETIME);

@@ -13,7 +13,12 @@ import type { RedisClient } from '../../config/redis.js';
 import type { Database } from '../../db/pool.js';
 import { userNotificationsChannel } from '../../domain/notifications/live-channel.js';
 import { DEFAULT_SETTINGS, OUTBID_EMAIL_QUIET_MINUTES } from '../../domain/notifications/settings.js';
-import type { Notification, NotificationData, NotificationType } from '../../domain/notifications/types.js';
+import type {
+  Notification,
+  NotificationData,
+  NotificationDraft,
+  NotificationType,
+} from '../../domain/notifications/types.js';
 
 /** Publishes at most this many at once: a fan-out to thousands must not flood the Redis connection. */
 const PUBLISH_CHUNK = 500;
@@ -90,6 +95,18 @@ export class NotificationPipeline {
     const stored = result.rows.map(toStored);
     await this.publishLive(stored.filter((s) => s.live));
     return stored;
+  }
+
+  /** Stores a few known drafts (one per recipient), as deliver() does. */
+  async deliverDrafts(drafts: readonly NotificationDraft[]): Promise<StoredNotification[]> {
+    if (drafts.length === 0) return [];
+    const rows = drafts.map(
+      (d) =>
+        sql`(${d.userId}::uuid, ${d.type}::text, ${d.auctionId}::uuid, ${d.dedupeKey}::text, ${JSON.stringify(d.data)}::jsonb)`,
+    );
+    return this.deliver(
+      sql`SELECT * FROM (VALUES ${sql.join(rows, sql`, `)}) AS r(user_id, type, auction_id, dedupe_key, data)`,
+    );
   }
 
   private async publishLive(stored: StoredNotification[]): Promise<void> {

@@ -9,3 +9,11 @@ export const outbidKey = (auctionId: string, userId: string, seq: number) => `ou
 
 export const oncePerAuctionKey = (type: Exclude<NotificationType, 'outbid'>, auctionId: string, userId: string) =>
   `${type}:${auctionId}:${userId}`;
+
+/** Settlement notices happen once per order or offer per user (a reminder once per its moment). */
+export const settlementKey = (
+  type: Extract<NotificationType, `payment_${string}` | `order_${string}` | `second_chance_${string}`>,
+  subjectId: string,
+  userId: string,
+  moment?: number,
+) => `${type}:${subjectId}:${userId}${moment === undefined ? '' : `:${moment}`}`;

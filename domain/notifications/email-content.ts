@@ -25,6 +25,13 @@ const TYPE_NAMES: Record<NotificationType, string> = {
   auction_ending_soon: 'ending-soon reminders',
   auction_started: 'auction-start notices',
   auction_cancelled: 'cancellation notices',
+  payment_due: 'payment requests',
+  payment_reminder: 'payment reminders',
+  order_paid: 'payment confirmations',
+  order_unpaid: 'unpaid-order notices',
+  order_cancelled: 'order cancellation notices',
+  second_chance_offer: 'second-chance offers',
+  second_chance_answered: 'second-chance answers',
 };
 
 function lines(notification: Notification): { subject: string; body: string[] } {
@@ -76,6 +83,61 @@ function lines(notification: Notification): { subject: string; body: string[] } 
       return {
         subject: `${title} was cancelled`,
         body: [`${title} was cancelled${d.reason ? `: ${d.reason}` : ''}. Any bids on it no longer count.`],
+      };
+    case 'payment_due':
+      return {
+        subject: `Please pay for ${title} by ${d.payBy}`,
+        body: [
+          `You won ${title}. The hammer price is ${money(d.hammerPrice)}, the buyer's premium ${money(d.buyersPremium)}: ` +
+            `${money(d.total)} in all, to be paid by ${d.payBy}.`,
+        ],
+      };
+    case 'payment_reminder':
+      return {
+        subject: `Reminder: ${title} is to be paid by ${d.payBy}`,
+        body: [`Your order for ${title} (${money(d.total)}) is not paid yet. Please pay by ${d.payBy}.`],
+      };
+    case 'order_paid':
+      return d.role === 'seller'
+        ? {
+            subject: `${title} has been paid for`,
+            body: [`The buyer of ${title} has paid ${money(d.total)}. Your payout is recorded.`],
+          }
+        : {
+            subject: `Payment received for ${title}`,
+            body: [`Thank you: we received ${money(d.total)} for ${title}.`],
+          };
+    case 'order_unpaid':
+      return d.role === 'seller'
+        ? {
+            subject: `${title} was not paid for`,
+            body: [
+              `The buyer of ${title} did not pay by ${d.payBy}. You may offer it to the next bidder, or relist it.`,
+            ],
+          }
+        : {
+            subject: `Your order for ${title} has expired`,
+            body: [
+              `You did not pay for ${title} by ${d.payBy}, so the order has expired and counts as an unpaid item.`,
+            ],
+          };
+    case 'order_cancelled':
+      return {
+        subject: `The order for ${title} was cancelled`,
+        body: [`The order for ${title} was cancelled${d.reason ? `: ${d.reason}` : ''}. Nothing is owed.`],
+      };
+    case 'second_chance_offer':
+      return {
+        subject: `A second chance at ${title}`,
+        body: [
+          `The winner of ${title} did not pay. The seller offers it to you at your maximum bid, ${money(d.amount)}, ` +
+            `until ${d.expiresAt}.`,
+        ],
+      };
+    case 'second_chance_answered':
+      return {
+        subject: `Your second-chance offer for ${title} was ${d.offerStatus}`,
+        body: [`Your offer of ${title} at ${money(d.amount)} was ${d.offerStatus}.`],
       };
   }
 }

@@ -18,7 +18,19 @@ export interface NotificationSettings {
 export const DEFAULT_SETTINGS: NotificationSettings = {
   channels: {
     live: [...NOTIFICATION_TYPES],
-    email: ['outbid', 'auction_won', 'auction_ended', 'auction_ending_soon'],
+    email: [
+      'outbid',
+      'auction_won',
+      'auction_ended',
+      'auction_ending_soon',
+      'payment_due',
+      'payment_reminder',
+      'order_paid',
+      'order_unpaid',
+      'order_cancelled',
+      'second_chance_offer',
+      'second_chance_answered',
+    ],
     webhook: [...NOTIFICATION_TYPES],
   },
   endingSoonMinutes: DEFAULT_ENDING_SOON_MINUTES,

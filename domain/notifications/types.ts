@@ -12,6 +12,14 @@ export const NOTIFICATION_TYPES = [
   'auction_ending_soon',
   'auction_started',
   'auction_cancelled',
+  // Settlement: the order, its payment, and second-chance offers.
+  'payment_due',
+  'payment_reminder',
+  'order_paid',
+  'order_unpaid',
+  'order_cancelled',
+  'second_chance_offer',
+  'second_chance_answered',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -58,6 +66,20 @@ export interface NotificationData {
   winnerId?: string | null;
   /** auction_ending_soon: the lead time the user chose. */
   minutesLeft?: number;
-  /** auction_cancelled: the seller's reason. */
+  /** auction_cancelled: the seller's reason; order_cancelled: the operator's. */
   reason?: string | null;
+  /** Settlement: the order (and its money) a notice is about. */
+  orderId?: string;
+  hammerPrice?: number;
+  buyersPremium?: number;
+  total?: number;
+  /** ISO-8601 UTC: when the order must be paid by. */
+  payBy?: string;
+  /** Whether the recipient is the order's buyer or its seller. */
+  role?: 'buyer' | 'seller';
+  /** second_chance_*: the offer, its price (the bidder's own maximum) and its end. */
+  offerId?: string;
+  amount?: number;
+  expiresAt?: string;
+  offerStatus?: 'accepted' | 'declined' | 'expired';
 }

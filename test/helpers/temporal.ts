@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, Worker, DefaultLogger } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
+import { settlementOptions } from '../../activities/settlement/index.js';
 import { createMailer } from '../../activities/notifications/email-sender.js';
 import { webhookDeliveryOptions } from '../../activities/notifications/webhook-delivery.js';
 import { closeRedis, createRedis } from '../../config/redis.js';
@@ -42,7 +43,14 @@ export async function startTestWorker(db: Database, overrides: Record<string, st
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
     workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
-    activities: createActivities({ db, redis, store, mail, webhooks: webhookDeliveryOptions(config) }),
+    activities: createActivities({
+      db,
+      redis,
+      store,
+      mail,
+      webhooks: webhookDeliveryOptions(config),
+      settlement: settlementOptions(config),
+    }),
   });
   const running = worker.run();
   /** Runs an outbox's dispatcher on this worker's queue until the worker stops. */

@@ -1,0 +1,33 @@
+/** Orders: what a sold lot (or an accepted second-chance offer) asks its buyer to pay, and by when. */
+
+export const ORDER_KINDS = ['auction', 'second_chance'] as const;
+export type OrderKind = (typeof ORDER_KINDS)[number];
+
+export const ORDER_STATUSES = ['awaiting_payment', 'paid', 'expired', 'cancelled', 'refunded'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const isOrderStatus = (value: string): value is OrderStatus =>
+  (ORDER_STATUSES as readonly string[]).includes(value);
+
+/** The one status a payment can land on; every other one refunds it (docs/settlement.md). */
+export const isPayable = (status: OrderStatus): boolean => status === 'awaiting_payment';
+
+export interface Order {
+  id: string;
+  auctionId: string;
+  kind: OrderKind;
+  buyerId: string;
+  sellerId: string;
+  hammerPrice: number;
+  buyersPremium: number;
+  total: number;
+  currency: string;
+  status: OrderStatus;
+  /** ISO-8601 UTC. */
+  payBy: string;
+  paidAt: string | null;
+  createdAt: string;
+}
+
+/** How a payment reached the order: Stripe, or an operator's hand (with the reason they gave). */
+export type PaymentSource = { via: 'stripe'; paymentIntentId: string } | { via: 'ops'; reason: string };
