@@ -18,6 +18,7 @@ import { StreamTickets } from './notifications/stream-tickets.js';
 import { DEVELOPMENT_LINK_SECRET } from '../domain/notifications/unsubscribe-token.js';
 import { webhookRoutes } from './notifications/webhooks-routes.js';
 import { listImages } from './images/service.js';
+import { settlementRoutes } from './settlement/routes.js';
 import { Discovery } from './discovery/discovery.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { watchersOf } from './notifications/watchlist.js';
@@ -98,6 +99,10 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
         watchersOf(deps.database.db, auctionId),
       ),
       imageRoutes(images, requireUser(tokens)),
+      settlementRoutes(
+        { db: deps.database.db, temporal: deps.temporal, minWindowSeconds: config.SETTLEMENT_MIN_WINDOW_SECONDS },
+        requireUser(tokens),
+      ),
       notificationRoutes(auctions, requireUser(tokens)),
       accountRoutes({ db: deps.database.db, tokens, sessions }),
       webhookRoutes(

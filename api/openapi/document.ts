@@ -11,6 +11,7 @@ import { imagePaths } from './image-paths.js';
 import { inboxPaths, unreadCountSchema } from './inbox-paths.js';
 import { notificationPaths } from './notification-paths.js';
 import { operationalPaths } from './operational-paths.js';
+import { settlementPaths } from './settlement-paths.js';
 import { ssoPaths } from './sso-paths.js';
 import { webhookPaths } from './webhook-paths.js';
 import { unavailable } from './parts.js';
@@ -39,6 +40,10 @@ export function buildOpenApiDocument() {
         description: 'What you are told, and where: your inbox, your live stream, settings, unsubscribe links.',
       },
       { name: 'Webhooks', description: 'Your notifications, POSTed to your endpoints and signed (Standard Webhooks).' },
+      {
+        name: 'Orders',
+        description: 'After the hammer: orders and their payment, payouts, second-chance offers.',
+      },
       { name: 'Operations', description: 'Health, metrics and this reference.' },
     ],
     paths: {
@@ -50,6 +55,7 @@ export function buildOpenApiDocument() {
         ...notificationPaths,
         ...inboxPaths,
         ...webhookPaths,
+        ...settlementPaths,
       }),
       ...operationalPaths,
     },

@@ -1,0 +1,48 @@
+/** The settlement routes: orders, payouts and second-chance offers. Thin: validate, call, answer. */
+import { Router, type Request, type RequestHandler } from 'express';
+import { userIdOf } from '../auth/require-user.js';
+import { answerOffer, offerSecondChance, readOfferOf, type OfferDeps } from './offers.js';
+import { listMyOrders, readOrderOf } from './orders.js';
+import { listPayouts } from './payouts.js';
+import { myOrdersQuery, payoutsQuery, secondChanceBody } from './schemas.js';
+
+export interface SettlementRouteDeps extends OfferDeps {
+  minWindowSeconds: number;
+}
+
+const idOf = (req: Request) => (typeof req.params.id === 'string' ? req.params.id : '');
+
+export function settlementRoutes(deps: SettlementRouteDeps, requireUser: RequestHandler): Router {
+  const router = Router();
+  const offerBody = secondChanceBody(deps.minWindowSeconds);
+
+  router.get('/v1/orders/:id', requireUser, async (req, res) => {
+    res.json(await readOrderOf(deps.db, userIdOf(res), idOf(req)));
+  });
+
+  router.get('/v1/users/me/orders', requireUser, async (req, res) => {
+    res.json(await listMyOrders(deps.db, userIdOf(res), myOrdersQuery.parse(req.query)));
+  });
+
+  router.get('/v1/users/me/payouts', requireUser, async (req, res) => {
+    res.json(await listPayouts(deps.db, userIdOf(res), payoutsQuery.parse(req.query)));
+  });
+
+  router.post('/v1/auctions/:id/second-chance', requireUser, async (req, res) => {
+    res.status(201).json(await offerSecondChance(deps, userIdOf(res), idOf(req), offerBody.parse(req.body)));
+  });
+
+  router.get('/v1/offers/:id', requireUser, async (req, res) => {
+    res.json(await readOfferOf(deps.db, userIdOf(res), idOf(req)));
+  });
+
+  router.post('/v1/offers/:id/accept', requireUser, async (req, res) => {
+    res.json(await answerOffer(deps, userIdOf(res), idOf(req), true));
+  });
+
+  router.post('/v1/offers/:id/decline', requireUser, async (req, res) => {
+    res.json(await answerOffer(deps, userIdOf(res), idOf(req), false));
+  });
+
+  return router;
+}

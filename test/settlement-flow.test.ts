@@ -1,0 +1,291 @@
+/**
+ * Settlement end to end on the real stack (API, worker, Temporal, Postgres, Redis), with windows of
+ * seconds: a sale makes one order; paid, it records the seller's payout; unpaid, it expires with a
+ * strike and the lot goes to the runner-up at their own maximum, by the seller's hand or by itself.
+ * Invariant: at most one live order or offer per auction, whatever arrives at once.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { eq } from 'drizzle-orm';
+import { auctions } from '../db/schema.js';
+import { orders, payouts, unpaidStrikes } from '../db/settlement-schema.js';
+import { settlementWorkflowId } from '../domain/temporal-names.js';
+import type { SettlementState } from '../domain/settlement/workflow.js';
+import { markOrderPaidSignal, settlementStateQuery } from '../workflows/settlement/definitions.js';
+import { startTestApi, type TestApi } from './helpers/api.js';
+import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import { call, signUp, type AuctionJson, type BidJson } from './helpers/http.js';
+import { waitForNotifications } from './helpers/notifications.js';
+import { startTestWorker, type TestWorker } from './helpers/temporal.js';
+
+type User = { id: string; token: string; email: string };
+interface OrderJson {
+  id: string;
+  auctionId: string;
+  kind: string;
+  buyerId: string;
+  sellerId: string;
+  hammerPrice: number;
+  buyersPremium: number;
+  total: number;
+  status: string;
+  payBy: string;
+}
+interface OfferJson {
+  id: string;
+  bidderId: string;
+  amount: number;
+  status: string;
+  orderId: string | null;
+}
+
+let database: TestDatabase;
+let worker: TestWorker;
+let api: TestApi;
+let seller: User;
+let ann: User;
+let ben: User;
+let cat: User;
+before(async () => {
+  database = await createTestDatabase();
+  const settlement = { SETTLEMENT_MIN_WINDOW_SECONDS: '1', SECOND_CHANCE_OFFER_WINDOW_SECONDS: '2' };
+  worker = await startTestWorker(database.db, settlement);
+  api = await startTestApi({ DATABASE_URL: database.url, TEMPORAL_TASK_QUEUE: worker.taskQueue, ...settlement });
+  seller = await signUp(api.url, 'seller');
+  ann = await signUp(api.url, 'ann');
+  ben = await signUp(api.url, 'ben');
+  cat = await signUp(api.url, 'cat');
+});
+after(async () => {
+  await api.close();
+  await worker.stop();
+  await database.drop();
+});
+
+const until = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+/** A sold auction: ann's maximum 5,000, ben's 3,000, cat's 2,000: ann wins at 3,000 + an increment. */
+async function soldAuction(terms: { paymentWindowSeconds: number; buyersPremiumBps: number; auto?: boolean }) {
+  const created = await call<AuctionJson>(`${api.url}/v1/auctions`, {
+    token: seller.token,
+    body: { title: 'A walnut writing slope', startingPrice: 1000, endsAt: new Date(Date.now() + 2500).toISOString() },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const auctionId = created.body.id;
+  await database.db
+    .update(auctions)
+    .set({
+      paymentWindowSeconds: terms.paymentWindowSeconds,
+      buyersPremiumBps: terms.buyersPremiumBps,
+      autoSecondChance: terms.auto ?? false,
+    })
+    .where(eq(auctions.id, auctionId));
+  for (const [user, amount] of [
+    [cat, 2000],
+    [ben, 3000],
+    [ann, 5000],
+  ] as const) {
+    const placed = await call<BidJson>(`${api.url}/v1/auctions/${auctionId}/bids`, {
+      token: user.token,
+      body: { amount },
+    });
+    assert.equal(placed.status, 201, JSON.stringify(placed.body));
+  }
+  const closed = await until('the close', async () => {
+    const [row] = await database.db.select().from(auctions).where(eq(auctions.id, auctionId));
+    return row?.status === 'closed' ? row : undefined;
+  });
+  assert.ok(closed.orderId, 'a sale makes an order');
+  return { auctionId, orderId: closed.orderId, finalPrice: closed.finalPrice! };
+}
+
+const settlementOf = (auctionId: string) => worker.client.workflow.getHandle(settlementWorkflowId(auctionId));
+/** The settlement's phase; undefined until the close has started it (the row says closed a moment before). */
+const phaseOf = async (auctionId: string) =>
+  settlementOf(auctionId)
+    .query<SettlementState>(settlementStateQuery)
+    .then((state) => state.phase)
+    .catch((error: unknown) => {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    });
+
+describe('a sale', () => {
+  test('makes one order for the winner: hammer, premium, total, payBy; the buyer and seller see it, nobody else', async () => {
+    const { auctionId, orderId, finalPrice } = await soldAuction({
+      paymentWindowSeconds: 3600,
+      buyersPremiumBps: 1250,
+    });
+    const asBuyer = await call<OrderJson>(`${api.url}/v1/orders/${orderId}`, { token: ann.token });
+    assert.equal(asBuyer.status, 200);
+    const premium = Math.floor((finalPrice * 1250 + 5000) / 10_000);
+    assert.deepEqual(
+      {
+        kind: asBuyer.body.kind,
+        buyerId: asBuyer.body.buyerId,
+        sellerId: asBuyer.body.sellerId,
+        hammerPrice: asBuyer.body.hammerPrice,
+        buyersPremium: asBuyer.body.buyersPremium,
+        total: asBuyer.body.total,
+        status: asBuyer.body.status,
+      },
+      {
+        kind: 'auction',
+        buyerId: ann.id,
+        sellerId: seller.id,
+        hammerPrice: finalPrice,
+        buyersPremium: premium,
+        total: finalPrice + premium,
+        status: 'awaiting_payment',
+      },
+    );
+    const payBy = Date.parse(asBuyer.body.payBy);
+    assert.ok(Math.abs(payBy - (Date.now() + 3600_000)) < 60_000, asBuyer.body.payBy);
+    assert.equal((await call(`${api.url}/v1/orders/${orderId}`, { token: seller.token })).status, 200);
+    assert.equal((await call(`${api.url}/v1/orders/${orderId}`, { token: ben.token })).status, 404);
+    assert.equal((await call(`${api.url}/v1/orders/not-a-uuid`, { token: ann.token })).status, 404);
+    assert.equal((await call(`${api.url}/v1/orders/${orderId}`)).status, 401);
+    const rows = await database.db.select().from(orders).where(eq(orders.auctionId, auctionId));
+    assert.equal(rows.length, 1, 'exactly one order per sale');
+
+    const due = await waitForNotifications(api.url, ann.token, { type: 'payment_due', auctionId });
+    assert.equal(due[0]!.data.orderId, orderId);
+    assert.equal(due[0]!.data.total, finalPrice + premium);
+
+    const mine = await call<{ items: OrderJson[] }>(`${api.url}/v1/users/me/orders`, { token: ann.token });
+    assert.ok(mine.body.items.some((o) => o.id === orderId));
+    const sold = await call<{ items: OrderJson[] }>(
+      `${api.url}/v1/users/me/orders?role=seller&status=awaiting_payment`,
+      {
+        token: seller.token,
+      },
+    );
+    assert.ok(sold.body.items.some((o) => o.id === orderId));
+    const bad = await call(`${api.url}/v1/users/me/orders?role=bidder`, { token: ann.token });
+    assert.equal(bad.status, 400);
+  });
+
+  test('paid (by an operator, from the Temporal UI): the order is paid, the seller’s payout recorded, both told', async () => {
+    const { auctionId, orderId, finalPrice } = await soldAuction({ paymentWindowSeconds: 3600, buyersPremiumBps: 0 });
+    await settlementOf(auctionId).signal(markOrderPaidSignal, { reason: 'paid by bank transfer' });
+    const paid = await until('the order paid', async () => {
+      const got = await call<OrderJson>(`${api.url}/v1/orders/${orderId}`, { token: ann.token });
+      return got.body.status === 'paid' ? got.body : undefined;
+    });
+    assert.equal(paid.total, finalPrice);
+    const payoutsPage = await call<{ items: { orderId: string; amount: number; sellerFee: number }[] }>(
+      `${api.url}/v1/users/me/payouts`,
+      { token: seller.token },
+    );
+    const payout = payoutsPage.body.items.find((p) => p.orderId === orderId);
+    assert.ok(payout, 'the payout is listed');
+    assert.equal(payout.sellerFee, Math.floor((finalPrice * 1000 + 5000) / 10_000)); // SELLER_FEE_BPS default 10 %
+    assert.equal(payout.amount, finalPrice - payout.sellerFee);
+    await waitForNotifications(api.url, seller.token, { type: 'order_paid', auctionId });
+    await waitForNotifications(api.url, ann.token, { type: 'order_paid', auctionId });
+    assert.equal(
+      await settlementOf(auctionId)
+        .result()
+        .then((s: SettlementState) => s.phase),
+      'paid',
+    );
+    const rows = await database.db.select().from(payouts).where(eq(payouts.orderId, orderId));
+    assert.equal(rows.length, 1);
+  });
+});
+
+describe('unpaid', () => {
+  test('expires at payBy with a strike, then the seller offers the lot to the runner-up at their maximum', async () => {
+    const { auctionId, orderId } = await soldAuction({ paymentWindowSeconds: 2, buyersPremiumBps: 500 });
+    await until('the expiry', async () => ((await phaseOf(auctionId)) === 'awaiting_seller' ? true : undefined));
+    const expired = await call<OrderJson>(`${api.url}/v1/orders/${orderId}`, { token: ann.token });
+    assert.equal(expired.body.status, 'expired');
+    const strikes = await database.db.select().from(unpaidStrikes).where(eq(unpaidStrikes.orderId, orderId));
+    assert.deepEqual(
+      strikes.map((s) => s.userId),
+      [ann.id],
+    );
+    await waitForNotifications(api.url, ann.token, { type: 'order_unpaid', auctionId });
+    await waitForNotifications(api.url, seller.token, { type: 'order_unpaid', auctionId });
+    await waitForNotifications(api.url, ann.token, { type: 'payment_reminder', auctionId });
+
+    // Only the seller may offer; twice at once makes one offer.
+    assert.equal(
+      (await call(`${api.url}/v1/auctions/${auctionId}/second-chance`, { token: ben.token, body: {} })).status,
+      404,
+    );
+    const [first, second] = await Promise.all(
+      [0, 1].map(() =>
+        call<OfferJson>(`${api.url}/v1/auctions/${auctionId}/second-chance`, {
+          token: seller.token,
+          body: { offerWindowSeconds: 3600 },
+        }),
+      ),
+    );
+    const statuses = [first!.status, second!.status].sort();
+    assert.deepEqual(statuses, [201, 409], JSON.stringify([first!.body, second!.body]));
+    const offer = (first!.status === 201 ? first! : second!).body;
+    assert.equal(offer.bidderId, ben.id);
+    assert.equal(offer.amount, 3000, 'the runner-up’s own maximum');
+    await waitForNotifications(api.url, ben.token, { type: 'second_chance_offer', auctionId });
+
+    // Not cat's to answer; ben accepts: an order with its own window.
+    assert.equal(
+      (await call(`${api.url}/v1/offers/${offer.id}/accept`, { method: 'POST', token: cat.token })).status,
+      404,
+    );
+    const accepted = await call<{ offer: OfferJson; order: OrderJson }>(`${api.url}/v1/offers/${offer.id}/accept`, {
+      method: 'POST',
+      token: ben.token,
+    });
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+    assert.equal(accepted.body.order.kind, 'second_chance');
+    assert.equal(accepted.body.order.hammerPrice, 3000);
+    assert.equal(accepted.body.order.buyersPremium, 150);
+    assert.equal(accepted.body.order.buyerId, ben.id);
+    const again = await call(`${api.url}/v1/offers/${offer.id}/decline`, { method: 'POST', token: ben.token });
+    assert.equal(again.status, 409);
+    const seen = await call<OfferJson>(`${api.url}/v1/offers/${offer.id}`, { token: seller.token });
+    assert.equal(seen.body.orderId, accepted.body.order.id);
+    assert.equal(await phaseOf(auctionId), 'awaiting_payment');
+    const live = await database.db.select().from(orders).where(eq(orders.auctionId, auctionId));
+    assert.equal(live.filter((o) => o.status === 'awaiting_payment').length, 1);
+  });
+
+  test('with autoSecondChance the offers go out in order by themselves until nobody is left', async () => {
+    const { auctionId } = await soldAuction({ paymentWindowSeconds: 1, buyersPremiumBps: 0, auto: true });
+    // ann does not pay; ben's offer (2 s) lapses; cat's is declined; nobody is left.
+    const catsOffer = await until('the offer to cat', async () => {
+      const found = await call<{ items: { auctionId: string; data: { offerId?: string } }[] }>(
+        `${api.url}/v1/users/me/notifications?limit=100`,
+        { token: cat.token },
+      );
+      return found.body.items.find((n) => n.auctionId === auctionId && n.data.offerId)?.data.offerId;
+    });
+    await waitForNotifications(api.url, ben.token, { type: 'second_chance_offer', auctionId });
+    const declined = await call<{ offer: OfferJson }>(`${api.url}/v1/offers/${catsOffer}/decline`, {
+      method: 'POST',
+      token: cat.token,
+    });
+    assert.equal(declined.status, 200, JSON.stringify(declined.body));
+    assert.equal(declined.body.offer.status, 'declined');
+    const final = await settlementOf(auctionId).result();
+    assert.equal((final as SettlementState).phase, 'closed');
+    assert.equal((final as SettlementState).offerIds.length, 2);
+    const answered = await waitForNotifications(api.url, seller.token, {
+      type: 'second_chance_answered',
+      auctionId,
+      count: 2,
+    });
+    assert.deepEqual(answered.map((n) => n.data.offerStatus).sort(), ['declined', 'expired']);
+  });
+});
