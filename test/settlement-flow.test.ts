@@ -278,9 +278,9 @@ describe('unpaid', () => {
     });
     assert.equal(declined.status, 200, JSON.stringify(declined.body));
     assert.equal(declined.body.offer.status, 'declined');
-    const final = await settlementOf(auctionId).result();
-    assert.equal((final as SettlementState).phase, 'closed');
-    assert.equal((final as SettlementState).offerIds.length, 2);
+    const final: SettlementState = (await settlementOf(auctionId).result()) as SettlementState;
+    assert.equal(final.phase, 'closed');
+    assert.equal(final.offerIds.length, 2);
     const answered = await waitForNotifications(api.url, seller.token, {
       type: 'second_chance_answered',
       auctionId,
