@@ -5,7 +5,7 @@ import { pinoHttp } from 'pino-http';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { healthRoutes } from './health-routes.js';
 import type { Metrics } from './metrics.js';
-import { requireJsonBodies } from './security/json-bodies.js';
+import { keepRawBody, requireJsonBodies } from './security/json-bodies.js';
 import type { DependencyCheck } from './readiness.js';
 import { answerOptions, methodNotAllowed } from './route-table.js';
 
@@ -46,7 +46,7 @@ export function createApp(deps: AppDeps): Express {
     );
   }
   app.use(deps.metrics.observeRequests);
-  app.use(requireJsonBodies, express.json({ limit: MAX_BODY_BYTES }));
+  app.use(requireJsonBodies, express.json({ limit: MAX_BODY_BYTES, verify: keepRawBody }));
 
   app.use(
     healthRoutes({

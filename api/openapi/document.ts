@@ -44,6 +44,7 @@ export function buildOpenApiDocument() {
         name: 'Orders',
         description: 'After the hammer: orders and their payment, payouts, second-chance offers.',
       },
+      { name: 'Payments', description: 'Where Stripe tells Gavel of payments and refunds.' },
       { name: 'Operations', description: 'Health, metrics and this reference.' },
     ],
     paths: {

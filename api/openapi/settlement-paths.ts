@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { SETTLEMENT_REFUSALS } from '../../domain/settlement/workflow.js';
 import { auctionIdParam } from '../auctions/ids.js';
-import { offer, offerAnswer, order, orderPage, payoutPage } from '../settlement/responses.js';
+import { checkout, offer, offerAnswer, order, orderPage, payoutPage } from '../settlement/responses.js';
+import { bodyErrorCodes } from '../error-handler.js';
 import { myOrdersQuery, payoutsQuery, secondChanceBody } from '../settlement/schemas.js';
 import {
   bearer,
@@ -17,6 +18,7 @@ import {
 } from './parts.js';
 
 const tags = ['Orders'];
+const bodyRefusalCodes = ['VALIDATION', ...bodyErrorCodes(400)];
 const idParam = (what: string) => z.object({ id: auctionIdParam.meta({ description: `The ${what} id (a UUID).` }) });
 
 const offerRefused = errorResponse(
@@ -37,6 +39,59 @@ export const settlementPaths: ZodOpenApiPathsObject = {
         200: json('The order.', order),
         401: unauthenticated,
         404: notFound('order of yours (as buyer or seller)'),
+      },
+    },
+  },
+  '/v1/orders/{id}/checkout': {
+    post: {
+      operationId: 'checkoutOrder',
+      summary: 'Pay for your order: a Stripe Checkout page',
+      description:
+        'Answers the URL of a Stripe Checkout Session for the order’s total. A session still open is handed out ' +
+        'again. The session expires at payBy (at least 30 minutes and at most 24 hours ahead, as Stripe ' +
+        'allows); a payment that arrives after payBy is refunded. The order shows `paid` once Stripe confirms.',
+      tags,
+      security: bearer,
+      requestParams: { path: idParam('order') },
+      responses: {
+        201: {
+          ...json('The checkout page.', checkout),
+          headers: z.object({ 'Cache-Control': z.literal('no-store') }),
+        },
+        401: unauthenticated,
+        403: errorResponse('You are the seller: only the buyer pays.', ['NOT_BUYER']),
+        404: notFound('order of yours'),
+        409: errorResponse(
+          'The order is not awaiting payment (paid, expired, cancelled, refunded).',
+          ['ORDER_NOT_PAYABLE'],
+          {
+            status: z.string(),
+          },
+        ),
+        502: errorResponse('Stripe refused to make the session.', ['CHECKOUT_FAILED']),
+      },
+    },
+  },
+  '/v1/payments/stripe/webhook': {
+    post: {
+      operationId: 'stripeWebhook',
+      summary: 'Stripe’s events (for Stripe to call)',
+      description:
+        'The raw body must carry a valid `Stripe-Signature` (STRIPE_WEBHOOK_SECRET, at most 5 minutes old). ' +
+        'Handles checkout.session.completed, checkout.session.async_payment_succeeded / _failed and ' +
+        'charge.refunded; other types are answered 200 and ignored. Each event id is applied once.',
+      tags: ['Payments'],
+      requestParams: { header: z.object({ 'stripe-signature': z.string().meta({ description: 't=…,v1=…' }) }) },
+      requestBody: jsonBody(
+        z.looseObject({ id: z.string(), type: z.string() }).meta({ description: 'A Stripe event.' }),
+      ),
+      responses: {
+        200: json('Applied, a repeat, or a type not handled.', z.object({ outcome: z.string() })),
+        ...bodyRefusals,
+        400: errorResponse('No signature, or one that does not match the body or is too old.', [
+          'INVALID_SIGNATURE',
+          ...bodyRefusalCodes,
+        ]),
       },
     },
   },

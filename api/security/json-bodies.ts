@@ -20,3 +20,18 @@ export const requireJsonBodies: RequestHandler = (req, _res, next) => {
   if (OTHER_BODY_ROUTES.some((route) => route.test(req.path))) return next();
   throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be JSON: Content-Type: application/json');
 };
+
+/**
+ * Bodies whose exact bytes matter after parsing: a signed webhook's signature is over the raw body, and
+ * JSON re-serialised is not the same bytes. Kept (by reference: the parser's own buffer) for these paths only.
+ */
+const RAW_BODY_ROUTES = new Set(['/v1/payments/stripe/webhook']);
+const rawBodies = new WeakMap<object, Buffer>();
+
+/** express.json's `verify`: remembers the raw body of the routes that check a signature over it. */
+export const keepRawBody = (req: { url?: string }, _res: unknown, body: Buffer): void => {
+  const path = req.url?.split('?', 1)[0];
+  if (path !== undefined && RAW_BODY_ROUTES.has(path)) rawBodies.set(req, body);
+};
+
+export const rawBodyOf = (req: object): Buffer | undefined => rawBodies.get(req);

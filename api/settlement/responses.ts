@@ -72,3 +72,11 @@ export const payoutPage = z
     nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last.' }),
   })
   .meta({ id: 'PayoutPage' });
+
+export const checkout = z
+  .object({
+    checkoutUrl: z.url().meta({ description: 'Send the buyer here to pay.' }),
+    sessionId: z.string().meta({ description: 'Stripe’s Checkout Session id.' }),
+    expiresAt: instant,
+  })
+  .meta({ id: 'Checkout' });

@@ -1,12 +1,16 @@
 /** The settlement routes: orders, payouts and second-chance offers. Thin: validate, call, answer. */
 import { Router, type Request, type RequestHandler } from 'express';
 import { userIdOf } from '../auth/require-user.js';
+import { noStore } from '../auth/no-store.js';
+import { rawBodyOf } from '../security/json-bodies.js';
+import { startCheckout, type CheckoutDeps } from './checkout.js';
 import { answerOffer, offerSecondChance, readOfferOf, type OfferDeps } from './offers.js';
 import { listMyOrders, readOrderOf } from './orders.js';
 import { listPayouts } from './payouts.js';
 import { myOrdersQuery, payoutsQuery, secondChanceBody } from './schemas.js';
+import { handleStripeWebhook, type StripeWebhookDeps } from './stripe-webhook.js';
 
-export interface SettlementRouteDeps extends OfferDeps {
+export interface SettlementRouteDeps extends OfferDeps, CheckoutDeps, StripeWebhookDeps {
   minWindowSeconds: number;
 }
 
@@ -18,6 +22,17 @@ export function settlementRoutes(deps: SettlementRouteDeps, requireUser: Request
 
   router.get('/v1/orders/:id', requireUser, async (req, res) => {
     res.json(await readOrderOf(deps.db, userIdOf(res), idOf(req)));
+  });
+
+  router.post('/v1/orders/:id/checkout', requireUser, async (req, res) => {
+    // A checkout URL is the buyer's alone: no shared cache may keep it.
+    noStore(res)
+      .status(201)
+      .json(await startCheckout(deps, userIdOf(res), idOf(req)));
+  });
+
+  router.post('/v1/payments/stripe/webhook', async (req, res) => {
+    res.json(await handleStripeWebhook(deps, rawBodyOf(req), req.get('stripe-signature')));
   });
 
   router.get('/v1/users/me/orders', requireUser, async (req, res) => {

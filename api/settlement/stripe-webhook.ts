@@ -1,0 +1,217 @@
+/**
+ * Stripe's webhook: the one way a card payment reaches an order. The body is checked against its
+ * Stripe-Signature (and the timestamp's tolerance) before anything is read from it. Each event is
+ * applied once, in one transaction with what it does: the event's row, the order's change (under its
+ * row lock, which decides between this payment and the expiry), the payout, or the refund of a payment
+ * the order can no longer take. Then the settlement workflow is told; if Postgres or Temporal is down
+ * the answer is 503, Stripe retries, and a repeat of an event already applied only tells the workflow
+ * again. docs/settlement.md, "Payments".
+ */
+import type { Client } from '@temporalio/client';
+import { eq } from 'drizzle-orm';
+import Stripe from 'stripe';
+import { applyPayment, lockOrder, type Transaction } from '../../db/order-payments.js';
+import type { Database } from '../../db/pool.js';
+import { orders, payouts, stripeEvents } from '../../db/settlement-schema.js';
+import type { Order } from '../../domain/settlement/order.js';
+import { settlementWorkflowId } from '../../domain/temporal-names.js';
+import { orderChangedSignal } from '../../workflows/settlement/definitions.js';
+import { AppError } from '../errors.js';
+import { DependencyUnavailable } from '../unavailable.js';
+
+export interface StripeWebhookDeps {
+  db: Database;
+  temporal: Client;
+  stripe: Stripe;
+  webhookSecret: string;
+  sellerFeeBps: number;
+}
+
+/** Stripe's own default: a signature older than 5 minutes is a replay. */
+const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+export type WebhookOutcome =
+  | 'paid'
+  | 'already_applied'
+  | 'already_paid'
+  | 'refunded'
+  | 'amount_mismatch_refunded'
+  | 'unknown_order_refunded'
+  | 'awaiting_async_payment'
+  | 'async_payment_failed'
+  | 'order_refunded'
+  | 'ignored';
+
+export async function handleStripeWebhook(
+  deps: StripeWebhookDeps,
+  rawBody: Buffer | undefined,
+  signature: string | undefined,
+): Promise<{ outcome: WebhookOutcome }> {
+  const event = verified(deps, rawBody, signature);
+  const applied = await applyOnce(deps, event);
+  // Told after the commit; a repeat tells it again, in case the first time found Temporal down.
+  if (applied.orderId && applied.notify) await tellSettlement(deps, applied.orderId);
+  return { outcome: applied.outcome };
+}
+
+function verified(deps: StripeWebhookDeps, rawBody: Buffer | undefined, signature: string | undefined): Stripe.Event {
+  if (!rawBody || !signature) {
+    throw new AppError(400, 'INVALID_SIGNATURE', 'A Stripe webhook needs its raw JSON body and Stripe-Signature');
+  }
+  try {
+    return deps.stripe.webhooks.constructEvent(rawBody, signature, deps.webhookSecret, SIGNATURE_TOLERANCE_SECONDS);
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
+      throw new AppError(400, 'INVALID_SIGNATURE', 'The Stripe-Signature does not match the body, or is too old');
+    }
+    throw new AppError(400, 'INVALID_SIGNATURE', 'The body is not a Stripe event');
+  }
+}
+
+interface Applied {
+  outcome: WebhookOutcome;
+  orderId: string | null;
+  /** Whether the settlement workflow should re-read the order. */
+  notify: boolean;
+}
+
+async function applyOnce(deps: StripeWebhookDeps, event: Stripe.Event): Promise<Applied> {
+  const subject = subjectOf(event);
+  if (!subject) return { outcome: 'ignored', orderId: null, notify: false };
+  return deps.db.transaction(async (tx) => {
+    const [fresh] = await tx
+      .insert(stripeEvents)
+      .values({ id: event.id, type: event.type, orderId: subject.orderId, outcome: 'applying' })
+      .onConflictDoNothing()
+      .returning({ id: stripeEvents.id });
+    if (!fresh) {
+      const [seen] = await tx.select().from(stripeEvents).where(eq(stripeEvents.id, event.id));
+      return { outcome: 'already_applied', orderId: seen?.orderId ?? null, notify: seen?.outcome === 'paid' };
+    }
+    const applied = await apply(deps, tx, subject);
+    await tx
+      .update(stripeEvents)
+      .set({ outcome: applied.outcome, orderId: applied.orderId })
+      .where(eq(stripeEvents.id, event.id));
+    return applied;
+  });
+}
+
+/** What an event is about, for the types this handles; null for every other type (answered 200, ignored). */
+type Subject =
+  | {
+      kind: 'payment';
+      orderId: string | null;
+      paymentIntentId: string | null;
+      amount: number | null;
+      currency: string | null;
+    }
+  | { kind: 'async_pending'; orderId: string | null }
+  | { kind: 'async_failed'; orderId: string | null }
+  | { kind: 'refund'; orderId: string | null; paymentIntentId: string | null };
+
+const idOf = (value: string | { id: string } | null | undefined) =>
+  typeof value === 'string' ? value : (value?.id ?? null);
+
+function subjectOf(event: Stripe.Event): Subject | null {
+  switch (event.type) {
+    case 'checkout.session.completed':
+    case 'checkout.session.async_payment_succeeded': {
+      const session = event.data.object;
+      const orderId = session.metadata?.orderId ?? session.client_reference_id ?? null;
+      // Completed with a payment still to clear (a bank debit): its async_payment_* event decides.
+      if (session.payment_status === 'unpaid') return { kind: 'async_pending', orderId };
+      return {
+        kind: 'payment',
+        orderId,
+        paymentIntentId: idOf(session.payment_intent),
+        amount: session.amount_total,
+        currency: session.currency,
+      };
+    }
+    case 'checkout.session.async_payment_failed':
+      return { kind: 'async_failed', orderId: event.data.object.metadata?.orderId ?? null };
+    case 'charge.refunded': {
+      const charge = event.data.object;
+      return {
+        kind: 'refund',
+        orderId: charge.metadata?.orderId ?? null,
+        paymentIntentId: idOf(charge.payment_intent),
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+async function apply(deps: StripeWebhookDeps, tx: Transaction, subject: Subject): Promise<Applied> {
+  const order = subject.orderId && isUuid(subject.orderId) ? await lockOrder(tx, subject.orderId) : null;
+  const orderId = order?.id ?? null;
+  if (subject.kind === 'async_pending') return { outcome: 'awaiting_async_payment', orderId, notify: false };
+  if (subject.kind === 'async_failed') return { outcome: 'async_payment_failed', orderId, notify: false };
+  if (subject.kind === 'refund') return refundedByStripe(tx, order, subject.paymentIntentId);
+
+  const paymentIntentId = subject.paymentIntentId;
+  if (!paymentIntentId) return { outcome: 'ignored', orderId, notify: false };
+  if (!order) {
+    await refund(deps, paymentIntentId);
+    return { outcome: 'unknown_order_refunded', orderId: null, notify: false };
+  }
+  if (subject.amount !== order.total || subject.currency?.toUpperCase() !== order.currency) {
+    await refund(deps, paymentIntentId);
+    return { outcome: 'amount_mismatch_refunded', orderId, notify: false };
+  }
+  const result = await applyPayment(tx, order, { via: 'stripe', paymentIntentId }, deps.sellerFeeBps);
+  if (result.outcome === 'paid') return { outcome: 'paid', orderId, notify: true };
+  if (result.outcome === 'already_paid') return { outcome: 'already_paid', orderId, notify: true };
+  // Expired, cancelled, or another payment paid it: this money goes back.
+  await refund(deps, paymentIntentId);
+  if (order.status === 'expired' || order.status === 'cancelled') {
+    await tx
+      .update(orders)
+      .set({ status: 'refunded', statusReason: `paid when ${order.status}; the payment was refunded` })
+      .where(eq(orders.id, order.id));
+  }
+  return { outcome: 'refunded', orderId, notify: false };
+}
+
+/** A paid order refunded from Stripe (its dashboard): the order is refunded and its payout cancelled. */
+async function refundedByStripe(
+  tx: Transaction,
+  order: Order | null,
+  paymentIntentId: string | null,
+): Promise<Applied> {
+  if (!order || order.status !== 'paid' || !paymentIntentId) {
+    return { outcome: 'ignored', orderId: order?.id ?? null, notify: false };
+  }
+  const [row] = await tx.select({ pi: orders.paymentIntentId }).from(orders).where(eq(orders.id, order.id));
+  if (row?.pi !== paymentIntentId) return { outcome: 'ignored', orderId: order.id, notify: false };
+  await tx
+    .update(orders)
+    .set({ status: 'refunded', statusReason: 'refunded in Stripe' })
+    .where(eq(orders.id, order.id));
+  await tx.update(payouts).set({ status: 'cancelled' }).where(eq(payouts.orderId, order.id));
+  return { outcome: 'order_refunded', orderId: order.id, notify: false };
+}
+
+/** Refunds a whole payment; its key makes a retried webhook refund it once. */
+async function refund(deps: StripeWebhookDeps, paymentIntentId: string): Promise<void> {
+  try {
+    await deps.stripe.refunds.create(
+      { payment_intent: paymentIntentId },
+      { idempotencyKey: `refund-${paymentIntentId}` },
+    );
+  } catch (error) {
+    // Nothing is recorded (the transaction rolls back): Stripe's retry of the webhook refunds it then.
+    throw new DependencyUnavailable(`Stripe refund failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function tellSettlement(deps: StripeWebhookDeps, orderId: string): Promise<void> {
+  const [row] = await deps.db.select({ auctionId: orders.auctionId }).from(orders).where(eq(orders.id, orderId));
+  if (!row) return;
+  await deps.temporal.workflow.getHandle(settlementWorkflowId(row.auctionId)).signal(orderChangedSignal, { orderId });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (value: string) => UUID.test(value);
