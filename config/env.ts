@@ -133,6 +133,60 @@ const retrySchedule = z
     return z.NEVER;
   });
 
+// --- Payments: Stripe (config/stripe.ts) ---
+
+/**
+ * The key `npm start` and `npm test` give the API and worker: stripe-mock accepts any test-mode key of
+ * three underscore-separated parts (sk_test_<anything without _>). Refused in production.
+ */
+export const DEVELOPMENT_STRIPE_SECRET_KEY = 'sk_test_GavelLocalDevelopmentOnly';
+/** The webhook signing secret of local runs and tests (they sign their own events). Refused in production. */
+export const DEVELOPMENT_STRIPE_WEBHOOK_SECRET = 'whsec_GavelLocalDevelopmentOnly';
+
+/**
+ * A secret key (sk_live_…, sk_test_…) or a restricted key (rk_live_…, rk_test_…), which Stripe advises
+ * for servers: it can do only what it was granted. The message never repeats the value.
+ */
+const stripeSecretKey = z
+  .string()
+  .trim()
+  .regex(
+    /^[sr]k_(live|test)_[A-Za-z0-9_]+$/,
+    'expected a Stripe secret key (sk_live_…, sk_test_…) or restricted key (rk_live_…, rk_test_…), not a publishable one (pk_…)',
+  );
+
+/** The webhook endpoint's signing secret, as Stripe shows it (the Dashboard, or `stripe listen`). */
+const stripeWebhookSecret = z
+  .string()
+  .trim()
+  .regex(/^whsec_[A-Za-z0-9_+/=]+$/, "expected a webhook endpoint's signing secret (whsec_…)");
+
+/** Where the Stripe SDK sends its requests, split as it takes them (`host`, `port`, `protocol`). */
+export interface StripeApiAddress {
+  protocol: 'http' | 'https';
+  host: string;
+  port: number;
+}
+
+/**
+ * `scheme://host[:port]`: another address for Stripe's API (stripe-mock locally; a forward proxy).
+ * The SDK has no base path, so a path, query or credentials are refused rather than dropped.
+ */
+const stripeApiUrl = z.url({ protocol: /^https?$/ }).transform((value, ctx): StripeApiAddress => {
+  const url = new URL(value);
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password) {
+    ctx.addIssue({ code: 'custom', message: 'expected scheme://host[:port], without a path, query or credentials' });
+    return z.NEVER;
+  }
+  const protocol = url.protocol === 'https:' ? 'https' : 'http';
+  return {
+    protocol,
+    // [::1] in a URL, ::1 for node:http.
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : protocol === 'https' ? 443 : 80,
+  };
+});
+
 // --- Sign-in with SSO, refresh tokens ---
 
 /** A provider's id is a path segment (/v1/auth/sso/<id>/start) and part of a cookie path: kept plain. */
@@ -353,6 +407,14 @@ export const envSchema = z.object({
   SECOND_CHANCE_OFFER_WINDOW_SECONDS: positiveInt.default(172_800),
   /** How long after an unpaid order (or an unanswered offer) the seller may still offer the lot: 30 days. */
   SECOND_CHANCE_DECISION_SECONDS: positiveInt.default(2_592_000),
+
+  // --- Payments: Stripe (config/stripe.ts, docs/configuration.md "Payments") ---
+  /** The API key the SDK sends. Development and tests: a test-mode key for stripe-mock; refused in production. */
+  STRIPE_SECRET_KEY: stripeSecretKey.default(DEVELOPMENT_STRIPE_SECRET_KEY),
+  /** Checks the `Stripe-Signature` of incoming webhook events. Development and tests: a fixed one; refused in production. */
+  STRIPE_WEBHOOK_SECRET: stripeWebhookSecret.default(DEVELOPMENT_STRIPE_WEBHOOK_SECRET),
+  /** Unset: Stripe itself (https://api.stripe.com). `npm start` and `npm test` point it at their stripe-mock. */
+  STRIPE_API_URL: stripeApiUrl.optional(),
 });
 
 /** Both sign or check unsubscribe links: in production, every replica must share the secret. */
@@ -365,7 +427,39 @@ const linkSecretRule: Parameters<typeof envSchema.refine> = [
   },
 ];
 
-const workerConfigSchema = envSchema.refine(...linkSecretRule);
+// Payments: a deployment brings its own Stripe key and signing secret. Each has a development default,
+// so local runs need no setup; those are public (docs, .env.example), so production refuses them, and
+// refuses plain http to Stripe's API (the key goes with every request). For the API and the worker.
+const stripeKeyRule: Parameters<typeof envSchema.refine> = [
+  (env) => env.NODE_ENV !== 'production' || env.STRIPE_SECRET_KEY !== DEVELOPMENT_STRIPE_SECRET_KEY,
+  {
+    path: ['STRIPE_SECRET_KEY'],
+    message: "required in production: your Stripe account's secret or restricted key, not the development one",
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+  },
+];
+const stripeWebhookSecretRule: Parameters<typeof envSchema.refine> = [
+  (env) => env.NODE_ENV !== 'production' || env.STRIPE_WEBHOOK_SECRET !== DEVELOPMENT_STRIPE_WEBHOOK_SECRET,
+  {
+    path: ['STRIPE_WEBHOOK_SECRET'],
+    message: "required in production: your webhook endpoint's signing secret, not the development one",
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+  },
+];
+const stripeApiUrlRule: Parameters<typeof envSchema.refine> = [
+  (env) => env.NODE_ENV !== 'production' || env.STRIPE_API_URL?.protocol !== 'http',
+  {
+    path: ['STRIPE_API_URL'],
+    message: 'must be https in production (the secret key goes with every request)',
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+  },
+];
+
+const workerConfigSchema = envSchema
+  .refine(...linkSecretRule)
+  .refine(...stripeKeyRule)
+  .refine(...stripeWebhookSecretRule)
+  .refine(...stripeApiUrlRule);
 
 /**
  * The API signs access tokens, so in production it needs a configured key; the worker and tools sign
@@ -392,7 +486,10 @@ const apiConfigSchema = envSchema
       when: (payload) => typeof payload.value === 'object' && payload.value !== null,
     },
   )
-  .refine(...linkSecretRule);
+  .refine(...linkSecretRule)
+  .refine(...stripeKeyRule)
+  .refine(...stripeWebhookSecretRule)
+  .refine(...stripeApiUrlRule);
 
 export type Config = z.infer<typeof envSchema>;
 

@@ -6,6 +6,7 @@
 #   - the MinIO server (the local S3 for auction images), pinned, built with `go install` into .gavel/bin
 #   - Mailpit (the local SMTP server that catches mail, with a web UI and an HTTP API), pinned, built with
 #     `go install` into .gavel/bin
+#   - stripe-mock (Stripe's own mock of its API, for payments), pinned, built with `go install` into .gavel/bin
 #   - schemathesis (the API fuzzer the tests run), pinned, from PyPI into the virtualenv .gavel/venv
 # Everything it writes outside the system package manager lives under .gavel/ (git-ignored).
 set -euo pipefail
@@ -20,6 +21,7 @@ TEMPORAL_CLI_VERSION=v1.5.1
 # (the one `@latest` resolved to when this was written: 2026-02-12). docs/decisions.md, "Images".
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 MAILPIT_VERSION=v1.33.1
+STRIPE_MOCK_VERSION=v0.203.0
 SCHEMATHESIS_VERSION=4.32.5
 
 say() { printf '[setup] %s\n' "$*"; }
@@ -110,6 +112,9 @@ ensure_minio() { go_build minio MinIO "$MINIO_VERSION" github.com/minio/minio; }
 # --- Mail: the local SMTP server; what the stack sends arrives there, to be read in its UI or API ---
 ensure_mailpit() { go_build mailpit Mailpit "$MAILPIT_VERSION" github.com/axllent/mailpit; }
 
+# --- Payments: Stripe's mock API server (its OpenAPI spec and fixtures are embedded in the binary) ---
+ensure_stripe_mock() { go_build stripe-mock stripe-mock "$STRIPE_MOCK_VERSION" github.com/stripe/stripe-mock; }
+
 ensure_schemathesis() {
   local venv="$state/venv"
   local stamp="$venv/schemathesis.version"
@@ -141,4 +146,5 @@ ensure_redis
 ensure_temporal_cli
 ensure_minio
 ensure_mailpit
+ensure_stripe_mock
 ensure_schemathesis

@@ -6,6 +6,8 @@ import { ConfigError, parseConfig, type Config } from '../config/env.js';
 import { newEs256PrivateKeyPem } from './helpers/jwt.js';
 
 const LINK_SECRET = 'a-notification-link-secret-32-chars-or-more';
+/** Stripe's production requirements (test/config.unit.test.ts checks them), met so these tests see only the key's. */
+const STRIPE = { STRIPE_SECRET_KEY: 'rk_live_GavelUnitTest', STRIPE_WEBHOOK_SECRET: 'whsec_GavelUnitTest' };
 
 const namesOnly = (names: string[]) => (error: unknown) =>
   error instanceof ConfigError && names.every((name) => error.message.includes(`${name}:`));
@@ -47,7 +49,7 @@ test('when production lacks the key and another variable is bad too, then the er
 
 test('when the worker or a tool runs in production without a key, then it starts: only the API signs tokens', () => {
   assert.equal(
-    parseConfig({ NODE_ENV: 'production', NOTIFICATION_LINK_SECRET: LINK_SECRET }, 'worker').JWT_PRIVATE_KEY,
+    parseConfig({ NODE_ENV: 'production', NOTIFICATION_LINK_SECRET: LINK_SECRET, ...STRIPE }, 'worker').JWT_PRIVATE_KEY,
     undefined,
   );
   assert.equal(parseConfig({ NODE_ENV: 'production' }).NODE_ENV, 'production');
@@ -56,8 +58,10 @@ test('when the worker or a tool runs in production without a key, then it starts
 test('when NODE_ENV=production and a P-256 PKCS#8 key is set, then the config parses with it', () => {
   const pem = newEs256PrivateKeyPem();
   assert.equal(
-    parseConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem, NOTIFICATION_LINK_SECRET: LINK_SECRET }, 'api')
-      .JWT_PRIVATE_KEY,
+    parseConfig(
+      { NODE_ENV: 'production', JWT_PRIVATE_KEY: pem, NOTIFICATION_LINK_SECRET: LINK_SECRET, ...STRIPE },
+      'api',
+    ).JWT_PRIVATE_KEY,
     pem.trim(),
   );
 });
@@ -103,7 +107,10 @@ test('when JWT_KEY_ID, JWT_ISSUER and ACCESS_TOKEN_TTL_SECONDS are set, then the
 test('when a key is configured, then the token service serves that key, under its RFC 7638 thumbprint', async () => {
   const pem = newEs256PrivateKeyPem();
   const tokens = await tokenServiceFrom(
-    parseConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem, NOTIFICATION_LINK_SECRET: LINK_SECRET }, 'api'),
+    parseConfig(
+      { NODE_ENV: 'production', JWT_PRIVATE_KEY: pem, NOTIFICATION_LINK_SECRET: LINK_SECRET, ...STRIPE },
+      'api',
+    ),
   );
   const { crv, kty, x, y } = createPublicKey(pem).export({ format: 'jwk' });
   // The thumbprint by hand: SHA-256 of the required members, in lexicographic order, no spaces.

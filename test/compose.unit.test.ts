@@ -69,7 +69,11 @@ function withUserSupplied(env: Record<string, string>): Record<string, string> {
           .toString()
       : key === 'NOTIFICATION_LINK_SECRET'
         ? 'user-supplied-secret-of-at-least-thirty-two-characters'
-        : 'user-supplied';
+        : key === 'STRIPE_SECRET_KEY'
+          ? 'sk_test_UserSupplied'
+          : key === 'STRIPE_WEBHOOK_SECRET'
+            ? 'whsec_UserSupplied'
+            : 'user-supplied';
   return Object.fromEntries(
     Object.entries(env).map(([key, value]) => [key, USER_SUPPLIED.test(value) ? sample(key) : value]),
   );
@@ -290,6 +294,15 @@ test('when the api stores images, then it uses the MinIO service, once the bucke
 test('when the api runs in production, then its signing key must come from the user (compose stops without it)', () => {
   assert.match(envOf('api').JWT_PRIVATE_KEY ?? '', USER_SUPPLIED);
   assert.equal(envOf('worker').JWT_PRIVATE_KEY, undefined, 'the worker signs nothing');
+});
+
+test('when the api and worker run in production, then their Stripe key and signing secret come from the user, the same for both', () => {
+  for (const key of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']) {
+    assert.match(envOf('api')[key] ?? '', USER_SUPPLIED, key);
+    assert.equal(envOf('worker')[key], envOf('api')[key], key);
+  }
+  // No STRIPE_API_URL: Stripe itself (production refuses http to it anyway).
+  assert.equal(envOf('api').STRIPE_API_URL, undefined);
 });
 
 test('when an image is built, then its Dockerfile exists, is multi-stage and its final stage runs as a non-root user', () => {

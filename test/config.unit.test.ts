@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigError, parseConfig } from '../config/env.js';
+import {
+  ConfigError,
+  DEVELOPMENT_STRIPE_SECRET_KEY,
+  DEVELOPMENT_STRIPE_WEBHOOK_SECRET,
+  parseConfig,
+} from '../config/env.js';
+import { newEs256PrivateKeyPem } from './helpers/jwt.js';
 
 test('when nothing is set, then every variable has its documented default', () => {
   const config = parseConfig({});
@@ -154,4 +160,108 @@ describe('OIDC_PROVIDERS', () => {
       );
     });
   }
+});
+
+describe('Stripe', () => {
+  const production = {
+    NODE_ENV: 'production',
+    JWT_PRIVATE_KEY: newEs256PrivateKeyPem(),
+    NOTIFICATION_LINK_SECRET: 'a-notification-link-secret-32-chars-or-more',
+  };
+  const live = { STRIPE_SECRET_KEY: 'sk_live_51GavelUnitTest', STRIPE_WEBHOOK_SECRET: 'whsec_GavelUnitTest' };
+  const names = (expected: string[]) => (error: unknown) =>
+    error instanceof ConfigError && expected.every((name) => error.message.includes(`${name}:`));
+
+  test('when nothing is set, then the documented development key and secret apply, and the SDK talks to Stripe itself', () => {
+    const config = parseConfig({});
+    assert.equal(config.STRIPE_SECRET_KEY, DEVELOPMENT_STRIPE_SECRET_KEY);
+    assert.equal(config.STRIPE_WEBHOOK_SECRET, DEVELOPMENT_STRIPE_WEBHOOK_SECRET);
+    assert.equal(config.STRIPE_API_URL, undefined);
+    // stripe-mock takes only test-mode keys of three underscore-separated parts.
+    assert.match(DEVELOPMENT_STRIPE_SECRET_KEY, /^sk_test_[^_]+$/);
+    assert.match(DEVELOPMENT_STRIPE_WEBHOOK_SECRET, /^whsec_/);
+  });
+
+  for (const [value, expected] of [
+    ['http://127.0.0.1:12111', { protocol: 'http', host: '127.0.0.1', port: 12111 }],
+    ['http://localhost:12211/', { protocol: 'http', host: 'localhost', port: 12211 }],
+    ['http://[::1]:12111', { protocol: 'http', host: '::1', port: 12111 }],
+    ['https://stripe-proxy.internal', { protocol: 'https', host: 'stripe-proxy.internal', port: 443 }],
+    ['http://stripe-mock', { protocol: 'http', host: 'stripe-mock', port: 80 }],
+  ] as const) {
+    test(`when STRIPE_API_URL=${value}, then the SDK gets ${JSON.stringify(expected)}`, () => {
+      assert.deepEqual(parseConfig({ STRIPE_API_URL: value }).STRIPE_API_URL, expected);
+    });
+  }
+
+  for (const [name, value] of [
+    ['STRIPE_API_URL', 'not a url'],
+    ['STRIPE_API_URL', 'ftp://127.0.0.1:12111'],
+    ['STRIPE_API_URL', 'http://127.0.0.1:12111/v1'],
+    ['STRIPE_API_URL', 'http://127.0.0.1:12111?x=1'],
+    ['STRIPE_API_URL', 'https://user:pass@proxy.example'],
+    ['STRIPE_SECRET_KEY', 'pk_live_PublishableKey'],
+    ['STRIPE_SECRET_KEY', 'sk_PlainKey'],
+    ['STRIPE_SECRET_KEY', 'whsec_NotAKey'],
+    ['STRIPE_WEBHOOK_SECRET', 'sk_test_NotASecret'],
+    ['STRIPE_WEBHOOK_SECRET', 'a-shared-secret'],
+  ] as const) {
+    test(`when ${name}=${value}, then the error names ${name} without repeating the value`, () => {
+      assert.throws(
+        () => parseConfig({ [name]: value }),
+        (error: unknown) => names([name])(error) && !(error as Error).message.includes(value),
+      );
+    });
+  }
+
+  for (const role of ['api', 'worker'] as const) {
+    test(`when the ${role} runs in production without STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, then a ConfigError names both`, () => {
+      assert.throws(() => parseConfig(production, role), names(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']));
+    });
+
+    test(`when the ${role} runs in production with the documented development values, then they are refused`, () => {
+      const development = {
+        STRIPE_SECRET_KEY: DEVELOPMENT_STRIPE_SECRET_KEY,
+        STRIPE_WEBHOOK_SECRET: DEVELOPMENT_STRIPE_WEBHOOK_SECRET,
+      };
+      assert.throws(
+        () => parseConfig({ ...production, ...development }, role),
+        (error: unknown) =>
+          names(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'])(error) &&
+          /not the development one/.test((error as Error).message),
+      );
+    });
+
+    test(`when the ${role} runs in production with a live, test or restricted key and a signing secret, then it starts`, () => {
+      for (const key of ['sk_live_51GavelUnitTest', 'sk_test_51GavelStaging', 'rk_live_51GavelRestricted']) {
+        const config = parseConfig({ ...production, ...live, STRIPE_SECRET_KEY: key }, role);
+        assert.equal(config.STRIPE_SECRET_KEY, key);
+        assert.equal(config.STRIPE_WEBHOOK_SECRET, live.STRIPE_WEBHOOK_SECRET);
+        assert.equal(config.STRIPE_API_URL, undefined);
+      }
+    });
+
+    test(`when the ${role} runs in production with STRIPE_API_URL over http, then it is refused; https is fine`, () => {
+      assert.throws(
+        () => parseConfig({ ...production, ...live, STRIPE_API_URL: 'http://stripe-mock:12111' }, role),
+        (error: unknown) => names(['STRIPE_API_URL'])(error) && /https/.test((error as Error).message),
+      );
+      const config = parseConfig(
+        { ...production, ...live, STRIPE_API_URL: 'https://stripe-proxy.internal:8443' },
+        role,
+      );
+      assert.deepEqual(config.STRIPE_API_URL, { protocol: 'https', host: 'stripe-proxy.internal', port: 8443 });
+    });
+  }
+
+  test('when production lacks the Stripe values and another variable is bad too, then the error names every one', () => {
+    assert.throws(
+      () => parseConfig({ ...production, PORT: 'x' }, 'api'),
+      names(['PORT', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']),
+    );
+  });
+
+  test('when a tool (migrations) runs in production, then it needs no Stripe values', () => {
+    assert.equal(parseConfig({ NODE_ENV: 'production' }).STRIPE_SECRET_KEY, DEVELOPMENT_STRIPE_SECRET_KEY);
+  });
 });

@@ -52,6 +52,9 @@ const profile: Profile = {
   s3Port: 9103 + slot,
   smtpPort: 1127 + slot,
   mailpitHttpPort: 8127 + slot,
+  // Named only: stripe-mock keeps nothing to persist.
+  stripeMockPort: 12213 + slot,
+  stripeMockHttpsPort: 12214 + slot,
 };
 
 fs.rmSync(stateDir, { recursive: true, force: true });

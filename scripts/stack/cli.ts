@@ -1,7 +1,7 @@
 /**
  * The stack supervisor behind `npm start`, `npm test` and `npm run bench`.
- *   start        Postgres, Redis, Temporal (UI on :8233), S3 (MinIO), Mail (Mailpit, UI on :8025), worker and
- *                API; Ctrl-C stops all of it.
+ *   start        Postgres, Redis, Temporal (UI on :8233), S3 (MinIO), Mail (Mailpit, UI on :8025), Stripe
+ *                (stripe-mock on :12111), worker and API; Ctrl-C stops all of it.
  *   test [files] a fresh test stack, then node's test runner over test/ (or the given files).
  *   bench [name] a fresh test stack, then bench/<name>.ts (all benches when no name is given).
  *   faults       the fault scenarios (test/faults/*.fault.ts); they start, kill and restart the services
@@ -24,12 +24,14 @@ import {
   S3_BUCKET,
   S3_SECRET_ACCESS_KEY,
   serviceEnv,
+  stripeMockUrl,
   type Profile,
 } from './profiles.js';
 import { startRedis } from './redis.js';
 import { startRedisCluster } from './redis-cluster.js';
 import { startS3 } from './s3.js';
 import { stopService } from './stop.js';
+import { startStripeMock } from './stripe-mock.js';
 import { startTemporal } from './temporal.js';
 import { ServiceFailed } from './wait.js';
 
@@ -79,10 +81,17 @@ async function bringUpServices(stack: Stack): Promise<void> {
   fs.mkdirSync(p.logDir, { recursive: true });
   const redis = p.redis === 'cluster' ? 'Redis Cluster' : 'Redis';
   say(
-    `starting Postgres :${p.postgresPort}, ${redis} ${redisAddresses(p).join(' ')}, Temporal :${p.temporalPort}, S3 (MinIO) :${p.s3Port}, Mail (Mailpit) SMTP :${p.smtpPort} HTTP :${p.mailpitHttpPort} (logs: ${rel(p.logDir)})`,
+    `starting Postgres :${p.postgresPort}, ${redis} ${redisAddresses(p).join(' ')}, Temporal :${p.temporalPort}, S3 (MinIO) :${p.s3Port}, Mail (Mailpit) SMTP :${p.smtpPort} HTTP :${p.mailpitHttpPort}, Stripe (stripe-mock) :${p.stripeMockPort} (logs: ${rel(p.logDir)})`,
   );
   const startsRedis = p.redis === 'cluster' ? startRedisCluster(p) : startRedis(p);
-  await stack.startAll([startPostgres(p), startsRedis, startTemporal(p), startS3(p), startMailpit(p)]);
+  await stack.startAll([
+    startPostgres(p),
+    startsRedis,
+    startTemporal(p),
+    startS3(p),
+    startMailpit(p),
+    startStripeMock(p),
+  ]);
 }
 
 const rel = (file: string) => path.relative(process.cwd(), file) || '.';
@@ -126,7 +135,7 @@ async function start(stack: Stack): Promise<number> {
   const shutdown = (why: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
-    say(`${why}: stopping (API, worker, Mailpit, S3, Temporal, Redis, Postgres)...`);
+    say(`${why}: stopping (API, worker, stripe-mock, Mailpit, S3, Temporal, Redis, Postgres)...`);
     void stack.stop().then(() => {
       say('stopped');
       process.exit(0);
@@ -144,6 +153,7 @@ async function start(stack: Stack): Promise<number> {
     Temporal     127.0.0.1:${p.temporalPort}   Postgres 127.0.0.1:${p.postgresPort}   Redis ${redisAddresses(p).join(' ')}
     S3 (MinIO)   http://127.0.0.1:${p.s3Port}   bucket ${S3_BUCKET}, key ${S3_ACCESS_KEY_ID} / ${S3_SECRET_ACCESS_KEY}
     Mail (Mailpit) http://localhost:${p.mailpitHttpPort}  (SMTP 127.0.0.1:${p.smtpPort}): where local mail arrives
+    Stripe       ${stripeMockUrl(p)}   stripe-mock: Stripe's API with canned answers, any sk_test_ key
     logs         ${rel(p.logDir)}/
   Ctrl-C stops everything; data is kept in ${rel(p.stateDir)}/ (delete it to start over).`);
   const exited = await stack.firstExit();

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEVELOPMENT_STRIPE_SECRET_KEY, DEVELOPMENT_STRIPE_WEBHOOK_SECRET } from '../../config/env.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const stateRoot = path.join(repoRoot, '.gavel');
@@ -12,6 +13,8 @@ export const temporalCli = path.join(stateRoot, 'bin', 'temporal');
 export const minioServer = path.join(stateRoot, 'bin', 'minio');
 /** The Mailpit server built by setup.sh: the local SMTP server that catches mail (web UI and HTTP API). */
 export const mailpitServer = path.join(stateRoot, 'bin', 'mailpit');
+/** stripe-mock, built by setup.sh: Stripe's own mock of its API (stateless, canned answers). */
+export const stripeMockServer = path.join(stateRoot, 'bin', 'stripe-mock');
 
 export interface Profile {
   name: string;
@@ -39,6 +42,13 @@ export interface Profile {
   smtpPort: number;
   /** Mailpit's web UI and HTTP API (what MAILPIT_URL names). */
   mailpitHttpPort: number;
+  /** stripe-mock over plain HTTP: what STRIPE_API_URL names. */
+  stripeMockPort: number;
+  /**
+   * stripe-mock's HTTPS listener (self-signed): nothing uses it, but stripe-mock opens one unless told
+   * where, and its default (12112 on every interface) would collide between stacks.
+   */
+  stripeMockHttpsPort: number;
 }
 
 export type RedisMode = 'single' | 'cluster';
@@ -57,11 +67,13 @@ type Ports = [
   s3: number,
   smtp: number,
   mailpitHttp: number,
+  stripeMock: number,
 ];
 
 function profile(name: string, ports: Ports, dev: boolean, redisClusterBase: number): Profile {
   const stateDir = path.join(stateRoot, name);
-  const [postgresPort, redisPort, temporalPort, temporalUiPort, s3Port, smtpPort, mailpitHttpPort] = ports;
+  const [postgresPort, redisPort, temporalPort, temporalUiPort, s3Port, smtpPort, mailpitHttpPort, stripeMockPort] =
+    ports;
   return {
     name,
     stateDir,
@@ -79,6 +91,8 @@ function profile(name: string, ports: Ports, dev: boolean, redisClusterBase: num
     s3Port,
     smtpPort,
     mailpitHttpPort,
+    stripeMockPort,
+    stripeMockHttpsPort: stripeMockPort + 1,
   };
 }
 
@@ -97,7 +111,17 @@ function testProfile(): Profile {
   const offset = slot * 10;
   // The Redis Cluster's three ports lie inside the slot's ten (6396-6398 for slot 0; stack-persistence has 6392).
   // Mailpit: SMTP 1125 and HTTP 8125 for slot 0 (dev has Mailpit's own 1025 and 8025).
-  const ports: Ports = [5545 + offset, 6391 + offset, 7234 + offset, null, 9101 + offset, 1125 + offset, 8125 + offset];
+  // stripe-mock: HTTP 12211 and HTTPS 12212 for slot 0 (dev has stripe-mock's own 12111 and 12112).
+  const ports: Ports = [
+    5545 + offset,
+    6391 + offset,
+    7234 + offset,
+    null,
+    9101 + offset,
+    1125 + offset,
+    8125 + offset,
+    12211 + offset,
+  ];
   return profile(slot === 0 ? 'test' : `test-${slot}`, ports, false, 6396 + offset);
 }
 
@@ -111,8 +135,17 @@ function faultsProfile(): Profile {
   const name = slot === 0 ? 'faults' : `faults-${slot}`;
   // The scenarios start no S3 server and no Mailpit: none of them uploads images or reads mail (the
   // ports are only named). Mailpit's HTTP port is 8525, not 8325: stack-persistence's Temporal UI runs
-  // up to 8325 (8235 + 10·N).
-  const ports: Ports = [5745 + offset, 6591 + offset, 7434 + offset, null, 9301 + offset, 1325 + offset, 8525 + offset];
+  // up to 8325 (8235 + 10·N). stripe-mock: 12411 and 12412, after the test slots' 12211-12302.
+  const ports: Ports = [
+    5745 + offset,
+    6591 + offset,
+    7434 + offset,
+    null,
+    9301 + offset,
+    1325 + offset,
+    8525 + offset,
+    12411 + offset,
+  ];
   // One Redis server: the Redis scenario kills and restarts that one process.
   return { ...profile(name, ports, true, 6596 + offset), fresh: true, redis: 'single' };
 }
@@ -120,7 +153,8 @@ function faultsProfile(): Profile {
 export const profiles = {
   // 6380-6382: below every test slot's ports (6391 + 10·N and up); S3 on 9100, tests on 9101 + 10·N.
   // Mailpit on its own defaults (SMTP 1025, UI and API 8025); tests on 1125 and 8125 + 10·N.
-  dev: profile('dev', [5544, 6390, 7233, 8233, 9100, 1025, 8025], true, 6380),
+  // stripe-mock on its own defaults (HTTP 12111, HTTPS 12112); tests on 12211 and 12212 + 10·N.
+  dev: profile('dev', [5544, 6390, 7233, 8233, 9100, 1025, 8025, 12111], true, 6380),
   test: testProfile(),
   faults: faultsProfile(),
 };
@@ -146,6 +180,9 @@ export const s3Endpoint = (p: Profile) => `http://127.0.0.1:${p.s3Port}`;
 export const smtpUrl = (p: Profile) => `smtp://127.0.0.1:${p.smtpPort}`;
 export const mailpitUrl = (p: Profile) => `http://127.0.0.1:${p.mailpitHttpPort}`;
 
+// --- Payments: the local stripe-mock (accepts any test-mode key, sk_test_<no more underscores>) ---
+export const stripeMockUrl = (p: Profile) => `http://127.0.0.1:${p.stripeMockPort}`;
+
 /** The environment that points the app (API, worker, tests) at a profile's services. */
 export function serviceEnv(p: Profile): Record<string, string> {
   return {
@@ -164,5 +201,10 @@ export function serviceEnv(p: Profile): Record<string, string> {
     SMTP_URL: smtpUrl(p),
     // Not read by the app: the tests and tools read the caught mail through Mailpit's HTTP API.
     MAILPIT_URL: mailpitUrl(p),
+    // Stripe: always the stack's stripe-mock, with the documented development key and signing secret
+    // (set here, not left to the defaults, so a key exported in the caller's shell never reaches it).
+    STRIPE_API_URL: stripeMockUrl(p),
+    STRIPE_SECRET_KEY: DEVELOPMENT_STRIPE_SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET: DEVELOPMENT_STRIPE_WEBHOOK_SECRET,
   };
 }

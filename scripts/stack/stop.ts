@@ -9,6 +9,7 @@ const STOP: Record<string, [NodeJS.Signals, number]> = {
   postgres: ['SIGINT', 30_000], // "fast" shutdown: aborts sessions, checkpoints, exits
   s3: ['SIGTERM', 10_000], // MinIO finishes the requests under way, then exits
   mailpit: ['SIGTERM', 10_000], // closes its database, then exits
+  'stripe-mock': ['SIGTERM', 5_000], // keeps nothing: Go's default handler exits at once
 };
 
 export function stopService(child: Child): Promise<void> {

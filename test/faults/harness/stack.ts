@@ -1,7 +1,7 @@
 /**
  * The whole system as separate processes the scenarios can kill and restart: Postgres, Redis (AOF
- * everysec), the Temporal dev server (db file kept), the worker and the API, each started exactly as
- * `npm start` starts it (scripts/stack), on the faults profile's own folder and ports.
+ * everysec), the Temporal dev server (db file kept), stripe-mock, the worker and the API, each started
+ * exactly as `npm start` starts it (scripts/stack), on the faults profile's own folder and ports.
  */
 import fs from 'node:fs';
 import { startApi, startWorker } from '../../../scripts/stack/app.js';
@@ -10,11 +10,12 @@ import { startPostgres } from '../../../scripts/stack/postgres.js';
 import { profiles, serviceEnv } from '../../../scripts/stack/profiles.js';
 import { startRedis } from '../../../scripts/stack/redis.js';
 import { stopService } from '../../../scripts/stack/stop.js';
+import { startStripeMock } from '../../../scripts/stack/stripe-mock.js';
 import { startTemporal } from '../../../scripts/stack/temporal.js';
 import { freePort } from '../../helpers/api-process.js';
 import { newEs256PrivateKeyPem } from '../../helpers/jwt.js';
 
-export type ServiceName = 'postgres' | 'redis' | 'temporal' | 'worker' | 'api';
+export type ServiceName = 'postgres' | 'redis' | 'temporal' | 'stripe-mock' | 'worker' | 'api';
 
 const spawned: Child[] = [];
 onChildSpawned((child) => spawned.push(child));
@@ -38,7 +39,12 @@ export class FaultStack {
   async start(): Promise<void> {
     fs.mkdirSync(this.profile.logDir, { recursive: true });
     this.apiPort = await freePort();
-    await Promise.all([this.restart('postgres'), this.restart('redis'), this.restart('temporal')]);
+    await Promise.all([
+      this.restart('postgres'),
+      this.restart('redis'),
+      this.restart('temporal'),
+      this.restart('stripe-mock'),
+    ]);
     await Promise.all([this.restart('worker'), this.restart('api')]);
   }
 
@@ -49,6 +55,7 @@ export class FaultStack {
       postgres: () => startPostgres(p),
       redis: () => startRedis(p),
       temporal: () => startTemporal(p),
+      'stripe-mock': () => startStripeMock(p),
       worker: () => startWorker(p),
       api: () => startApi(p, this.apiPort, this.apiEnv),
     };
@@ -68,7 +75,7 @@ export class FaultStack {
   }
 
   async stopAll(): Promise<void> {
-    for (const name of ['api', 'worker', 'temporal', 'redis', 'postgres'] as const) {
+    for (const name of ['api', 'worker', 'stripe-mock', 'temporal', 'redis', 'postgres'] as const) {
       const child = this.running.get(name);
       if (child) await stopService(child);
       this.running.delete(name);
