@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env.js';
+import { createStripe } from '../config/stripe.js';
 import { accountDeletionRoutes, accountRoutes } from './accounts/routes.js';
 import { createApp } from './app.js';
 import { auctionRoutes } from './auctions/routes.js';
@@ -100,7 +101,15 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
       ),
       imageRoutes(images, requireUser(tokens)),
       settlementRoutes(
-        { db: deps.database.db, temporal: deps.temporal, minWindowSeconds: config.SETTLEMENT_MIN_WINDOW_SECONDS },
+        {
+          db: deps.database.db,
+          temporal: deps.temporal,
+          stripe: createStripe(config),
+          webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+          sellerFeeBps: config.SELLER_FEE_BPS,
+          publicUrl: config.PUBLIC_URL,
+          minWindowSeconds: config.SETTLEMENT_MIN_WINDOW_SECONDS,
+        },
         requireUser(tokens),
       ),
       notificationRoutes(auctions, requireUser(tokens)),

@@ -6,39 +6,25 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
-import { auctions } from '../db/schema.js';
 import { orders, payouts, unpaidStrikes } from '../db/settlement-schema.js';
-import { settlementWorkflowId } from '../domain/temporal-names.js';
 import type { SettlementState } from '../domain/settlement/workflow.js';
-import { markOrderPaidSignal, settlementStateQuery } from '../workflows/settlement/definitions.js';
+import { markOrderPaidSignal } from '../workflows/settlement/definitions.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
-import { call, signUp, type AuctionJson, type BidJson } from './helpers/http.js';
+import { call, signUp } from './helpers/http.js';
 import { waitForNotifications } from './helpers/notifications.js';
+import {
+  phaseOf as phaseIn,
+  settlementOf as settlementIn,
+  soldAuction,
+  type OfferJson,
+  type OrderJson,
+  type SaleTerms,
+  type User,
+  until,
+} from './helpers/settlement.js';
 import { startTestWorker, type TestWorker } from './helpers/temporal.js';
-
-type User = { id: string; token: string; email: string };
-interface OrderJson {
-  id: string;
-  auctionId: string;
-  kind: string;
-  buyerId: string;
-  sellerId: string;
-  hammerPrice: number;
-  buyersPremium: number;
-  total: number;
-  status: string;
-  payBy: string;
-}
-interface OfferJson {
-  id: string;
-  bidderId: string;
-  amount: number;
-  status: string;
-  orderId: string | null;
-}
 
 let database: TestDatabase;
 let worker: TestWorker;
@@ -63,65 +49,24 @@ after(async () => {
   await database.drop();
 });
 
-const until = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
-
-/** A sold auction: ann's maximum 5,000, ben's 3,000, cat's 2,000: ann wins at 3,000 + an increment. */
-async function soldAuction(terms: { paymentWindowSeconds: number; buyersPremiumBps: number; auto?: boolean }) {
-  const created = await call<AuctionJson>(`${api.url}/v1/auctions`, {
-    token: seller.token,
-    body: { title: 'A walnut writing slope', startingPrice: 1000, endsAt: new Date(Date.now() + 2500).toISOString() },
-  });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  const auctionId = created.body.id;
-  await database.db
-    .update(auctions)
-    .set({
-      paymentWindowSeconds: terms.paymentWindowSeconds,
-      buyersPremiumBps: terms.buyersPremiumBps,
-      autoSecondChance: terms.auto ?? false,
-    })
-    .where(eq(auctions.id, auctionId));
-  for (const [user, amount] of [
-    [cat, 2000],
-    [ben, 3000],
-    [ann, 5000],
-  ] as const) {
-    const placed = await call<BidJson>(`${api.url}/v1/auctions/${auctionId}/bids`, {
-      token: user.token,
-      body: { amount },
-    });
-    assert.equal(placed.status, 201, JSON.stringify(placed.body));
-  }
-  const closed = await until('the close', async () => {
-    const [row] = await database.db.select().from(auctions).where(eq(auctions.id, auctionId));
-    return row?.status === 'closed' ? row : undefined;
-  });
-  assert.ok(closed.orderId, 'a sale makes an order');
-  return { auctionId, orderId: closed.orderId, finalPrice: closed.finalPrice! };
-}
-
-const settlementOf = (auctionId: string) => worker.client.workflow.getHandle(settlementWorkflowId(auctionId));
-/** The settlement's phase; undefined until the close has started it (the row says closed a moment before). */
-const phaseOf = async (auctionId: string) =>
-  settlementOf(auctionId)
-    .query<SettlementState>(settlementStateQuery)
-    .then((state) => state.phase)
-    .catch((error: unknown) => {
-      if (error instanceof WorkflowNotFoundError) return undefined;
-      throw error;
-    });
+const ctx = () => ({ apiUrl: api.url, database, seller });
+/** ann's maximum 5,000, ben's 3,000, cat's 2,000: ann wins at 3,000 + an increment. */
+const sale = (terms: SaleTerms) =>
+  soldAuction(
+    ctx(),
+    [
+      [cat, 2000],
+      [ben, 3000],
+      [ann, 5000],
+    ],
+    terms,
+  );
+const settlementOf = (auctionId: string) => settlementIn(worker.client, auctionId);
+const phaseOf = (auctionId: string) => phaseIn(worker.client, auctionId);
 
 describe('a sale', () => {
   test('makes one order for the winner: hammer, premium, total, payBy; the buyer and seller see it, nobody else', async () => {
-    const { auctionId, orderId, finalPrice } = await soldAuction({
+    const { auctionId, orderId, finalPrice } = await sale({
       paymentWindowSeconds: 3600,
       buyersPremiumBps: 1250,
     });
@@ -175,7 +120,7 @@ describe('a sale', () => {
   });
 
   test('paid (by an operator, from the Temporal UI): the order is paid, the seller’s payout recorded, both told', async () => {
-    const { auctionId, orderId, finalPrice } = await soldAuction({ paymentWindowSeconds: 3600, buyersPremiumBps: 0 });
+    const { auctionId, orderId, finalPrice } = await sale({ paymentWindowSeconds: 3600, buyersPremiumBps: 0 });
     await settlementOf(auctionId).signal(markOrderPaidSignal, { reason: 'paid by bank transfer' });
     const paid = await until('the order paid', async () => {
       const got = await call<OrderJson>(`${api.url}/v1/orders/${orderId}`, { token: ann.token });
@@ -205,7 +150,7 @@ describe('a sale', () => {
 
 describe('unpaid', () => {
   test('expires at payBy with a strike, then the seller offers the lot to the runner-up at their maximum', async () => {
-    const { auctionId, orderId } = await soldAuction({ paymentWindowSeconds: 2, buyersPremiumBps: 500 });
+    const { auctionId, orderId } = await sale({ paymentWindowSeconds: 2, buyersPremiumBps: 500 });
     await until('the expiry', async () => ((await phaseOf(auctionId)) === 'awaiting_seller' ? true : undefined));
     const expired = await call<OrderJson>(`${api.url}/v1/orders/${orderId}`, { token: ann.token });
     assert.equal(expired.body.status, 'expired');
@@ -262,7 +207,7 @@ describe('unpaid', () => {
   });
 
   test('with autoSecondChance the offers go out in order by themselves until nobody is left', async () => {
-    const { auctionId } = await soldAuction({ paymentWindowSeconds: 1, buyersPremiumBps: 0, auto: true });
+    const { auctionId } = await sale({ paymentWindowSeconds: 1, buyersPremiumBps: 0, auto: true });
     // ann does not pay; ben's offer (2 s) lapses; cat's is declined; nobody is left.
     const catsOffer = await until('the offer to cat', async () => {
       const found = await call<{ items: { auctionId: string; data: { offerId?: string } }[] }>(

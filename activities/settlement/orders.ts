@@ -54,7 +54,7 @@ export function createOrderActivities(
   };
 
   return {
-    /** The winner's order, made once per auction however often this runs; tells the buyer to pay. */
+    /** The winner's order, made once per auction however often this runs (its settlement announces it). */
     async openAuctionOrder(input: { auctionId: string; buyerId: string; hammerPrice: number }): Promise<OpenedOrder> {
       const { order, auction } = await db.transaction(async (tx) => {
         const [auction] = await tx.select().from(auctions).where(eq(auctions.id, input.auctionId)).for('update');
@@ -82,13 +82,24 @@ export function createOrderActivities(
         await tx.update(auctions).set({ orderId: created!.id }).where(eq(auctions.id, input.auctionId));
         return { order: toOrder(created!), auction };
       });
-      await notices.order('payment_due', order, auction.title);
       return {
         order: orderClock(order),
         autoSecondChance: auction.autoSecondChance,
         offerWindowSeconds: options.offerWindowSeconds,
         sellerDecisionSeconds: options.sellerDecisionSeconds,
       };
+    },
+
+    /**
+     * The settlement's first step: tells the buyer to pay, and answers the order's status, which a
+     * payment may already have changed before the settlement existed to hear of it.
+     */
+    async announceOrder({ orderId }: { orderId: string }): Promise<OrderStatus> {
+      const order = await readOrder(orderId);
+      if (order.status === 'awaiting_payment') {
+        await notices.order('payment_due', order, await titleOf(order.auctionId));
+      }
+      return order.status;
     },
 
     async readOrderStatus({ orderId }: { orderId: string }): Promise<OrderStatus> {

@@ -7,7 +7,7 @@
  * the answer is 503, Stripe retries, and a repeat of an event already applied only tells the workflow
  * again. docs/settlement.md, "Payments".
  */
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { applyPayment, lockOrder, type Transaction } from '../../db/order-payments.js';
@@ -210,7 +210,13 @@ async function refund(deps: StripeWebhookDeps, paymentIntentId: string): Promise
 async function tellSettlement(deps: StripeWebhookDeps, orderId: string): Promise<void> {
   const [row] = await deps.db.select({ auctionId: orders.auctionId }).from(orders).where(eq(orders.id, orderId));
   if (!row) return;
-  await deps.temporal.workflow.getHandle(settlementWorkflowId(row.auctionId)).signal(orderChangedSignal, { orderId });
+  await deps.temporal.workflow
+    .getHandle(settlementWorkflowId(row.auctionId))
+    .signal(orderChangedSignal, { orderId })
+    .catch((error: unknown) => {
+      // A settlement already over (it saw the payment itself) has nothing left to hear.
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    });
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

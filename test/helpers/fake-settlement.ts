@@ -13,6 +13,7 @@ import type { Order, OrderStatus } from '../../domain/settlement/order.js';
 
 type SettlementActivityName =
   | 'openAuctionOrder'
+  | 'announceOrder'
   | 'readOrderStatus'
   | 'remindPayment'
   | 'expireOrder'
@@ -130,6 +131,10 @@ export class FakeSettlement {
         offerWindowSeconds: this.options.offerWindowSeconds ?? 48 * 3600,
         sellerDecisionSeconds: this.options.sellerDecisionSeconds ?? 30 * 24 * 3600,
       };
+    },
+    announceOrder: async ({ orderId }) => {
+      await this.record('announceOrder');
+      return this.orders.get(orderId)!.status;
     },
     readOrderStatus: async ({ orderId }) => {
       await this.record('readOrderStatus');

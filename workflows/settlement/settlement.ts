@@ -95,6 +95,8 @@ class Settlement {
 
   async run(): Promise<SettlementState> {
     this.publishSearchAttributes();
+    // A payment may have come between the order's creation and this start: its signal found no one.
+    await this.orderIs(await activities.announceOrder({ orderId: this.state.order!.id }));
     for (;;) {
       const phase = this.state.phase;
       if (phase === 'awaiting_payment') await this.awaitPayment();
