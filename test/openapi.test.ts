@@ -70,6 +70,14 @@ describe('the document', () => {
       'GET /v1/users/me/notifications',
       'POST /v1/users/me/notifications/read',
       'POST /v1/users/me/events/ticket',
+      'GET /v1/orders/{id}',
+      'POST /v1/orders/{id}/checkout',
+      'GET /v1/users/me/orders',
+      'GET /v1/users/me/payouts',
+      'POST /v1/auctions/{id}/second-chance',
+      'GET /v1/offers/{id}',
+      'POST /v1/offers/{id}/accept',
+      'POST /v1/offers/{id}/decline',
     ];
     // Public, but a token, when given, must be valid: the event stream (it counts toward the per-user
     // stream cap) and the bid history (with bidder=me it lists the caller's own bids).
