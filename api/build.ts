@@ -6,6 +6,7 @@ import type { Config } from '../config/env.js';
 import { accountDeletionRoutes, accountRoutes } from './accounts/routes.js';
 import { createApp } from './app.js';
 import { auctionRoutes } from './auctions/routes.js';
+import { termsPolicyOf } from './auctions/terms.js';
 import { RefreshTokenStore } from './auth/refresh-tokens.js';
 import { requireUser } from './auth/require-user.js';
 import { AccessTokenRevocations } from './auth/revocations.js';
@@ -74,6 +75,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logger,
     discovery,
+    terms: termsPolicyOf(config),
   };
   const images = {
     auctions,

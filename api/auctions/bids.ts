@@ -52,6 +52,7 @@ export async function placeBid(deps: AuctionDeps, input: PlaceBid): Promise<Plac
       minimumNextBid: decision.minimumNextBid,
       currentPrice: decision.price,
       endsAt,
+      buyersPremiumBps: decision.buyersPremiumBps,
     });
   }
   return {
@@ -63,6 +64,7 @@ export async function placeBid(deps: AuctionDeps, input: PlaceBid): Promise<Plac
     extended: decision.extended,
     reserveMet: decision.reserveMet,
     status: decision.status,
+    buyersPremiumBps: decision.buyersPremiumBps,
   };
 }
 

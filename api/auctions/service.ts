@@ -14,6 +14,7 @@ import { isAuctionId } from './ids.js';
 import { presentAuction, type PublicAuction } from './presenter.js';
 import { auctionRowColumns, rulesOf, type AuctionRow } from './rules.js';
 import type { CreateAuctionBody } from './schemas.js';
+import type { TermsPolicy } from './terms.js';
 
 export interface AuctionDeps {
   db: Database;
@@ -23,6 +24,8 @@ export interface AuctionDeps {
   logger: Logger;
   /** The listing read model (api/discovery/): told what changes here, and what GET /v1/auctions reads. */
   discovery: Discovery;
+  /** The settlement terms' bounds and defaults for new auctions. */
+  terms: TermsPolicy;
 }
 
 /** Unknown and malformed ids are the same to a client: no such auction. */
@@ -54,11 +57,16 @@ export async function createAuction(deps: AuctionDeps, sellerId: string, body: C
       softCloseExtendSeconds: body.softClose?.extendSeconds ?? 0,
       startsAt,
       endsAt: body.endsAt,
+      paymentWindowSeconds: body.paymentWindowSeconds,
+      buyersPremiumBps: body.buyersPremiumBps,
+      autoSecondChance: body.autoSecondChance,
     })
     .returning(auctionRowColumns);
   const auction = row!;
   try {
-    await deps.store.initAuction(auction.id, rulesOf(auction), startsAt.getTime(), body.endsAt.getTime());
+    await deps.store.initAuction(auction.id, rulesOf(auction), startsAt.getTime(), body.endsAt.getTime(), {
+      buyersPremiumBps: auction.buyersPremiumBps,
+    });
     await deps.temporal.workflow.start(auctionWorkflow, {
       workflowId: auctionWorkflowId(auction.id),
       taskQueue: deps.taskQueue ?? AUCTION_TASK_QUEUE,

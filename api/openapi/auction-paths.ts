@@ -1,7 +1,9 @@
 /** The auction routes (api/auctions/routes.ts) in the document: requests from the schemas the routes parse with. */
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { parseConfig } from '../../config/env.js';
 import { auctionIdParam } from '../auctions/ids.js';
+import { termsPolicyOf } from '../auctions/terms.js';
 import { auctionDetail } from '../images/responses.js';
 import {
   auction,
@@ -36,6 +38,8 @@ import {
 } from './parts.js';
 
 const tags = ['Auctions'];
+/** The bounds and defaults of the default configuration: a deployment may set others (config/env.ts). */
+const DEFAULT_TERMS = termsPolicyOf(parseConfig({}));
 const path = z.object({ id: auctionIdParam });
 
 export const auctionPaths: ZodOpenApiPathsObject = {
@@ -45,7 +49,7 @@ export const auctionPaths: ZodOpenApiPathsObject = {
       summary: 'Create an auction (you are its seller)',
       tags,
       security: bearer,
-      requestBody: jsonBody(createAuctionBody),
+      requestBody: jsonBody(createAuctionBody(DEFAULT_TERMS)),
       responses: {
         201: json('The auction: scheduled, or open when startsAt has passed.', auction),
         ...bodyRefusals,
@@ -123,7 +127,11 @@ export const auctionPaths: ZodOpenApiPathsObject = {
       requestParams: { path, header: z.object({ 'Idempotency-Key': idempotencyKey.optional() }) },
       requestBody: jsonBody(bidBody),
       responses: {
-        201: json('Accepted: the bid and the price after it.', placedBid),
+        201: json(
+          "Accepted: the bid and the price after it, with the auction's buyer's premium (a win costs the hammer " +
+            'price plus buyersPremiumBps of it).',
+          placedBid,
+        ),
         ...bodyRefusals,
         401: unauthenticated,
         403: errorResponse('Sellers cannot bid on their own auctions.', ['SELLER_CANNOT_BID'], bidRefusalDetails),
