@@ -27,6 +27,7 @@ import { securityGuards } from './security/guards.js';
 import { buildOpenApiDocument } from './openapi/document.js';
 import { openApiRoutes } from './openapi/routes.js';
 import { createLifecycle, type Lifecycle } from './server.js';
+import { BiddingBlocks } from './settlement/bidding-blocks.js';
 import { EventHub } from './sse/hub.js';
 import { SsoAttempts } from './sso/attempts.js';
 import { SsoProviders } from './sso/providers.js';
@@ -36,7 +37,10 @@ export interface Api {
   app: Express;
   hub: EventHub;
   lifecycle: Lifecycle;
-  /** Stops the API's own timers (the revocation poll); the server and the connections are the caller's. */
+  /**
+   * Stops the API's own timers (the revocation poll, the bidding blocks' reload); the server and the
+   * connections are the caller's.
+   */
   stop: () => void;
   discovery: Discovery;
 }
@@ -68,6 +72,13 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     searchMaxMatches: config.DISCOVERY_SEARCH_MAX_MATCHES,
   });
   await discovery.start();
+  const biddingBlocks = new BiddingBlocks({
+    db: deps.database.db,
+    hub,
+    policy: { toBlock: config.UNPAID_STRIKES_TO_BLOCK, windowDays: config.UNPAID_STRIKE_WINDOW_DAYS },
+    logger,
+  });
+  await biddingBlocks.start();
   const auctions = {
     db: deps.database.db,
     store: deps.store,
@@ -76,6 +87,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     logger,
     discovery,
     terms: termsPolicyOf(config),
+    biddingBlocks,
   };
   const images = {
     auctions,
@@ -138,5 +150,9 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
       openApiRoutes(buildOpenApiDocument()),
     ],
   });
-  return { app, hub, lifecycle, discovery, stop: () => revocations.stop() };
+  const stop = () => {
+    revocations.stop();
+    biddingBlocks.stop();
+  };
+  return { app, hub, lifecycle, discovery, stop };
 }

@@ -9,6 +9,7 @@ import type { BiddingStore, CancelOutcome } from '../../lua/bidding-store.js';
 import { auctionWorkflow } from '../../workflows/auction.js';
 import { cancelSignal } from '../../workflows/definitions.js';
 import type { Discovery } from '../discovery/discovery.js';
+import type { BiddingBlocks } from '../settlement/bidding-blocks.js';
 import { AppError, notFound } from '../errors.js';
 import { isAuctionId } from './ids.js';
 import { presentAuction, type PublicAuction } from './presenter.js';
@@ -26,6 +27,8 @@ export interface AuctionDeps {
   discovery: Discovery;
   /** The settlement terms' bounds and defaults for new auctions. */
   terms: TermsPolicy;
+  /** Who may not bid for now (api/settlement/bidding-blocks.ts): asked, in memory, on every bid. */
+  biddingBlocks: Pick<BiddingBlocks, 'blockedUntil'>;
 }
 
 /** Unknown and malformed ids are the same to a client: no such auction. */

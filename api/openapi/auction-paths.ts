@@ -4,6 +4,7 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { parseConfig } from '../../config/env.js';
 import { auctionIdParam } from '../auctions/ids.js';
 import { termsPolicyOf } from '../auctions/terms.js';
+import { instant } from '../wire-types.js';
 import { auctionDetail } from '../images/responses.js';
 import {
   auction,
@@ -27,6 +28,7 @@ import {
 import {
   bearer,
   bodyRefusals,
+  errorBodyOf,
   errorResponse,
   json,
   jsonBody,
@@ -134,7 +136,15 @@ export const auctionPaths: ZodOpenApiPathsObject = {
         ),
         ...bodyRefusals,
         401: unauthenticated,
-        403: errorResponse('Sellers cannot bid on their own auctions.', ['SELLER_CANNOT_BID'], bidRefusalDetails),
+        403: json(
+          'Sellers cannot bid on their own auctions (`SELLER_CANNOT_BID`). A bidder who let UNPAID_STRIKES_TO_BLOCK ' +
+            '(2) orders expire unpaid within UNPAID_STRIKE_WINDOW_DAYS (90) may not bid until `blockedUntil`, when ' +
+            'enough of those have aged out (`BIDDING_BLOCKED`).',
+          z.union([
+            errorBodyOf(['SELLER_CANNOT_BID'], bidRefusalDetails),
+            errorBodyOf(['BIDDING_BLOCKED'], { blockedUntil: instant }),
+          ]),
+        ),
         404: notFound('auction'),
         409: errorResponse(
           'Refused: below minimumNextBid, the auction is not open, or buy-now is not available at that amount.',
