@@ -7,6 +7,7 @@ import { createStripe } from '../config/stripe.js';
 import { accountDeletionRoutes, accountRoutes } from './accounts/routes.js';
 import { createApp } from './app.js';
 import { auctionRoutes } from './auctions/routes.js';
+import { termsPolicyOf } from './auctions/terms.js';
 import { RefreshTokenStore } from './auth/refresh-tokens.js';
 import { requireUser } from './auth/require-user.js';
 import { AccessTokenRevocations } from './auth/revocations.js';
@@ -28,6 +29,7 @@ import { securityGuards } from './security/guards.js';
 import { buildOpenApiDocument } from './openapi/document.js';
 import { openApiRoutes } from './openapi/routes.js';
 import { createLifecycle, type Lifecycle } from './server.js';
+import { BiddingBlocks } from './settlement/bidding-blocks.js';
 import { EventHub } from './sse/hub.js';
 import { SsoAttempts } from './sso/attempts.js';
 import { SsoProviders } from './sso/providers.js';
@@ -37,7 +39,10 @@ export interface Api {
   app: Express;
   hub: EventHub;
   lifecycle: Lifecycle;
-  /** Stops the API's own timers (the revocation poll); the server and the connections are the caller's. */
+  /**
+   * Stops the API's own timers (the revocation poll, the bidding blocks' reload); the server and the
+   * connections are the caller's.
+   */
   stop: () => void;
   discovery: Discovery;
 }
@@ -69,6 +74,13 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     searchMaxMatches: config.DISCOVERY_SEARCH_MAX_MATCHES,
   });
   await discovery.start();
+  const biddingBlocks = new BiddingBlocks({
+    db: deps.database.db,
+    hub,
+    policy: { toBlock: config.UNPAID_STRIKES_TO_BLOCK, windowDays: config.UNPAID_STRIKE_WINDOW_DAYS },
+    logger,
+  });
+  await biddingBlocks.start();
   const auctions = {
     db: deps.database.db,
     store: deps.store,
@@ -76,6 +88,8 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logger,
     discovery,
+    terms: termsPolicyOf(config),
+    biddingBlocks,
   };
   const images = {
     auctions,
@@ -150,5 +164,9 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
       openApiRoutes(buildOpenApiDocument()),
     ],
   });
-  return { app, hub, lifecycle, discovery, stop: () => revocations.stop() };
+  const stop = () => {
+    revocations.stop();
+    biddingBlocks.stop();
+  };
+  return { app, hub, lifecycle, discovery, stop };
 }

@@ -12,7 +12,13 @@ const BID_REJECTIONS: readonly BidRejection[] = [
   'BUY_NOW_UNAVAILABLE',
 ];
 
-export type PlaceBidResult = BidDecision & { placedAtMs: number; wake: boolean; replayed: boolean };
+export type PlaceBidResult = BidDecision & {
+  placedAtMs: number;
+  wake: boolean;
+  replayed: boolean;
+  /** The auction's buyer's premium, passed back by the script for the bid's answer (not a bidding rule). */
+  buyersPremiumBps: number;
+};
 
 export type CloseResult =
   | { state: 'open'; endsAtMs: number }
@@ -75,6 +81,11 @@ class Fields {
     return this.text(name) === '' ? null : this.number(name);
   }
 
+  /** Like optionalNumber, for a field a reply may lack altogether (one stored before the field existed). */
+  absentOrNumber(name: string): number | null {
+    return this.values.has(name) ? this.optionalNumber(name) : null;
+  }
+
   flag(name: string): boolean {
     return this.text(name) === '1';
   }
@@ -102,6 +113,9 @@ export function parsePlaceBidReply(reply: readonly string[]): PlaceBidResult | n
     placedAtMs: fields.number('placedAtMs'),
     wake: fields.flag('wake'),
     replayed: fields.flag('replayed'),
+    // None in the hash of an auction made before settlement terms existed, nor in a reply stored for
+    // one: its row holds the column's default, 0.
+    buyersPremiumBps: fields.absentOrNumber('buyersPremiumBps') ?? 0,
   };
   if (outcome === 'rejected') return { ...common, accepted: false, code: fields.oneOf('code', BID_REJECTIONS) };
   return {

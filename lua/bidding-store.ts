@@ -59,6 +59,11 @@ export interface PlaceBidInput {
   idempotencyKey: string | null;
 }
 
+/** What an auction's hash keeps beside its bidding rules only to pass it back with every bid's answer. */
+export interface AnsweredTerms {
+  buyersPremiumBps: number;
+}
+
 /** The increment table travels with every bid, so the script has no copy of its own (domain/increments.ts). */
 const INCREMENT_ARGS = INCREMENT_TABLE.flatMap(({ below, step }) => [
   below === null ? '' : String(below),
@@ -108,7 +113,13 @@ export class BiddingStore {
   }
 
   /** Creates the bidding state once; a repeat leaves what exists (bids included) untouched. */
-  async initAuction(auctionId: string, rules: AuctionRules, startsAtMs: number, endsAtMs: number): Promise<void> {
+  async initAuction(
+    auctionId: string,
+    rules: AuctionRules,
+    startsAtMs: number,
+    endsAtMs: number,
+    terms: AnsweredTerms,
+  ): Promise<void> {
     const keys = keysOf(auctionId);
     if (rules.sellerId === '') throw new TypeError('sellerId must not be empty');
     await this.scripts.gavelInitAuction(
@@ -124,6 +135,7 @@ export class BiddingStore {
       ...['buyNowPrice', optionalAmountArg('buyNowPrice', rules.buyNowPrice)],
       ...['softCloseWindowMs', integerArg('softCloseWindowMs', rules.softCloseWindowMs)],
       ...['softCloseExtendMs', integerArg('softCloseExtendMs', rules.softCloseExtendMs)],
+      ...['buyersPremiumBps', integerArg('buyersPremiumBps', terms.buyersPremiumBps)],
     );
   }
 

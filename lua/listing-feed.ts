@@ -42,7 +42,13 @@ const listingChange = z.discriminatedUnion('kind', [
     id,
     status: z.enum(AUCTION_STATUSES),
     result: z
-      .object({ outcome: z.enum(AUCTION_OUTCOMES), winnerId: z.string().nullable(), finalPrice: int.nullable() })
+      .object({
+        outcome: z.enum(AUCTION_OUTCOMES),
+        winnerId: z.string().nullable(),
+        finalPrice: int.nullable(),
+        // A sale's order; absent from notes written before orders existed.
+        orderId: z.string().optional(),
+      })
       .nullable(),
   }),
 ]);

@@ -5,7 +5,8 @@ so a change to one must be made to the other.
 
 KEYS[1]  auction:{id}          hash: status, startsAtMs, endsAtMs, price, leaderId, leaderMax, seq, bidCount,
                                sellerId, startingPrice, reservePrice, buyNowPrice, softCloseWindowMs,
-                               softCloseExtendMs ('' for null)
+                               softCloseExtendMs ('' for null); buyersPremiumBps, which the script only
+                               passes back (absent on auctions made before settlement terms existed)
 KEYS[2]  auction:{id}:bids     stream, the outbox: one entry per accepted bid, ID <seq>-0
 KEYS[3]  auction:{id}:wake     coalescing flag: SET 1 NX PX <ARGV[5]> on an accepted bid
 KEYS[4]  (optional) auction:{id}:idem:<bidderId>:<key>  the stored reply for this Idempotency-Key
@@ -22,7 +23,8 @@ Reply: a flat array of field, value pairs, every value a string:
   outcome 'missing'                          the auction is unknown (nothing else follows)
   outcome 'accepted' | 'rejected', code ('' when accepted), seq, kind, leading ('1'/'0'), extended
   ('1'/'0') (these four '' when rejected), price, leaderId ('' for none), minimumNextBid, endsAtMs,
-  bidCount, reserveMet ('1'/'0'), status, placedAtMs, wake ('1'/'0'), replayed ('1'/'0')
+  bidCount, reserveMet ('1'/'0'), status, placedAtMs, wake ('1'/'0'), replayed ('1'/'0'), buyersPremiumBps
+  ('' when the hash has none)
 With KEYS[4], the first reply (rejections too) is stored and a repeat gets it back with replayed '1' and
 wake '0' (the repeat set nothing), changing nothing.
 
@@ -59,7 +61,8 @@ if idempotency_key then
 end
 
 local h = redis.call('HMGET', KEYS[1], 'status', 'startsAtMs', 'endsAtMs', 'price', 'leaderId', 'leaderMax', 'seq',
-  'bidCount', 'sellerId', 'startingPrice', 'reservePrice', 'buyNowPrice', 'softCloseWindowMs', 'softCloseExtendMs')
+  'bidCount', 'sellerId', 'startingPrice', 'reservePrice', 'buyNowPrice', 'softCloseWindowMs', 'softCloseExtendMs',
+  'buyersPremiumBps')
 if not h[1] then
   return { 'outcome', 'missing' }
 end
@@ -96,6 +99,8 @@ local rules = {
   window = tonumber(h[13]),
   extend = tonumber(h[14]),
 }
+-- Not a bidding rule: every answer repeats it, so a bidder knows what a win costs without another read.
+local buyers_premium_bps = h[15] or ''
 
 local bidder_id = ARGV[1]
 local amount = tonumber(ARGV[2])
@@ -150,6 +155,7 @@ local function answer(outcome, code, kind, leading, extended, s, wake)
     'placedAtMs', int(now),
     'wake', flag(wake),
     'replayed', '0',
+    'buyersPremiumBps', buyers_premium_bps,
   }
   if idempotency_key then
     redis.call('SET', idempotency_key, cjson.encode(reply), 'PX', idempotency_ttl_ms)

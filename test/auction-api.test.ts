@@ -45,6 +45,13 @@ const bid = (auctionId: string, body: unknown, token = bidder.token, headers: Re
 
 const auctionNow = async (id: string) => (await call<AuctionJson>(`${api.url}/v1/auctions/${id}`)).body;
 
+/** The order a sale made for its winner (test/auction-terms.test.ts checks it against Postgres). */
+function orderOf(final: { result: { orderId?: string } | null }): string {
+  const orderId = final.result?.orderId;
+  assert.match(orderId ?? '', /^[0-9a-f-]{36}$/);
+  return orderId!;
+}
+
 describe('creating and reading', () => {
   test('when a seller creates an auction, then it is open, priced at the start, and the workflow runs', async () => {
     const auction = await createAuction({ reservePrice: 5000 });
@@ -131,7 +138,7 @@ describe('bidding', () => {
     const final = await worker.client.workflow
       .getHandle<typeof auctionWorkflow>(auctionWorkflowId(auction.id))
       .result();
-    assert.deepEqual(final.result, { outcome: 'sold', winnerId: bidder.id, finalPrice: 9000 });
+    assert.deepEqual(final.result, { outcome: 'sold', winnerId: bidder.id, finalPrice: 9000, orderId: orderOf(final) });
     assert.equal((await bid(auction.id, { amount: 20_000 })).body.error.code, 'AUCTION_NOT_OPEN');
   });
 });
@@ -190,7 +197,7 @@ describe('when a signal to the workflow is lost', () => {
     // Without reading Redis at each persist, both would wait for their scheduled end, a minute away.
     assert.ok(Date.now() < Date.parse(bought.endsAt) - 30_000, 'learned of the buy-now long before the end');
     assert.ok(Date.now() < Date.parse(withdrawn.endsAt) - 30_000, 'learned of the cancel long before the end');
-    assert.deepEqual(sold.result, { outcome: 'sold', winnerId: bidder.id, finalPrice: 9000 });
+    assert.deepEqual(sold.result, { outcome: 'sold', winnerId: bidder.id, finalPrice: 9000, orderId: orderOf(sold) });
     assert.equal(cancelled.status, 'cancelled');
     assert.equal(cancelled.result, null);
   });

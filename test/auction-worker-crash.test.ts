@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { eq } from 'drizzle-orm';
+import { presentResult } from '../api/auctions/presenter.js';
 import { auctions } from '../db/schema.js';
 import { auctionWorkflowId } from '../domain/temporal-names.js';
 import type { auctionWorkflow } from '../workflows/auction.js';
@@ -93,6 +94,7 @@ test('when the worker is SIGKILLed mid-auction and restarted, then the auction s
   const closedEvents = watcher.events.filter((event) => event.event === 'closed');
   const stored = (await call<AuctionJson>(`${api.url}/v1/auctions/${auctionId}`)).body.result;
   for (const event of closedEvents) assert.deepEqual(event.data, stored);
-  assert.deepEqual(final.result, stored);
+  assert.ok(final.result);
+  assert.deepEqual(presentResult(final.result), stored);
   await watcher.close();
 });

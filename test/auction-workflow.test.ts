@@ -137,7 +137,12 @@ test('when a run continues as new with carried state, then it resumes from the c
   assert.equal(final.status, 'closed');
   assert.equal(final.persistedSeq, 4);
   // ben's 2,600 beats ann's 2,000 maximum by one increment (50 below 2,500).
-  assert.deepEqual(final.result, { outcome: 'sold', winnerId: ben.id, finalPrice: 2050 });
+  const [row] = await database.db
+    .select({ orderId: auctions.orderId })
+    .from(auctions)
+    .where(eq(auctions.id, auction.id));
+  assert.ok(row?.orderId, 'the sale made an order');
+  assert.deepEqual(final.result, { outcome: 'sold', winnerId: ben.id, finalPrice: 2050, orderId: row.orderId });
   const rows = await database.pool.query<{ seq: number }>('SELECT seq FROM bids WHERE auction_id = $1 ORDER BY seq', [
     auction.id,
   ]);

@@ -105,10 +105,13 @@ describe('freshness', () => {
       10_000,
     );
     const closed = await page(reader.url, { status: 'closed', limit: 100 });
+    const [row] = await database.db.select({ orderId: auctions.orderId }).from(auctions).where(eq(auctions.id, lot.id));
+    assert.ok(row?.orderId, 'the sale made an order');
     assert.deepEqual(closed.items.find((item) => item.id === lot.id)?.result, {
       outcome: 'sold',
       winnerId: bidders[0]!.id,
       finalPrice: 1000,
+      orderId: row.orderId,
     });
   });
 

@@ -168,6 +168,9 @@ describe('the boundary itself (the read model and a page, without the API)', () 
       currency: 'EUR',
       startingPrice: 100,
       buyNowPrice: null,
+      paymentWindowSeconds: 3600,
+      buyersPremiumBps: 0,
+      autoSecondChance: false,
     };
     const bid = { seq: 0, price: 100, bidCount: 0, leaderId: null, minimumNextBid: 100, reserveMet: true, endsAtMs };
     model.add(fixed, bid, status, null, 0);

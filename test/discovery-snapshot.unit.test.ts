@@ -121,6 +121,9 @@ function addAuction(model: ListingReadModel, seed: number, addedAt: number) {
       currency: 'USD',
       startingPrice: price,
       buyNowPrice: null,
+      paymentWindowSeconds: 3600,
+      buyersPremiumBps: 0,
+      autoSecondChance: false,
     },
     {
       seq: 0,

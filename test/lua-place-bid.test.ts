@@ -55,11 +55,13 @@ const initialState = (rules: AuctionRules, startsAtMs: number, endsAtMs: number)
   bidCount: 0,
 });
 
+const NO_PREMIUM = { buyersPremiumBps: 0 };
+
 /** A new auction open from a minute ago for `openForMs` more. */
-async function openAuction(rules = rulesWith(), openForMs = 600_000) {
+async function openAuction(rules = rulesWith(), openForMs = 600_000, terms = NO_PREMIUM) {
   const auctionId = randomUUID();
   const now = await redisNowMs();
-  await store.initAuction(auctionId, rules, now - 60_000, now + openForMs);
+  await store.initAuction(auctionId, rules, now - 60_000, now + openForMs, terms);
   return auctionId;
 }
 
@@ -178,22 +180,24 @@ test('the script decides every bid exactly as decideBid does, and keeps the same
       timingArb,
       fc.integer({ min: 1, max: 5 }),
       fc.array(stepArb, { minLength: 1, maxLength: 60, size: 'max' }),
-      async (partialRules, timing, otherBidders, steps) => {
+      fc.integer({ min: 0, max: 5000 }),
+      async (partialRules, timing, otherBidders, steps, buyersPremiumBps) => {
         const rules: AuctionRules = { sellerId: SELLER, ...partialRules };
         // The seller is one of the 2–6 bidders.
         const bidders = [SELLER, ...Array.from({ length: otherBidders }, () => randomUUID())];
         const auctionId = randomUUID();
         const now = await redisNowMs();
         let state = initialState(rules, now + timing.startsInMs, now + timing.endsInMs);
-        await store.initAuction(auctionId, rules, state.startsAtMs, state.endsAtMs);
+        await store.initAuction(auctionId, rules, state.startsAtMs, state.endsAtMs, { buyersPremiumBps });
         try {
           assert.deepEqual(await store.readState(auctionId), { state, rules });
           const expectedStream: StreamBid[] = [];
           for (const step of steps) {
             const input = requestFor(step, state, rules, bidders);
             const result = await place(auctionId, input);
-            const { placedAtMs, wake, replayed, ...decision } = result;
+            const { placedAtMs, wake, replayed, buyersPremiumBps: premium, ...decision } = result;
             assert.equal(replayed, false);
+            assert.equal(premium, buyersPremiumBps, 'every answer repeats the premium, refusals too');
             if (!decision.accepted) assert.equal(wake, false, 'a rejection never sets the wake flag');
             const model = decideBid(state, rules, { ...input, nowMs: placedAtMs });
             assert.deepEqual(decision, model.decision, `request ${JSON.stringify(input)}`);
@@ -422,9 +426,34 @@ describe('the store', () => {
     const auctionId = await openAuction(rules);
     await place(auctionId, bid('a', 5_000));
     const before = await store.readState(auctionId);
-    await store.initAuction(auctionId, rulesWith({ startingPrice: 1, sellerId: 'someone-else' }), 0, 1);
+    await store.initAuction(auctionId, rulesWith({ startingPrice: 1, sellerId: 'someone-else' }), 0, 1, {
+      buyersPremiumBps: 900,
+    });
     assert.deepEqual(await store.readState(auctionId), before);
     assert.deepEqual(before?.rules, rules);
+  });
+
+  test('the premium set at creation comes back with every answer; an auction from before terms answers 0', async () => {
+    const auctionId = await openAuction(rulesWith(), 600_000, { buyersPremiumBps: 1250 });
+    const accepted = await place(auctionId, bid('a', 5_000, { idempotencyKey: 'k' }));
+    const replayed = await place(auctionId, bid('a', 5_000, { idempotencyKey: 'k' }));
+    const refused = await place(auctionId, bid('b', 1));
+    assert.deepEqual(
+      [accepted.buyersPremiumBps, replayed.buyersPremiumBps, refused.buyersPremiumBps],
+      [1250, 1250, 1250],
+    );
+    // The hash of an auction made before settlement terms existed has no such field (its row says 0).
+    await redis.hdel(auctionKeys(auctionId).state, 'buyersPremiumBps');
+    assert.equal((await place(auctionId, bid('b', 9_000))).buyersPremiumBps, 0);
+    // Nor does a reply stored before the field existed: its retry still parses, as 0.
+    const key = auctionKeys(auctionId).idempotency('a', 'k');
+    const stored = JSON.parse((await redis.get(key))!) as string[];
+    const at = stored.indexOf('buyersPremiumBps');
+    assert.ok(at > 0);
+    stored.splice(at, 2);
+    await redis.set(key, JSON.stringify(stored), 'KEEPTTL');
+    const old = await place(auctionId, bid('a', 5_000, { idempotencyKey: 'k' }));
+    assert.deepEqual(old, { ...accepted, replayed: true, wake: false, buyersPremiumBps: 0 });
   });
 
   test('readBids pages after a seq and trimBids drops what is persisted', async () => {

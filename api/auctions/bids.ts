@@ -40,6 +40,15 @@ export interface PlaceBid {
 export async function placeBid(deps: AuctionDeps, input: PlaceBid): Promise<PlacedBid> {
   const { auctionId } = input;
   if (!isAuctionId(auctionId)) throw notFound('auction');
+  // From memory, before the script: a blocked bidder costs Redis nothing. A retry of a bid made before
+  // the block, with its Idempotency-Key, is refused too rather than answered its first decision: it
+  // never becomes a second bid either way.
+  const blockedUntilMs = deps.biddingBlocks.blockedUntil(input.bidderId);
+  if (blockedUntilMs !== null) {
+    throw new AppError(403, 'BIDDING_BLOCKED', 'Too many of your recent orders went unpaid: you may not bid for now', {
+      blockedUntil: new Date(blockedUntilMs).toISOString(),
+    });
+  }
   const decision = await deps.store.placeBid(auctionId, input);
   if (!decision) throw notFound('auction');
   if (decision.accepted && !decision.replayed) {
@@ -52,6 +61,7 @@ export async function placeBid(deps: AuctionDeps, input: PlaceBid): Promise<Plac
       minimumNextBid: decision.minimumNextBid,
       currentPrice: decision.price,
       endsAt,
+      buyersPremiumBps: decision.buyersPremiumBps,
     });
   }
   return {
@@ -63,6 +73,7 @@ export async function placeBid(deps: AuctionDeps, input: PlaceBid): Promise<Plac
     extended: decision.extended,
     reserveMet: decision.reserveMet,
     status: decision.status,
+    buyersPremiumBps: decision.buyersPremiumBps,
   };
 }
 

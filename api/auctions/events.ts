@@ -14,6 +14,7 @@ import { auctionKeys } from '../../lua/bidding-store.js';
 import type { EventHub } from '../sse/hub.js';
 import { followChannel } from '../sse/follow-channel.js';
 import { SseStream } from '../sse/stream.js';
+import { presentResult } from './presenter.js';
 import type { ExtendedEvent, LiveBidEvent, ReplayedBidEvent } from './responses.js';
 import { rulesOf } from './rules.js';
 import { lastEventId } from './schemas.js';
@@ -36,7 +37,7 @@ export function eventsHandler(deps: AuctionDeps, hub: EventHub, heartbeatMs: num
     const deliver = (message: string) => {
       const event = JSON.parse(message) as LiveEvent;
       if (event.type === 'cancelled') return stream.send('cancelled', {});
-      if (event.type === 'closed') return stream.send('closed', event.result, event.seq);
+      if (event.type === 'closed') return stream.send('closed', presentResult(event.result), event.seq);
       if (event.seq <= lastSeq) return; // already in the replay or the snapshot
       lastSeq = event.seq;
       stream.send(

@@ -1,9 +1,11 @@
 /** The public auction: the durable row (Postgres) merged with the live bidding state (Redis). */
+import type { AuctionResult } from '../../domain/auction-result.js';
 import { statusAt, type AuctionStatus } from '../../domain/auction-status.js';
 import type { BiddingState } from '../../domain/bidding.js';
 import { publicBidState, reserveMet } from '../../domain/public-bid-state.js';
-import type { PublicAuction } from './responses.js';
+import type { PublicAuction, PublicAuctionResult } from './responses.js';
 import { rulesOf, type AuctionRow } from './rules.js';
+import { termsOf } from './terms.js';
 
 /** Its shape is the response schema's (responses.ts), which the OpenAPI document is generated from. */
 export type { PublicAuction };
@@ -19,7 +21,9 @@ export function presentAuction(row: AuctionRow, live: BiddingState | null, nowMs
   // The domain's one definition of what anyone may see of the bidding (never the reserve or a max).
   const view = live ? publicBidState(live, rules) : null;
   const result =
-    row.outcome !== null ? { outcome: row.outcome, winnerId: row.winnerId, finalPrice: row.finalPrice } : null;
+    row.outcome !== null
+      ? { outcome: row.outcome, winnerId: row.winnerId, finalPrice: row.finalPrice, orderId: row.orderId }
+      : null;
   return {
     id: row.id,
     sellerId: row.sellerId,
@@ -40,5 +44,17 @@ export function presentAuction(row: AuctionRow, live: BiddingState | null, nowMs
     endsAt: new Date(view?.endsAtMs ?? row.endsAt.getTime()).toISOString(),
     createdAt: row.createdAt.toISOString(),
     seq: live?.seq ?? row.bidCount,
+    ...termsOf(row),
   };
 }
+
+/**
+ * A result as the workflow announced it (the `closed` event, a listing note) in the answers' shape: an
+ * auction that closed before orders existed has no orderId in it.
+ */
+export const presentResult = (result: AuctionResult): PublicAuctionResult => ({
+  outcome: result.outcome,
+  winnerId: result.winnerId,
+  finalPrice: result.finalPrice,
+  orderId: result.orderId ?? null,
+});

@@ -5,11 +5,41 @@
 import { z } from 'zod';
 import { AUCTION_OUTCOMES, AUCTION_STATUSES, BID_KINDS } from '../../domain/auction-status.js';
 import { AUCTION_CATEGORIES } from '../../domain/categories.js';
+import { MAX_BUYERS_PREMIUM_BPS } from '../../domain/settlement/amounts.js';
 import { count, instant, money, uuid } from '../wire-types.js';
 
 export const auctionResult = z
-  .object({ outcome: z.enum(AUCTION_OUTCOMES), winnerId: uuid.nullable(), finalPrice: money.nullable() })
+  .object({
+    outcome: z.enum(AUCTION_OUTCOMES),
+    winnerId: uuid.nullable(),
+    finalPrice: money.nullable(),
+    orderId: uuid.nullable().meta({
+      description:
+        "The winner's order, made at the close of a sale; null when nothing sold, and on auctions that " +
+        'closed before orders existed.',
+    }),
+  })
   .meta({ id: 'AuctionResult', description: 'How a closed auction ended; null until it has.' });
+
+/** A buyer's premium, in basis points of the hammer price. */
+const premiumBps = z.number().int().min(0).max(MAX_BUYERS_PREMIUM_BPS).meta({
+  description:
+    "The buyer's premium, in basis points of the hammer price (250 is 2.5 %), which the winner pays on top of it.",
+  example: 1000,
+});
+
+/** The settlement terms every auction shows, so a bidder knows what winning costs and how long to pay. */
+const settlementTerms = {
+  paymentWindowSeconds: z
+    .number()
+    .int()
+    .positive()
+    .meta({ description: 'How long the winner has to pay, from the close.', example: 259_200 }),
+  buyersPremiumBps: premiumBps,
+  autoSecondChance: z.boolean().meta({
+    description: 'An unpaid lot is offered to the next bidders in turn without waiting for the seller.',
+  }),
+};
 
 export const auction = z
   .object({
@@ -34,6 +64,7 @@ export const auction = z
     endsAt: instant.meta({ description: 'Moves later when a bid lands in the soft-close window.' }),
     createdAt: instant,
     seq: count.meta({ description: 'The seq of the last bid: where an event stream resumes.' }),
+    ...settlementTerms,
   })
   .meta({ id: 'Auction' });
 
@@ -54,6 +85,7 @@ export const placedBid = z
     extended: z.boolean().meta({ description: 'This bid moved the end (soft close).' }),
     reserveMet: z.boolean(),
     status: z.enum(AUCTION_STATUSES),
+    buyersPremiumBps: premiumBps,
   })
   .meta({ id: 'PlacedBid' });
 
@@ -62,6 +94,7 @@ export const bidRefusalDetails = {
   minimumNextBid: money,
   currentPrice: money,
   endsAt: instant,
+  buyersPremiumBps: premiumBps,
 };
 
 export const bid = z
@@ -153,6 +186,7 @@ export const eventDataSchemas = Object.fromEntries(
 );
 
 export type PublicAuction = z.infer<typeof auction>;
+export type PublicAuctionResult = z.infer<typeof auctionResult>;
 export type PlacedBid = z.infer<typeof placedBid>;
 export type BidPage = z.infer<typeof bidPage>;
 export type OwnBidPage = z.infer<typeof ownBidPage>;

@@ -49,8 +49,9 @@ export function auctionRoutes(
   };
   router.post('/v1/auctions/:id/bids', requireUser, bid, answerRefusals);
 
+  const createBody = createAuctionBody(deps.terms);
   router.post('/v1/auctions', requireUser, async (req, res) => {
-    const body = createAuctionBody.parse(req.body);
+    const body = createBody.parse(req.body);
     res.status(201).json(await createAuction(deps, userIdOf(res), body));
   });
 

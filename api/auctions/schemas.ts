@@ -6,9 +6,12 @@ import { z } from 'zod';
 import { AUCTION_STATUSES } from '../../domain/auction-status.js';
 import { AUCTION_CATEGORIES } from '../../domain/categories.js';
 import { MAX_AMOUNT } from '../../domain/money.js';
+import { MAX_BUYERS_PREMIUM_BPS } from '../../domain/settlement/amounts.js';
+import { MAX_PAYMENT_WINDOW_SECONDS } from '../../domain/settlement/terms.js';
 import { storedText, trimmedText } from '../text.js';
 import { SORTS } from '../discovery/sort-orders.js';
 import { isSeq } from './ids.js';
+import type { TermsPolicy } from './terms.js';
 
 /** Integer minor units: no floats, no strings, no zero, nothing past what stays exact everywhere. */
 export const amount = z
@@ -25,54 +28,88 @@ const instant = z.iso
 
 const MAX_DURATION_MS = 30 * 24 * 3600 * 1000;
 
-export const createAuctionBody = z
-  .object({
-    title: trimmedText(1, 200),
-    description: storedText(5000).default(''),
-    category: z
-      .enum(AUCTION_CATEGORIES)
-      .optional()
-      .meta({ description: 'Where buyers find it (GET /v1/auctions?category=...); none when absent.' }),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
-      .default('USD'),
-    startingPrice: amount,
-    reservePrice: amount.nullish(),
-    buyNowPrice: amount.nullish(),
-    startsAt: instant.optional().meta({ description: 'When bidding opens; now when absent.' }),
-    endsAt: instant.meta({ description: 'In the future, after startsAt, and at most 30 days after it.' }),
-    softClose: z
-      .object({
-        windowSeconds: z.number().int().min(0).max(3600),
-        extendSeconds: z.number().int().min(0).max(3600),
-      })
-      .strict()
-      .optional()
-      .meta({ description: 'A bid in the last windowSeconds moves the end to extendSeconds after that bid.' }),
-  })
-  .strict()
-  .meta({
-    id: 'CreateAuctionRequest',
-    description: 'reservePrice ≥ startingPrice; buyNowPrice > both. The reserve is never shown to anyone.',
-  })
-  .superRefine((body, ctx) => {
-    // zod runs this even when a field already failed: check only what parsed.
-    if (!(body.endsAt instanceof Date) || (body.startsAt !== undefined && !(body.startsAt instanceof Date))) return;
-    const startsAt = body.startsAt ?? new Date();
-    if (body.endsAt.getTime() <= Math.max(startsAt.getTime(), Date.now())) {
-      ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be in the future and after startsAt' });
-    } else if (body.endsAt.getTime() - startsAt.getTime() > MAX_DURATION_MS) {
-      ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'an auction runs for at most 30 days' });
-    }
-    if (body.reservePrice != null && body.reservePrice < body.startingPrice) {
-      ctx.addIssue({ code: 'custom', path: ['reservePrice'], message: 'must be at least startingPrice' });
-    }
-    if (body.buyNowPrice != null && body.buyNowPrice <= Math.max(body.startingPrice, body.reservePrice ?? 0)) {
-      ctx.addIssue({ code: 'custom', path: ['buyNowPrice'], message: 'must be above startingPrice and reservePrice' });
-    }
-  });
-export type CreateAuctionBody = z.infer<typeof createAuctionBody>;
+/**
+ * POST /v1/auctions. Built from the deployment's settlement policy (api/auctions/terms.ts): its bounds
+ * and defaults are configuration, so the document shows the default configuration's.
+ */
+export const createAuctionBody = (terms: TermsPolicy) =>
+  z
+    .object({
+      title: trimmedText(1, 200),
+      description: storedText(5000).default(''),
+      category: z
+        .enum(AUCTION_CATEGORIES)
+        .optional()
+        .meta({ description: 'Where buyers find it (GET /v1/auctions?category=...); none when absent.' }),
+      currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
+        .default('USD'),
+      startingPrice: amount,
+      reservePrice: amount.nullish(),
+      buyNowPrice: amount.nullish(),
+      startsAt: instant.optional().meta({ description: 'When bidding opens; now when absent.' }),
+      endsAt: instant.meta({ description: 'In the future, after startsAt, and at most 30 days after it.' }),
+      softClose: z
+        .object({
+          windowSeconds: z.number().int().min(0).max(3600),
+          extendSeconds: z.number().int().min(0).max(3600),
+        })
+        .strict()
+        .optional()
+        .meta({ description: 'A bid in the last windowSeconds moves the end to extendSeconds after that bid.' }),
+      paymentWindowSeconds: z
+        .number()
+        .int()
+        .min(terms.minPaymentWindowSeconds)
+        .max(MAX_PAYMENT_WINDOW_SECONDS)
+        .default(terms.defaultPaymentWindowSeconds)
+        .meta({
+          description:
+            'How long the winner has to pay once the order is made at the close; at least ' +
+            'SETTLEMENT_MIN_WINDOW_SECONDS, at most 30 days. Default SETTLEMENT_PAYMENT_WINDOW_SECONDS.',
+        }),
+      buyersPremiumBps: z
+        .number()
+        .int()
+        .min(0)
+        .max(MAX_BUYERS_PREMIUM_BPS)
+        .default(terms.defaultBuyersPremiumBps)
+        .meta({
+          description:
+            "The buyer's premium, in basis points of the hammer price (250 is 2.5 %), added to what the winner " +
+            'pays. Default BUYERS_PREMIUM_BPS.',
+        }),
+      autoSecondChance: z.boolean().default(false).meta({
+        description: 'When the winner does not pay, offer the lot to the next bidders in turn without waiting for you.',
+      }),
+    })
+    .strict()
+    .meta({
+      id: 'CreateAuctionRequest',
+      description: 'reservePrice ≥ startingPrice; buyNowPrice > both. The reserve is never shown to anyone.',
+    })
+    .superRefine((body, ctx) => {
+      // zod runs this even when a field already failed: check only what parsed.
+      if (!(body.endsAt instanceof Date) || (body.startsAt !== undefined && !(body.startsAt instanceof Date))) return;
+      const startsAt = body.startsAt ?? new Date();
+      if (body.endsAt.getTime() <= Math.max(startsAt.getTime(), Date.now())) {
+        ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be in the future and after startsAt' });
+      } else if (body.endsAt.getTime() - startsAt.getTime() > MAX_DURATION_MS) {
+        ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'an auction runs for at most 30 days' });
+      }
+      if (body.reservePrice != null && body.reservePrice < body.startingPrice) {
+        ctx.addIssue({ code: 'custom', path: ['reservePrice'], message: 'must be at least startingPrice' });
+      }
+      if (body.buyNowPrice != null && body.buyNowPrice <= Math.max(body.startingPrice, body.reservePrice ?? 0)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['buyNowPrice'],
+          message: 'must be above startingPrice and reservePrice',
+        });
+      }
+    });
+export type CreateAuctionBody = z.infer<ReturnType<typeof createAuctionBody>>;
 
 export const cancelBody = z
   .object({ reason: trimmedText(1, 500) })

@@ -9,11 +9,13 @@ import type { BiddingStore, CancelOutcome } from '../../lua/bidding-store.js';
 import { auctionWorkflow } from '../../workflows/auction.js';
 import { cancelSignal } from '../../workflows/definitions.js';
 import type { Discovery } from '../discovery/discovery.js';
+import type { BiddingBlocks } from '../settlement/bidding-blocks.js';
 import { AppError, notFound } from '../errors.js';
 import { isAuctionId } from './ids.js';
 import { presentAuction, type PublicAuction } from './presenter.js';
 import { auctionRowColumns, rulesOf, type AuctionRow } from './rules.js';
 import type { CreateAuctionBody } from './schemas.js';
+import type { TermsPolicy } from './terms.js';
 
 export interface AuctionDeps {
   db: Database;
@@ -23,6 +25,10 @@ export interface AuctionDeps {
   logger: Logger;
   /** The listing read model (api/discovery/): told what changes here, and what GET /v1/auctions reads. */
   discovery: Discovery;
+  /** The settlement terms' bounds and defaults for new auctions. */
+  terms: TermsPolicy;
+  /** Who may not bid for now (api/settlement/bidding-blocks.ts): asked, in memory, on every bid. */
+  biddingBlocks: Pick<BiddingBlocks, 'blockedUntil'>;
 }
 
 /** Unknown and malformed ids are the same to a client: no such auction. */
@@ -54,11 +60,16 @@ export async function createAuction(deps: AuctionDeps, sellerId: string, body: C
       softCloseExtendSeconds: body.softClose?.extendSeconds ?? 0,
       startsAt,
       endsAt: body.endsAt,
+      paymentWindowSeconds: body.paymentWindowSeconds,
+      buyersPremiumBps: body.buyersPremiumBps,
+      autoSecondChance: body.autoSecondChance,
     })
     .returning(auctionRowColumns);
   const auction = row!;
   try {
-    await deps.store.initAuction(auction.id, rulesOf(auction), startsAt.getTime(), body.endsAt.getTime());
+    await deps.store.initAuction(auction.id, rulesOf(auction), startsAt.getTime(), body.endsAt.getTime(), {
+      buyersPremiumBps: auction.buyersPremiumBps,
+    });
     await deps.temporal.workflow.start(auctionWorkflow, {
       workflowId: auctionWorkflowId(auction.id),
       taskQueue: deps.taskQueue ?? AUCTION_TASK_QUEUE,

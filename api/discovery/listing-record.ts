@@ -45,6 +45,9 @@ export interface ListingRecord extends Listed, BidState {
   readonly currency: string;
   readonly startingPrice: number;
   readonly buyNowPrice: number | null;
+  readonly paymentWindowSeconds: number;
+  readonly buyersPremiumBps: number;
+  readonly autoSecondChance: boolean;
   result: AuctionResult | null;
   /** Counts the record's changes: what a cached rendering of it (item-json.ts) was made from. */
   revision: number;
@@ -72,6 +75,9 @@ export type FixedFields = Pick<
   | 'currency'
   | 'startingPrice'
   | 'buyNowPrice'
+  | 'paymentWindowSeconds'
+  | 'buyersPremiumBps'
+  | 'autoSecondChance'
 >;
 
 /** Statuses only move forward: scheduled, open, then one of the two ends. */

@@ -4,6 +4,7 @@
  * later status. So a row older than what a note already said (Postgres trails Redis by a persist
  * cycle) changes nothing, and neither does a note repeated or read twice.
  */
+import type { AuctionResult } from '../../domain/auction-result.js';
 import { minimumNextBid } from '../../domain/increments.js';
 import { reserveMetByPrice } from '../../domain/public-bid-state.js';
 import type { FeedEntry, ListingChange } from '../../lua/listing-feed.js';
@@ -22,6 +23,9 @@ const fixedOf = (row: ListingRow): FixedFields => ({
   currency: row.currency,
   startingPrice: row.startingPrice,
   buyNowPrice: row.buyNowPrice,
+  paymentWindowSeconds: row.paymentWindowSeconds,
+  buyersPremiumBps: row.buyersPremiumBps,
+  autoSecondChance: row.autoSecondChance,
 });
 
 /** The row's copy of the bidding state (written by the persist activity), in the bid script's terms. */
@@ -37,8 +41,15 @@ function bidStateOf(row: StateRow): BidState {
   };
 }
 
-const resultOf = (row: StateRow) =>
-  row.outcome === null ? null : { outcome: row.outcome, winnerId: row.winnerId, finalPrice: row.finalPrice };
+const resultOf = (row: StateRow): AuctionResult | null =>
+  row.outcome === null
+    ? null
+    : {
+        outcome: row.outcome,
+        winnerId: row.winnerId,
+        finalPrice: row.finalPrice,
+        ...(row.orderId === null ? {} : { orderId: row.orderId }),
+      };
 
 /**
  * A row as a correction: a new auction joins at `addedAt` (0 at the load: it was always there), a

@@ -19,6 +19,7 @@ const stateColumns = {
   outcome: auctions.outcome,
   winnerId: auctions.winnerId,
   finalPrice: auctions.finalPrice,
+  orderId: auctions.orderId,
   bidCount: auctions.bidCount,
   currentPrice: auctions.currentPrice,
   leaderId: auctions.leaderId,
@@ -38,6 +39,9 @@ const listingColumns = {
   buyNowPrice: auctions.buyNowPrice,
   startsAt: auctions.startsAt,
   createdAt: auctions.createdAt,
+  paymentWindowSeconds: auctions.paymentWindowSeconds,
+  buyersPremiumBps: auctions.buyersPremiumBps,
+  autoSecondChance: auctions.autoSecondChance,
 };
 
 export type StateRow = Pick<typeof auctions.$inferSelect, keyof typeof stateColumns>;

@@ -3,6 +3,7 @@
  * no Postgres row and no Redis read per item). The reserve is not in the record at all.
  */
 import { statusAt } from '../../domain/auction-status.js';
+import { presentResult } from '../auctions/presenter.js';
 import type { PublicAuction } from '../auctions/responses.js';
 import type { ListingRecord } from './listing-record.js';
 
@@ -22,10 +23,13 @@ export function presentRecord(record: ListingRecord, nowMs: number): PublicAucti
     reserveMet: record.reserveMet,
     buyNowPrice: record.bidCount === 0 ? record.buyNowPrice : null,
     status: statusAt(record.status, record.startsAtMs, nowMs),
-    result: record.result,
+    result: record.result && presentResult(record.result),
     startsAt: new Date(record.startsAtMs).toISOString(),
     endsAt: new Date(record.endsAtMs).toISOString(),
     createdAt: new Date(record.createdAtMs).toISOString(),
     seq: record.seq,
+    paymentWindowSeconds: record.paymentWindowSeconds,
+    buyersPremiumBps: record.buyersPremiumBps,
+    autoSecondChance: record.autoSecondChance,
   };
 }

@@ -1,7 +1,10 @@
 /** The auction routes (api/auctions/routes.ts) in the document: requests from the schemas the routes parse with. */
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { parseConfig } from '../../config/env.js';
 import { auctionIdParam } from '../auctions/ids.js';
+import { termsPolicyOf } from '../auctions/terms.js';
+import { instant } from '../wire-types.js';
 import { auctionDetail } from '../images/responses.js';
 import {
   auction,
@@ -25,6 +28,7 @@ import {
 import {
   bearer,
   bodyRefusals,
+  errorBodyOf,
   errorResponse,
   json,
   jsonBody,
@@ -36,6 +40,8 @@ import {
 } from './parts.js';
 
 const tags = ['Auctions'];
+/** The bounds and defaults of the default configuration: a deployment may set others (config/env.ts). */
+const DEFAULT_TERMS = termsPolicyOf(parseConfig({}));
 const path = z.object({ id: auctionIdParam });
 
 export const auctionPaths: ZodOpenApiPathsObject = {
@@ -45,7 +51,7 @@ export const auctionPaths: ZodOpenApiPathsObject = {
       summary: 'Create an auction (you are its seller)',
       tags,
       security: bearer,
-      requestBody: jsonBody(createAuctionBody),
+      requestBody: jsonBody(createAuctionBody(DEFAULT_TERMS)),
       responses: {
         201: json('The auction: scheduled, or open when startsAt has passed.', auction),
         ...bodyRefusals,
@@ -123,10 +129,22 @@ export const auctionPaths: ZodOpenApiPathsObject = {
       requestParams: { path, header: z.object({ 'Idempotency-Key': idempotencyKey.optional() }) },
       requestBody: jsonBody(bidBody),
       responses: {
-        201: json('Accepted: the bid and the price after it.', placedBid),
+        201: json(
+          "Accepted: the bid and the price after it, with the auction's buyer's premium (a win costs the hammer " +
+            'price plus buyersPremiumBps of it).',
+          placedBid,
+        ),
         ...bodyRefusals,
         401: unauthenticated,
-        403: errorResponse('Sellers cannot bid on their own auctions.', ['SELLER_CANNOT_BID'], bidRefusalDetails),
+        403: json(
+          'Sellers cannot bid on their own auctions (`SELLER_CANNOT_BID`). A bidder who let UNPAID_STRIKES_TO_BLOCK ' +
+            '(2) orders expire unpaid within UNPAID_STRIKE_WINDOW_DAYS (90) may not bid until `blockedUntil`, when ' +
+            'enough of those have aged out (`BIDDING_BLOCKED`).',
+          z.union([
+            errorBodyOf(['SELLER_CANNOT_BID'], bidRefusalDetails),
+            errorBodyOf(['BIDDING_BLOCKED'], { blockedUntil: instant }),
+          ]),
+        ),
         404: notFound('auction'),
         409: errorResponse(
           'Refused: below minimumNextBid, the auction is not open, or buy-now is not available at that amount.',

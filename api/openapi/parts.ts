@@ -14,15 +14,18 @@ export const json = (description: string, schema: z.ZodType): ZodOpenApiResponse
   content: { 'application/json': { schema } },
 });
 
-/** The error shape with `code` narrowed to `codes`, and the details those codes carry. */
+/** The error body with `code` narrowed to `codes`, and the details those codes carry. */
+export const errorBodyOf = (codes: [string, ...string[]], details: Record<string, z.ZodType> = {}) =>
+  z.object({ error: errorBodySchema.shape.error.extend({ code: z.enum(codes), ...details }) });
+
+/** A response of the error shape (see errorBodyOf); codes with different details are a union of those. */
 export function errorResponse(
   description: string,
   codes: [string, ...string[]],
   details: Record<string, z.ZodType> = {},
   headers?: ZodOpenApiResponseObject['headers'],
 ): ZodOpenApiResponseObject {
-  const error = errorBodySchema.shape.error.extend({ code: z.enum(codes), ...details });
-  return { ...json(description, z.object({ error })), ...(headers ? { headers } : {}) };
+  return { ...json(description, errorBodyOf(codes, details)), ...(headers ? { headers } : {}) };
 }
 
 const codesAt = (status: number, ...more: string[]) => [...more, ...bodyErrorCodes(status)] as [string, ...string[]];

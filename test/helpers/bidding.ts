@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { expectedResult as formulaResult, type AcceptedBid } from './expected-result.js';
+
+export { withoutOrder } from './expected-result.js';
 import { call, type BidJson } from './http.js';
 
 export interface Bidder {

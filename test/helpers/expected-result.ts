@@ -19,6 +19,13 @@ export interface Rules {
   reservePrice: number | null;
 }
 
+/** A result as the formula gives it: a sale's orderId is the settlement's to make, not the formula's. */
+export const withoutOrder = ({ outcome, winnerId, finalPrice }: Omit<AuctionResult, 'orderId'>): AuctionResult => ({
+  outcome,
+  winnerId,
+  finalPrice,
+});
+
 /** The result an auction without buy-now must announce, given every accepted bid. */
 export function expectedResult(accepted: readonly AcceptedBid[], rules: Rules): AuctionResult {
   if (accepted.length === 0) return { outcome: 'unsold', winnerId: null, finalPrice: null };

@@ -24,4 +24,6 @@ export async function insertAuction(db: Database, sellerId: string, startsAt: Da
 
 /** The auction's bidding state in Redis, as the API creates it beside the row. */
 export const openBidding = (store: BiddingStore, auction: AuctionRow) =>
-  store.initAuction(auction.id, rulesOf(auction), auction.startsAt.getTime(), auction.endsAt.getTime());
+  store.initAuction(auction.id, rulesOf(auction), auction.startsAt.getTime(), auction.endsAt.getTime(), {
+    buyersPremiumBps: auction.buyersPremiumBps,
+  });

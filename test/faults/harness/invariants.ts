@@ -4,6 +4,8 @@
  * one result equal to the formula, and the SSE `closed` event equal to it.
  */
 import type pg from 'pg';
+import { presentResult } from '../../../api/auctions/presenter.js';
+import type { PublicAuctionResult } from '../../../api/auctions/responses.js';
 import type { AuctionResult } from '../../../domain/auction-result.js';
 import { expectedResult, type AcceptedBid } from '../../helpers/expected-result.js';
 import type { SseEvent } from '../../helpers/sse.js';
@@ -24,9 +26,10 @@ export interface Verdict {
   endsAtMs: number;
   /** `closed` events the SSE client saw (one expected). */
   closedEvents: number;
-  stored: AuctionResult | null;
+  /** As the API answers it (with the sale's orderId, or null). */
+  stored: PublicAuctionResult | null;
   expected: AuctionResult;
-  workflow: AuctionResult | null;
+  workflow: PublicAuctionResult | null;
   sseClosed: unknown;
 }
 
@@ -43,6 +46,7 @@ interface AuctionRow {
   outcome: AuctionResult['outcome'] | null;
   winner_id: string | null;
   final_price: string | null;
+  order_id: string | null;
   ends_at: Date;
   starting_price: string;
   reserve_price: string | null;
@@ -60,7 +64,7 @@ export async function verifyAuction(
     [auctionId],
   );
   const { rows: auctionRows } = await pool.query<AuctionRow>(
-    'SELECT status, outcome, winner_id, final_price, ends_at, starting_price, reserve_price FROM auctions WHERE id = $1',
+    'SELECT status, outcome, winner_id, final_price, order_id, ends_at, starting_price, reserve_price FROM auctions WHERE id = $1',
     [auctionId],
   );
   const auction = auctionRows[0];
@@ -105,9 +109,10 @@ export async function verifyAuction(
             outcome: auction.outcome,
             winnerId: auction.winner_id,
             finalPrice: auction.final_price === null ? null : Number(auction.final_price),
+            orderId: auction.order_id,
           },
     expected: expectedResult(accepted, rules),
-    workflow: workflowResult,
+    workflow: workflowResult && presentResult(workflowResult),
     sseClosed: closed[0]?.data ?? null,
   };
 }
