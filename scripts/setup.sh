@@ -8,6 +8,9 @@
 #     `go install` into .gavel/bin
 #   - stripe-mock (Stripe's own mock of its API, for payments), pinned, built with `go install` into .gavel/bin
 #   - schemathesis (the API fuzzer the tests run), pinned, from PyPI into the virtualenv .gavel/venv
+#   - Temporal's time-skipping test server (the Java one, for the workflow tests that skip days of timers),
+#     pinned, resolved from Maven Central with mvn into .gavel/m2, run by the wrapper
+#     .gavel/bin/temporal-test-server (needs Java 17+ and Maven: Debian packages, via apt-get, if missing)
 # Everything it writes outside the system package manager lives under .gavel/ (git-ignored).
 set -euo pipefail
 
@@ -23,6 +26,7 @@ MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 MAILPIT_VERSION=v1.33.1
 STRIPE_MOCK_VERSION=v0.203.0
 SCHEMATHESIS_VERSION=4.32.5
+TEMPORAL_TEST_SERVER_VERSION=1.31.0
 
 say() { printf '[setup] %s\n' "$*"; }
 fail() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
@@ -137,6 +141,83 @@ ensure_schemathesis() {
   echo "$SCHEMATHESIS_VERSION" >"$stamp"
 }
 
+# --- Workflow tests: Temporal's time-skipping test server (test/helpers/time-skipping.ts starts it) ---
+# The server is a Java program published to Maven Central, with its dependencies; mvn resolves them
+# into .gavel/m2 and the wrapper .gavel/bin/temporal-test-server runs it on that classpath. The SDK
+# starts the wrapper as `temporal-test-server <port>` and stops it with SIGKILL, hence `exec java` (the
+# JVM is the process it kills).
+test_server_is_current() {
+  local wrapper=$1 classpath jar
+  [ -x "$wrapper" ] && [ "$(cat "$wrapper.version" 2>/dev/null)" = "$TEMPORAL_TEST_SERVER_VERSION" ] || return 1
+  command -v java >/dev/null 2>&1 || return 1
+  # Every jar the wrapper names is still there (`rm -rf .gavel/m2`, or a wrapper written by another checkout).
+  classpath=$(sed -n "s/^exec java .* -cp '\([^']*\)' io\.temporal\.testserver\.TestServer .*/\1/p" "$wrapper")
+  [ -n "$classpath" ] || return 1
+  local IFS=:
+  for jar in $classpath; do [ -f "$jar" ] || return 1; done
+}
+
+ensure_temporal_test_server() {
+  local wrapper="$state/bin/temporal-test-server"
+  if test_server_is_current "$wrapper"; then return; fi
+  command -v java >/dev/null 2>&1 || apt_install default-jre-headless
+  command -v mvn >/dev/null 2>&1 || apt_install maven
+  local artifact="io.temporal:temporal-test-server:$TEMPORAL_TEST_SERVER_VERSION"
+  local log="$logs/temporal-test-server.log"
+  local repo="$state/m2"
+  local work
+  work=$(mktemp -d)
+  say "resolving $artifact from Maven Central into $repo (log: $log)"
+  mvn -q -B -Dmaven.repo.local="$repo" dependency:get -Dartifact="$artifact" >"$log" 2>&1 \
+    || { rm -rf "$work"; fail "could not download $artifact, see $log"; }
+  # build-classpath works on a project: a throwaway pom whose one dependency is the server.
+  cat >"$work/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.gavel</groupId>
+  <artifactId>temporal-test-server-classpath</artifactId>
+  <version>0</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>io.temporal</groupId>
+      <artifactId>temporal-test-server</artifactId>
+      <version>$TEMPORAL_TEST_SERVER_VERSION</version>
+    </dependency>
+    <!-- A logging backend: without one SLF4J prints its warning on every start; this one prints the server's warnings. -->
+    <dependency>
+      <groupId>org.slf4j</groupId>
+      <artifactId>slf4j-simple</artifactId>
+      <version>1.7.36</version>
+    </dependency>
+  </dependencies>
+</project>
+POM
+  mvn -q -B -f "$work/pom.xml" -Dmaven.repo.local="$repo" dependency:build-classpath \
+    -Dmdep.includeScope=runtime -Dmdep.outputFile="$work/classpath" >>"$log" 2>&1 \
+    || { rm -rf "$work"; fail "could not resolve the classpath of $artifact, see $log"; }
+  local classpath
+  classpath=$(cat "$work/classpath")
+  rm -rf "$work"
+  case $classpath in *"'"* | "") fail "unusable classpath for $artifact (a quote in $repo?): '$classpath'" ;; esac
+  cat >"$wrapper.tmp" <<WRAPPER
+#!/bin/sh
+# Temporal's time-skipping test server $TEMPORAL_TEST_SERVER_VERSION ($artifact), written by
+# scripts/setup.sh. Usage: temporal-test-server <port> [--enable-time-skipping]
+# It goes when the process that started it goes, even one killed outright: a watcher stops it then.
+parent=\$PPID
+self=\$\$
+(
+  while kill -0 "\$parent" 2>/dev/null && kill -0 "\$self" 2>/dev/null; do sleep 1; done
+  kill -0 "\$parent" 2>/dev/null || kill "\$self" 2>/dev/null
+) </dev/null >/dev/null 2>&1 &
+exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp '$classpath' io.temporal.testserver.TestServer "\$@"
+WRAPPER
+  chmod +x "$wrapper.tmp"
+  mv "$wrapper.tmp" "$wrapper"
+  echo "$TEMPORAL_TEST_SERVER_VERSION" >"$wrapper.version"
+}
+
 command -v node >/dev/null 2>&1 || fail "Node.js is required (20.19+, 22 or 24): https://nodejs.org"
 command -v npm >/dev/null 2>&1 || fail "npm is required"
 
@@ -148,3 +229,4 @@ ensure_minio
 ensure_mailpit
 ensure_stripe_mock
 ensure_schemathesis
+ensure_temporal_test_server
