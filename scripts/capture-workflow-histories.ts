@@ -6,8 +6,9 @@
  *   node --import tsx scripts/capture-workflow-histories.ts [--only sold,soft-close] [--suffix v2]
  *
  * It starts its own in-memory Temporal dev server on a free port (the pinned CLI that setup.sh
- * builds), runs a worker of the real workflow code with fake activities (a small in-memory stand-in
- * for Redis: bids, soft close, buy-now, cancel, close) and drives each path with real times of a few
+ * builds), runs a worker of the real workflow code with fake activities (test/helpers/fake-auction.ts,
+ * a small in-memory stand-in for Redis: bids, soft close, buy-now, cancel, close, which the time-skipping
+ * workflow tests use too) and drives each path with real times of a few
  * seconds, checking that each took the path it is named after. Each history is written to
  * test/workflow-histories/auction-<path>[-<suffix>].json in the JSON form Temporal's tools download.
  * A history already recorded is never rewritten: the script refuses; capture a new path with --only,
@@ -28,12 +29,9 @@ import proto from '@temporalio/proto';
 import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root.js';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import * as prettier from 'prettier';
-import type { Activities } from '../activities/index.js';
-import { FakeSettlement } from '../test/helpers/fake-settlement.js';
-import type { AuctionStatus } from '../domain/auction-status.js';
+import { FakeActivities, type FakeAuction } from '../test/helpers/fake-auction.js';
 import type { AuctionWorkflowInput, AuctionWorkflowState } from '../domain/auction-workflow.js';
 import { auctionWorkflowId, SEARCH_ATTRIBUTES } from '../domain/temporal-names.js';
-import type { CancelOutcome, CloseResult } from '../lua/bidding-store.js';
 import type { auctionWorkflow } from '../workflows/auction.js';
 import { bidsPendingSignal, cancelSignal, stateQuery } from '../workflows/definitions.js';
 import { startChild, stopChild } from './stack/child.js';
@@ -59,121 +57,11 @@ async function until(what: string, done: () => boolean | Promise<boolean>, withi
   }
 }
 
-// --- A stand-in for one auction's bidding state in Redis (lua/*.lua decide the real one) ---
-
-interface FakeAuction {
-  id: string;
-  sellerId: string;
-  status: AuctionStatus;
-  startsAtMs: number;
-  endsAtMs: number;
-  seq: number;
-  price: number;
-  leaderId: string | null;
-  leaderMax: number | null;
-  reservePrice: number | null;
-  softCloseWindowMs: number;
-  softCloseExtendMs: number;
-  /** What the workflow has persisted so far (the highest persistedSeq answered). */
-  persistedSeq: number;
-  /** Every activity call, in order: `name` or `name:detail`. */
-  calls: string[];
-  /** How often the close found the end not yet come (a soft-close extension the run had not heard of). */
-  closeAnsweredOpen: number;
-}
-
-const auctions = new Map<string, FakeAuction>();
-
-function auctionOf(auctionId: string): FakeAuction {
-  const auction = auctions.get(auctionId);
-  if (!auction) throw new Error(`no fake auction ${auctionId}`);
-  return auction;
-}
-
-/** Redis opens an auction by its own clock when a bid or the close looks at it. */
-function lookAtClock(auction: FakeAuction, now = Date.now()): void {
-  if (auction.status === 'scheduled' && now >= auction.startsAtMs) auction.status = 'open';
-}
-
-function closedReply(auction: FakeAuction): CloseResult {
-  return {
-    state: 'closed',
-    seq: auction.seq,
-    price: auction.price,
-    leaderId: auction.leaderId,
-    leaderMax: auction.leaderMax,
-    bidCount: auction.seq,
-    reserveMet: auction.reservePrice === null || auction.price >= auction.reservePrice,
-    endsAtMs: auction.endsAtMs,
-  };
-}
-
-/** Sold auctions open an order and start a settlement, which waits out its (days-long) window here. */
-const settlement = new FakeSettlement();
-
-/** The activities, each typed as the real one, answering from the fake auctions. */
-const fakeActivities: Activities = {
-  ...settlement.activities,
-  async recordAuctionStatus({ auctionId, status }) {
-    auctionOf(auctionId).calls.push(`recordAuctionStatus:${status}`);
-    await sleep(5);
-  },
-  async persistBids(auctionId, afterSeq, linger = true) {
-    const auction = auctionOf(auctionId);
-    auction.calls.push(`persistBids:${afterSeq}`);
-    await sleep(linger ? 40 : 5);
-    lookAtClock(auction);
-    auction.persistedSeq = Math.max(auction.persistedSeq, auction.seq);
-    return { persistedSeq: auction.seq, endsAtMs: auction.endsAtMs, status: auction.status };
-  },
-  async closeBidding(auctionId) {
-    const auction = auctionOf(auctionId);
-    auction.calls.push('closeBidding');
-    await sleep(5);
-    const now = Date.now();
-    lookAtClock(auction, now);
-    if (auction.status === 'cancelled') return { state: 'cancelled' };
-    if (auction.status !== 'closed' && now < auction.endsAtMs) {
-      auction.closeAnsweredOpen++;
-      return { state: 'open', endsAtMs: auction.endsAtMs };
-    }
-    auction.status = 'closed';
-    return closedReply(auction);
-  },
-  async cancelBidding(auctionId): Promise<CancelOutcome> {
-    const auction = auctionOf(auctionId);
-    auction.calls.push('cancelBidding');
-    await sleep(5);
-    if (auction.status === 'cancelled') return 'already_cancelled';
-    if (auction.status === 'closed' || Date.now() >= auction.endsAtMs) {
-      auction.status = 'closed';
-      return 'already_closed';
-    }
-    auction.status = 'cancelled';
-    return 'cancelled';
-  },
-  async recordResult({ auctionId, result }) {
-    auctionOf(auctionId).calls.push(`recordResult:${result.outcome}`);
-    await sleep(5);
-  },
-  async publishClosed(auctionId) {
-    auctionOf(auctionId).calls.push('publishClosed');
-    await sleep(1);
-  },
-  async notifyAuctionMoment({ auctionId, moment, minutes }) {
-    auctionOf(auctionId).calls.push(`notifyAuctionMoment:${moment}${minutes === undefined ? '' : `:${minutes}`}`);
-    await sleep(10);
-    return 3; // users told
-  },
-  async sendDueEmails() {
-    await sleep(10);
-    return { handled: 0 };
-  },
-  async deliverDueWebhooks() {
-    await sleep(10);
-    return { handled: 0 };
-  },
-};
+/**
+ * The activities, each typed as the real one, answering from fake auctions (a small stand-in for Redis)
+ * and a fake settlement: each takes a few real milliseconds, as the real ones would.
+ */
+const fakes = new FakeActivities({ latency: 'io' });
 
 // --- Driving one auction ---
 
@@ -198,24 +86,13 @@ class Driver {
     plan: AuctionPlan,
   ) {
     const startsAtMs = Date.now() + plan.startInMs;
-    this.auction = {
-      id: randomUUID(),
-      sellerId: randomUUID(),
-      status: 'scheduled',
+    this.auction = fakes.add({
       startsAtMs,
       endsAtMs: startsAtMs + plan.runForMs,
-      seq: 0,
-      price: 0,
-      leaderId: null,
-      leaderMax: null,
       reservePrice: plan.reservePrice ?? null,
       softCloseWindowMs: plan.softCloseWindowMs ?? 0,
       softCloseExtendMs: plan.softCloseExtendMs ?? 0,
-      persistedSeq: 0,
-      calls: [],
-      closeAnsweredOpen: 0,
-    };
-    auctions.set(this.auction.id, this.auction);
+    });
     const input: AuctionWorkflowInput = {
       auctionId: this.auction.id,
       sellerId: this.auction.sellerId,
@@ -233,8 +110,18 @@ class Driver {
     return auctionWorkflowId(this.auction.id);
   }
 
+  /** Its activity calls so far, as `name` or `name:detail`. */
+  calls(): string[] {
+    return fakes.callNames(this.auction.id);
+  }
+
+  /** The winner's order, which a sold close opens (the result names it). */
+  orderId(): string | undefined {
+    return [...fakes.settlement.orders.values()].find((o) => o.auctionId === this.auction.id)?.id;
+  }
+
   async opened(): Promise<void> {
-    await until(`${this.workflowId} to open`, () => this.auction.calls.includes('recordAuctionStatus:open'));
+    await until(`${this.workflowId} to open`, () => this.calls().includes('recordAuctionStatus:open'));
   }
 
   async persistedAll(): Promise<void> {
@@ -248,32 +135,16 @@ class Driver {
    * moved later. `signal: false` is a bid whose API process died before its bidsPending signal.
    */
   async bid(amount: number, { signal = true } = {}): Promise<void> {
-    const auction = this.auction;
     const now = Date.now();
-    lookAtClock(auction, now);
-    assert.equal(auction.status, 'open', `${this.workflowId}: a bid needs an open auction`);
-    assert.ok(now < auction.endsAtMs, `${this.workflowId}: a bid after the end (the scenario ran late)`);
-    auction.seq += 1;
-    auction.price = amount;
-    auction.leaderId = this.bidders[auction.seq % this.bidders.length]!;
-    auction.leaderMax = amount;
-    if (auction.endsAtMs - now <= auction.softCloseWindowMs) {
-      auction.endsAtMs = Math.max(auction.endsAtMs, now + auction.softCloseExtendMs);
-    }
-    if (signal) await (await this.handle).signal(bidsPendingSignal, { seq: auction.seq, endsAtMs: auction.endsAtMs });
+    assert.ok(now < this.auction.endsAtMs, `${this.workflowId}: a bid after the end (the scenario ran late)`);
+    const bidder = this.bidders[(this.auction.seq + 1) % this.bidders.length]!;
+    const pending = fakes.bid(this.auction.id, amount, bidder, now);
+    if (signal) await (await this.handle).signal(bidsPendingSignal, pending);
   }
 
   /** A buy-now: the last bid, at the buy-now price, ends the auction now in Redis. */
   buyNow(price: number): void {
-    const auction = this.auction;
-    lookAtClock(auction);
-    assert.equal(auction.status, 'open');
-    auction.seq += 1;
-    auction.price = price;
-    auction.leaderId = this.bidders[0]!;
-    auction.leaderMax = price;
-    auction.endsAtMs = Date.now();
-    auction.status = 'closed';
+    fakes.buyNow(this.auction.id, price, this.bidders[0]!, Date.now());
   }
 
   async cancel(reason: string): Promise<void> {
@@ -320,7 +191,12 @@ const scenarios: Scenario[] = [
       }
       const state = await d.result();
       assert.equal(state.status, 'closed');
-      assert.deepEqual(state.result, { outcome: 'sold', winnerId: d.auction.leaderId, finalPrice: 175 });
+      assert.deepEqual(state.result, {
+        outcome: 'sold',
+        winnerId: d.auction.leaderId,
+        finalPrice: 175,
+        orderId: d.orderId(),
+      });
       assert.equal(state.persistedSeq, 4);
       return recordedRun('sold', d);
     },
@@ -355,7 +231,12 @@ const scenarios: Scenario[] = [
       await (await d.handle).signal(bidsPendingSignal, { seq: d.auction.seq, endsAtMs: d.auction.endsAtMs });
       const state = await d.result();
       assert.equal(state.status, 'closed');
-      assert.deepEqual(state.result, { outcome: 'sold', winnerId: d.auction.leaderId, finalPrice: 900 });
+      assert.deepEqual(state.result, {
+        outcome: 'sold',
+        winnerId: d.auction.leaderId,
+        finalPrice: 900,
+        orderId: d.orderId(),
+      });
       assert.equal(state.persistedSeq, 2);
       return recordedRun('buy-now', d);
     },
@@ -369,7 +250,7 @@ const scenarios: Scenario[] = [
       const state = await d.result();
       assert.equal(state.status, 'cancelled');
       assert.equal(state.cancelReason, 'withdrawn by the seller');
-      assert.ok(!d.auction.calls.includes('recordAuctionStatus:open'));
+      assert.ok(!d.calls().includes('recordAuctionStatus:open'));
       return recordedRun('cancelled-scheduled', d);
     },
   },
@@ -387,7 +268,7 @@ const scenarios: Scenario[] = [
       const state = await d.result();
       assert.equal(state.status, 'cancelled');
       assert.equal(state.persistedSeq, 3);
-      assert.ok(d.auction.calls.includes('cancelBidding'));
+      assert.ok(d.calls().includes('cancelBidding'));
       return recordedRun('cancelled-open', d);
     },
   },
@@ -406,7 +287,12 @@ const scenarios: Scenario[] = [
       const state = await d.result();
       assert.equal(state.status, 'closed');
       assert.equal(state.cancelReason, null);
-      assert.deepEqual(state.result, { outcome: 'sold', winnerId: d.auction.leaderId, finalPrice: 500 });
+      assert.deepEqual(state.result, {
+        outcome: 'sold',
+        winnerId: d.auction.leaderId,
+        finalPrice: 500,
+        orderId: d.orderId(),
+      });
       assert.equal(state.persistedSeq, 3);
       return recordedRun('cancel-lost-race', d);
     },
@@ -421,7 +307,7 @@ const scenarios: Scenario[] = [
       d.auction.status = 'cancelled'; // the API cancelled in Redis; its signal never arrives
       const state = await d.result();
       assert.equal(state.status, 'cancelled');
-      assert.ok(d.auction.calls.includes('cancelBidding'));
+      assert.ok(d.calls().includes('cancelBidding'));
       return recordedRun('cancelled-in-redis', d);
     },
   },
@@ -587,7 +473,7 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       taskQueue,
       workflowsPath,
-      activities: fakeActivities,
+      activities: fakes.activities,
     });
     process.stdout.write(`worker ready after ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     const recorded = await worker.runUntil(async () => {
