@@ -3,7 +3,8 @@
 # every test/**/*.unit.test.ts. `npm test` runs them too (it runs every *.test.ts). Node 20's test
 # runner takes no glob, so the files are listed here. Arguments go to node before the files
 # (`npm run test:unit -- --test-name-pattern=reserve`). Needs node_modules (any earlier `npm start`,
-# `npm test` or `npm install`), nothing else.
+# `npm test` or `npm install`) and, for the workflow tests with time skipping, Temporal's test server
+# (.gavel/bin/temporal-test-server, from `npm run setup`: they say so when it is missing); no stack.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t files < <(find test -name '*.unit.test.ts' -not -path '*/node_modules/*' | sort)

@@ -19,7 +19,7 @@ import { auctionWorkflow } from '../workflows/auction.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { testConfig } from './helpers/config.js';
 import { insertAuction, insertUser, openBidding } from './helpers/fixtures.js';
-import { installQuietRuntime } from './helpers/temporal.js';
+import { installQuietRuntime } from './helpers/runtime.js';
 
 let database: TestDatabase;
 let bundleDir: string;

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime, Worker, DefaultLogger } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import { settlementOptions } from '../../activities/settlement/index.js';
 import { createMailer } from '../../activities/notifications/email-sender.js';
@@ -17,15 +17,7 @@ import { testConfig } from './config.js';
 import type { WorkflowHandle } from '@temporalio/client';
 import { outboxDispatchWorkflowId, type Outbox } from '../../domain/temporal-names.js';
 import { outboxDispatchWorkflow } from '../../workflows/notifications/outbox-dispatch.js';
-
-let runtimeInstalled = false;
-
-/** Worker logs at WARN, so test output shows problems, not every task. Once per process (an SDK rule). */
-export function installQuietRuntime(): void {
-  if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  runtimeInstalled = true;
-}
+import { installQuietRuntime } from './runtime.js';
 
 export async function startTestWorker(db: Database, overrides: Record<string, string> = {}) {
   installQuietRuntime();
