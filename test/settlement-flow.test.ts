@@ -121,6 +121,8 @@ describe('a sale', () => {
 
   test('paid (by an operator, from the Temporal UI): the order is paid, the seller’s payout recorded, both told', async () => {
     const { auctionId, orderId, finalPrice } = await sale({ paymentWindowSeconds: 3600, buyersPremiumBps: 0 });
+    // The row says closed a moment before the close starts the settlement.
+    await until('the settlement', async () => ((await phaseOf(auctionId)) ? true : undefined));
     await settlementOf(auctionId).signal(markOrderPaidSignal, { reason: 'paid by bank transfer' });
     const paid = await until('the order paid', async () => {
       const got = await call<OrderJson>(`${api.url}/v1/orders/${orderId}`, { token: ann.token });

@@ -27,21 +27,24 @@ export function createOfferActivities(db: Database, notices: SettlementNotices, 
   return {
     /**
      * Offers the lot to the next bidder who has had neither an order nor an offer for it (and is not
-     * barred from bidding); null when nobody is left. Refuses while an order or offer is live.
+     * barred from bidding); null when nobody is left. Refuses while an order is live. An open offer is
+     * this call's own, made by an attempt that committed but never reported (its worker died, or the
+     * notice failed): the settlement asks only when nothing is live, so it is answered again.
      */
     async makeSecondChanceOffer(input: { auctionId: string; offerWindowSeconds: number }): Promise<Offer | null> {
       const made = await db.transaction(async (tx) => {
         const [auction] = await tx.select().from(auctions).where(eq(auctions.id, input.auctionId)).for('update');
         if (!auction) throw new Error(`no auction ${input.auctionId}`);
         const [open] = await tx
-          .select({ id: secondChanceOffers.id })
+          .select()
           .from(secondChanceOffers)
           .where(and(eq(secondChanceOffers.auctionId, input.auctionId), eq(secondChanceOffers.status, 'open')));
+        if (open) return { offer: toOffer(open, null), title: auction.title };
         const [live] = await tx
           .select({ id: orders.id })
           .from(orders)
           .where(and(eq(orders.auctionId, input.auctionId), inArray(orders.status, ['awaiting_payment', 'paid'])));
-        if (open || live) throw new Error(`auction ${input.auctionId} already has a live order or offer`);
+        if (live) throw new Error(`auction ${input.auctionId} already has a live order`);
         const had = await tx.execute<{ user_id: string }>(sql`
           SELECT buyer_id AS user_id FROM orders WHERE auction_id = ${input.auctionId}
           UNION SELECT bidder_id FROM second_chance_offers WHERE auction_id = ${input.auctionId}

@@ -38,11 +38,11 @@ const developmentEnv = (): Record<string, string> => ({
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? 'true',
 });
 
-export async function startWorker(p: Profile): Promise<Child> {
+export async function startWorker(p: Profile, env: Record<string, string> = {}): Promise<Child> {
   const child = startChild({
     name: 'worker',
     argv: tsEntry('worker/main.ts'),
-    env: { NODE_ENV: 'development', ...developmentEnv(), ...serviceEnv(p) },
+    env: { NODE_ENV: 'development', ...developmentEnv(), ...serviceEnv(p), ...env },
     logFile: path.join(p.logDir, 'worker.log'),
     cwd: repoRoot,
   });

@@ -1,15 +1,21 @@
 /**
- * The fault scenarios (`npm run test:faults`). Each runs a live auction under a retrying bid load,
- * strikes one fault while bids flow, and lets the auction end during or just after it. Then:
+ * The fault scenarios (`npm run test:faults`). Each bidding scenario runs a live auction under a
+ * retrying bid load, strikes one fault while bids flow, and lets the auction end during or just after
+ * it. Then:
  *   every acknowledged bid is in Postgres exactly once (no gaps), nothing was placed after the end,
  *   exactly one result is recorded and announced, it equals the order-independent formula, the
  *   workflow returned it, and the SSE `closed` event equals it.
- * The figures table is printed at the end (docs/RELIABILITY.md keeps a copy).
+ * Each settlement scenario sells a few auctions, strikes its fault in the middle of their settlements'
+ * steps, waits for every settlement to end and checks the settlement's invariants
+ * (harness/settlement-invariants.ts).
+ * The figures tables are printed at the end (docs/RELIABILITY.md keeps a copy).
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { withoutOrder } from '../helpers/expected-result.js';
 import { runScenario, type Outcome, type Scenario } from './harness/scenario.js';
+import type { SettlementOutcome } from './harness/settlement-run.js';
+import { settlementScenarios } from './harness/settlement-scenarios.js';
 import { FaultStack } from './harness/stack.js';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -69,6 +75,7 @@ const scenarios: Scenario[] = [
 
 const stack = new FaultStack();
 const outcomes: Outcome[] = [];
+const settlementOutcomes: SettlementOutcome[] = [];
 
 before(async () => {
   await stack.start();
@@ -76,12 +83,15 @@ before(async () => {
 
 after(async () => {
   await stack.stopAll();
-  process.stdout.write(`\n${table(outcomes)}\n`);
+  if (outcomes.length > 0) process.stdout.write(`\n${table(outcomes)}\n`);
+  if (settlementOutcomes.length > 0) process.stdout.write(`\n${settlementTable(settlementOutcomes)}\n`);
 });
 
 // GAVEL_FAULTS_ONLY=redis runs the scenarios whose name contains that text (case-insensitive).
 const only = process.env.GAVEL_FAULTS_ONLY?.toLowerCase();
-for (const scenario of scenarios.filter((s) => !only || s.name.toLowerCase().includes(only))) {
+const chosen = <T extends { name: string }>(list: T[]) =>
+  list.filter((s) => !only || s.name.toLowerCase().includes(only));
+for (const scenario of chosen(scenarios)) {
   test(`${scenario.name}: no acknowledged bid lost, one correct result`, async () => {
     const outcome = await runScenario(stack, scenario);
     outcomes.push(outcome);
@@ -101,6 +111,24 @@ for (const scenario of scenarios.filter((s) => !only || s.name.toLowerCase().inc
     assert.equal(outcome.sseMissed, 0, `bids the SSE client never saw: ${summary}`);
     assert.equal(outcome.closedEvents, 1, `one closed event: ${summary}`);
     assert.deepEqual(outcome.sseClosed, outcome.stored, 'the SSE closed event equals the stored result');
+  });
+}
+
+for (const scenario of chosen(settlementScenarios)) {
+  test(`${scenario.name}: the settlement's invariants hold`, async () => {
+    const outcome = await scenario.run(stack);
+    settlementOutcomes.push(outcome);
+    process.stdout.write(`${outcome.stories.map((line) => `  ${line}`).join('\n')}\n`);
+    const summary = JSON.stringify(outcome);
+    assert.deepEqual(outcome.violations, [], `broken invariants: ${summary}`);
+    assert.deepEqual(outcome.unplanned, [], `settlements that went otherwise than planned: ${summary}`);
+    assert.ok(
+      Object.values(outcome.inFlight).every((n) => n > 0),
+      `the fault must catch each step mid-way, or it tests nothing: ${summary}`,
+    );
+    for (const activity of scenario.mustRunAgain) {
+      assert.ok((outcome.ranAgain[activity] ?? 0) > 0, `${activity} should have run again after the kill: ${summary}`);
+    }
   });
 }
 
@@ -124,4 +152,20 @@ function endedWhen(o: Outcome): string {
   if (o.endsAtMs < o.faultFromMs) return `${((o.faultFromMs - o.endsAtMs) / 1000).toFixed(1)} s before the fault`;
   if (o.endsAtMs <= o.faultToMs) return 'during the fault';
   return `${((o.endsAtMs - o.faultToMs) / 1000).toFixed(1)} s after recovery`;
+}
+
+function settlementTable(rows: SettlementOutcome[]): string {
+  const counts = (record: Record<string, number>) =>
+    Object.entries(record)
+      .map(([what, n]) => `${what}×${n}`)
+      .join(' ') || '0';
+  const header = [
+    '| scenario | sales | orders (auction + second chance) | orders by status | strikes | offers by status | settlements ended | caught mid-step | ran again | Stripe events (copies / distinct / answered already applied) | webhook answers | checkout and offer answers | notifications | broken invariants | fault to all settled |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  const lines = rows.map(
+    (o) =>
+      `| ${o.scenario} | ${o.sales} | ${o.orders.auction} + ${o.orders.secondChance} | ${counts(o.statuses)} | ${o.strikes} | ${counts(o.offers)} | ${counts(o.phases)} | ${counts(o.inFlight)} | ${counts(o.ranAgain)} | ${o.events.copies} / ${o.events.distinct} / ${o.events.repeats} | ${counts(o.webhookAnswers)} | ${counts(o.peopleAnswers)} | ${o.notifications} | ${o.violations.length} | ${(o.faultToSettledMs / 1000).toFixed(1)} s |`,
+  );
+  return [...header, ...lines].join('\n');
 }

@@ -59,6 +59,8 @@ class Settlement {
   private readonly events: OrderEvent[] = [];
   /** An update's activity is in flight: timers wait for it, and other updates are refused. */
   private busy = false;
+  /** An offer is being made: its notice may already have reached the bidder, whose answer then waits. */
+  private makingOffer = false;
 
   constructor(private readonly input: SettlementInput) {
     this.state = {
@@ -73,7 +75,12 @@ class Settlement {
     };
     setHandler(settlementStateQuery, () => this.state);
     setHandler(orderChangedSignal, ({ orderId }) => {
-      if (orderId === this.state.order?.id) this.events.push({ kind: 'changed' });
+      // An order not known yet is one being made: a second-chance order its buyer paid, told by its
+      // payment_due notice, before the acceptance came back (or while its worker was dead). Kept, and
+      // read once it is the live order; only the orders before the live one are past hearing of.
+      if (orderId === this.state.order?.id || !this.state.orderIds.includes(orderId)) {
+        this.events.push({ kind: 'changed' });
+      }
     });
     setHandler(markOrderPaidSignal, ({ reason }) => {
       this.events.push({ kind: 'mark_paid', reason });
@@ -88,7 +95,9 @@ class Settlement {
       validator: (_request: { offerWindowSeconds?: number }) => this.mustBeAwaitingSeller(),
     });
     setHandler(answerOfferUpdate, (answer) => this.answerOffer(answer), {
-      validator: (answer: OfferAnswer) => this.mustBeOpenOfferOf(answer),
+      validator: (answer: OfferAnswer) => {
+        if (!this.makingOffer) this.mustBeOpenOfferOf(answer);
+      },
     });
     setHandler(relistUpdate, () => this.relist(), { validator: () => this.mustBeAwaitingSeller() });
   }
@@ -203,6 +212,7 @@ class Settlement {
   /** Makes the next offer (or finds there is nobody left), holding the settlement until it is made. */
   private async makeOffer(offerWindowSeconds: number): Promise<Offer | null> {
     this.busy = true;
+    this.makingOffer = true;
     try {
       const offer = await activities.makeSecondChanceOffer({ auctionId: this.state.auctionId, offerWindowSeconds });
       if (offer) {
@@ -213,6 +223,7 @@ class Settlement {
       return offer;
     } finally {
       this.busy = false;
+      this.makingOffer = false;
     }
   }
 
@@ -237,6 +248,9 @@ class Settlement {
   }
 
   private async answerOffer(answer: OfferAnswer): Promise<OfferAnswerResult> {
+    // The bidder may answer from the offer's notice, written before the activity that made the offer
+    // reported back: the answer waits until the offer is the live one, then is judged.
+    await condition(() => !this.makingOffer);
     this.mustBeOpenOfferOf(answer);
     if (this.busy) throw refuse(SETTLEMENT_REFUSALS.offerNotOpen, 'the offer is being answered');
     this.busy = true;

@@ -15,6 +15,13 @@ import { startTemporal } from '../../../scripts/stack/temporal.js';
 import { freePort } from '../../helpers/api-process.js';
 import { newEs256PrivateKeyPem } from '../../helpers/jwt.js';
 
+/**
+ * Settlement in seconds, not days, so the settlement scenarios see payment windows run out and offers
+ * go by: a seller may set a 1 s window, and an automatic offer lasts 2 s. The bidding scenarios' sales
+ * keep the default window (days) and never get that far.
+ */
+const SETTLEMENT_SECONDS = { SETTLEMENT_MIN_WINDOW_SECONDS: '1', SECOND_CHANCE_OFFER_WINDOW_SECONDS: '2' };
+
 export type ServiceName = 'postgres' | 'redis' | 'temporal' | 'stripe-mock' | 'worker' | 'api';
 
 const spawned: Child[] = [];
@@ -30,7 +37,7 @@ export class FaultStack {
   private readonly running = new Map<ServiceName, Child>();
   private apiPort = 0;
   /** Fixed, as in production: tokens issued before an API restart must still be accepted after it. */
-  private readonly apiEnv = { JWT_PRIVATE_KEY: newEs256PrivateKeyPem() };
+  private readonly apiEnv = { JWT_PRIVATE_KEY: newEs256PrivateKeyPem(), ...SETTLEMENT_SECONDS };
 
   get apiUrl(): string {
     return `http://127.0.0.1:${this.apiPort}`;
@@ -56,7 +63,7 @@ export class FaultStack {
       redis: () => startRedis(p),
       temporal: () => startTemporal(p),
       'stripe-mock': () => startStripeMock(p),
-      worker: () => startWorker(p),
+      worker: () => startWorker(p, SETTLEMENT_SECONDS),
       api: () => startApi(p, this.apiPort, this.apiEnv),
     };
     this.running.set(name, await starts[name]());
