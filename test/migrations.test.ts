@@ -58,10 +58,16 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
       'auction_images',
       'auctions',
       'bids',
+      'checkout_sessions',
       'email_outbox',
       'notification_settings',
       'notifications',
+      'orders',
+      'payouts',
       'refresh_tokens',
+      'second_chance_offers',
+      'stripe_events',
+      'unpaid_strikes',
       'user_identities',
       'users',
       'watchlist',
@@ -100,4 +106,22 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
   await assert.rejects(insert('outbid', 'k1'), /notifications_dedupe_key_unique/);
   await assert.rejects(insert('spam', 'k2'), /notifications_type/);
   assert.deepEqual(await primaryKeyOf('watchlist'), ['auction_id', 'user_id']);
+  // Orders: the total adds up, and an auction never has two orders awaiting payment or two paid.
+  const [auction] = (
+    await database.pool.query<{ id: string }>(
+      `INSERT INTO auctions (seller_id, title, starting_price, starts_at, ends_at, status, outcome, closed_at)
+       VALUES ($1, 'lot', 100, now() - interval '1 hour', now(), 'closed', 'sold', now()) RETURNING id`,
+      [user!.id],
+    )
+  ).rows;
+  const order = (status: string, total = 110) =>
+    database.pool.query(
+      `INSERT INTO orders (auction_id, kind, buyer_id, seller_id, hammer_price, buyers_premium, total, currency, status, pay_by)
+       VALUES ($1, 'auction', $2, $2, 100, 10, $3, 'USD', $4, now())`,
+      [auction!.id, user!.id, total, status],
+    );
+  await assert.rejects(order('awaiting_payment', 111), /orders_total/);
+  await order('awaiting_payment');
+  await assert.rejects(order('paid'), /orders_one_per_auction_close/);
+  await assert.rejects(order('lost'), /orders_status/);
 });

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { emailOutbox, notificationSettings, notifications } from '../db/schema.js';
+import { DEFAULT_SETTINGS } from '../domain/notifications/settings.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { call, signUp, type AuctionJson } from './helpers/http.js';
@@ -107,7 +108,12 @@ test('when the one-click unsubscribe is posted, then only that type stops, and l
     .select()
     .from(notificationSettings)
     .where(eq(notificationSettings.userId, ann.id));
-  assert.deepEqual(settings!.emailTypes, ['auction_won', 'auction_ended', 'auction_ending_soon']);
+  assert.deepEqual(
+    settings!.emailTypes,
+    DEFAULT_SETTINGS.channels.email.filter((type) => type !== 'outbid'),
+    'every default email type but the outbid stays on',
+  );
+  assert.ok(settings!.emailTypes?.includes('auction_won'));
   assert.equal(settings!.liveTypes, null, 'other channels untouched');
 
   const auctionId = await auctionWithOutbid();

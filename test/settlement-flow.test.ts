@@ -12,7 +12,7 @@ import type { SettlementState } from '../domain/settlement/workflow.js';
 import { markOrderPaidSignal } from '../workflows/settlement/definitions.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
-import { call, signUp } from './helpers/http.js';
+import { call, signUp, type ErrorJson } from './helpers/http.js';
 import { waitForNotifications } from './helpers/notifications.js';
 import {
   phaseOf as phaseIn,
@@ -166,10 +166,12 @@ describe('unpaid', () => {
     await waitForNotifications(api.url, ann.token, { type: 'payment_reminder', auctionId });
 
     // Only the seller may offer; twice at once makes one offer.
-    assert.equal(
-      (await call(`${api.url}/v1/auctions/${auctionId}/second-chance`, { token: ben.token, body: {} })).status,
-      404,
-    );
+    const notSeller = await call<ErrorJson>(`${api.url}/v1/auctions/${auctionId}/second-chance`, {
+      token: ben.token,
+      body: {},
+    });
+    assert.equal(notSeller.status, 403);
+    assert.equal(notSeller.body.error.code, 'NOT_SELLER');
     const [first, second] = await Promise.all(
       [0, 1].map(() =>
         call<OfferJson>(`${api.url}/v1/auctions/${auctionId}/second-chance`, {

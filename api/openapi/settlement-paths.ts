@@ -141,7 +141,8 @@ export const settlementPaths: ZodOpenApiPathsObject = {
         201: json('The offer, sent to the bidder.', offer),
         ...bodyRefusals,
         401: unauthenticated,
-        404: notFound('auction of yours'),
+        403: errorResponse('You are not its seller.', ['NOT_SELLER']),
+        404: notFound('auction'),
         409: errorResponse('No offer can be made now, or nobody is left to make it to.', [
           SETTLEMENT_REFUSALS.notAwaitingSeller,
           SETTLEMENT_REFUSALS.noCandidate,

@@ -45,14 +45,14 @@ function refusal(error: unknown): never {
   throw error;
 }
 
-/** The seller's own auction, or 404 (as for anyone else's: the seller's actions are theirs alone). */
+/** The seller's own auction; 404 when there is none, 403 when it is someone else's (as for cancel). */
 async function sellersAuction(db: Database, sellerId: string, auctionId: string): Promise<void> {
   if (!isUuid(auctionId)) throw notFound('auction');
-  const [row] = await db
-    .select({ id: auctions.id })
-    .from(auctions)
-    .where(and(eq(auctions.id, auctionId), eq(auctions.sellerId, sellerId)));
+  const [row] = await db.select({ sellerId: auctions.sellerId }).from(auctions).where(eq(auctions.id, auctionId));
   if (!row) throw notFound('auction');
+  if (row.sellerId !== sellerId) {
+    throw new AppError(403, 'NOT_SELLER', "Only the auction's seller can offer it to another bidder");
+  }
 }
 
 export async function offerSecondChance(
