@@ -140,14 +140,23 @@ export const payouts = pgTable(
 );
 
 /** Every Stripe event applied, by its id: a repeat is answered 200 and changes nothing. */
-export const stripeEvents = pgTable('stripe_events', {
-  id: text('id').primaryKey(),
-  type: text('type').notNull(),
-  orderId: uuid('order_id'),
-  /** What applying it did: paid, refunded, ignored, ... */
-  outcome: text('outcome').notNull(),
-  appliedAt: instant('applied_at').notNull().defaultNow(),
-});
+export const stripeEvents = pgTable(
+  'stripe_events',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    orderId: uuid('order_id'),
+    /**
+     * The payment it is about: a refund Stripe reports before the payment's own event (webhooks come in
+     * any order) is found here, so that payment never marks an order paid.
+     */
+    paymentIntentId: text('payment_intent_id'),
+    /** What applying it did: paid, refunded, ignored, ... */
+    outcome: text('outcome').notNull(),
+    appliedAt: instant('applied_at').notNull().defaultNow(),
+  },
+  (t) => [index('stripe_events_payment_intent_idx').on(t.paymentIntentId, t.type)],
+);
 
 /** The Checkout Sessions made for an order, one per attempt (the idempotency key's second half). */
 export const checkoutSessions = pgTable(

@@ -240,6 +240,61 @@ describe('the webhook', () => {
     assert.equal(payout!.status, 'cancelled');
   });
 
+  test('a refund whose event comes before its payment’s: that payment never pays the order, a new one does', async () => {
+    const { orderId } = await sale();
+    const order = await orderAs(api.url, ann, orderId);
+    const refundedFirst = stripeId('pi');
+    // Stripe's charge for a Checkout payment carries no order id unless it was copied there: none here.
+    const refund = stripeEvent('charge.refunded', {
+      id: stripeId('ch'),
+      object: 'charge',
+      payment_intent: refundedFirst,
+      metadata: {},
+      refunded: true,
+    });
+    assert.equal((await postEvent(refund)).body.outcome, 'refund_recorded');
+    const late = await postEvent(paidSession(order, { paymentIntent: refundedFirst }));
+    assert.deepEqual(late, { status: 200, body: { outcome: 'payment_already_refunded' } });
+    assert.equal((await orderAs(api.url, ann, orderId)).status, 'awaiting_payment');
+    assert.deepEqual(await database.db.select().from(payouts).where(eq(payouts.orderId, orderId)), []);
+
+    const paid = await postEvent(paidSession(order, { paymentIntent: stripeId('pi') }));
+    assert.equal(paid.body.outcome, 'paid', JSON.stringify(paid));
+    assert.equal((await orderAs(api.url, ann, orderId)).status, 'paid');
+  });
+
+  test('a refund and its payment’s event at once: the order ends paid then refunded, or still awaiting payment', async () => {
+    const { orderId } = await sale();
+    const order = await orderAs(api.url, ann, orderId);
+    const paymentIntent = stripeId('pi');
+    const refund = stripeEvent('charge.refunded', {
+      id: stripeId('ch'),
+      object: 'charge',
+      payment_intent: paymentIntent,
+      metadata: {},
+      refunded: true,
+    });
+    const answers = await Promise.all([postEvent(paidSession(order, { paymentIntent })), postEvent(refund)]);
+    assert.deepEqual(
+      answers.map((answer) => answer.status),
+      [200, 200],
+    );
+    const status = (await orderAs(api.url, ann, orderId)).status;
+    const [payout] = await database.db.select().from(payouts).where(eq(payouts.orderId, orderId));
+    if (answers[0]!.body.outcome === 'paid') {
+      assert.equal(answers[1]!.body.outcome, 'order_refunded');
+      assert.equal(status, 'refunded');
+      assert.equal(payout!.status, 'cancelled');
+    } else {
+      assert.deepEqual(
+        answers.map((answer) => answer.body.outcome),
+        ['payment_already_refunded', 'refund_recorded'],
+      );
+      assert.equal(status, 'awaiting_payment');
+      assert.equal(payout, undefined);
+    }
+  });
+
   test('event types it does not handle are answered 200 and ignored', async () => {
     const other = stripeEvent('customer.created', { id: stripeId('cus'), object: 'customer' });
     assert.deepEqual(await postEvent(other), { status: 200, body: { outcome: 'ignored' } });

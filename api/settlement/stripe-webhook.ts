@@ -8,7 +8,7 @@
  * again. docs/settlement.md, "Payments".
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { applyPayment, lockOrder, type Transaction } from '../../db/order-payments.js';
 import type { Database } from '../../db/pool.js';
@@ -40,6 +40,10 @@ export type WebhookOutcome =
   | 'awaiting_async_payment'
   | 'async_payment_failed'
   | 'order_refunded'
+  /** A refund for a payment no order holds yet: kept, so that payment's own event never pays an order. */
+  | 'refund_recorded'
+  /** A payment Stripe had already refunded (its refund's event came first): the order still awaits one. */
+  | 'payment_already_refunded'
   | 'ignored';
 
 export async function handleStripeWebhook(
@@ -78,16 +82,19 @@ interface Applied {
 async function applyOnce(deps: StripeWebhookDeps, event: Stripe.Event): Promise<Applied> {
   const subject = subjectOf(event);
   if (!subject) return { outcome: 'ignored', orderId: null, notify: false };
+  const paymentIntentId = 'paymentIntentId' in subject ? subject.paymentIntentId : null;
   return deps.db.transaction(async (tx) => {
     const [fresh] = await tx
       .insert(stripeEvents)
-      .values({ id: event.id, type: event.type, orderId: subject.orderId, outcome: 'applying' })
+      .values({ id: event.id, type: event.type, orderId: subject.orderId, paymentIntentId, outcome: 'applying' })
       .onConflictDoNothing()
       .returning({ id: stripeEvents.id });
     if (!fresh) {
       const [seen] = await tx.select().from(stripeEvents).where(eq(stripeEvents.id, event.id));
       return { outcome: 'already_applied', orderId: seen?.orderId ?? null, notify: seen?.outcome === 'paid' };
     }
+    // One payment's events one at a time, even when they name no order (a refund's charge may not).
+    if (paymentIntentId) await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`stripe:${paymentIntentId}`}))`);
     const applied = await apply(deps, tx, subject);
     await tx
       .update(stripeEvents)
@@ -153,6 +160,8 @@ async function apply(deps: StripeWebhookDeps, tx: Transaction, subject: Subject)
 
   const paymentIntentId = subject.paymentIntentId;
   if (!paymentIntentId) return { outcome: 'ignored', orderId, notify: false };
+  // The money already went back: paying the order with it would owe the seller a payout for nothing.
+  if (await refundRecorded(tx, paymentIntentId)) return { outcome: 'payment_already_refunded', orderId, notify: false };
   if (!order) {
     await refund(deps, paymentIntentId);
     return { outcome: 'unknown_order_refunded', orderId: null, notify: false };
@@ -175,23 +184,35 @@ async function apply(deps: StripeWebhookDeps, tx: Transaction, subject: Subject)
   return { outcome: 'refunded', orderId, notify: false };
 }
 
-/** A paid order refunded from Stripe (its dashboard): the order is refunded and its payout cancelled. */
+/**
+ * A refund made in Stripe (its dashboard, or ours coming back): a paid order it paid is refunded and its
+ * payout cancelled. One whose payment no order holds is recorded (its event row keeps the payment's id)
+ * for when that payment's own event arrives.
+ */
 async function refundedByStripe(
   tx: Transaction,
   order: Order | null,
   paymentIntentId: string | null,
 ): Promise<Applied> {
-  if (!order || order.status !== 'paid' || !paymentIntentId) {
-    return { outcome: 'ignored', orderId: order?.id ?? null, notify: false };
-  }
-  const [row] = await tx.select({ pi: orders.paymentIntentId }).from(orders).where(eq(orders.id, order.id));
-  if (row?.pi !== paymentIntentId) return { outcome: 'ignored', orderId: order.id, notify: false };
-  await tx
-    .update(orders)
-    .set({ status: 'refunded', statusReason: 'refunded in Stripe' })
-    .where(eq(orders.id, order.id));
-  await tx.update(payouts).set({ status: 'cancelled' }).where(eq(payouts.orderId, order.id));
-  return { outcome: 'order_refunded', orderId: order.id, notify: false };
+  if (!paymentIntentId) return { outcome: 'ignored', orderId: order?.id ?? null, notify: false };
+  const [paid] = await tx
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.paymentIntentId, paymentIntentId), eq(orders.status, 'paid')))
+    .for('update');
+  if (!paid) return { outcome: 'refund_recorded', orderId: order?.id ?? null, notify: false };
+  await tx.update(orders).set({ status: 'refunded', statusReason: 'refunded in Stripe' }).where(eq(orders.id, paid.id));
+  await tx.update(payouts).set({ status: 'cancelled' }).where(eq(payouts.orderId, paid.id));
+  return { outcome: 'order_refunded', orderId: paid.id, notify: false };
+}
+
+async function refundRecorded(tx: Transaction, paymentIntentId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: stripeEvents.id })
+    .from(stripeEvents)
+    .where(and(eq(stripeEvents.paymentIntentId, paymentIntentId), eq(stripeEvents.type, 'charge.refunded')))
+    .limit(1);
+  return row !== undefined;
 }
 
 /** Refunds a whole payment; its key makes a retried webhook refund it once. */
