@@ -11,17 +11,8 @@ import type { SettlementState } from '../domain/settlement/workflow.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { call, signUp, type ErrorJson } from './helpers/http.js';
-import {
-  orderAs,
-  phaseOf,
-  settlementOf,
-  soldAuction,
-  until,
-  type OrderJson,
-  type SaleTerms,
-  type User,
-} from './helpers/settlement.js';
-import { signedStripeEvent, stripeEvent, stripeId } from './helpers/stripe.js';
+import { orderAs, phaseOf, settlementOf, soldAuction, until, type SaleTerms, type User } from './helpers/settlement.js';
+import { paidCheckoutSession, signedStripeEvent, stripeEvent, stripeId } from './helpers/stripe.js';
 import { startTestWorker, type TestWorker } from './helpers/temporal.js';
 
 let database: TestDatabase;
@@ -72,21 +63,7 @@ async function postEvent(event: object | string, sign: Parameters<typeof signedS
 }
 
 /** The event Stripe sends when the buyer has paid on the Checkout page. */
-const paidSession = (
-  order: Pick<OrderJson, 'id' | 'total' | 'currency'>,
-  overrides: { amount?: number; paymentIntent?: string; type?: 'checkout.session.completed' } = {},
-) =>
-  stripeEvent(overrides.type ?? 'checkout.session.completed', {
-    id: stripeId('cs_test'),
-    object: 'checkout.session',
-    client_reference_id: order.id,
-    metadata: { orderId: order.id },
-    amount_total: overrides.amount ?? order.total,
-    currency: order.currency.toLowerCase(),
-    payment_status: 'paid',
-    status: 'complete',
-    payment_intent: overrides.paymentIntent ?? stripeId('pi'),
-  });
+const paidSession = paidCheckoutSession;
 
 describe('checkout', () => {
   test('the buyer gets a Stripe Checkout page for the total; asked again, the same one', async () => {

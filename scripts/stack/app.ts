@@ -32,10 +32,12 @@ async function apiIsReady(port: number): Promise<void> {
 /**
  * `npm start` is for trying Gavel on one machine, where a webhook receiver listens on localhost: the
  * private-network guard would refuse it, so it is off here (docs/SECURITY.md, "Webhooks"), unless the
- * caller's environment says otherwise. Never in production.
+ * caller's environment says otherwise. Never in production. Payment and offer windows may be as short
+ * as a minute, so an unpaid order and a second chance can be tried in minutes, not hours.
  */
 const developmentEnv = (): Record<string, string> => ({
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? 'true',
+  SETTLEMENT_MIN_WINDOW_SECONDS: process.env.SETTLEMENT_MIN_WINDOW_SECONDS ?? '60',
 });
 
 export async function startWorker(p: Profile, env: Record<string, string> = {}): Promise<Child> {
