@@ -251,15 +251,19 @@ describe('the webhook', () => {
       metadata: {},
       refunded: true,
     });
-    const answers = await Promise.all([postEvent(paidSession(order, { paymentIntent })), postEvent(refund)]);
+    const [payment, refundAnswer] = await Promise.all([
+      postEvent(paidSession(order, { paymentIntent })),
+      postEvent(refund),
+    ]);
+    const answers = [payment, refundAnswer];
     assert.deepEqual(
       answers.map((answer) => answer.status),
       [200, 200],
     );
     const status = (await orderAs(api.url, ann, orderId)).status;
     const [payout] = await database.db.select().from(payouts).where(eq(payouts.orderId, orderId));
-    if (answers[0]!.body.outcome === 'paid') {
-      assert.equal(answers[1]!.body.outcome, 'order_refunded');
+    if (payment.body.outcome === 'paid') {
+      assert.equal(refundAnswer.body.outcome, 'order_refunded');
       assert.equal(status, 'refunded');
       assert.equal(payout!.status, 'cancelled');
     } else {
