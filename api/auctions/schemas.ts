@@ -28,6 +28,24 @@ const instant = z.iso
 
 const MAX_DURATION_MS = 30 * 24 * 3600 * 1000;
 
+/** When an auction runs: the same fields, and the same rules (checkDates), wherever dates are set. */
+const auctionDates = {
+  startsAt: instant.optional().meta({ description: 'When bidding opens; now when absent.' }),
+  endsAt: instant.meta({ description: 'In the future, after startsAt, and at most 30 days after it.' }),
+};
+
+/** The rules across the dates and the clock, which no field's schema can state alone. */
+function checkDates(dates: { startsAt?: Date | undefined; endsAt: Date }, ctx: z.RefinementCtx): void {
+  // zod runs refinements even when a field already failed: check only what parsed.
+  if (!(dates.endsAt instanceof Date) || (dates.startsAt !== undefined && !(dates.startsAt instanceof Date))) return;
+  const startsAt = dates.startsAt ?? new Date();
+  if (dates.endsAt.getTime() <= Math.max(startsAt.getTime(), Date.now())) {
+    ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be in the future and after startsAt' });
+  } else if (dates.endsAt.getTime() - startsAt.getTime() > MAX_DURATION_MS) {
+    ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'an auction runs for at most 30 days' });
+  }
+}
+
 /**
  * POST /v1/auctions. Built from the deployment's settlement policy (api/auctions/terms.ts): its bounds
  * and defaults are configuration, so the document shows the default configuration's.
@@ -48,8 +66,7 @@ export const createAuctionBody = (terms: TermsPolicy) =>
       startingPrice: amount,
       reservePrice: amount.nullish(),
       buyNowPrice: amount.nullish(),
-      startsAt: instant.optional().meta({ description: 'When bidding opens; now when absent.' }),
-      endsAt: instant.meta({ description: 'In the future, after startsAt, and at most 30 days after it.' }),
+      ...auctionDates,
       softClose: z
         .object({
           windowSeconds: z.number().int().min(0).max(3600),
@@ -90,14 +107,7 @@ export const createAuctionBody = (terms: TermsPolicy) =>
       description: 'reservePrice ≥ startingPrice; buyNowPrice > both. The reserve is never shown to anyone.',
     })
     .superRefine((body, ctx) => {
-      // zod runs this even when a field already failed: check only what parsed.
-      if (!(body.endsAt instanceof Date) || (body.startsAt !== undefined && !(body.startsAt instanceof Date))) return;
-      const startsAt = body.startsAt ?? new Date();
-      if (body.endsAt.getTime() <= Math.max(startsAt.getTime(), Date.now())) {
-        ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be in the future and after startsAt' });
-      } else if (body.endsAt.getTime() - startsAt.getTime() > MAX_DURATION_MS) {
-        ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'an auction runs for at most 30 days' });
-      }
+      checkDates(body, ctx);
       if (body.reservePrice != null && body.reservePrice < body.startingPrice) {
         ctx.addIssue({ code: 'custom', path: ['reservePrice'], message: 'must be at least startingPrice' });
       }
@@ -110,6 +120,14 @@ export const createAuctionBody = (terms: TermsPolicy) =>
       }
     });
 export type CreateAuctionBody = z.infer<ReturnType<typeof createAuctionBody>>;
+
+/** POST /v1/auctions/:id/relist: new dates; the lot, its images and its rules are the original's. */
+export const relistBody = z
+  .object(auctionDates)
+  .strict()
+  .meta({ id: 'RelistAuctionRequest', description: 'The dates of the new auction, under the rules of a new one.' })
+  .superRefine(checkDates);
+export type RelistBody = z.infer<typeof relistBody>;
 
 export const cancelBody = z
   .object({ reason: trimmedText(1, 500) })

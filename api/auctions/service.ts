@@ -39,46 +39,63 @@ export async function findAuctionRow(db: Database, id: string): Promise<AuctionR
   return row;
 }
 
-/**
- * Postgres row, then Redis state, then the workflow. If Redis or Temporal refuses, what was written is
- * undone and the client is told to retry: no auction exists half-made.
- */
+/** The row a new auction is written as, from what its seller set (in a create, or copied by a relist). */
+export function newAuctionRow(sellerId: string, body: CreateAuctionBody): typeof auctions.$inferInsert {
+  return {
+    sellerId,
+    title: body.title,
+    description: body.description,
+    category: body.category ?? null,
+    currency: body.currency,
+    startingPrice: body.startingPrice,
+    reservePrice: body.reservePrice ?? null,
+    buyNowPrice: body.buyNowPrice ?? null,
+    softCloseWindowSeconds: body.softClose?.windowSeconds ?? 0,
+    softCloseExtendSeconds: body.softClose?.extendSeconds ?? 0,
+    startsAt: body.startsAt ?? new Date(),
+    endsAt: body.endsAt,
+    paymentWindowSeconds: body.paymentWindowSeconds,
+    buyersPremiumBps: body.buyersPremiumBps,
+    autoSecondChance: body.autoSecondChance,
+  };
+}
+
 export async function createAuction(deps: AuctionDeps, sellerId: string, body: CreateAuctionBody) {
-  const startsAt = body.startsAt ?? new Date();
-  const [row] = await deps.db
-    .insert(auctions)
-    .values({
-      sellerId,
-      title: body.title,
-      description: body.description,
-      category: body.category ?? null,
-      currency: body.currency,
-      startingPrice: body.startingPrice,
-      reservePrice: body.reservePrice ?? null,
-      buyNowPrice: body.buyNowPrice ?? null,
-      softCloseWindowSeconds: body.softClose?.windowSeconds ?? 0,
-      softCloseExtendSeconds: body.softClose?.extendSeconds ?? 0,
-      startsAt,
-      endsAt: body.endsAt,
-      paymentWindowSeconds: body.paymentWindowSeconds,
-      buyersPremiumBps: body.buyersPremiumBps,
-      autoSecondChance: body.autoSecondChance,
-    })
-    .returning(auctionRowColumns);
+  const [row] = await deps.db.insert(auctions).values(newAuctionRow(sellerId, body)).returning(auctionRowColumns);
   const auction = row!;
+  return scheduleAuction(deps, auction, () => deps.db.delete(auctions).where(eq(auctions.id, auction.id)));
+}
+
+/**
+ * Brings to life an auction whose Postgres row is written: its Redis state, then its workflow. If Redis
+ * or Temporal refuses, the Redis state is discarded, `undo` takes back what the caller wrote, and the
+ * client is told to retry: no auction exists half-made.
+ */
+export async function scheduleAuction(
+  deps: AuctionDeps,
+  auction: AuctionRow,
+  undo: () => Promise<unknown>,
+): Promise<PublicAuction> {
   try {
-    await deps.store.initAuction(auction.id, rulesOf(auction), startsAt.getTime(), body.endsAt.getTime(), {
+    await deps.store.initAuction(auction.id, rulesOf(auction), auction.startsAt.getTime(), auction.endsAt.getTime(), {
       buyersPremiumBps: auction.buyersPremiumBps,
     });
     await deps.temporal.workflow.start(auctionWorkflow, {
       workflowId: auctionWorkflowId(auction.id),
       taskQueue: deps.taskQueue ?? AUCTION_TASK_QUEUE,
-      args: [{ auctionId: auction.id, sellerId, startsAt: startsAt.toISOString(), endsAt: body.endsAt.toISOString() }],
+      args: [
+        {
+          auctionId: auction.id,
+          sellerId: auction.sellerId,
+          startsAt: auction.startsAt.toISOString(),
+          endsAt: auction.endsAt.toISOString(),
+        },
+      ],
     });
   } catch (error) {
     deps.logger.error({ err: error, auctionId: auction.id }, 'auction creation failed; undoing');
     await deps.store.discardAuction(auction.id).catch(() => undefined);
-    await deps.db.delete(auctions).where(eq(auctions.id, auction.id));
+    await undo();
     throw new AppError(503, 'UNAVAILABLE', 'The auction could not be scheduled; please retry');
   }
   // Created for good: a failed read now must not make the client retry (and create a second one).
@@ -90,6 +107,13 @@ export async function createAuction(deps: AuctionDeps, sellerId: string, body: C
 export async function getAuction(deps: AuctionDeps, id: string): Promise<PublicAuction> {
   const row = await findAuctionRow(deps.db, id);
   return presentAuction(row, (await deps.store.readState(id))?.state ?? null);
+}
+
+/** The auction's own page also links the relists: the auction made of this one, and the one it was made of. */
+export async function getAuctionWithRelists(deps: AuctionDeps, id: string) {
+  const row = await findAuctionRow(deps.db, id);
+  const auction = presentAuction(row, (await deps.store.readState(id))?.state ?? null);
+  return { ...auction, relistedAs: row.relistedAs, relistedFrom: row.relistedFrom };
 }
 
 /** Seller only. Redis first (no bid is accepted from this moment), then the workflow is told. */
