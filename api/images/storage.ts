@@ -1,10 +1,16 @@
 /**
  * The image bucket, through the S3 API: AWS S3, Cloudflare R2, MinIO or any other S3-compatible store,
  * chosen by config alone. Objects are served to clients straight from the bucket's public address
- * (S3_PUBLIC_BASE_URL); the API writes and deletes them, and never reads them back.
+ * (S3_PUBLIC_BASE_URL); the API writes, copies and deletes them, and never reads them back.
  */
 import { createReadStream } from 'node:fs';
-import { DeleteObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import type { Config } from '../../config/env.js';
 import { DependencyUnavailable } from '../unavailable.js';
 import type { ImageContentType } from './types.js';
@@ -30,6 +36,8 @@ export interface StoredFile {
 
 export interface ImageStorage {
   put(file: StoredFile): Promise<void>;
+  /** A copy of the object at `fromKey` under `toKey`, in the bucket itself: the bytes never pass through here. */
+  copy(fromKey: string, toKey: string): Promise<void>;
   /** Succeeds when the object is already gone: a retried delete is not an error. */
   remove(key: string): Promise<void>;
   /** Where clients fetch the object. */
@@ -108,6 +116,19 @@ export function createImageStorage(config: StorageConfig): ImageStorage {
       } finally {
         body.destroy();
       }
+    },
+    async copy(fromKey, toKey) {
+      // The stored Content-Type and Cache-Control go with the bytes (MetadataDirective COPY, the default).
+      await client
+        .send(
+          new CopyObjectCommand({
+            Bucket: config.S3_BUCKET,
+            Key: toKey,
+            CopySource: `${config.S3_BUCKET}/${fromKey.split('/').map(encodeURIComponent).join('/')}`,
+            MetadataDirective: 'COPY',
+          }),
+        )
+        .catch(unavailableUnlessRefused);
     },
     async remove(key) {
       // S3 answers 204 whether or not the key existed.
