@@ -6,6 +6,7 @@ import type { Config } from '../config/env.js';
 import { createStripe } from '../config/stripe.js';
 import { accountDeletionRoutes, accountRoutes } from './accounts/routes.js';
 import { createApp } from './app.js';
+import { relistRoutes } from './auctions/relist-routes.js';
 import { auctionRoutes } from './auctions/routes.js';
 import { termsPolicyOf } from './auctions/terms.js';
 import { RefreshTokenStore } from './auth/refresh-tokens.js';
@@ -114,6 +115,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
         watchersOf(deps.database.db, auctionId),
       ),
       imageRoutes(images, requireUser(tokens)),
+      relistRoutes({ auctions, storage: deps.imageStorage }, requireUser(tokens)),
       settlementRoutes(
         {
           db: deps.database.db,

@@ -51,6 +51,7 @@ describe('the document', () => {
     const guarded = [
       'POST /v1/auctions',
       'POST /v1/auctions/{id}/cancel',
+      'POST /v1/auctions/{id}/relist',
       'POST /v1/auctions/{id}/bids',
       'GET /v1/users/me',
       'GET /v1/users/me/auctions',

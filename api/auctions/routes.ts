@@ -16,7 +16,7 @@ import {
   listAuctionsQuery,
   pageQuery,
 } from './schemas.js';
-import { cancelAuction, createAuction, getAuction, type AuctionDeps } from './service.js';
+import { cancelAuction, createAuction, getAuctionWithRelists, type AuctionDeps } from './service.js';
 
 /** The :id segment; anything but one string is no auction id (and so a 404 later). */
 const auctionIdOf = (req: Request) => (typeof req.params.id === 'string' ? req.params.id : '');
@@ -61,7 +61,7 @@ export function auctionRoutes(
   });
 
   router.get('/v1/auctions/:id', async (req, res) => {
-    const auction = await getAuction(deps, auctionIdOf(req)); // first: it answers 404 for a bad id
+    const auction = await getAuctionWithRelists(deps, auctionIdOf(req)); // first: it answers 404 for a bad id
     const [images, watchers] = await Promise.all([imagesOf(auction.id), watchersOf(auction.id)]);
     res.json({ ...auction, images, watchers });
   });

@@ -22,11 +22,13 @@ export const auctionImage = z
   })
   .meta({ id: 'AuctionImage' });
 
-/** GET /v1/auctions/{id}: the auction, its images (oldest first), and how many users watch it. */
+/** GET /v1/auctions/{id}: the auction, its images (oldest first), how many users watch it, and its relists. */
 export const auctionDetail = auction
   .extend({
     images: z.array(auctionImage),
     watchers: count.meta({ description: 'How many users have it on their watchlist.' }),
+    relistedAs: uuid.nullable().meta({ description: 'The auction its seller relisted it as (POST …/relist).' }),
+    relistedFrom: uuid.nullable().meta({ description: 'The auction this one is a relist of.' }),
   })
   .meta({ id: 'AuctionDetail' });
 

@@ -4,7 +4,7 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { parseConfig } from '../../config/env.js';
 import { auctionIdParam } from '../auctions/ids.js';
 import { termsPolicyOf } from '../auctions/terms.js';
-import { instant } from '../wire-types.js';
+import { instant, uuid } from '../wire-types.js';
 import { auctionDetail } from '../images/responses.js';
 import {
   auction,
@@ -24,7 +24,9 @@ import {
   lastEventId,
   listAuctionsQuery,
   pageQuery,
+  relistBody,
 } from '../auctions/schemas.js';
+import { RELIST_REFUSALS } from '../../domain/relist.js';
 import {
   bearer,
   bodyRefusals,
@@ -117,6 +119,39 @@ export const auctionPaths: ZodOpenApiPathsObject = {
         403: errorResponse('You are not its seller.', ['NOT_SELLER']),
         404: notFound('auction'),
         409: errorResponse('The auction has already closed.', ['AUCTION_CLOSED']),
+      },
+    },
+  },
+  '/v1/auctions/{id}/relist': {
+    post: {
+      operationId: 'relistAuction',
+      summary: 'Relist your lot that did not sell, or whose sale came to nothing, as a new auction',
+      description:
+        'A new auction with the same title, description, category, currency, prices (starting, reserve, ' +
+        'buy-now), soft close and settlement terms, copies of the images in their order, and the dates given ' +
+        '(checked as for a new auction). Allowed once the auction is closed unsold or with its reserve not ' +
+        'met, or sold with nothing paid and no order or offer live: a settlement waiting for your ' +
+        'second-chance decision ends, and no offer follows. Once only: the original then shows `relistedAs` ' +
+        'and the new one `relistedFrom`.',
+      tags,
+      security: bearer,
+      requestParams: { path },
+      requestBody: jsonBody(relistBody),
+      responses: {
+        201: json('The new auction: scheduled, or open when startsAt has passed.', auction),
+        ...bodyRefusals,
+        401: unauthenticated,
+        403: errorResponse('You are not its seller.', ['NOT_SELLER']),
+        404: notFound('auction'),
+        409: json(
+          'Not relistable now (`NOT_RELISTABLE`, `reason` says why: not ended, cancelled, paid, an order or ' +
+            'offer live, ...), or relisted already (`ALREADY_RELISTED`, with the new auction’s id).',
+          z.union([
+            errorBodyOf(['NOT_RELISTABLE'], { reason: z.enum(RELIST_REFUSALS) }),
+            errorBodyOf(['ALREADY_RELISTED'], { relistedAs: uuid }),
+          ]),
+        ),
+        503: errorResponse('The new auction could not be scheduled; nothing was created: retry.', ['UNAVAILABLE']),
       },
     },
   },
