@@ -258,6 +258,20 @@ describe('a lot that did not sell', () => {
     assert.equal(newBid.status, 201, JSON.stringify(newBid.body));
   });
 
+  test('when an image’s object is gone already (its delete caught half way), then the relist leaves that image out', async () => {
+    const { created } = await endedAuction({}, [makePng(12, 12), makeJpeg(16, 8)]);
+    const [dead, alive] = (await detail(created.id)).images;
+    await bucket.removeObject(keyOf(dead!.url));
+    const answer = await relist(created.id, { endsAt: inMs(HOUR) });
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    const images = (await detail(answer.body.id)).images;
+    assert.deepEqual(
+      images.map(({ contentType, width, height }) => ({ contentType, width, height })),
+      [{ contentType: alive!.contentType, width: alive!.width, height: alive!.height }],
+    );
+    assert.equal((await fetch(images[0]!.url)).status, 200);
+  });
+
   test('when relists of one auction arrive at once, then exactly one new auction exists and the others are told which', async () => {
     const { created } = await endedAuction({}, [makePng(8, 8), makeJpeg(8, 8)]);
     const keysBefore = await bucket.keys();

@@ -50,7 +50,12 @@ export async function copyImagesOf(
     await removeImageCopies(storage, logger, copies);
     throw failed.reason;
   }
-  return copies;
+  // An image whose object is gone is being deleted (the object goes first, then its row): its URL is
+  // dead already, so it is left out rather than failing the relist.
+  return copies.filter((_, i) => {
+    const outcome = copied[i]!;
+    return outcome.status === 'fulfilled' && outcome.value;
+  });
 }
 
 /** Best effort: a key that cannot be removed is logged, never thrown, so the caller's own error stands. */

@@ -36,8 +36,11 @@ export interface StoredFile {
 
 export interface ImageStorage {
   put(file: StoredFile): Promise<void>;
-  /** A copy of the object at `fromKey` under `toKey`, in the bucket itself: the bytes never pass through here. */
-  copy(fromKey: string, toKey: string): Promise<void>;
+  /**
+   * A copy of the object at `fromKey` under `toKey`, made in the bucket itself (the bytes never pass
+   * through here). False when there is no object at `fromKey`.
+   */
+  copy(fromKey: string, toKey: string): Promise<boolean>;
   /** Succeeds when the object is already gone: a retried delete is not an error. */
   remove(key: string): Promise<void>;
   /** Where clients fetch the object. */
@@ -118,17 +121,21 @@ export function createImageStorage(config: StorageConfig): ImageStorage {
       }
     },
     async copy(fromKey, toKey) {
-      // The stored Content-Type and Cache-Control go with the bytes (MetadataDirective COPY, the default).
-      await client
-        .send(
+      try {
+        // The stored Content-Type and Cache-Control go with the bytes (MetadataDirective COPY).
+        await client.send(
           new CopyObjectCommand({
             Bucket: config.S3_BUCKET,
             Key: toKey,
             CopySource: `${config.S3_BUCKET}/${fromKey.split('/').map(encodeURIComponent).join('/')}`,
             MetadataDirective: 'COPY',
           }),
-        )
-        .catch(unavailableUnlessRefused);
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof S3ServiceException && error.name === 'NoSuchKey') return false;
+        return unavailableUnlessRefused(error);
+      }
     },
     async remove(key) {
       // S3 answers 204 whether or not the key existed.

@@ -3,7 +3,12 @@
  * count exactly what its uploads stored. Emptied and removed at the end.
  */
 import { randomBytes } from 'node:crypto';
-import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import {
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
 import { ensurePublicReadBucket, localS3Client } from '../../scripts/stack/s3.js';
 import { testConfig } from './config.js';
 
@@ -14,6 +19,8 @@ export interface TestBucket {
   env: Record<string, string>;
   /** Every key in the bucket, sorted. */
   keys: () => Promise<string[]>;
+  /** Deletes an object behind the API's back, as a delete caught half way leaves it. */
+  removeObject: (key: string) => Promise<void>;
   drop: () => Promise<void>;
 }
 
@@ -32,6 +39,9 @@ export async function createTestBucket(): Promise<TestBucket> {
     endpoint,
     env: { S3_BUCKET: name, S3_PUBLIC_BASE_URL: `${endpoint}/${name}` },
     keys,
+    removeObject: async (key) => {
+      await client.send(new DeleteObjectCommand({ Bucket: name, Key: key }));
+    },
     drop: async () => {
       const left = await keys();
       if (left.length > 0) {
