@@ -1,18 +1,20 @@
 /**
- * Records histories of the auction workflow as the code now in workflows/ writes them, for
- * test/workflow-replay.unit.test.ts to replay against every later version (workflows/README.md,
+ * Records histories of the auction and settlement workflows as the code now in workflows/ writes them,
+ * for test/workflow-replay.unit.test.ts to replay against every later version (workflows/README.md,
  * "Changing workflow code"):
  *
- *   node --import tsx scripts/capture-workflow-histories.ts [--only sold,soft-close] [--suffix v2]
+ *   node --import tsx scripts/capture-workflow-histories.ts [--only sold,paid] [--suffix v2]
  *
  * It starts its own in-memory Temporal dev server on a free port (the pinned CLI that setup.sh
  * builds), runs a worker of the real workflow code with fake activities (test/helpers/fake-auction.ts,
- * a small in-memory stand-in for Redis: bids, soft close, buy-now, cancel, close, which the time-skipping
- * workflow tests use too) and drives each path with real times of a few
- * seconds, checking that each took the path it is named after. Each history is written to
- * test/workflow-histories/auction-<path>[-<suffix>].json in the JSON form Temporal's tools download.
- * A history already recorded is never rewritten: the script refuses; capture a new path with --only,
- * or the same paths of a new version with --suffix. It stops its server and exits by itself.
+ * a small in-memory stand-in for Redis: bids, soft close, buy-now, cancel, close; and
+ * test/helpers/fake-settlement.ts for orders and offers; the time-skipping workflow tests use both) and
+ * drives each path with real times of a few seconds, checking that each took the path it is named
+ * after. A settlement path starts its settlement by itself, as a sold close would, with windows of
+ * seconds. Each history is written to test/workflow-histories/<workflow>-<path>[-<suffix>].json
+ * (<workflow>: auction or settlement) in the JSON form Temporal's tools download. A history already
+ * recorded is never rewritten: the script refuses; capture a new path with --only, or the same paths
+ * of a new version with --suffix. It stops its server and exits by itself.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -31,9 +33,28 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import * as prettier from 'prettier';
 import { FakeActivities, type FakeAuction } from '../test/helpers/fake-auction.js';
 import type { AuctionWorkflowInput, AuctionWorkflowState } from '../domain/auction-workflow.js';
-import { auctionWorkflowId, SEARCH_ATTRIBUTES } from '../domain/temporal-names.js';
+import type { Offer } from '../domain/settlement/offer.js';
+import {
+  SETTLEMENT_REFUSALS,
+  type OfferAnswerResult,
+  type SettlementInput,
+  type SettlementPhase,
+  type SettlementState,
+} from '../domain/settlement/workflow.js';
+import { auctionWorkflowId, SEARCH_ATTRIBUTES, settlementWorkflowId } from '../domain/temporal-names.js';
 import type { auctionWorkflow } from '../workflows/auction.js';
 import { bidsPendingSignal, cancelSignal, stateQuery } from '../workflows/definitions.js';
+import {
+  answerOfferUpdate,
+  cancelOrderSignal,
+  extendPayBySignal,
+  markOrderPaidSignal,
+  offerSecondChanceUpdate,
+  orderChangedSignal,
+  relistUpdate,
+  settlementStateQuery,
+} from '../workflows/settlement/definitions.js';
+import type { settlementWorkflow } from '../workflows/settlement/settlement.js';
 import { startChild, stopChild } from './stack/child.js';
 import { temporalCli } from './stack/profiles.js';
 import { waitUntilReady } from './stack/wait.js';
@@ -156,6 +177,98 @@ class Driver {
   }
 }
 
+// --- Driving one settlement ---
+
+type SettlementHandle = WorkflowHandleWithFirstExecutionRunId<typeof settlementWorkflow>;
+
+interface SettlementPlan {
+  /** Whole seconds: the auction's paymentWindowSeconds, for the winner's order and any accepted offer's. */
+  paymentWindowMs: number;
+  /** How many bidders are behind the winner: the offers go to them in this order. */
+  runnersUp?: number;
+  autoSecondChance?: boolean;
+  offerWindowMs?: number;
+  sellerDecisionMs?: number;
+}
+
+/**
+ * A settlement started as a sold close starts it (the winner's order made in the fake, the workflow
+ * given its clock), and what its parties and operators do to it: the webhook's payment and signal, the
+ * seller's and the bidder's updates, the operators' signals.
+ */
+class SettlementDriver {
+  readonly auctionId = randomUUID();
+  readonly winnerId = randomUUID();
+  /** The bidders behind the winner, highest maximum first. */
+  readonly runnersUp: string[];
+  /** The winner's order. */
+  readonly orderId: string;
+  readonly handle: Promise<SettlementHandle>;
+
+  constructor(client: Client, taskQueue: string, plan: SettlementPlan) {
+    this.runnersUp = Array.from({ length: plan.runnersUp ?? 0 }, () => randomUUID());
+    const bids = [
+      ...this.runnersUp.map((bidderId, i) => ({ bidderId, maxAmount: 900 - 100 * i, seq: i + 1 })),
+      { bidderId: this.winnerId, maxAmount: 1000, seq: this.runnersUp.length + 1 },
+    ];
+    const terms = fakes.settlement.auction(this.auctionId, {
+      paymentWindowSeconds: plan.paymentWindowMs / 1000,
+      autoSecondChance: plan.autoSecondChance ?? false,
+      bids,
+    });
+    const order = fakes.settlement.openOrder(this.auctionId, this.winnerId, 1000);
+    this.orderId = order.id;
+    const input: SettlementInput = {
+      auctionId: this.auctionId,
+      sellerId: terms.sellerId,
+      order: { id: order.id, buyerId: order.buyerId, createdAt: order.createdAt, payBy: order.payBy },
+      autoSecondChance: terms.autoSecondChance,
+      offerWindowSeconds: (plan.offerWindowMs ?? 60_000) / 1000,
+      sellerDecisionSeconds: (plan.sellerDecisionMs ?? 60_000) / 1000,
+    };
+    this.handle = client.workflow.start<typeof settlementWorkflow>('settlementWorkflow', {
+      workflowId: settlementWorkflowId(this.auctionId),
+      taskQueue,
+      args: [input],
+    });
+  }
+
+  get workflowId(): string {
+    return settlementWorkflowId(this.auctionId);
+  }
+
+  async state(): Promise<SettlementState> {
+    return (await this.handle).query(settlementStateQuery);
+  }
+
+  async reached(phase: SettlementPhase): Promise<SettlementState> {
+    let state: SettlementState | undefined;
+    await until(`${this.workflowId} to reach ${phase}`, async () => (state = await this.state()).phase === phase);
+    return state!;
+  }
+
+  /** The webhook: the payment applied in Postgres (with the seller's payout), then the signal. */
+  async pay(orderId: string): Promise<void> {
+    assert.equal(fakes.settlement.pay(orderId), 'paid', `${this.workflowId}: order ${orderId} was not payable`);
+    await (await this.handle).signal(orderChangedSignal, { orderId });
+  }
+
+  /** The seller's second-chance offer (with its window, or the settlement's). */
+  async offer(offerWindowMs?: number): Promise<Offer> {
+    const request = offerWindowMs === undefined ? {} : { offerWindowSeconds: offerWindowMs / 1000 };
+    return (await this.handle).executeUpdate(offerSecondChanceUpdate, { args: [request] });
+  }
+
+  async answer(offer: Offer, accept: boolean): Promise<OfferAnswerResult> {
+    const answer = { offerId: offer.id, bidderId: offer.bidderId, accept };
+    return (await this.handle).executeUpdate(answerOfferUpdate, { args: [answer] });
+  }
+
+  async result(): Promise<SettlementState> {
+    return (await this.handle).result();
+  }
+}
+
 // --- The paths ---
 
 interface Recorded {
@@ -167,14 +280,29 @@ interface Recorded {
 
 interface Scenario {
   name: string;
+  /** The workflow it records, the file name's <workflow> part: auction unless said. */
+  workflow?: 'settlement';
   /** The <path> of each history it records, when not just its name. */
   records?: string[];
-  run(driver: (plan: AuctionPlan) => Driver): Promise<Recorded[]>;
+  run(
+    driver: (plan: AuctionPlan) => Driver,
+    settlement: (plan: SettlementPlan) => SettlementDriver,
+  ): Promise<Recorded[]>;
 }
 
-const recordedRun = async (name: string, driver: Driver): Promise<Recorded[]> => {
+const recordedRun = async (
+  name: string,
+  driver: { handle: Promise<WorkflowHandleWithFirstExecutionRunId> },
+): Promise<Recorded[]> => {
   const handle = await driver.handle;
   return [{ name, workflowId: handle.workflowId, runId: handle.firstExecutionRunId }];
+};
+
+/** Rejects as the settlement refused the update, with this refusal. */
+const refusedAs = (refusal: string) => (error: unknown) => {
+  const cause = (error as { cause?: { type?: string } }).cause;
+  assert.equal(cause?.type, refusal, `refused otherwise: ${String(error)}`);
+  return true;
 };
 
 const scenarios: Scenario[] = [
@@ -366,6 +494,119 @@ const scenarios: Scenario[] = [
       ];
     },
   },
+  // --- The settlement's paths ---
+  {
+    name: 'paid',
+    workflow: 'settlement',
+    async run(_, settle) {
+      const s = settle({ paymentWindowMs: 4000 });
+      // The reminder at half the window, then the payment.
+      await until(`${s.workflowId} to remind`, async () => (await s.state()).remindersSent.length === 1);
+      await s.pay(s.orderId);
+      const state = await s.result();
+      assert.equal(state.phase, 'paid');
+      assert.ok(
+        fakes.settlement.payouts.some((p) => p.orderId === s.orderId),
+        'no payout recorded',
+      );
+      return recordedRun('paid', s);
+    },
+  },
+  {
+    name: 'offer-accepted',
+    workflow: 'settlement',
+    async run(_, settle) {
+      const s = settle({ paymentWindowMs: 3000, runnersUp: 2, offerWindowMs: 20_000, sellerDecisionMs: 20_000 });
+      const expired = await s.reached('awaiting_seller');
+      assert.equal(expired.order?.status, 'expired');
+      const offer = await s.offer();
+      assert.deepEqual([offer.bidderId, offer.amount], [s.runnersUp[0], 900]);
+      const { order } = await s.answer(offer, true);
+      assert.equal(order?.kind, 'second_chance');
+      await s.pay(order.id);
+      const state = await s.result();
+      assert.equal(state.phase, 'paid');
+      assert.deepEqual(state.orderIds, [s.orderId, order.id]);
+      return recordedRun('offer-accepted', s);
+    },
+  },
+  {
+    name: 'offer-declined-then-expired',
+    workflow: 'settlement',
+    async run(_, settle) {
+      const s = settle({ paymentWindowMs: 1000, runnersUp: 2, sellerDecisionMs: 3000 });
+      await s.reached('awaiting_seller');
+      const first = await s.offer();
+      assert.equal((await s.answer(first, false)).offer.status, 'declined');
+      const second = await s.offer(1000);
+      assert.equal(second.bidderId, s.runnersUp[1]);
+      const expired = await s.reached('awaiting_seller');
+      assert.equal(expired.offer?.status, 'expired');
+      await assert.rejects(s.offer(), refusedAs(SETTLEMENT_REFUSALS.noCandidate));
+      // The seller lets the decision time pass.
+      const state = await s.result();
+      assert.equal(state.phase, 'closed');
+      assert.deepEqual(state.offerIds, [first.id, second.id]);
+      return recordedRun('offer-declined-then-expired', s);
+    },
+  },
+  {
+    name: 'auto-offers-expire',
+    workflow: 'settlement',
+    async run(_, settle) {
+      const s = settle({ paymentWindowMs: 1000, runnersUp: 2, autoSecondChance: true, offerWindowMs: 1000 });
+      const state = await s.result();
+      assert.equal(state.phase, 'closed');
+      const offers = state.offerIds.map((id) => fakes.settlement.offers.get(id)!);
+      assert.deepEqual(
+        offers.map((o) => [o.bidderId, o.status]),
+        s.runnersUp.map((bidderId) => [bidderId, 'expired']),
+      );
+      return recordedRun('auto-offers-expire', s);
+    },
+  },
+  {
+    name: 'ops-cancel-relist',
+    workflow: 'settlement',
+    async run(_, settle) {
+      const s = settle({ paymentWindowMs: 20_000, sellerDecisionMs: 20_000 });
+      await sleep(300);
+      await (await s.handle).signal(cancelOrderSignal, { reason: 'the lot was damaged in storage' });
+      const cancelled = await s.reached('awaiting_seller');
+      assert.equal(cancelled.order?.status, 'cancelled');
+      await (await s.handle).executeUpdate(relistUpdate, { args: [] });
+      const state = await s.result();
+      assert.equal(state.phase, 'closed');
+      assert.ok(!fakes.settlement.strikes.includes(s.winnerId), 'a strike for a cancelled order');
+      return recordedRun('ops-cancel-relist', s);
+    },
+  },
+  {
+    name: 'ops-extend-mark-paid',
+    workflow: 'settlement',
+    async run(_, settle) {
+      const s = settle({ paymentWindowMs: 2000 });
+      const handle = await s.handle;
+      await sleep(300);
+      const oldPayBy = Date.parse(fakes.settlement.orders.get(s.orderId)!.payBy);
+      const payBy = new Date(oldPayBy + 3000).toISOString();
+      await handle.signal(extendPayBySignal, { payBy, reason: 'the buyer is abroad' });
+      // The new window's reminder (at its half, after the old payBy), and no expiry at the old payBy.
+      await until(`${s.workflowId} to remind`, async () => (await s.state()).remindersSent.length === 1);
+      const extended = await s.state();
+      assert.ok(Date.now() > oldPayBy, 'reminded before the old payBy');
+      assert.equal(extended.phase, 'awaiting_payment');
+      assert.equal(extended.order?.payBy, payBy);
+      await handle.signal(markOrderPaidSignal, { reason: 'paid by bank transfer' });
+      const state = await s.result();
+      assert.equal(state.phase, 'paid');
+      assert.ok(
+        fakes.settlement.payouts.some((p) => p.orderId === s.orderId),
+        'no payout recorded',
+      );
+      return recordedRun('ops-extend-mark-paid', s);
+    },
+  },
 ];
 
 // --- The server, the worker, the files ---
@@ -410,8 +651,8 @@ async function startServer(port: number, logFile: string) {
   return child;
 }
 
-function fileFor(name: string, suffix: string | undefined): string {
-  return path.join(historiesDir, `auction-${name}${suffix ? `-${suffix}` : ''}.json`);
+function fileFor(scenario: Scenario, name: string, suffix: string | undefined): string {
+  return path.join(historiesDir, `${scenario.workflow ?? 'auction'}-${name}${suffix ? `-${suffix}` : ''}.json`);
 }
 
 /**
@@ -436,6 +677,8 @@ async function writeHistory(file: string, history: History): Promise<void> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: 'string' }, suffix: { type: 'string' } } });
+  // --only names paths, not files: an auction path and a settlement path never share a name.
+  assert.equal(new Set(scenarios.map((s) => s.name)).size, scenarios.length, 'two paths of one name');
   const only = values.only?.split(',').map((name) => name.trim());
   const unknown = only?.filter((name) => !scenarios.some((s) => s.name === name)) ?? [];
   if (unknown.length > 0) throw new Error(`unknown path(s) ${unknown.join(', ')}`);
@@ -445,8 +688,7 @@ async function main(): Promise<void> {
   const chosen = scenarios.filter((s) => !only || only.includes(s.name));
   fs.mkdirSync(historiesDir, { recursive: true });
   const taken = chosen
-    .flatMap((s) => s.records ?? [s.name])
-    .map((name) => fileFor(name, values.suffix))
+    .flatMap((s) => (s.records ?? [s.name]).map((name) => fileFor(s, name, values.suffix)))
     .filter((file) => fs.existsSync(file))
     .map((file) => path.basename(file));
   if (taken.length > 0) {
@@ -484,11 +726,13 @@ async function main(): Promise<void> {
           const late = new Error(`path ${scenario.name} took longer than ${SCENARIO_DEADLINE_MS / 1000} s`);
           timer = setTimeout(() => reject(late), SCENARIO_DEADLINE_MS);
         });
-        const runs = await Promise.race([scenario.run((plan) => new Driver(client, taskQueue, plan)), timeout]).finally(
-          () => clearTimeout(timer),
+        const driving = scenario.run(
+          (plan) => new Driver(client, taskQueue, plan),
+          (plan) => new SettlementDriver(client, taskQueue, plan),
         );
+        const runs = await Promise.race([driving, timeout]).finally(() => clearTimeout(timer));
         process.stdout.write(`  ${scenario.name}: ${((Date.now() - scenarioStarted) / 1000).toFixed(1)} s\n`);
-        return runs;
+        return runs.map((run) => ({ ...run, file: fileFor(scenario, run.name, values.suffix) }));
       });
       return (await Promise.all(runs)).flat();
     });
@@ -496,14 +740,13 @@ async function main(): Promise<void> {
       recorded.map((r) => r.name),
       chosen.flatMap((s) => s.records ?? [s.name]),
     );
-    for (const { name, workflowId, runId } of recorded) {
+    for (const { name, workflowId, runId, file } of recorded) {
       const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
       const events = history.events ?? [];
       const last = events[events.length - 1];
       const closed =
         last?.workflowExecutionCompletedEventAttributes ?? last?.workflowExecutionContinuedAsNewEventAttributes;
       assert.ok(closed, `${name}: the history does not end in completion or continue-as-new`);
-      const file = fileFor(name, values.suffix);
       await writeHistory(file, history);
       process.stdout.write(`${path.relative(process.cwd(), file)}: ${events.length} events\n`);
     }

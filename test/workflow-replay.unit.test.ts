@@ -1,8 +1,9 @@
 /**
- * Every recorded auction history (test/workflow-histories/, from scripts/capture-workflow-histories.ts)
- * replays against the workflow code now in workflows/: a change that would break a running auction
- * fails here, not in production (workflows/README.md, "Changing workflow code"). No server: the replay
- * worker runs the histories in this process.
+ * Every recorded history of the auction and settlement workflows (test/workflow-histories/, from
+ * scripts/capture-workflow-histories.ts) replays against the workflow code now in workflows/: a change
+ * that would break a running auction or settlement fails here, not in production (workflows/README.md,
+ * "Changing workflow code"). No server: the replay worker runs the histories in this process, with the
+ * worker's own bundle entry (workflows/index.ts), which exports both workflows.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -22,6 +23,10 @@ const files = fs
   .filter((file) => file.endsWith('.json'))
   .sort();
 
+/** The workflow type each file name's prefix stands for (`<workflow>-<path>[-<version>].json`). */
+const WORKFLOW_TYPES = { auction: 'auctionWorkflow', settlement: 'settlementWorkflow' } as const;
+const prefixOf = (file: string) => file.slice(0, file.indexOf('-'));
+
 /**
  * `historyFromJSON` of @temporalio/common (which the replayer calls on JSON), with the protobufjs copy
  * that @temporalio/proto's types come from: in this install npm keeps one copy of protobufjs 8 per
@@ -35,22 +40,45 @@ function historyFromJSON(json: unknown): History {
 }
 
 const results = new Map<string, ReplayResult>();
+const histories = new Map<string, History>();
 
 before(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const histories = files.map((file) => ({
-    workflowId: path.basename(file, '.json'),
-    history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(historiesDir, file), 'utf8'))),
-  }));
+  for (const file of files) {
+    histories.set(file, historyFromJSON(JSON.parse(fs.readFileSync(path.join(historiesDir, file), 'utf8'))));
+  }
+  const all = files.map((file) => ({ workflowId: path.basename(file, '.json'), history: histories.get(file)! }));
   // One replay worker (one bundle of workflows/) for every history.
-  for await (const result of Worker.runReplayHistories({ workflowsPath }, histories)) {
+  for await (const result of Worker.runReplayHistories({ workflowsPath }, all)) {
     results.set(result.workflowId, result);
   }
 });
 
-test('when the histories folder is read, then it holds the recorded auction paths', () => {
-  for (const name of ['sold', 'soft-close', 'cancelled-scheduled', 'cancelled-open', 'cancel-lost-race']) {
-    assert.ok(files.includes(`auction-${name}.json`), `test/workflow-histories/auction-${name}.json is missing`);
+test('when the histories folder is read, then it holds the recorded auction and settlement paths', () => {
+  const required = [
+    ...['sold', 'soft-close', 'cancelled-scheduled', 'cancelled-open', 'cancel-lost-race'].map((p) => `auction-${p}`),
+    // The sold path since a sale starts its settlement.
+    'auction-sold-settlement',
+    ...[
+      'paid',
+      'offer-accepted',
+      'offer-declined-then-expired',
+      'auto-offers-expire',
+      'ops-cancel-relist',
+      'ops-extend-mark-paid',
+    ].map((p) => `settlement-${p}`),
+  ];
+  for (const name of required) {
+    assert.ok(files.includes(`${name}.json`), `test/workflow-histories/${name}.json is missing`);
+  }
+});
+
+test("when each history's first event is read, then its workflow type is the one its file name says, so the replay runs the right workflow of the bundle", () => {
+  for (const file of files) {
+    const prefix = prefixOf(file);
+    assert.ok(prefix in WORKFLOW_TYPES, `${file}: no workflow is named by ${prefix}- (WORKFLOW_TYPES)`);
+    const started = histories.get(file)!.events?.[0]?.workflowExecutionStartedEventAttributes;
+    assert.equal(started?.workflowType?.name, WORKFLOW_TYPES[prefix as keyof typeof WORKFLOW_TYPES], file);
   }
 });
 
@@ -67,5 +95,5 @@ for (const file of files) {
 }
 
 const changeHint =
-  'A running auction with this history would fail the same way. Guard the change with patched() ' +
+  'A running workflow with this history would fail the same way. Guard the change with patched() ' +
   '(workflows/README.md, "Changing workflow code"); never edit or delete a recorded history.';
