@@ -607,6 +607,28 @@ const scenarios: Scenario[] = [
       return recordedRun('ops-extend-mark-paid', s);
     },
   },
+  {
+    name: 'ops-signal-between-orders',
+    workflow: 'settlement',
+    async run(_, settle) {
+      const s = settle({ paymentWindowMs: 1000, runnersUp: 1, offerWindowMs: 20_000, sellerDecisionMs: 20_000 });
+      await s.reached('awaiting_seller');
+      // Sent while no order awaits payment: it must not reach the order the next offer makes.
+      await (await s.handle).signal(markOrderPaidSignal, { reason: 'sent to the wrong settlement' });
+      await sleep(300);
+      const offer = await s.offer();
+      const { order } = await s.answer(offer, true);
+      assert.equal(order?.kind, 'second_chance');
+      await sleep(300);
+      const accepted = await s.state();
+      assert.equal(accepted.phase, 'awaiting_payment');
+      assert.equal(accepted.order?.status, 'awaiting_payment', 'the signal reached the next order');
+      await s.pay(order.id);
+      const state = await s.result();
+      assert.equal(state.phase, 'paid');
+      return recordedRun('ops-signal-between-orders', s);
+    },
+  },
 ];
 
 // --- The server, the worker, the files ---

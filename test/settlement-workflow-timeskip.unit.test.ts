@@ -648,3 +648,60 @@ test('when the bidder accepts twice at once, then one order is made', LIMIT, asy
   assert.equal(orders.length, 1);
   assert.deepEqual((await run.handle.query(settlementStateQuery)).orderIds, [run.order.id, orders[0]!.id]);
 });
+
+test(
+  "when an operator's signal comes while no order is awaiting payment, then it does not touch the order a later offer makes",
+  LIMIT,
+  async () => {
+    const run = await expiredSettlement();
+    // Meant for the expired order: nothing to pay or cancel now.
+    await run.handle.signal(markOrderPaidSignal, { reason: 'sent to the wrong settlement' });
+    await run.handle.signal(cancelOrderSignal, { reason: 'sent to the wrong settlement' });
+    await skip(HOUR);
+    const offer = await run.handle.executeUpdate(offerSecondChanceUpdate, { args: [{}] });
+    await skip(HOUR);
+    const { order } = await run.handle.executeUpdate(answerOfferUpdate, {
+      args: [{ offerId: offer.id, bidderId: offer.bidderId, accept: true }],
+    });
+    await skip(HOUR);
+
+    const state = await run.handle.query(settlementStateQuery);
+    assert.equal(state.phase, 'awaiting_payment');
+    assert.equal(state.order?.id, order!.id);
+    assert.equal(state.order?.status, 'awaiting_payment');
+    assert.equal(fake.orders.get(order!.id)?.status, 'awaiting_payment');
+    assert.ok(
+      !run.calls().some((c) => c.name === 'markOrderPaidByHand' || c.name === 'cancelOrder'),
+      `calls: ${callNames(run.calls()).join(', ')}`,
+    );
+  },
+);
+
+test(
+  "when an operator's mark-paid is queued behind a cancel of the same order, then the cancel ends that order and the mark-paid does not reach the order a later offer makes",
+  LIMIT,
+  async () => {
+    const run = await settle({ paymentWindowMs: 3 * DAY, bids, winnerId: winner });
+    await skip(12 * HOUR);
+    await run.handle.signal(cancelOrderSignal, { reason: 'the buyer asked to withdraw' });
+    await run.handle.signal(markOrderPaidSignal, { reason: 'paid by bank transfer' });
+    await skip(HOUR);
+    const cancelled = await run.handle.query(settlementStateQuery);
+    assert.equal(cancelled.phase, 'awaiting_seller');
+    assert.equal(cancelled.order?.status, 'cancelled');
+    const offer = await run.handle.executeUpdate(offerSecondChanceUpdate, { args: [{}] });
+    const { order } = await run.handle.executeUpdate(answerOfferUpdate, {
+      args: [{ offerId: offer.id, bidderId: offer.bidderId, accept: true }],
+    });
+    await skip(HOUR);
+
+    const state = await run.handle.query(settlementStateQuery);
+    assert.equal(state.order?.id, order!.id);
+    assert.equal(state.order?.status, 'awaiting_payment');
+    assert.equal(fake.orders.get(order!.id)?.status, 'awaiting_payment');
+    assert.deepEqual(
+      callNames(run.calls()).filter((name) => name.startsWith('markOrderPaidByHand') || name.startsWith('cancelOrder')),
+      ['cancelOrder:the buyer asked to withdraw'],
+    );
+  },
+);

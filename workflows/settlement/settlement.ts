@@ -9,6 +9,7 @@
 import {
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -44,12 +45,24 @@ const activities = proxyActivities<Activities>({ startToCloseTimeout: '30 second
 
 const msUntil = (atMs: number) => Math.max(0, atMs - Date.now());
 
-/** What arrived by signal for the live order, handled in the main loop one at a time, in order. */
+/**
+ * An operator's signal applies to the order awaiting payment when it arrived, and to no later one: a
+ * signal sent while nothing was awaiting payment (or queued behind the event that ended its order)
+ * would otherwise mark paid, cancel or extend the next second-chance order. A history that recorded
+ * such a signal reaching a later order has no marker for this patch and replays as it ran
+ * (workflows/README.md).
+ */
+const OPS_SIGNALS_OWN_ORDER = 'ops-signals-own-order';
+
+/**
+ * What arrived by signal for the live order, handled in the main loop one at a time, in order. An
+ * operator's carries the order it was sent for: the one awaiting payment then, or null when none was.
+ */
 type OrderEvent =
   | { kind: 'changed' }
-  | { kind: 'mark_paid'; reason: string }
-  | { kind: 'cancel'; reason: string }
-  | { kind: 'extend'; payBy: string; reason: string };
+  | { kind: 'mark_paid'; orderId: string | null; reason: string }
+  | { kind: 'cancel'; orderId: string | null; reason: string }
+  | { kind: 'extend'; orderId: string | null; payBy: string; reason: string };
 
 const refuse = (code: string, message: string) =>
   ApplicationFailure.create({ type: code, message, nonRetryable: true });
@@ -83,13 +96,13 @@ class Settlement {
       }
     });
     setHandler(markOrderPaidSignal, ({ reason }) => {
-      this.events.push({ kind: 'mark_paid', reason });
+      this.events.push({ kind: 'mark_paid', orderId: this.orderAwaitingPayment(), reason });
     });
     setHandler(cancelOrderSignal, ({ reason }) => {
-      this.events.push({ kind: 'cancel', reason });
+      this.events.push({ kind: 'cancel', orderId: this.orderAwaitingPayment(), reason });
     });
     setHandler(extendPayBySignal, ({ payBy, reason }) => {
-      this.events.push({ kind: 'extend', payBy, reason });
+      this.events.push({ kind: 'extend', orderId: this.orderAwaitingPayment(), payBy, reason });
     });
     setHandler(offerSecondChanceUpdate, (request) => this.offerSecondChance(request.offerWindowSeconds), {
       validator: (_request: { offerWindowSeconds?: number }) => this.mustBeAwaitingSeller(),
@@ -139,8 +152,20 @@ class Settlement {
     }
   }
 
+  private orderAwaitingPayment(): string | null {
+    return this.state.phase === 'awaiting_payment' ? this.state.order!.id : null;
+  }
+
   private async applyOrderEvent(event: OrderEvent): Promise<void> {
     const orderId = this.state.order!.id;
+    if (event.kind !== 'changed' && event.orderId !== orderId && patched(OPS_SIGNALS_OWN_ORDER)) {
+      log.warn(`${event.kind} ignored: no order was awaiting payment when it was sent, or it was another`, {
+        auctionId: this.state.auctionId,
+        sentFor: event.orderId,
+        live: orderId,
+      });
+      return;
+    }
     switch (event.kind) {
       case 'changed':
         return this.orderIs(await activities.readOrderStatus({ orderId }));
