@@ -66,6 +66,7 @@ test('when the histories folder is read, then it holds the recorded auction and 
       'auto-offers-expire',
       'ops-cancel-relist',
       'ops-extend-mark-paid',
+      'ops-signal-between-orders',
     ].map((p) => `settlement-${p}`),
   ];
   for (const name of required) {
