@@ -229,10 +229,9 @@ test(
     const { closeTime } = await run.handle.describe();
     assertAt({ atMs: closeTime!.getTime() }, ms(state.sellerDecisionBy), 'the close');
     assert.equal((await searchAttributesOf(run.handle)).phase, 'closed');
-    // 33 days of settlement in a few hundred ms here (workflow tasks, not timers, cost wall time), with
-    // room for a loaded machine.
+    // Reported, not asserted (speed is measured in bench/, never in tests): timers are skipped, so what
+    // wall time there is goes to workflow tasks.
     const wallMs = performance.now() - wallStart;
-    assert.ok(wallMs < 3 * SECOND, `took ${Math.round(wallMs)} ms of wall time`);
     t.diagnostic(`a 3-day window and 30 days of the seller's time in ${Math.round(wallMs)} ms of wall time`);
   },
 );
