@@ -30,7 +30,8 @@ const workflowForbiddenImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.gavel/', 'db/migrations/'] },
+  // Generated: migrations by drizzle-kit, released workflow bundles by scripts/bundle-released-workflows.ts.
+  { ignores: ['node_modules/', 'dist/', '.gavel/', 'db/migrations/', 'test/fixtures/workflow-bundles/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -263,7 +263,8 @@ export const envSchema = z.object({
   TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(AUCTION_TASK_QUEUE),
-  WORKFLOW_BUNDLE_PATH: z.string().min(1).default('dist/workflow-bundle.js'),
+  /** A prebuilt workflow bundle; production defaults to npm run build's (worker/workflow-source.ts). */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   READINESS_TIMEOUT_MS: positiveInt.default(2000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10000),
   /** SSE comment lines keep idle streams open through proxies that cut silent connections. */

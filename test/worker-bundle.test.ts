@@ -39,6 +39,15 @@ test('when production has no bundle, then the worker refuses to start and says t
   );
 });
 
+test('when WORKFLOW_BUNDLE_PATH names a bundle, then a development worker runs it instead of bundling workflows/', () => {
+  const bundlePath = path.join(bundleDir, 'released.js');
+  fs.writeFileSync(bundlePath, '// a bundle');
+  assert.deepEqual(workflowSource({ NODE_ENV: 'development', WORKFLOW_BUNDLE_PATH: bundlePath }), {
+    workflowBundle: { codePath: bundlePath },
+  });
+  assert.match(String(workflowSource({ NODE_ENV: 'development' }).workflowsPath), /workflows[/\\]index\.ts$/);
+});
+
 test('when production loads a prebuilt bundle, then the auction workflow runs from it to the close', async () => {
   const { code } = await bundleWorkflowCode({
     workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),

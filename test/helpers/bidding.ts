@@ -30,6 +30,8 @@ export interface BidWarOptions {
   keepGoing: () => boolean;
   /** Every 201 is appended here as it arrives, so a test (and keepGoing) can follow the war. */
   acknowledged: AcknowledgedBid[];
+  /** Each bidder's pause between bids; 5-25 ms (a war) unless set, for a slower pace that can last. */
+  pauseMs?: number;
 }
 
 /** Each bidder bids a random maximum above the latest minimum anyone was told, until told to stop. */
@@ -55,7 +57,7 @@ export async function bidWar(options: BidWarOptions): Promise<void> {
           assert.equal(answer.body.error?.code, 'BID_TOO_LOW');
           minimum = Math.max(minimum, answer.body.error.minimumNextBid);
         }
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+        await new Promise((resolve) => setTimeout(resolve, options.pauseMs ?? 5 + Math.random() * 20));
       }
     }),
   );

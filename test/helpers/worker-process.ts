@@ -31,3 +31,19 @@ export function workerEnvFor(databaseUrl: string, taskQueue: string): Record<str
     TEMPORAL_TASK_QUEUE: taskQueue,
   };
 }
+
+/**
+ * SIGTERM, as a deploy stops a worker: resolves with its exit code once it has drained, or with null
+ * if it still runs after `timeoutMs` (it is then SIGKILLed, so a test fails on its assertion, not its timeout).
+ */
+export async function stopWorker(worker: WorkerProcess, timeoutMs: number): Promise<number | null> {
+  worker.process.kill('SIGTERM');
+  const exited = await Promise.race([
+    worker.exited.then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs)),
+  ]);
+  if (exited) return worker.process.exitCode;
+  worker.process.kill('SIGKILL');
+  await worker.exited;
+  return null;
+}
