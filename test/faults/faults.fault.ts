@@ -4,7 +4,7 @@
  * it. Then:
  *   every acknowledged bid is in Postgres exactly once (no gaps), nothing was placed after the end,
  *   exactly one result is recorded and announced, it equals the order-independent formula, the
- *   workflow returned it, and the SSE `closed` event equals it.
+ *   workflow returned it, and the SSE client learned it (its `closed` event, or a closed snapshot).
  * Each settlement scenario sells a few auctions, strikes its fault in the middle of their settlements'
  * steps, waits for every settlement to end and checks the settlement's invariants
  * (harness/settlement-invariants.ts).

@@ -24,7 +24,7 @@ export interface Verdict {
   sseMissed: number;
   /** The final end (after soft-close extensions). */
   endsAtMs: number;
-  /** `closed` events the SSE client saw (one expected). */
+  /** How often the SSE client learned the result: `closed` events, or a closed snapshot (one expected). */
   closedEvents: number;
   /** As the API answers it (with the sale's orderId, or null). */
   stored: PublicAuctionResult | null;
@@ -91,7 +91,14 @@ export async function verifyAuction(
     startingPrice: Number(auction.starting_price),
     reservePrice: auction.reserve_price === null ? null : Number(auction.reserve_price),
   };
-  const closed = sseEvents.filter((event) => event.event === 'closed');
+  // How the follower learned the result: the live `closed` event, or, when the close happened while it
+  // was away (the API down), the snapshot of the closed auction its reconnect got. Either is once.
+  const closed = sseEvents.flatMap((event) => {
+    if (event.event === 'closed') return [{ data: event.data }];
+    const snapshot = event.data as { status?: string; result?: unknown } | null;
+    if (event.event === 'snapshot' && snapshot?.status === 'closed') return [{ data: snapshot.result }];
+    return [];
+  });
 
   return {
     acknowledged: new Set(acknowledged.map((ack) => ack.seq)).size,
