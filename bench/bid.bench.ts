@@ -55,7 +55,10 @@ floorApp.post('/floor-persisting/:id', express.json(), (req, res) => floorBid(re
 const floor = await listen(floorApp, '127.0.0.1', 0);
 
 const seller = await signUp(apiUrl, 'bench-seller');
-const users = await Promise.all(Array.from({ length: USERS }, (_, i) => signUp(apiUrl, `bench-${i}`)));
+// One at a time: 40 password hashes at once starve the API's database connections on a loaded machine
+// (the sign-ups fail with 500s); bench/notifications.bench.ts does the same.
+const users: Awaited<ReturnType<typeof signUp>>[] = [];
+for (let i = 0; i < USERS; i++) users.push(await signUp(apiUrl, `bench-${i}`));
 const bearer = users.map((user) => ({ header: 'authorization', value: `Bearer ${user.token}` }));
 const ids = users.map((user) => ({ header: 'x-user', value: user.id }));
 
