@@ -191,7 +191,7 @@ say(
   `   first-time payments only, ${WARMUP} distinct orders: ${figures(warm.result)}; ${outcomes(warm.result)}; worker done ${fmt(warmDrain, 1)} s after the run (${fmt(WARMUP / (warm.result.seconds + warmDrain), 1)} settlements paid/s end to end); ${warm.load}`,
 );
 
-const perRun = Math.max(200, Math.round(perSecond(warm.result) * seconds));
+const perRun = Math.max(500, Math.round(perSecond(warm.result) * seconds));
 const isRepeat = (i: number) => Math.floor((i + 1) * REPEAT_SHARE) > Math.floor(i * REPEAT_SHARE);
 const newPerRun = range(perRun).filter((i) => !isRepeat(i)).length;
 const fresh = await open(ROUNDS * newPerRun);
