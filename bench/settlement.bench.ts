@@ -5,8 +5,9 @@
  *      to the runner-up by a second-chance offer, accepted and paid;
  *   2. the Stripe webhook's throughput and latency at a fixed number of connections, with first-time
  *      payments of distinct orders (each signals its live settlement) and repeats of events already
- *      applied, beside a floor: a bare express route checking the same signature over the same bodies,
- *      in alternating runs.
+ *      applied, beside two floors in rotating rounds: a bare express route checking the same signature
+ *      over the same bodies, and the same route also sending the one signal the webhook sends;
+ *   3. what an auction's history grows by while it is open.
  * Every figure is printed with the machine's load average: on a shared machine the ratios to the floor
  * measured in the same run are what count.
  */
@@ -37,8 +38,8 @@ const REPEAT_SHARE = Number(process.env.BENCH_REPEAT_SHARE ?? 0.5);
 const WARMUP = Number(process.env.BENCH_WEBHOOK_WARMUP ?? 500);
 const PROFILE = process.env.BENCH_PROFILE;
 
-// Payment windows of seconds, so an unpaid order expires within the run (the API refuses shorter
-// windows than this, and production's is an hour).
+// The API refuses payment windows under SETTLEMENT_MIN_WINDOW_SECONDS (an hour by default): lowered, so
+// an unpaid order expires within the run.
 process.env.SETTLEMENT_MIN_WINDOW_SECONDS ??= '1';
 
 const { config, deps, worker, stop } = await startBenchBackend();
@@ -78,6 +79,7 @@ const idle = await call<AuctionJson>(`${apiUrl}/v1/auctions`, {
   token: seller!.token,
   body: { title: 'Bench lot, open', startingPrice: 1000, endsAt: new Date(Date.now() + 3600_000).toISOString() },
 });
+if (idle.status !== 201) throw new Error(`create failed: ${JSON.stringify(idle.body)}`);
 await new Promise((resolve) => setTimeout(resolve, 2000)); // opened, its "ending soon" moments said
 const idleFrom = { at: Date.now(), counts: await historyCounts(deps.temporal, auctionWorkflowId(idle.body.id)) };
 
@@ -98,15 +100,17 @@ const paths = [
 ];
 const both = (a: HistoryCounts, b: HistoryCounts): HistoryCounts => ({
   events: a.events + b.events,
+  bytes: a.bytes + b.bytes,
   activities: a.activities + b.activities,
   localActivities: a.localActivities + b.localActivities,
   workflowTasks: a.workflowTasks + b.workflowTasks,
   byType: new Map(),
 });
 const cell = (s: { mean: number; max: number }) => `${fmt(s.mean, 1)} / ${s.max}`.padStart(12);
+const kib = (s: { mean: number; max: number }) => `${fmt(s.mean / 1024, 1)} / ${fmt(s.max / 1024, 1)}`.padStart(12);
 say(
   `1. workflow history per settled auction, ${SALES} auctions per path run side by side (mean / max), ${load()}`,
-  `   ${'path'.padEnd(30)} ${'workflow'.padEnd(10)} ${'events'.padStart(12)} ${'activities'.padStart(12)} ${'local acts'.padStart(12)} ${'wf tasks'.padStart(12)}`,
+  `   ${'path'.padEnd(30)} ${'workflow'.padEnd(10)} ${'events'.padStart(12)} ${'KiB'.padStart(12)} ${'activities'.padStart(12)} ${'local acts'.padStart(12)} ${'wf tasks'.padStart(12)}`,
 );
 const breakdowns: string[] = [];
 for (const path of paths) {
@@ -119,7 +123,7 @@ for (const path of paths) {
   ] as const;
   rows.forEach(([workflow, s], i) =>
     say(
-      `   ${(i === 0 ? path.name : '').padEnd(30)} ${workflow.padEnd(10)} ${cell(s.events)} ${cell(s.activities)} ${cell(s.localActivities)} ${cell(s.workflowTasks)}`,
+      `   ${(i === 0 ? path.name : '').padEnd(30)} ${workflow.padEnd(10)} ${cell(s.events)} ${kib(s.bytes)} ${cell(s.activities)} ${cell(s.localActivities)} ${cell(s.workflowTasks)}`,
     ),
   );
   for (const [workflow, s] of rows.slice(0, 2)) {
@@ -257,7 +261,7 @@ say(
   const hours = (Date.now() - idleFrom.at) / 3600_000;
   const perHour = (n: number, from: number) => fmt((n - from) / hours);
   say(
-    `3. an open auction without bids, over ${fmt(hours * 60, 1)} minutes of this run: per hour open, ${perHour(counts.events, idleFrom.counts.events)} events, ${perHour(counts.localActivities, idleFrom.counts.localActivities)} local activities, ${perHour(counts.workflowTasks, idleFrom.counts.workflowTasks)} workflow tasks (${counts.events} events in its history so far)`,
+    `3. an open auction without bids, over ${fmt(hours * 60, 1)} minutes of this run: per hour open, ${perHour(counts.events, idleFrom.counts.events)} events (${fmt((counts.bytes - idleFrom.counts.bytes) / hours / 1024)} KiB), ${perHour(counts.localActivities, idleFrom.counts.localActivities)} local activities, ${perHour(counts.workflowTasks, idleFrom.counts.workflowTasks)} workflow tasks (${counts.events} events in its history so far)`,
   );
 }
 

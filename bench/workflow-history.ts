@@ -8,6 +8,8 @@ import proto from '@temporalio/proto';
 
 export interface HistoryCounts {
   events: number;
+  /** The history's size as Temporal stores and sends it (protobuf): what retention keeps. */
+  bytes: number;
   /** ActivityTaskScheduled: each one is three events (scheduled, started, completed) and a task queue round trip. */
   activities: number;
   /** Local activities, recorded as one marker each. */
@@ -35,6 +37,7 @@ export async function historyCounts(client: Client, workflowId: string): Promise
   }
   return {
     events: events.length,
+    bytes: proto.temporal.api.history.v1.History.encode(history).finish().length,
     activities: byType.get('ACTIVITY_TASK_SCHEDULED') ?? 0,
     localActivities: events.filter((event) => event.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER)
       .length,
@@ -58,6 +61,7 @@ export function summariseCounts(runs: HistoryCounts[]) {
   const types = [...new Set(runs.flatMap((run) => [...run.byType.keys()]))];
   return {
     events: summarise(runs.map((run) => run.events)),
+    bytes: summarise(runs.map((run) => run.bytes)),
     activities: summarise(runs.map((run) => run.activities)),
     localActivities: summarise(runs.map((run) => run.localActivities)),
     workflowTasks: summarise(runs.map((run) => run.workflowTasks)),
