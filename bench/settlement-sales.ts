@@ -19,6 +19,8 @@ export interface SaleContext {
   pool: pg.Pool;
   temporal: Client;
   seller: User;
+  /** The webhook's signing secret (STRIPE_WEBHOOK_SECRET). */
+  webhookSecret: string;
   /** Bids 3,000 on every lot: second in each, and so the one offered a second chance. */
   runnerUp: User;
 }
@@ -78,7 +80,7 @@ const toldToPay = (ctx: SaleContext, auctionId: string) =>
   );
 
 async function paid(ctx: SaleContext, order: OrderJson): Promise<void> {
-  const outcome = await postStripeEvent(ctx.apiUrl, paidSessionEvent(order));
+  const outcome = await postStripeEvent(ctx.apiUrl, ctx.webhookSecret, paidSessionEvent(order));
   if (outcome !== 'paid') throw new Error(`order ${order.id}: ${outcome}`);
 }
 

@@ -89,6 +89,7 @@ const ctx: SaleContext = {
   pool: deps.database.pool,
   temporal: deps.temporal,
   seller: seller!,
+  webhookSecret: config.STRIPE_WEBHOOK_SECRET,
   runnerUp: runnerUp!,
 };
 const paths = [

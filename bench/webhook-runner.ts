@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { signedStripeEvent } from '../test/helpers/stripe.js';
+import { signStripeEvent } from '../scripts/stripe-events.js';
 import type { SignedRequest, WebhookLoadSpec } from './webhook-load.js';
 
 export interface WebhookLoadResult {
@@ -32,7 +32,7 @@ export function signRequests(events: object[], secret: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gavel-webhook-bench-'));
   const requestsFile = path.join(dir, 'requests.json');
   const signed: SignedRequest[] = events.map((event) => {
-    const { body, headers } = signedStripeEvent(event, { secret });
+    const { body, headers } = signStripeEvent(event, secret);
     return { body, signature: headers['stripe-signature'] };
   });
   fs.writeFileSync(requestsFile, JSON.stringify(signed));
