@@ -596,6 +596,33 @@ test(
   },
 );
 
+test(
+  'when an operator sends a signal with no reason or a mistyped payBy, then it is dropped and the settlement goes on: reminded, then expired at payBy',
+  LIMIT,
+  async () => {
+    const run = await settle({ paymentWindowMs: 3 * DAY });
+    const createdAtMs = ms(run.order.createdAt);
+    const payByMs = ms(run.order.payBy);
+    await skip(HOUR);
+    // What a hurried operator types in the Temporal UI: nothing, a missing field, a year with five digits.
+    await run.handle.signal(markOrderPaidSignal, null as unknown as { reason: string });
+    await run.handle.signal(cancelOrderSignal, {} as { reason: string });
+    await run.handle.signal(extendPayBySignal, { payBy: '20260-01-01T00:00:00Z', reason: 'typo' });
+    const state = await run.handle.query(settlementStateQuery);
+    assert.equal(state.phase, 'awaiting_payment');
+    assert.equal(state.order?.payBy, run.order.payBy);
+
+    await skip(3 * DAY);
+    assert.deepEqual(callNames(run.calls()).slice(0, 4), [
+      'announceOrder',
+      `remindPayment:${createdAtMs + 36 * HOUR}`,
+      `remindPayment:${createdAtMs + 48 * HOUR}`,
+      'expireOrder',
+    ]);
+    assertAt(named(run.calls(), 'expireOrder')[0], payByMs, 'expireOrder');
+  },
+);
+
 // --- At most one live order or offer ---
 
 test(

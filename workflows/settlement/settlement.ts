@@ -18,6 +18,7 @@ import {
 import type { Activities } from '../../activities/index.js';
 import type { Offer } from '../../domain/settlement/offer.js';
 import type { OrderStatus } from '../../domain/settlement/order.js';
+import { checkExtendRequest, checkReasonRequest } from '../../domain/settlement/ops-requests.js';
 import { dueReminders, nextReminderAt, reminderTimes } from '../../domain/settlement/reminders.js';
 import {
   SETTLEMENT_REFUSALS,
@@ -95,14 +96,21 @@ class Settlement {
         this.events.push({ kind: 'changed' });
       }
     });
-    setHandler(markOrderPaidSignal, ({ reason }) => {
-      this.events.push({ kind: 'mark_paid', orderId: this.orderAwaitingPayment(), reason });
+    // An operator's input is checked here: a malformed one is dropped with a warning (domain/settlement/ops-requests.ts).
+    setHandler(markOrderPaidSignal, (input) => {
+      const check = checkReasonRequest(input);
+      if (!check.ok) return this.dropOpsSignal('markOrderPaid', check.why);
+      this.events.push({ kind: 'mark_paid', orderId: this.orderAwaitingPayment(), reason: check.request.reason });
     });
-    setHandler(cancelOrderSignal, ({ reason }) => {
-      this.events.push({ kind: 'cancel', orderId: this.orderAwaitingPayment(), reason });
+    setHandler(cancelOrderSignal, (input) => {
+      const check = checkReasonRequest(input);
+      if (!check.ok) return this.dropOpsSignal('cancelOrder', check.why);
+      this.events.push({ kind: 'cancel', orderId: this.orderAwaitingPayment(), reason: check.request.reason });
     });
-    setHandler(extendPayBySignal, ({ payBy, reason }) => {
-      this.events.push({ kind: 'extend', orderId: this.orderAwaitingPayment(), payBy, reason });
+    setHandler(extendPayBySignal, (input) => {
+      const check = checkExtendRequest(input, Date.parse(this.state.order!.payBy), Date.now());
+      if (!check.ok) return this.dropOpsSignal('extendPayBy', check.why);
+      this.events.push({ kind: 'extend', orderId: this.orderAwaitingPayment(), ...check.request });
     });
     setHandler(offerSecondChanceUpdate, (request) => this.offerSecondChance(request.offerWindowSeconds), {
       validator: (_request: { offerWindowSeconds?: number }) => this.mustBeAwaitingSeller(),
@@ -150,6 +158,10 @@ class Settlement {
       await activities.remindPayment({ orderId: order.id, atMs });
       this.state.remindersSent.push(atMs);
     }
+  }
+
+  private dropOpsSignal(name: string, why: string): void {
+    log.warn(`${name} ignored: ${why}`, { auctionId: this.state.auctionId });
   }
 
   private orderAwaitingPayment(): string | null {
