@@ -217,6 +217,26 @@ describe('the webhook', () => {
     assert.equal(payout!.status, 'cancelled');
   });
 
+  test('a partial refund made in Stripe leaves the order paid and the payout owed', async () => {
+    const { orderId } = await sale();
+    const order = await orderAs(api.url, ann, orderId);
+    const paymentIntent = stripeId('pi');
+    assert.equal((await postEvent(paidSession(order, { paymentIntent }))).body.outcome, 'paid');
+    const partial = stripeEvent('charge.refunded', {
+      id: stripeId('ch'),
+      object: 'charge',
+      payment_intent: paymentIntent,
+      metadata: { orderId },
+      amount: order.total,
+      amount_refunded: 500,
+      refunded: false,
+    });
+    assert.equal((await postEvent(partial)).body.outcome, 'partial_refund');
+    assert.equal((await orderAs(api.url, ann, orderId)).status, 'paid');
+    const [payout] = await database.db.select().from(payouts).where(eq(payouts.orderId, orderId));
+    assert.equal(payout!.status, 'pending');
+  });
+
   test('a refund whose event comes before its payment’s: that payment never pays the order, a new one does', async () => {
     const { orderId } = await sale();
     const order = await orderAs(api.url, ann, orderId);

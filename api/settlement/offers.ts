@@ -100,8 +100,17 @@ export async function answerOffer(
       status: offer.status,
     });
   }
-  return deps.temporal.workflow
+  const result = await deps.temporal.workflow
     .getHandle(settlementWorkflowId(offer.auctionId))
     .executeUpdate(answerOfferUpdate, { args: [{ offerId, bidderId, accept }] })
     .catch(refusal);
+  // The offer's expiry may have committed between the check above and the answer's write: then the
+  // answer changed nothing, and says so, as a refusal.
+  if (result.offer.status !== (accept ? 'accepted' : 'declined')) {
+    const now = await readOfferOf(deps.db, bidderId, offerId);
+    throw new AppError(409, SETTLEMENT_REFUSALS.offerNotOpen, REFUSAL_MESSAGES[SETTLEMENT_REFUSALS.offerNotOpen]!, {
+      status: now.status,
+    });
+  }
+  return result;
 }

@@ -42,6 +42,8 @@ export type WebhookOutcome =
   | 'order_refunded'
   /** A refund for a payment no order holds yet: kept, so that payment's own event never pays an order. */
   | 'refund_recorded'
+  /** Part of a payment given back: recorded, the order and its payout unchanged. */
+  | 'partial_refund'
   /** A payment Stripe had already refunded (its refund's event came first): the order still awaits one. */
   | 'payment_already_refunded'
   | 'ignored';
@@ -115,7 +117,8 @@ type Subject =
     }
   | { kind: 'async_pending'; orderId: string | null }
   | { kind: 'async_failed'; orderId: string | null }
-  | { kind: 'refund'; orderId: string | null; paymentIntentId: string | null };
+  | { kind: 'refund'; orderId: string | null; paymentIntentId: string | null }
+  | { kind: 'partial_refund'; orderId: string | null };
 
 const idOf = (value: string | { id: string } | null | undefined) =>
   typeof value === 'string' ? value : (value?.id ?? null);
@@ -140,6 +143,9 @@ function subjectOf(event: Stripe.Event): Subject | null {
       return { kind: 'async_failed', orderId: event.data.object.metadata?.orderId ?? null };
     case 'charge.refunded': {
       const charge = event.data.object;
+      // Sent for partial refunds too (a goodwill refund from the dashboard): the buyer keeps the lot and
+      // the order stays as it is. Only a whole refund undoes a payment.
+      if (charge.refunded !== true) return { kind: 'partial_refund', orderId: charge.metadata?.orderId ?? null };
       return {
         kind: 'refund',
         orderId: charge.metadata?.orderId ?? null,
@@ -157,6 +163,7 @@ async function apply(deps: StripeWebhookDeps, tx: Transaction, subject: Subject)
   if (subject.kind === 'async_pending') return { outcome: 'awaiting_async_payment', orderId, notify: false };
   if (subject.kind === 'async_failed') return { outcome: 'async_payment_failed', orderId, notify: false };
   if (subject.kind === 'refund') return refundedByStripe(tx, order, subject.paymentIntentId);
+  if (subject.kind === 'partial_refund') return { outcome: 'partial_refund', orderId, notify: false };
 
   const paymentIntentId = subject.paymentIntentId;
   if (!paymentIntentId) return { outcome: 'ignored', orderId, notify: false };
