@@ -9,7 +9,7 @@ import type { Database } from '../../db/pool.js';
 import { auctions } from '../../db/schema.js';
 import { checkoutSessions } from '../../db/settlement-schema.js';
 import { checkoutExpiresAt, CHECKOUT_REUSE_MARGIN_MS } from '../../domain/settlement/checkout.js';
-import { isPayable } from '../../domain/settlement/order.js';
+import { isPayable, type Order } from '../../domain/settlement/order.js';
 import { AppError } from '../errors.js';
 import { DependencyUnavailable } from '../unavailable.js';
 import { readOrderOf } from './orders.js';
@@ -43,11 +43,32 @@ export async function startCheckout(deps: CheckoutDeps, userId: string, orderId:
     .limit(1);
   if (latest && latest.expiresAt.getTime() > Date.now() + CHECKOUT_REUSE_MARGIN_MS) return present(latest);
 
-  const attempt = (latest?.attempt ?? 0) + 1;
   const [auction] = await deps.db
     .select({ title: auctions.title })
     .from(auctions)
     .where(eq(auctions.id, order.auctionId));
+  const title = auction?.title ?? 'Auction lot';
+  const attempt = (latest?.attempt ?? 0) + 1;
+  try {
+    return await openSession(deps, order, title, attempt);
+  } catch (error) {
+    // The key of this attempt was used with other parameters (expires_at follows the clock): a request
+    // at the same time, whose row is then there, or one whose session Stripe made but whose row was
+    // never written. The first is the answer; past the second, the next attempt has a key of its own.
+    if (!(error instanceof Stripe.errors.StripeIdempotencyError)) throw error;
+    const [same] = await sessionRow(deps, orderId, attempt);
+    return same ? present(same) : openSession(deps, order, title, attempt + 1);
+  }
+}
+
+const sessionRow = (deps: CheckoutDeps, orderId: string, attempt: number) =>
+  deps.db
+    .select()
+    .from(checkoutSessions)
+    .where(and(eq(checkoutSessions.orderId, orderId), eq(checkoutSessions.attempt, attempt)));
+
+async function openSession(deps: CheckoutDeps, order: Order, title: string, attempt: number): Promise<Checkout> {
+  const orderId = order.id;
   const orderUrl = `${deps.publicUrl}/orders/${orderId}`;
   const session = await deps.stripe.checkout.sessions
     .create(
@@ -59,7 +80,7 @@ export async function startCheckout(deps: CheckoutDeps, userId: string, orderId:
             price_data: {
               currency: order.currency.toLowerCase(),
               unit_amount: order.total,
-              product_data: { name: auction?.title ?? 'Auction lot' },
+              product_data: { name: title },
             },
           },
         ],
@@ -81,10 +102,7 @@ export async function startCheckout(deps: CheckoutDeps, userId: string, orderId:
     .insert(checkoutSessions)
     .values({ id: session.id, orderId, attempt, url: session.url, expiresAt })
     .onConflictDoNothing();
-  const [stored] = await deps.db
-    .select()
-    .from(checkoutSessions)
-    .where(and(eq(checkoutSessions.orderId, orderId), eq(checkoutSessions.attempt, attempt)));
+  const [stored] = await sessionRow(deps, orderId, attempt);
   return present(stored ?? { id: session.id, url: session.url, expiresAt });
 }
 
@@ -99,6 +117,8 @@ function stripeRefusal(error: unknown): never {
   if (error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeAPIError) {
     throw new DependencyUnavailable(`Stripe: ${error.message}`);
   }
+  // Left to the caller, which moves on to the next attempt.
+  if (error instanceof Stripe.errors.StripeIdempotencyError) throw error;
   if (error instanceof Stripe.errors.StripeError) {
     throw new AppError(502, 'CHECKOUT_FAILED', `Stripe refused the checkout session: ${error.message}`);
   }
