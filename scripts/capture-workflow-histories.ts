@@ -37,7 +37,6 @@ import type { Offer } from '../domain/settlement/offer.js';
 import {
   SETTLEMENT_REFUSALS,
   type OfferAnswerResult,
-  type SettlementInput,
   type SettlementPhase,
   type SettlementState,
 } from '../domain/settlement/workflow.js';
@@ -211,21 +210,17 @@ class SettlementDriver {
       ...this.runnersUp.map((bidderId, i) => ({ bidderId, maxAmount: 900 - 100 * i, seq: i + 1 })),
       { bidderId: this.winnerId, maxAmount: 1000, seq: this.runnersUp.length + 1 },
     ];
-    const terms = fakes.settlement.auction(this.auctionId, {
-      paymentWindowSeconds: plan.paymentWindowMs / 1000,
-      autoSecondChance: plan.autoSecondChance ?? false,
-      bids,
-    });
-    const order = fakes.settlement.openOrder(this.auctionId, this.winnerId, 1000);
-    this.orderId = order.id;
-    const input: SettlementInput = {
+    const { order, input } = fakes.settlement.soldClose({
       auctionId: this.auctionId,
-      sellerId: terms.sellerId,
-      order: { id: order.id, buyerId: order.buyerId, createdAt: order.createdAt, payBy: order.payBy },
-      autoSecondChance: terms.autoSecondChance,
+      winnerId: this.winnerId,
+      hammerPrice: 1000,
+      paymentWindowSeconds: plan.paymentWindowMs / 1000,
+      autoSecondChance: plan.autoSecondChance,
+      bids,
       offerWindowSeconds: (plan.offerWindowMs ?? 60_000) / 1000,
       sellerDecisionSeconds: (plan.sellerDecisionMs ?? 60_000) / 1000,
-    };
+    });
+    this.orderId = order.id;
     this.handle = client.workflow.start<typeof settlementWorkflow>('settlementWorkflow', {
       workflowId: settlementWorkflowId(this.auctionId),
       taskQueue,

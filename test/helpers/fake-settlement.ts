@@ -10,6 +10,7 @@ import type { Activities } from '../../activities/index.js';
 import { orderAmounts, sellerPayout } from '../../domain/settlement/amounts.js';
 import { nextSecondChanceCandidate, type BidMaximum, type Offer } from '../../domain/settlement/offer.js';
 import type { Order, OrderStatus } from '../../domain/settlement/order.js';
+import type { SettlementInput } from '../../domain/settlement/workflow.js';
 
 type SettlementActivityName =
   | 'openAuctionOrder'
@@ -35,6 +36,19 @@ export interface FakeAuctionTerms {
   autoSecondChance: boolean;
   bids: BidMaximum[];
   winnerId?: string;
+}
+
+/** What soldClose needs: the auction, its winner and price, and the settlement's windows. */
+export interface SoldClose {
+  auctionId: string;
+  winnerId: string;
+  hammerPrice: number;
+  paymentWindowSeconds: number;
+  autoSecondChance?: boolean;
+  /** Every bid of the auction, the winner's included (the winner never gets an offer). */
+  bids?: BidMaximum[];
+  offerWindowSeconds: number;
+  sellerDecisionSeconds: number;
 }
 
 export interface FakeSettlementOptions {
@@ -115,6 +129,29 @@ export class FakeSettlement {
     terms.winnerId = buyerId;
     const existing = [...this.orders.values()].find((o) => o.auctionId === auctionId && o.kind === 'auction');
     return existing ?? this.newOrder(auctionId, 'auction', buyerId, hammerPrice, atMs);
+  }
+
+  /**
+   * A sold close as it reaches the settlement, for a test or script that starts one by itself: the
+   * auction's terms and bids, the winner's order made at `atMs`, and the input the auction workflow
+   * starts the settlement with.
+   */
+  soldClose(plan: SoldClose, atMs: number = this.now()): { sellerId: string; order: Order; input: SettlementInput } {
+    const terms = this.auction(plan.auctionId, {
+      paymentWindowSeconds: plan.paymentWindowSeconds,
+      autoSecondChance: plan.autoSecondChance ?? false,
+      bids: plan.bids ?? [],
+    });
+    const order = this.openOrder(plan.auctionId, plan.winnerId, plan.hammerPrice, atMs);
+    const input: SettlementInput = {
+      auctionId: plan.auctionId,
+      sellerId: terms.sellerId,
+      order: { id: order.id, buyerId: order.buyerId, createdAt: order.createdAt, payBy: order.payBy },
+      autoSecondChance: terms.autoSecondChance,
+      offerWindowSeconds: plan.offerWindowSeconds,
+      sellerDecisionSeconds: plan.sellerDecisionSeconds,
+    };
+    return { sellerId: terms.sellerId, order, input };
   }
 
   /**

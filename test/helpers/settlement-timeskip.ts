@@ -60,24 +60,23 @@ export async function startSettlement(
 ): Promise<SettlementRun> {
   const auctionId = randomUUID();
   const winnerId = plan.winnerId ?? randomUUID();
-  const terms = fake.auction(auctionId, {
-    paymentWindowSeconds: plan.paymentWindowMs / SECOND,
-    autoSecondChance: plan.autoSecondChance ?? false,
-    bids: plan.bids ?? [],
-  });
   const callsFrom = fake.calls.length;
   const noticesFrom = fake.notices.length;
   const nowMs = await env.currentTimeMs();
-  const order = fake.openOrder(auctionId, winnerId, plan.hammerPrice ?? 25_000, nowMs);
+  const { sellerId, order, input } = fake.soldClose(
+    {
+      auctionId,
+      winnerId,
+      hammerPrice: plan.hammerPrice ?? 25_000,
+      paymentWindowSeconds: plan.paymentWindowMs / SECOND,
+      autoSecondChance: plan.autoSecondChance,
+      bids: plan.bids,
+      offerWindowSeconds: plan.offerWindowSeconds ?? (2 * DAY) / SECOND,
+      sellerDecisionSeconds: plan.sellerDecisionSeconds ?? (30 * DAY) / SECOND,
+    },
+    nowMs,
+  );
   if (plan.paidBeforeStart) fake.pay(order.id, nowMs);
-  const input: SettlementInput = {
-    auctionId,
-    sellerId: terms.sellerId,
-    order: { id: order.id, buyerId: order.buyerId, createdAt: order.createdAt, payBy: order.payBy },
-    autoSecondChance: terms.autoSecondChance,
-    offerWindowSeconds: plan.offerWindowSeconds ?? (2 * DAY) / SECOND,
-    sellerDecisionSeconds: plan.sellerDecisionSeconds ?? (30 * DAY) / SECOND,
-  };
   const handle = await env.client.workflow.start(settlementWorkflow, {
     workflowId: settlementWorkflowId(auctionId),
     taskQueue,
@@ -85,7 +84,7 @@ export async function startSettlement(
   });
   return {
     auctionId,
-    sellerId: terms.sellerId,
+    sellerId,
     winnerId,
     order,
     input,
