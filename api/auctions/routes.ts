@@ -1,5 +1,6 @@
 /** The auction routes: thin handlers that validate, call a use case, and answer. */
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
+import { pathIdOf } from './ids.js';
 import { userIdOf } from '../auth/require-user.js';
 import { answerRefusals } from '../error-handler.js';
 import type { ImagesOf } from '../images/responses.js';
@@ -19,7 +20,6 @@ import {
 import { cancelAuction, createAuction, getAuctionWithRelists, type AuctionDeps } from './service.js';
 
 /** The :id segment; anything but one string is no auction id (and so a 404 later). */
-const auctionIdOf = (req: Request) => (typeof req.params.id === 'string' ? req.params.id : '');
 
 export function auctionRoutes(
   deps: AuctionDeps,
@@ -39,7 +39,7 @@ export function auctionRoutes(
     const header = req.get('idempotency-key');
     const key = header === undefined ? null : idempotencyKey.parse(header);
     const placed = await placeBid(deps, {
-      auctionId: auctionIdOf(req),
+      auctionId: pathIdOf(req),
       bidderId: userIdOf(res),
       amount,
       buyNow,
@@ -61,14 +61,14 @@ export function auctionRoutes(
   });
 
   router.get('/v1/auctions/:id', async (req, res) => {
-    const auction = await getAuctionWithRelists(deps, auctionIdOf(req)); // first: it answers 404 for a bad id
+    const auction = await getAuctionWithRelists(deps, pathIdOf(req)); // first: it answers 404 for a bad id
     const [images, watchers] = await Promise.all([imagesOf(auction.id), watchersOf(auction.id)]);
     res.json({ ...auction, images, watchers });
   });
 
   router.post('/v1/auctions/:id/cancel', requireUser, async (req, res) => {
     const { reason } = cancelBody.parse(req.body);
-    res.json(await cancelAuction(deps, userIdOf(res), auctionIdOf(req), reason));
+    res.json(await cancelAuction(deps, userIdOf(res), pathIdOf(req), reason));
   });
 
   // A seller's own auctions, all of them (the listing keeps ended ones for a while only).
@@ -83,8 +83,8 @@ export function auctionRoutes(
     const query = bidsQuery.parse(req.query);
     res.json(
       query.bidder === 'me'
-        ? await listOwnBids(deps.db, auctionIdOf(req), userIdOf(res), query)
-        : await listBids(deps.db, auctionIdOf(req), query),
+        ? await listOwnBids(deps.db, pathIdOf(req), userIdOf(res), query)
+        : await listBids(deps.db, pathIdOf(req), query),
     );
   });
 

@@ -1,11 +1,10 @@
 /** The webhook routes, all on the signed-in user's own webhooks. Thin: validate, call, answer. */
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
+import { pathIdOf } from '../auctions/ids.js';
 import { userIdOf } from '../auth/require-user.js';
 import { noStore } from '../auth/no-store.js';
 import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, type WebhookDeps } from './webhooks.js';
 import { createWebhookBody, deliveriesQuery } from './webhooks-schemas.js';
-
-const webhookIdOf = (req: Request) => (typeof req.params.id === 'string' ? req.params.id : '');
 
 export function webhookRoutes(deps: WebhookDeps, requireUser: RequestHandler): Router {
   const router = Router();
@@ -23,12 +22,12 @@ export function webhookRoutes(deps: WebhookDeps, requireUser: RequestHandler): R
   });
 
   router.delete('/v1/users/me/webhooks/:id', requireUser, async (req, res) => {
-    await deleteWebhook(deps, userIdOf(res), webhookIdOf(req));
+    await deleteWebhook(deps, userIdOf(res), pathIdOf(req));
     res.status(204).end();
   });
 
   router.get('/v1/users/me/webhooks/:id/deliveries', requireUser, async (req, res) => {
-    res.json(await listDeliveries(deps, userIdOf(res), webhookIdOf(req), deliveriesQuery.parse(req.query)));
+    res.json(await listDeliveries(deps, userIdOf(res), pathIdOf(req), deliveriesQuery.parse(req.query)));
   });
 
   return router;

@@ -1,5 +1,6 @@
 /** The settlement routes: orders, payouts and second-chance offers. Thin: validate, call, answer. */
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
+import { pathIdOf } from '../auctions/ids.js';
 import { userIdOf } from '../auth/require-user.js';
 import { noStore } from '../auth/no-store.js';
 import { rawBodyOf } from '../security/json-bodies.js';
@@ -14,21 +15,19 @@ export interface SettlementRouteDeps extends OfferDeps, CheckoutDeps, StripeWebh
   minWindowSeconds: number;
 }
 
-const idOf = (req: Request) => (typeof req.params.id === 'string' ? req.params.id : '');
-
 export function settlementRoutes(deps: SettlementRouteDeps, requireUser: RequestHandler): Router {
   const router = Router();
   const offerBody = secondChanceBody(deps.minWindowSeconds);
 
   router.get('/v1/orders/:id', requireUser, async (req, res) => {
-    res.json(await readOrderOf(deps.db, userIdOf(res), idOf(req)));
+    res.json(await readOrderOf(deps.db, userIdOf(res), pathIdOf(req)));
   });
 
   router.post('/v1/orders/:id/checkout', requireUser, async (req, res) => {
     // A checkout URL is the buyer's alone: no shared cache may keep it.
     noStore(res)
       .status(201)
-      .json(await startCheckout(deps, userIdOf(res), idOf(req)));
+      .json(await startCheckout(deps, userIdOf(res), pathIdOf(req)));
   });
 
   router.post('/v1/payments/stripe/webhook', async (req, res) => {
@@ -44,19 +43,19 @@ export function settlementRoutes(deps: SettlementRouteDeps, requireUser: Request
   });
 
   router.post('/v1/auctions/:id/second-chance', requireUser, async (req, res) => {
-    res.status(201).json(await offerSecondChance(deps, userIdOf(res), idOf(req), offerBody.parse(req.body)));
+    res.status(201).json(await offerSecondChance(deps, userIdOf(res), pathIdOf(req), offerBody.parse(req.body)));
   });
 
   router.get('/v1/offers/:id', requireUser, async (req, res) => {
-    res.json(await readOfferOf(deps.db, userIdOf(res), idOf(req)));
+    res.json(await readOfferOf(deps.db, userIdOf(res), pathIdOf(req)));
   });
 
   router.post('/v1/offers/:id/accept', requireUser, async (req, res) => {
-    res.json(await answerOffer(deps, userIdOf(res), idOf(req), true));
+    res.json(await answerOffer(deps, userIdOf(res), pathIdOf(req), true));
   });
 
   router.post('/v1/offers/:id/decline', requireUser, async (req, res) => {
-    res.json(await answerOffer(deps, userIdOf(res), idOf(req), false));
+    res.json(await answerOffer(deps, userIdOf(res), pathIdOf(req), false));
   });
 
   return router;

@@ -16,6 +16,7 @@ import { orders, payouts, stripeEvents } from '../../db/settlement-schema.js';
 import type { Order } from '../../domain/settlement/order.js';
 import { settlementWorkflowId } from '../../domain/temporal-names.js';
 import { orderChangedSignal } from '../../workflows/settlement/definitions.js';
+import { isAuctionId as isUuid } from '../auctions/ids.js';
 import { AppError } from '../errors.js';
 import { DependencyUnavailable } from '../unavailable.js';
 
@@ -246,6 +247,3 @@ async function tellSettlement(deps: StripeWebhookDeps, orderId: string): Promise
       if (!(error instanceof WorkflowNotFoundError)) throw error;
     });
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isUuid = (value: string) => UUID.test(value);
