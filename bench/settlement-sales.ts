@@ -12,7 +12,8 @@ import type { SettlementState } from '../domain/settlement/workflow.js';
 import { auctionWorkflowId } from '../domain/temporal-names.js';
 import { call, type AuctionJson, type BidJson } from '../test/helpers/http.js';
 import { phaseOf, settlementOf, until, type OfferJson, type OrderJson, type User } from '../test/helpers/settlement.js';
-import { paidSessionEvent, postStripeEvent } from './stripe-payments.js';
+import { paidCheckoutSession } from '../scripts/stripe-events.js';
+import { postStripeEvent } from './stripe-payments.js';
 
 export interface SaleContext {
   apiUrl: string;
@@ -80,7 +81,7 @@ const toldToPay = (ctx: SaleContext, auctionId: string) =>
   );
 
 async function paid(ctx: SaleContext, order: OrderJson): Promise<void> {
-  const outcome = await postStripeEvent(ctx.apiUrl, ctx.webhookSecret, paidSessionEvent(order));
+  const outcome = await postStripeEvent(ctx.apiUrl, ctx.webhookSecret, paidCheckoutSession(order));
   if (outcome !== 'paid') throw new Error(`order ${order.id}: ${outcome}`);
 }
 

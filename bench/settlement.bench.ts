@@ -22,7 +22,7 @@ import { startBenchBackend } from './backend.js';
 import { profiled, topSelfTime } from './profile.js';
 import { median } from './bid-runner.js';
 import { paidOnTime, unpaidThenSecondChance, type SaleContext } from './settlement-sales.js';
-import { paidSessionEvent, WEBHOOK_PATH } from './stripe-payments.js';
+import { paidCheckoutSession, STRIPE_WEBHOOK_PATH } from '../scripts/stripe-events.js';
 import { FLOOR_PATH, SIGNALLING_FLOOR_PATH, startWebhookFloor } from './webhook-floor.js';
 import { openOrders, untilCount } from './webhook-orders.js';
 import { perSecond, runWebhookLoad, signRequests, type WebhookLoadResult } from './webhook-runner.js';
@@ -143,7 +143,7 @@ for (const user of [webhookSeller!, webhookBuyer!]) {
     body: { channels: { email: [] } },
   });
 }
-const routeUrl = `${apiUrl}${WEBHOOK_PATH}`;
+const routeUrl = `${apiUrl}${STRIPE_WEBHOOK_PATH}`;
 const floorUrl = `http://127.0.0.1:${portOf(floor)}${FLOOR_PATH}`;
 const signallingUrl = `http://127.0.0.1:${portOf(floor)}${SIGNALLING_FLOOR_PATH}`;
 const parties = { sellerId: webhookSeller!.id, buyerId: webhookBuyer!.id };
@@ -151,7 +151,7 @@ const orderDeps = { pool: deps.database.pool, temporal: deps.temporal, config };
 async function open(count: number) {
   const orders = await openOrders(orderDeps, parties, count);
   for (const order of orders) auctionOfOrder.set(order.id, order.auctionId);
-  return orders.map(paidSessionEvent);
+  return orders.map((order) => paidCheckoutSession(order));
 }
 let paidSoFar = 0;
 /** Until the worker has finished every settlement paid so far (each tells its buyer). */
@@ -192,7 +192,7 @@ const warm = await measured(routeUrl, applied, { once: true });
 paidSoFar += warm.result.outcomes.paid ?? 0;
 const warmDrain = await drained();
 say(
-  `2. webhook POST ${WEBHOOK_PATH}, ${connections} connections, signed checkout.session.completed events (${WARMUP} orders and their settlements made in ${fmt(openSeconds, 1)} s)`,
+  `2. webhook POST ${STRIPE_WEBHOOK_PATH}, ${connections} connections, signed checkout.session.completed events (${WARMUP} orders and their settlements made in ${fmt(openSeconds, 1)} s)`,
   `   first-time payments only, ${WARMUP} distinct orders: ${figures(warm.result)}; ${outcomes(warm.result)}; worker done ${fmt(warmDrain, 1)} s after the run (${fmt(WARMUP / (warm.result.seconds + warmDrain), 1)} settlements paid/s end to end); ${warm.load}`,
 );
 

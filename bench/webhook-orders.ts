@@ -12,7 +12,6 @@ import type { SettlementInput } from '../domain/settlement/workflow.js';
 import { settlementWorkflowId } from '../domain/temporal-names.js';
 import { settlementWorkflow } from '../workflows/index.js';
 import { until } from '../test/helpers/settlement.js';
-import type { PayableOrder } from './stripe-payments.js';
 
 export interface OrderParties {
   sellerId: string;
@@ -34,7 +33,7 @@ export async function openOrders(
   deps: { pool: pg.Pool; temporal: Client; config: Config },
   parties: OrderParties,
   count: number,
-): Promise<(PayableOrder & { auctionId: string })[]> {
+): Promise<{ id: string; total: number; currency: string; auctionId: string }[]> {
   const { rows } = await deps.pool.query<OrderRow>(
     `WITH lots AS (
        INSERT INTO auctions (seller_id, title, starting_price, starts_at, ends_at, status, outcome, winner_id,

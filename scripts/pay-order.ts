@@ -10,7 +10,7 @@ import { DEVELOPMENT_STRIPE_WEBHOOK_SECRET } from '../config/env.js';
 import { openDatabase } from '../db/pool.js';
 import { checkoutSessions, orders } from '../db/settlement-schema.js';
 import { profiles, serviceEnv } from './stack/profiles.js';
-import { paidCheckoutSession, signStripeEvent } from './stripe-events.js';
+import { deliverStripeEvent, paidCheckoutSession, signStripeEvent } from './stripe-events.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const orderId = process.argv[2] ?? '';
@@ -31,12 +31,7 @@ try {
     .orderBy(desc(checkoutSessions.attempt))
     .limit(1);
   const event = paidCheckoutSession(order, session ? { id: session.id } : {});
-  const signed = signStripeEvent(event, DEVELOPMENT_STRIPE_WEBHOOK_SECRET);
-  const response = await fetch(`${apiUrl}/v1/payments/stripe/webhook`, {
-    method: 'POST',
-    headers: signed.headers,
-    body: signed.body,
-  });
+  const response = await deliverStripeEvent(apiUrl, signStripeEvent(event, DEVELOPMENT_STRIPE_WEBHOOK_SECRET));
   process.stdout.write(`${response.status} ${await response.text()}\n`);
   process.exitCode = response.ok ? 0 : 1;
 } finally {

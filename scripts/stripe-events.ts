@@ -61,6 +61,13 @@ export interface SignedStripeEvent {
   headers: { 'stripe-signature': string; 'content-type': 'application/json' };
 }
 
+/** Where the API takes Stripe's events. */
+export const STRIPE_WEBHOOK_PATH = '/v1/payments/stripe/webhook';
+
+/** Posts a signed event to the API at `apiUrl` as Stripe delivers it: its exact bytes and signature. */
+export const deliverStripeEvent = (apiUrl: string, signed: SignedStripeEvent): Promise<Response> =>
+  fetch(`${apiUrl}${STRIPE_WEBHOOK_PATH}`, { method: 'POST', headers: signed.headers, body: signed.body });
+
 /**
  * `event` (an object, or a body already serialised) with the `Stripe-Signature` header Stripe would send
  * with it: `t=<timestamp>,v1=<HMAC-SHA256 of "<timestamp>.<body>" with the secret>`.

@@ -12,7 +12,14 @@ import { startTestApi, type TestApi } from './helpers/api.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { call, signUp, type ErrorJson } from './helpers/http.js';
 import { orderAs, phaseOf, settlementOf, soldAuction, until, type SaleTerms, type User } from './helpers/settlement.js';
-import { paidCheckoutSession, signedStripeEvent, stripeEvent, stripeId } from './helpers/stripe.js';
+import {
+  deliverEvent,
+  paidCheckoutSession,
+  signedStripeEvent,
+  stripeEvent,
+  stripeId,
+  type SignOptions,
+} from './helpers/stripe.js';
 import { startTestWorker, type TestWorker } from './helpers/temporal.js';
 
 let database: TestDatabase;
@@ -47,20 +54,7 @@ const sale = (terms: SaleTerms = { paymentWindowSeconds: 3600, buyersPremiumBps:
     terms,
   );
 
-interface WebhookAnswer {
-  outcome?: string;
-  error?: ErrorJson['error'];
-}
-
-async function postEvent(event: object | string, sign: Parameters<typeof signedStripeEvent>[1] = {}) {
-  const signed = signedStripeEvent(event, sign);
-  const response = await fetch(`${api.url}/v1/payments/stripe/webhook`, {
-    method: 'POST',
-    headers: signed.headers,
-    body: signed.body,
-  });
-  return { status: response.status, body: (await response.json()) as WebhookAnswer };
-}
+const postEvent = (event: object | string, sign: SignOptions = {}) => deliverEvent(api.url, event, sign);
 
 /** The event Stripe sends when the buyer has paid on the Checkout page. */
 const paidSession = paidCheckoutSession;

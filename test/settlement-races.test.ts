@@ -25,7 +25,7 @@ import {
   type OrderJson,
   type User,
 } from './helpers/settlement.js';
-import { signedStripeEvent, stripeEvent, stripeId } from './helpers/stripe.js';
+import { deliverEvent, paidCheckoutSession } from './helpers/stripe.js';
 import { startTestWorker, type TestWorker } from './helpers/temporal.js';
 
 let database: TestDatabase;
@@ -114,24 +114,8 @@ test('a second-chance order paid before its acceptance came back: the settlement
     const [row] = await database.db.select().from(orders).where(eq(orders.offerId, offer.id));
     return row;
   });
-  const event = stripeEvent('checkout.session.completed', {
-    id: stripeId('cs_test'),
-    object: 'checkout.session',
-    client_reference_id: order.id,
-    metadata: { orderId: order.id },
-    amount_total: order.total,
-    currency: order.currency.toLowerCase(),
-    payment_status: 'paid',
-    status: 'complete',
-    payment_intent: stripeId('pi'),
-  });
-  const signed = signedStripeEvent(event);
-  const paid = await fetch(`${api.url}/v1/payments/stripe/webhook`, {
-    method: 'POST',
-    headers: signed.headers,
-    body: signed.body,
-  });
-  assert.deepEqual(await paid.json(), { outcome: 'paid' });
+  const paid = await deliverEvent(api.url, paidCheckoutSession(order));
+  assert.deepEqual(paid, { status: 200, body: { outcome: 'paid' } });
   await release();
   assert.equal((await accepting).status, 200);
   const handle = settlementOf(worker.client, auctionId);

@@ -32,7 +32,7 @@ import {
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { call, signUp, type AuctionJson, type BidJson } from './helpers/http.js';
 import { orderAs, phaseOf, until } from './helpers/settlement.js';
-import { paidCheckoutSession, signedStripeEvent } from './helpers/stripe.js';
+import { deliverEvent, paidCheckoutSession } from './helpers/stripe.js';
 import { waitForPollers } from './helpers/task-queue.js';
 import { historyFacts, throwIfATaskFailed, unlessATaskFails, workersInOrder } from './helpers/workflow-history.js';
 import { spawnWorker, stopWorker, workerEnvFor, type WorkerProcess } from './helpers/worker-process.js';
@@ -194,16 +194,8 @@ test('when the worker is upgraded mid-auction, then today’s code replays the o
   });
   assert.equal(checkout.status, 201, JSON.stringify(checkout.body));
   const payable = await orderAs(api.url, winner, order.id);
-  const signed = signedStripeEvent(paidCheckoutSession(payable, { id: checkout.body.sessionId }));
-  const delivered = await fetch(`${api.url}/v1/payments/stripe/webhook`, {
-    method: 'POST',
-    headers: signed.headers,
-    body: signed.body,
-  });
-  assert.deepEqual(
-    { status: delivered.status, body: await delivered.json() },
-    { status: 200, body: { outcome: 'paid' } },
-  );
+  const delivered = await deliverEvent(api.url, paidCheckoutSession(payable, { id: checkout.body.sessionId }));
+  assert.deepEqual(delivered, { status: 200, body: { outcome: 'paid' } });
   const settled = (await client.workflow.getHandle(settlementWorkflowId(auctionId)).result()) as SettlementState;
   assert.equal(settled.phase, 'paid');
   assert.equal((await orderAs(api.url, winner, order.id)).status, 'paid');

@@ -6,7 +6,7 @@
  */
 import type Stripe from 'stripe';
 import { createStripe, type StripeClientOptions } from '../../config/stripe.js';
-import { signStripeEvent, type SignedStripeEvent } from '../../scripts/stripe-events.js';
+import { deliverStripeEvent, signStripeEvent, type SignedStripeEvent } from '../../scripts/stripe-events.js';
 import { testConfig } from './config.js';
 
 /** A client of the test stack's stripe-mock, with the stack's development key. */
@@ -29,6 +29,22 @@ export interface SignOptions {
   secret?: string;
   /** The signing time, in Unix seconds; now when unset. The SDK refuses events older than 300 s by default. */
   timestamp?: number;
+}
+
+/** The API's answer to a delivered event: its outcome, or its error. */
+export interface WebhookAnswer {
+  status: number;
+  body: { outcome?: string; error?: { code: string; message: string } };
+}
+
+/** `event` signed (as signedStripeEvent) and delivered to the API at `apiUrl`; its answer. */
+export async function deliverEvent(
+  apiUrl: string,
+  event: object | string,
+  options: SignOptions = {},
+): Promise<WebhookAnswer> {
+  const response = await deliverStripeEvent(apiUrl, signedStripeEvent(event, options));
+  return { status: response.status, body: (await response.json()) as WebhookAnswer['body'] };
 }
 
 /** `event` signed as Stripe would sign it, with the test stack's secret unless told otherwise. */

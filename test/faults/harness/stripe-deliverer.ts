@@ -4,6 +4,7 @@
  * Every answer is kept, so the checks can see how often an event was applied and what each copy heard.
  */
 import { signedStripeEvent } from '../../helpers/stripe.js';
+import { deliverStripeEvent } from '../../../scripts/stripe-events.js';
 
 export interface Delivery {
   eventId: string;
@@ -47,11 +48,7 @@ export class StripeDeliverer {
     while (Date.now() < giveUpAt) {
       const signed = signedStripeEvent(body, { secret: this.secret });
       try {
-        const response = await fetch(`${this.url()}/v1/payments/stripe/webhook`, {
-          method: 'POST',
-          headers: signed.headers,
-          body: signed.body,
-        });
+        const response = await deliverStripeEvent(this.url(), signed);
         delivery.answers.push(String(response.status));
         const answer = (await response.json().catch(() => ({}))) as { outcome?: string };
         if (response.ok) {
