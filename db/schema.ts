@@ -19,7 +19,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { AUCTION_OUTCOMES, AUCTION_STATUSES, BID_KINDS } from '../domain/auction-status.js';
-import { AUCTION_CATEGORIES } from '../domain/categories.js';
+import { auctionCategory } from './category-enum.js';
 
 const money = (name: string) => bigint(name, { mode: 'number' });
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -28,7 +28,7 @@ export const auctionStatus = pgEnum('auction_status', AUCTION_STATUSES);
 export const auctionOutcome = pgEnum('auction_outcome', AUCTION_OUTCOMES);
 export const bidKind = pgEnum('bid_kind', BID_KINDS);
 // --- Discovery ---
-export const auctionCategory = pgEnum('auction_category', AUCTION_CATEGORIES);
+export { auctionCategory };
 /** drizzle has no tsvector column type; Postgres full-text search needs one. */
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 // --- end Discovery ---
@@ -220,4 +220,5 @@ export const refreshTokens = pgTable(
 );
 
 export * from './notifications-schema.js';
+export * from './sales-schema.js';
 export * from './settlement-schema.js';

@@ -7,7 +7,9 @@ export function toOrder(row: typeof orders.$inferSelect): Order {
   return {
     id: row.id,
     auctionId: row.auctionId,
+    saleId: row.saleId,
     kind: row.kind,
+    quantity: row.quantity,
     buyerId: row.buyerId,
     sellerId: row.sellerId,
     hammerPrice: row.hammerPrice,

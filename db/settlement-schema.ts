@@ -1,5 +1,5 @@
 /**
- * Settlement's tables: orders, second-chance offers, unpaid strikes, the sellers' payouts, the Stripe
+ * Settlement's tables: orders (an auction's, a second chance's, a flash sale's claim), second-chance offers, unpaid strikes, the sellers' payouts, the Stripe
  * events applied and the checkout sessions made. The invariants the settlement workflow keeps are also
  * kept here, so no bug elsewhere can break them: one order per closed auction, at most one order
  * awaiting payment and at most one open offer per auction, never two paid orders for one auction, one
@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { OFFER_STATUSES, type OfferStatus } from '../domain/settlement/offer.js';
 import { ORDER_KINDS, ORDER_STATUSES, type OrderKind, type OrderStatus } from '../domain/settlement/order.js';
+import { sales } from './sales-schema.js';
 import { auctions, users } from './schema.js';
 
 const money = (name: string) => bigint(name, { mode: 'number' });
@@ -51,10 +52,13 @@ export const orders = pgTable(
   'orders',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    auctionId: uuid('auction_id')
-      .notNull()
-      .references(() => auctions.id),
+    /** The auction an order of kind auction or second_chance is for. */
+    auctionId: uuid('auction_id').references(() => auctions.id),
+    /** The flash sale an order of kind sale (a claim's hold) is for. */
+    saleId: uuid('sale_id').references(() => sales.id),
     kind: text('kind').$type<OrderKind>().notNull(),
+    /** Units bought: 1 for an auction's lot. */
+    quantity: integer('quantity').notNull().default(1),
     /** The accepted offer a second-chance order came from. */
     offerId: uuid('offer_id').references(() => secondChanceOffers.id),
     buyerId: uuid('buyer_id')
@@ -89,12 +93,18 @@ export const orders = pgTable(
       .on(t.auctionId)
       .where(sql`${t.status} = 'paid'`),
     uniqueIndex('orders_offer_id').on(t.offerId),
+    index('orders_sale_idx').on(t.saleId, t.status),
     index('orders_buyer_idx').on(t.buyerId, t.createdAt, t.id),
     index('orders_seller_idx').on(t.sellerId, t.createdAt, t.id),
     index('orders_payment_intent_idx').on(t.paymentIntentId),
     check('orders_kind', sql`${t.kind} IN (${list(ORDER_KINDS)})`),
     check('orders_status', sql`${t.status} IN (${list(ORDER_STATUSES)})`),
     check('orders_total', sql`${t.total} = ${t.hammerPrice} + ${t.buyersPremium} AND ${t.hammerPrice} > 0`),
+    check(
+      'orders_sale_or_auction',
+      sql`(${t.kind} = 'sale') = (${t.saleId} IS NOT NULL) AND (${t.kind} = 'sale') = (${t.auctionId} IS NULL)`,
+    ),
+    check('orders_quantity', sql`${t.quantity} >= 1 AND (${t.kind} = 'sale' OR ${t.quantity} = 1)`),
     check('orders_second_chance_has_offer', sql`(${t.kind} = 'second_chance') = (${t.offerId} IS NOT NULL)`),
   ],
 );

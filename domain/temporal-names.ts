@@ -12,6 +12,7 @@ export const SEARCH_ATTRIBUTES = {
   orderStatus: { name: 'OrderStatus', type: 'Keyword' },
   settlementPhase: { name: 'SettlementPhase', type: 'Keyword' },
   payBy: { name: 'OrderPayBy', type: 'Datetime' },
+  saleStatus: { name: 'SaleStatus', type: 'Keyword' },
 } as const;
 
 /** The outboxes the notification pipeline delivers from, each drained by one long-lived workflow. */
@@ -24,3 +25,6 @@ export const outboxDispatchWorkflowId = (outbox: Outbox, taskQueue: string): str
 
 /** One settlement per sold auction. */
 export const settlementWorkflowId = (auctionId: string): string => `settlement-${auctionId}`;
+
+/** One workflow per flash sale: its open and close, and every hold's expiry. */
+export const saleWorkflowId = (saleId: string): string => `sale-${saleId}`;

@@ -43,7 +43,9 @@ export function createOrderActivities(
   notices: SettlementNotices,
   options: SettlementOptions,
 ) {
-  const titleOf = async (auctionId: string) => {
+  // A settlement's orders are an auction's (a sale's are the sale workflow's): null only for the types' sake.
+  const titleOf = async (auctionId: string | null) => {
+    if (auctionId === null) return '';
     const [row] = await db.select({ title: auctions.title }).from(auctions).where(eq(auctions.id, auctionId));
     return row?.title ?? '';
   };

@@ -6,7 +6,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import Stripe from 'stripe';
 import type { Database } from '../../db/pool.js';
-import { auctions } from '../../db/schema.js';
+import { auctions, sales } from '../../db/schema.js';
 import { checkoutSessions } from '../../db/settlement-schema.js';
 import { checkoutExpiresAt, CHECKOUT_REUSE_MARGIN_MS } from '../../domain/settlement/checkout.js';
 import { isPayable, type Order } from '../../domain/settlement/order.js';
@@ -43,11 +43,7 @@ export async function startCheckout(deps: CheckoutDeps, userId: string, orderId:
     .limit(1);
   if (latest && latest.expiresAt.getTime() > Date.now() + CHECKOUT_REUSE_MARGIN_MS) return present(latest);
 
-  const [auction] = await deps.db
-    .select({ title: auctions.title })
-    .from(auctions)
-    .where(eq(auctions.id, order.auctionId));
-  const title = auction?.title ?? 'Auction lot';
+  const title = await titleOf(deps.db, order);
   const attempt = (latest?.attempt ?? 0) + 1;
   try {
     return await openSession(deps, order, title, attempt);
@@ -59,6 +55,19 @@ export async function startCheckout(deps: CheckoutDeps, userId: string, orderId:
     const [same] = await sessionRow(deps, orderId, attempt);
     return same ? present(same) : openSession(deps, order, title, attempt + 1);
   }
+}
+
+/** What the buyer sees on Stripe's page: the lot's or the sale's title. */
+async function titleOf(db: Database, order: Order): Promise<string> {
+  if (order.saleId !== null) {
+    const [sale] = await db.select({ title: sales.title }).from(sales).where(eq(sales.id, order.saleId));
+    return sale?.title ?? 'Flash sale';
+  }
+  const [auction] = await db
+    .select({ title: auctions.title })
+    .from(auctions)
+    .where(eq(auctions.id, order.auctionId ?? ''));
+  return auction?.title ?? 'Auction lot';
 }
 
 const sessionRow = (deps: CheckoutDeps, orderId: string, attempt: number) =>
@@ -76,16 +85,18 @@ async function openSession(deps: CheckoutDeps, order: Order, title: string, atte
         mode: 'payment',
         line_items: [
           {
-            quantity: 1,
+            // A sale's units each at its price; an auction's lot once, at its total (premium included).
+            quantity: order.quantity,
             price_data: {
               currency: order.currency.toLowerCase(),
-              unit_amount: order.total,
+              unit_amount: order.total / order.quantity,
               product_data: { name: title },
             },
           },
         ],
         client_reference_id: orderId,
-        metadata: { orderId, auctionId: order.auctionId },
+        metadata:
+          order.saleId === null ? { orderId, auctionId: order.auctionId ?? '' } : { orderId, saleId: order.saleId },
         // The refund of a late payment and a refund from Stripe's dashboard are matched by the payment.
         payment_intent_data: { metadata: { orderId } },
         expires_at: checkoutExpiresAt(Date.parse(order.payBy), Date.now()),

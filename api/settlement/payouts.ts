@@ -13,7 +13,7 @@ export async function listPayouts(
 ): Promise<z.infer<typeof payoutPage>> {
   const createdMicros = micros(payouts.createdAt);
   const rows = await db
-    .select({ payout: payouts, auctionId: orders.auctionId, createdMicros })
+    .select({ payout: payouts, auctionId: orders.auctionId, saleId: orders.saleId, createdMicros })
     .from(payouts)
     .innerJoin(orders, eq(orders.id, payouts.orderId))
     .where(and(eq(payouts.sellerId, sellerId), pastKeyset(decodeKeyset(query.cursor), createdMicros, payouts.orderId)))
@@ -23,9 +23,10 @@ export async function listPayouts(
   const last = page[page.length - 1];
   const more = rows.length > query.limit && last;
   return {
-    items: page.map(({ payout, auctionId }) => ({
+    items: page.map(({ payout, auctionId, saleId }) => ({
       orderId: payout.orderId,
       auctionId,
+      saleId,
       hammerPrice: payout.hammerPrice,
       sellerFee: payout.sellerFee,
       amount: payout.amount,

@@ -11,8 +11,12 @@ const amount = z.number().int().nonnegative().meta({ description: 'Integer minor
 export const order = z
   .object({
     id: uuid,
-    auctionId: uuid,
-    kind: z.enum(ORDER_KINDS).meta({ description: 'auction: the winner’s; second_chance: from an accepted offer.' }),
+    auctionId: uuid.nullable().meta({ description: 'The auction it is for; null for a flash sale’s order.' }),
+    saleId: uuid.nullable().meta({ description: 'The flash sale it is for (kind sale); null otherwise.' }),
+    kind: z.enum(ORDER_KINDS).meta({
+      description: 'auction: the winner’s; second_chance: from an accepted offer; sale: a flash sale’s claim.',
+    }),
+    quantity: z.number().int().positive().meta({ description: 'Units: 1 for an auction’s lot.', example: 1 }),
     buyerId: uuid,
     sellerId: uuid,
     hammerPrice: money,
@@ -20,7 +24,10 @@ export const order = z
     total: money.meta({ description: 'hammerPrice + buyersPremium: what the buyer pays.' }),
     currency,
     status: z.enum(ORDER_STATUSES),
-    payBy: instant.meta({ description: 'Unpaid by then, the order expires and the buyer gets an unpaid strike.' }),
+    payBy: instant.meta({
+      description:
+        'Unpaid by then, the order expires: an auction’s buyer gets an unpaid strike; a sale’s hold goes to the waitlist.',
+    }),
     paidAt: instant.nullable(),
     createdAt: instant,
   })
@@ -56,7 +63,8 @@ export const offerAnswer = z
 export const payout = z
   .object({
     orderId: uuid,
-    auctionId: uuid,
+    auctionId: uuid.nullable(),
+    saleId: uuid.nullable(),
     hammerPrice: money,
     sellerFee: amount.meta({ description: 'The house’s fee on the hammer price (SELLER_FEE_BPS).' }),
     amount: amount.meta({ description: 'What you are owed: hammerPrice − sellerFee.' }),

@@ -14,7 +14,8 @@ import { applyPayment, lockOrder, type Transaction } from '../../db/order-paymen
 import type { Database } from '../../db/pool.js';
 import { orders, payouts, stripeEvents } from '../../db/settlement-schema.js';
 import type { Order } from '../../domain/settlement/order.js';
-import { settlementWorkflowId } from '../../domain/temporal-names.js';
+import { saleWorkflowId, settlementWorkflowId } from '../../domain/temporal-names.js';
+import { saleOrderPaidSignal } from '../../workflows/sales/definitions.js';
 import { orderChangedSignal } from '../../workflows/settlement/definitions.js';
 import { isAuctionId as isUuid } from '../auctions/ids.js';
 import { AppError } from '../errors.js';
@@ -236,14 +237,21 @@ async function refund(deps: StripeWebhookDeps, paymentIntentId: string): Promise
   }
 }
 
+/** The workflow that owns the order: the auction's settlement, or the sale (whose hold becomes a sale). */
 async function tellSettlement(deps: StripeWebhookDeps, orderId: string): Promise<void> {
-  const [row] = await deps.db.select({ auctionId: orders.auctionId }).from(orders).where(eq(orders.id, orderId));
+  const [row] = await deps.db
+    .select({ auctionId: orders.auctionId, saleId: orders.saleId })
+    .from(orders)
+    .where(eq(orders.id, orderId));
   if (!row) return;
-  await deps.temporal.workflow
-    .getHandle(settlementWorkflowId(row.auctionId))
-    .signal(orderChangedSignal, { orderId })
-    .catch((error: unknown) => {
-      // A settlement already over (it saw the payment itself) has nothing left to hear.
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-    });
+  const told =
+    row.saleId !== null
+      ? deps.temporal.workflow.getHandle(saleWorkflowId(row.saleId)).signal(saleOrderPaidSignal, { orderId })
+      : deps.temporal.workflow
+          .getHandle(settlementWorkflowId(row.auctionId ?? ''))
+          .signal(orderChangedSignal, { orderId });
+  await told.catch((error: unknown) => {
+    // A settlement (or sale) already over (it saw the payment itself) has nothing left to hear.
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  });
 }

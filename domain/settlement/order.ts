@@ -1,6 +1,9 @@
-/** Orders: what a sold lot (or an accepted second-chance offer) asks its buyer to pay, and by when. */
+/**
+ * Orders: what a sold lot, an accepted second-chance offer or a flash sale's claim asks its buyer to pay,
+ * and by when.
+ */
 
-export const ORDER_KINDS = ['auction', 'second_chance'] as const;
+export const ORDER_KINDS = ['auction', 'second_chance', 'sale'] as const;
 export type OrderKind = (typeof ORDER_KINDS)[number];
 
 export const ORDER_STATUSES = ['awaiting_payment', 'paid', 'expired', 'cancelled', 'refunded'] as const;
@@ -14,8 +17,13 @@ export const isPayable = (status: OrderStatus): boolean => status === 'awaiting_
 
 export interface Order {
   id: string;
-  auctionId: string;
+  /** The auction an order of kind auction or second_chance is for; null for a sale's. */
+  auctionId: string | null;
+  /** The flash sale an order of kind sale is for (domain/sales/); null otherwise. */
+  saleId: string | null;
   kind: OrderKind;
+  /** Units: 1 for an auction's lot, up to the sale's per-user limit for a claim. */
+  quantity: number;
   buyerId: string;
   sellerId: string;
   hammerPrice: number;

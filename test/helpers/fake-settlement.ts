@@ -209,7 +209,9 @@ export class FakeSettlement {
     const order: Order = {
       id: randomUUID(),
       auctionId,
+      saleId: null,
       kind,
+      quantity: 1,
       buyerId,
       sellerId: terms.sellerId,
       ...orderAmounts(hammerPrice, terms.buyersPremiumBps),
