@@ -20,7 +20,14 @@ import { newEs256PrivateKeyPem } from '../../helpers/jwt.js';
  * go by: a seller may set a 1 s window, and an automatic offer lasts 2 s. The bidding scenarios' sales
  * keep the default window (days) and never get that far.
  */
-const SETTLEMENT_SECONDS = { SETTLEMENT_MIN_WINDOW_SECONDS: '1', SECOND_CHANCE_OFFER_WINDOW_SECONDS: '2' };
+const SETTLEMENT_SECONDS = {
+  SETTLEMENT_MIN_WINDOW_SECONDS: '1',
+  SECOND_CHANCE_OFFER_WINDOW_SECONDS: '2',
+  // Flash sales' holds in seconds too, and a crowd of claims from one address not refused for it.
+  SALES_MIN_HOLD_SECONDS: '1',
+  RATE_LIMIT_CLAIMS_PER_USER: 'off',
+  RATE_LIMIT_CLAIMS_PER_IP: 'off',
+};
 
 export type ServiceName = 'postgres' | 'redis' | 'temporal' | 'stripe-mock' | 'worker' | 'api';
 
@@ -37,7 +44,9 @@ export class FaultStack {
   private readonly running = new Map<ServiceName, Child>();
   private apiPort = 0;
   /** Fixed, as in production: tokens issued before an API restart must still be accepted after it. */
-  private readonly apiEnv = { JWT_PRIVATE_KEY: newEs256PrivateKeyPem(), ...SETTLEMENT_SECONDS };
+  /** The API's signing key: the flash-sale scenarios issue their crowd's tokens with it (helpers/crowd.ts). */
+  readonly signingKey = newEs256PrivateKeyPem();
+  private readonly apiEnv = { JWT_PRIVATE_KEY: this.signingKey, ...SETTLEMENT_SECONDS };
 
   get apiUrl(): string {
     return `http://127.0.0.1:${this.apiPort}`;
