@@ -35,6 +35,9 @@ import { EventHub } from './sse/hub.js';
 import { SsoAttempts } from './sso/attempts.js';
 import { SsoProviders } from './sso/providers.js';
 import { ssoRoutes } from './sso/routes.js';
+import { CoalescedSaleEvents } from './sales/coalesced-events.js';
+import { saleRoutes } from './sales/routes.js';
+import { SaleTermsCache } from './sales/terms.js';
 
 export interface Api {
   app: Express;
@@ -92,6 +95,14 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     terms: termsPolicyOf(config),
     biddingBlocks,
   };
+  const sales = {
+    db: deps.database.db,
+    store: deps.sales,
+    terms: new SaleTermsCache(deps.database.db),
+    temporal: deps.temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    logger,
+  };
   const images = {
     auctions,
     storage: deps.imageStorage,
@@ -114,6 +125,18 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
       auctionRoutes(auctions, hub, requireUser(tokens), config.SSE_HEARTBEAT_MS, imagesOf, (auctionId) =>
         watchersOf(deps.database.db, auctionId),
       ),
+      // Then the sales: claims are the other hot path.
+      saleRoutes(sales, {
+        requireUser: requireUser(tokens),
+        challenges: {
+          hmacKey: config.ALTCHA_HMAC_KEY,
+          maxNumber: config.SALE_CHALLENGE_MAX_NUMBER,
+          ttlSeconds: config.SALE_CHALLENGE_TTL_SECONDS,
+        },
+        minHoldSeconds: config.SALES_MIN_HOLD_SECONDS,
+        feed: new CoalescedSaleEvents(hub),
+        sseHeartbeatMs: config.SSE_HEARTBEAT_MS,
+      }),
       imageRoutes(images, requireUser(tokens)),
       relistRoutes({ auctions, storage: deps.imageStorage }, requireUser(tokens)),
       settlementRoutes(

@@ -4,6 +4,7 @@ import type { Config } from '../config/env.js';
 import { closeRedis, createRedis, pingRedis, type RedisClient } from '../config/redis.js';
 import { openDatabase, type DatabaseHandle } from '../db/pool.js';
 import { BiddingStore } from '../lua/bidding-store.js';
+import { SaleStore } from '../lua/sale-store.js';
 import { createImageStorage, type ImageStorage } from './images/storage.js';
 import type { DependencyCheck } from './readiness.js';
 
@@ -15,6 +16,8 @@ export interface ApiDependencies {
   /** A third: the listing feed's blocking reads hold it (api/discovery/feed-reader.ts). */
   listingFeed: RedisClient;
   store: BiddingStore;
+  /** Flash sales' state in Redis, on the same connection. */
+  sales: SaleStore;
   temporal: Client;
   /** The image bucket (S3). Not a readiness check: without it only image uploads and deletes fail (503). */
   imageStorage: ImageStorage;
@@ -43,6 +46,7 @@ export function connectDependencies(config: Config): ApiDependencies {
     subscriber,
     listingFeed,
     store: new BiddingStore(redis),
+    sales: new SaleStore(redis),
     temporal,
     imageStorage,
     readinessChecks: [

@@ -6,6 +6,7 @@ import { createPrivateKey } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { MAX_BUYERS_PREMIUM_BPS, MAX_SELLER_FEE_BPS } from '../domain/settlement/amounts.js';
+import { SALE_LIMITS } from '../domain/sales/sale.js';
 import { AUCTION_TASK_QUEUE } from '../domain/temporal-names.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -186,6 +187,11 @@ const stripeApiUrl = z.url({ protocol: /^https?$/ }).transform((value, ctx): Str
     port: url.port ? Number(url.port) : protocol === 'https' ? 443 : 80,
   };
 });
+
+// --- Flash sales ---
+
+/** The challenge key of local runs and tests: public (this file), so never one for production. */
+export const DEVELOPMENT_ALTCHA_HMAC_KEY = 'gavel-local-development-altcha-key-not-secret';
 
 // --- Sign-in with SSO, refresh tokens ---
 
@@ -416,6 +422,24 @@ export const envSchema = z.object({
   STRIPE_WEBHOOK_SECRET: stripeWebhookSecret.default(DEVELOPMENT_STRIPE_WEBHOOK_SECRET),
   /** Unset: Stripe itself (https://api.stripe.com). `npm start` and `npm test` point it at their stripe-mock. */
   STRIPE_API_URL: stripeApiUrl.optional(),
+
+  // --- Flash sales (api/sales/, docs/sales.md) ---
+  /** The shortest hold a seller may set, in seconds; production would raise it (a hold is a payment window). */
+  SALES_MIN_HOLD_SECONDS: positiveInt.max(SALE_LIMITS.maxHoldSeconds).default(60),
+  /** Claims per signed-in user: a buyer retries a few times in the first seconds of a sale. */
+  RATE_LIMIT_CLAIMS_PER_USER: rateLimit.default({ points: 30, durationSeconds: 10 }),
+  /** Claims per client address; a whole office behind one NAT address shares this. */
+  RATE_LIMIT_CLAIMS_PER_IP: rateLimit.default({ points: 300, durationSeconds: 10 }),
+  /**
+   * Signs the anti-bot challenges of sales that ask for one (ALTCHA, HMAC-SHA-256; at least 32
+   * characters). Every API process must share it. Unset: a public development key, so a production
+   * deployment must set its own (not yet enforced at start, unlike the Stripe secrets).
+   */
+  ALTCHA_HMAC_KEY: z.string().min(32).default(DEVELOPMENT_ALTCHA_HMAC_KEY),
+  /** A challenge's difficulty: the solver tries up to this many numbers (about half on average). */
+  SALE_CHALLENGE_MAX_NUMBER: positiveInt.min(1_000).max(10_000_000).default(100_000),
+  /** How long a challenge may be solved and used, in seconds. */
+  SALE_CHALLENGE_TTL_SECONDS: positiveInt.min(10).max(3600).default(300),
 });
 
 /** Both sign or check unsubscribe links: in production, every replica must share the secret. */

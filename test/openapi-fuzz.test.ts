@@ -86,6 +86,12 @@ test(title, { timeout: DEADLINE_MS + 30_000 }, async () => {
   });
   assert.equal(own.status, 201, JSON.stringify(own.body));
 
+  const sale = await call<{ id: string }>(`${api.url}/v1/sales`, {
+    token: seller.token,
+    body: { title: 'Fuzzed sale', price: 1000, stock: 1_000_000, perUserLimit: 100 },
+  });
+  assert.equal(sale.status, 201, JSON.stringify(sale.body));
+
   const { code, output, ms } = await run(
     SCHEMATHESIS,
     [
@@ -106,6 +112,7 @@ test(title, { timeout: DEADLINE_MS + 30_000 }, async () => {
       GAVEL_FUZZ_DELETE_TOKEN: leaver.token,
       GAVEL_FUZZ_AUCTION_ID: auction.id,
       GAVEL_FUZZ_OWN_AUCTION_ID: own.body.id,
+      GAVEL_FUZZ_SALE_ID: sale.body.id,
       GAVEL_FUZZ_UNSUBSCRIBE_TOKEN: await signUnsubscribeToken(DEVELOPMENT_LINK_SECRET, {
         userId: bidder.id,
         type: 'auction_started',

@@ -79,10 +79,19 @@ describe('the document', () => {
       'GET /v1/offers/{id}',
       'POST /v1/offers/{id}/accept',
       'POST /v1/offers/{id}/decline',
+      'POST /v1/sales',
+      'POST /v1/sales/{id}/cancel',
+      'POST /v1/sales/{id}/claims',
+      'POST /v1/sales/{id}/waitlist',
+      'DELETE /v1/sales/{id}/waitlist',
     ];
     // Public, but a token, when given, must be valid: the event stream (it counts toward the per-user
     // stream cap) and the bid history (with bidder=me it lists the caller's own bids).
-    const optionallyGuarded = ['GET /v1/auctions/{id}/events', 'GET /v1/auctions/{id}/bids'];
+    const optionallyGuarded = [
+      'GET /v1/auctions/{id}/events',
+      'GET /v1/sales/{id}/events',
+      'GET /v1/auctions/{id}/bids',
+    ];
     for (const [path, item] of Object.entries(document.paths)) {
       for (const method of METHODS.filter((m) => m in item)) {
         const operation = item[method] as { security?: unknown; responses: Json };
@@ -107,6 +116,7 @@ describe('the document', () => {
   test('when a route may be rate limited, then 429 is documented with Retry-After', () => {
     for (const [path, method] of [
       ['/v1/auctions/{id}/bids', 'post'],
+      ['/v1/sales/{id}/claims', 'post'],
       ['/v1/auth/token', 'post'],
       ['/v1/users', 'post'],
       ['/v1/auctions/{id}/images', 'post'],

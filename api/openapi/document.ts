@@ -5,12 +5,14 @@
  */
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { eventDataSchemas } from '../auctions/responses.js';
+import { saleCountsEvent } from '../sales/responses.js';
 import { accountPaths } from './account-paths.js';
 import { auctionPaths } from './auction-paths.js';
 import { imagePaths } from './image-paths.js';
 import { inboxPaths, unreadCountSchema } from './inbox-paths.js';
 import { notificationPaths } from './notification-paths.js';
 import { operationalPaths } from './operational-paths.js';
+import { salePaths } from './sale-paths.js';
 import { settlementPaths } from './settlement-paths.js';
 import { ssoPaths } from './sso-paths.js';
 import { webhookPaths } from './webhook-paths.js';
@@ -34,6 +36,10 @@ export function buildOpenApiDocument() {
     tags: [
       { name: 'Accounts', description: 'Sign-up, sign-in, tokens.' },
       { name: 'Auctions', description: 'Auctions, bids and their live events.' },
+      {
+        name: 'Sales',
+        description: 'Flash sales: a fixed price, a limited stock, claims that hold units for payment, a waitlist.',
+      },
       { name: 'Watchlist', description: 'The auctions you watch.' },
       {
         name: 'Notifications',
@@ -52,6 +58,7 @@ export function buildOpenApiDocument() {
         ...accountPaths,
         ...auctionPaths,
         ...imagePaths,
+        ...salePaths,
         ...ssoPaths,
         ...notificationPaths,
         ...inboxPaths,
@@ -61,7 +68,7 @@ export function buildOpenApiDocument() {
       ...operationalPaths,
     },
     components: {
-      schemas: { ...eventDataSchemas, UnreadCount: unreadCountSchema },
+      schemas: { ...eventDataSchemas, SaleCountsEvent: saleCountsEvent, UnreadCount: unreadCountSchema },
       securitySchemes: {
         bearerAuth: {
           type: 'http',

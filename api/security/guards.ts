@@ -29,6 +29,8 @@ export type GuardConfig = Pick<
   Config,
   | 'RATE_LIMIT_BIDS_PER_USER'
   | 'RATE_LIMIT_BIDS_PER_IP'
+  | 'RATE_LIMIT_CLAIMS_PER_USER'
+  | 'RATE_LIMIT_CLAIMS_PER_IP'
   | 'RATE_LIMIT_SIGN_INS_PER_IP'
   | 'RATE_LIMIT_SIGN_INS_PER_ACCOUNT'
   | 'RATE_LIMIT_SIGN_UPS_PER_IP'
@@ -88,6 +90,13 @@ export function securityGuards({ redis, tickets, tokens, config }: GuardDeps): R
     ...(bidsPerUser.length > 0 ? [requireUser(tokens), ...bidsPerUser] : []),
   ]);
 
+  // Claims on a flash sale: the other hot path, leased the same way.
+  const claimsPerUser = limit('claims-user', config.RATE_LIMIT_CLAIMS_PER_USER, byUser, { leased: true });
+  guard('post', '/v1/sales/:id/claims', [
+    ...limit('claims-ip', config.RATE_LIMIT_CLAIMS_PER_IP, byAddress, { leased: true }),
+    ...(claimsPerUser.length > 0 ? [requireUser(tokens), ...claimsPerUser] : []),
+  ]);
+
   guard('post', '/v1/auth/token', [
     ...limit('sign-ins-ip', config.RATE_LIMIT_SIGN_INS_PER_IP, byAddress),
     // Counts failures in a row: a right password clears the account's count.
@@ -108,10 +117,11 @@ export function securityGuards({ redis, tickets, tokens, config }: GuardDeps): R
   // Discovery: a search is a Postgres full-text query; the listing itself is not limited.
   guard('get', '/v1/auctions', limit('searches-ip', config.RATE_LIMIT_SEARCHES_PER_IP, searchesByAddress));
 
-  // One count for both kinds of stream: a user's cap covers auction streams and notification streams.
+  // One count for every kind of stream: a user's cap covers auction, sale and notification streams.
   const streamSlots = new StreamSlots();
   const streamCaps = { perIp: config.SSE_MAX_STREAMS_PER_IP, perUser: config.SSE_MAX_STREAMS_PER_USER };
   guard('get', '/v1/auctions/:id/events', [optionalUser(tokens), capStreams(streamSlots, streamCaps)]);
+  guard('get', '/v1/sales/:id/events', [optionalUser(tokens), capStreams(streamSlots, streamCaps)]);
   // The stream finds its user from a ticket or a token before it takes a slot.
   guard('get', '/v1/users/me/events', [streamUser(tickets, requireUser(tokens)), capStreams(streamSlots, streamCaps)]);
 

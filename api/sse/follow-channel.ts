@@ -9,7 +9,8 @@ import type { EventHub } from './hub.js';
 import type { SseStream } from './stream.js';
 
 export interface FollowOptions {
-  hub: EventHub;
+  /** The hub itself, or what stands in front of it (api/sales/coalesced-events.ts). */
+  hub: Pick<EventHub, 'listen' | 'track'>;
   stream: SseStream;
   heartbeatMs: number;
   channel: string;
