@@ -1,13 +1,15 @@
-/** Every activity the workflows call (auctions, notifications, the outbox dispatch, settlement), built from the worker's dependencies. */
+/** Every activity the workflows call (auctions, notifications, the outbox dispatch, settlement, flash sales), built from the worker's dependencies. */
 import type { Transporter } from 'nodemailer';
 import type { RedisClient } from '../config/redis.js';
 import type { Database } from '../db/pool.js';
 import type { BiddingStore } from '../lua/bidding-store.js';
+import type { SaleStore } from '../lua/sale-store.js';
 import { createAuctionStatusActivities } from './auction-status.js';
 import { createBiddingActivities } from './bidding.js';
 import type { EmailOptions } from './notifications/email-sender.js';
 import { createNotificationActivities } from './notifications/index.js';
 import { NotificationPipeline } from './notifications/pipeline.js';
+import { createSaleActivities } from './sales/index.js';
 import type { WebhookDeliveryOptions } from './notifications/webhook-delivery.js';
 import { createSettlementActivities, type SettlementDeps } from './settlement/index.js';
 
@@ -15,6 +17,8 @@ export interface ActivityDeps {
   db: Database;
   redis: RedisClient;
   store: BiddingStore;
+  /** Flash sales' state in Redis (the sale workflow's activities). */
+  sales: SaleStore;
   /** Aborted when the worker begins to shut down, so long-running activities wind up early. */
   stopping?: AbortSignal;
   /** Outbid notifications from the persist cycle (config OUTBID_NOTIFICATIONS); on unless said otherwise. */
@@ -40,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
       webhooks: { ...deps.webhooks, stopping },
     }),
     ...createSettlementActivities({ db: deps.db, redis: deps.redis, pipeline, options: deps.settlement }),
+    ...createSaleActivities({ db: deps.db, redis: deps.redis, saleStore: deps.sales, pipeline }),
   };
 }
 

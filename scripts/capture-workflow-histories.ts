@@ -1,5 +1,5 @@
 /**
- * Records histories of the auction and settlement workflows as the code now in workflows/ writes them,
+ * Records histories of the auction, settlement and sale workflows as the code now in workflows/ writes them,
  * for test/workflow-replay.unit.test.ts to replay against every later version (workflows/README.md,
  * "Changing workflow code"):
  *
@@ -8,11 +8,12 @@
  * It starts its own in-memory Temporal dev server on a free port (the pinned CLI that setup.sh
  * builds), runs a worker of the real workflow code with fake activities (test/helpers/fake-auction.ts,
  * a small in-memory stand-in for Redis: bids, soft close, buy-now, cancel, close; and
- * test/helpers/fake-settlement.ts for orders and offers; the time-skipping workflow tests use both) and
- * drives each path with real times of a few seconds, checking that each took the path it is named
- * after. A settlement path starts its settlement by itself, as a sold close would, with windows of
- * seconds. Each history is written to test/workflow-histories/<workflow>-<path>[-<suffix>].json
- * (<workflow>: auction or settlement) in the JSON form Temporal's tools download. A history already
+ * test/helpers/fake-settlement.ts for orders and offers, test/helpers/fake-sale.ts for flash sales; the
+ * time-skipping workflow tests use them too) and drives each path with real times of a few seconds,
+ * checking that each took the path it is named after. A settlement path starts its settlement by itself,
+ * as a sold close would, with windows of seconds; a sale path starts a sale with holds of a second or
+ * two. Each history is written to test/workflow-histories/<workflow>-<path>[-<suffix>].json
+ * (<workflow>: auction, settlement or sale) in the JSON form Temporal's tools download. A history already
  * recorded is never rewritten: the script refuses; capture a new path with --only, or the same paths
  * of a new version with --suffix. It stops its server and exits by itself.
  */
@@ -54,6 +55,11 @@ import {
   settlementStateQuery,
 } from '../workflows/settlement/definitions.js';
 import type { settlementWorkflow } from '../workflows/settlement/settlement.js';
+import type { FakeSaleState } from '../test/helpers/fake-sale.js';
+import type { SaleWorkflowInput, SaleWorkflowState } from '../domain/sales/workflow.js';
+import { saleWorkflowId } from '../domain/temporal-names.js';
+import { cancelSaleSignal, claimsPendingSignal, saleOrderPaidSignal } from '../workflows/sales/definitions.js';
+import type { saleWorkflow } from '../workflows/sales/sale.js';
 import { startChild, stopChild } from './stack/child.js';
 import { temporalCli } from './stack/profiles.js';
 import { waitUntilReady } from './stack/wait.js';
@@ -264,6 +270,85 @@ class SettlementDriver {
   }
 }
 
+// --- Driving one sale ---
+
+type SaleHandle = WorkflowHandleWithFirstExecutionRunId<typeof saleWorkflow>;
+
+interface SalePlan {
+  startInMs: number;
+  /** null: open until sold out or cancelled. */
+  runForMs: number | null;
+  stock: number;
+  holdMs: number;
+  perUserLimit?: number;
+}
+
+/** A sale made by the API (its state in the fake) and its workflow, and what buyers and the webhook do to it. */
+class SaleDriver {
+  readonly sale: FakeSaleState;
+  readonly handle: Promise<SaleHandle>;
+
+  constructor(
+    readonly client: Client,
+    taskQueue: string,
+    plan: SalePlan,
+  ) {
+    const startsAtMs = Date.now() + plan.startInMs;
+    this.sale = fakes.sales.add({
+      startsAtMs,
+      endsAtMs: plan.runForMs === null ? null : startsAtMs + plan.runForMs,
+      stock: plan.stock,
+      holdMs: plan.holdMs,
+      perUserLimit: plan.perUserLimit,
+    });
+    const input: SaleWorkflowInput = {
+      saleId: this.sale.id,
+      sellerId: this.sale.sellerId,
+      startsAt: new Date(startsAtMs).toISOString(),
+      endsAt: this.sale.endsAtMs === null ? null : new Date(this.sale.endsAtMs).toISOString(),
+    };
+    this.handle = client.workflow.start<typeof saleWorkflow>('saleWorkflow', {
+      workflowId: saleWorkflowId(this.sale.id),
+      taskQueue,
+      args: [input],
+    });
+  }
+
+  get workflowId(): string {
+    return saleWorkflowId(this.sale.id);
+  }
+
+  async opened(): Promise<void> {
+    await until(`${this.workflowId} to open`, () => this.sale.calls.some((c) => c.name === 'openSale'));
+  }
+
+  /** A claim the API accepted, and the signal its wake flag asks for. */
+  async claim(quantity = 1, userId = randomUUID()): Promise<{ orderId: string }> {
+    const held = fakes.sales.claim(this.sale.id, userId, quantity, Date.now());
+    assert.ok(held, `${this.workflowId}: the claim was refused`);
+    await (await this.handle).signal(claimsPendingSignal, { seq: held.seq, holdExpiresAtMs: held.holdExpiresAtMs });
+    return held;
+  }
+
+  async persisted(): Promise<void> {
+    await until(`${this.workflowId} to persist seq ${this.sale.seq}`, () => this.sale.persistedSeq >= this.sale.seq);
+  }
+
+  /** The webhook: the payment applied in Postgres, then the signal. */
+  async pay(orderId: string): Promise<void> {
+    assert.equal(fakes.sales.pay(orderId), 'paid', `${this.workflowId}: order ${orderId} was not payable`);
+    await (await this.handle).signal(saleOrderPaidSignal, { orderId });
+  }
+
+  async cancel(reason: string): Promise<void> {
+    await (await this.handle).signal(cancelSaleSignal, { reason });
+  }
+
+  async result(): Promise<SaleWorkflowState> {
+    return (await this.handle).result();
+  }
+}
+
 // --- The paths ---
 
 interface Recorded {
@@ -276,12 +361,13 @@ interface Recorded {
 interface Scenario {
   name: string;
   /** The workflow it records, the file name's <workflow> part: auction unless said. */
-  workflow?: 'settlement';
+  workflow?: 'settlement' | 'sale';
   /** The <path> of each history it records, when not just its name. */
   records?: string[];
   run(
     driver: (plan: AuctionPlan) => Driver,
     settlement: (plan: SettlementPlan) => SettlementDriver,
+    sale: (plan: SalePlan) => SaleDriver,
   ): Promise<Recorded[]>;
 }
 
@@ -624,6 +710,102 @@ const scenarios: Scenario[] = [
       return recordedRun('ops-signal-between-orders', s);
     },
   },
+  // --- The sale's paths ---
+  {
+    name: 'sold-out-expired-waitlist',
+    workflow: 'sale',
+    async run(_, __, start) {
+      const d = start({ startInMs: 1000, runForMs: 30_000, stock: 2, holdMs: 2000 });
+      await d.opened();
+      const ann = await d.claim();
+      const ben = await d.claim();
+      await d.persisted();
+      const cat = randomUUID();
+      assert.ok(fakes.sales.joinWaitlist(d.sale.id, cat, 1), 'the waitlist refused');
+      await sleep(300);
+      await d.pay(ben.orderId);
+      // ann lets her hold expire: its unit goes to cat, who pays; the sale is sold out and ends.
+      let catOrder: string | undefined;
+      await until(`${d.workflowId} to offer the unit`, () => {
+        catOrder = [...fakes.sales.orders.values()].find((o) => o.buyerId === cat)?.id;
+        return catOrder !== undefined;
+      });
+      assert.equal(fakes.sales.orders.get(ann.orderId)?.status, 'expired');
+      await sleep(300);
+      await d.pay(catOrder!);
+      const state = await d.result();
+      assert.equal(state.phase, 'open');
+      assert.deepEqual(state.counts, { available: 0, held: 0, sold: 2 });
+      return recordedRun('sold-out-expired-waitlist', d);
+    },
+  },
+  {
+    name: 'cancelled',
+    workflow: 'sale',
+    async run(_, __, start) {
+      const d = start({ startInMs: 1000, runForMs: 30_000, stock: 4, holdMs: 20_000 });
+      await d.opened();
+      await d.claim();
+      const paid = await d.claim();
+      await d.persisted();
+      await d.pay(paid.orderId);
+      await sleep(300);
+      await d.claim(); // its persist may not have come before the cancel: the cancel's own does
+      await d.cancel('the stock was damaged');
+      const state = await d.result();
+      assert.equal(state.phase, 'cancelled');
+      assert.deepEqual(state.counts, { available: 3, held: 0, sold: 1 });
+      return recordedRun('cancelled', d);
+    },
+  },
+  {
+    name: 'closed',
+    workflow: 'sale',
+    async run(_, __, start) {
+      const d = start({ startInMs: 1000, runForMs: 2500, stock: 3, holdMs: 3000 });
+      await d.opened();
+      await d.claim();
+      // The end comes while the hold is open: the run closes the sale, then waits for the hold.
+      const state = await d.result();
+      assert.equal(state.phase, 'closed');
+      assert.deepEqual(state.counts, { available: 3, held: 0, sold: 0 });
+      assert.ok(d.sale.calls.some((c) => c.name === 'settleDueHolds'));
+      return recordedRun('closed', d);
+    },
+  },
+  {
+    name: 'sale-continue-as-new',
+    workflow: 'sale',
+    records: ['continue-as-new-first-run', 'continue-as-new-second-run'],
+    async run(_, __, start) {
+      const d = start({ startInMs: 1000, runForMs: null, stock: 500, holdMs: 1500 });
+      const { firstExecutionRunId } = await d.handle;
+      const firstRun = d.client.workflow.getHandle(d.workflowId, firstExecutionRunId);
+      await d.opened();
+      // Claims keep it persisting and their holds expiring until the server suggests continuing as new.
+      while ((await firstRun.describe()).status.name === 'RUNNING') {
+        await d.claim();
+        await sleep(300);
+      }
+      assert.equal((await firstRun.describe()).status.name, 'CONTINUED_AS_NEW');
+      const held = await d.claim();
+      await d.persisted();
+      await d.pay(held.orderId);
+      await sleep(2000); // the other holds expire in the second run
+      await d.cancel('test over');
+      const latest = d.client.workflow.getHandle<typeof saleWorkflow>(d.workflowId);
+      const state = await latest.result();
+      assert.equal(state.phase, 'cancelled');
+      assert.equal(state.counts?.sold, 1);
+      assert.equal(state.counts?.held, 0);
+      const { runId } = await latest.describe();
+      assert.notEqual(runId, firstExecutionRunId);
+      return [
+        { name: 'continue-as-new-first-run', workflowId: d.workflowId, runId: firstExecutionRunId },
+        { name: 'continue-as-new-second-run', workflowId: d.workflowId, runId },
+      ];
+    },
+  },
 ];
 
 // --- The server, the worker, the files ---
@@ -746,6 +928,7 @@ async function main(): Promise<void> {
         const driving = scenario.run(
           (plan) => new Driver(client, taskQueue, plan),
           (plan) => new SettlementDriver(client, taskQueue, plan),
+          (plan) => new SaleDriver(client, taskQueue, plan),
         );
         const runs = await Promise.race([driving, timeout]).finally(() => clearTimeout(timer));
         process.stdout.write(`  ${scenario.name}: ${((Date.now() - scenarioStarted) / 1000).toFixed(1)} s\n`);

@@ -65,6 +65,7 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
       'orders',
       'payouts',
       'refresh_tokens',
+      'sales',
       'second_chance_offers',
       'stripe_events',
       'unpaid_strikes',
@@ -105,6 +106,7 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
   await insert('outbid', 'k1');
   await assert.rejects(insert('outbid', 'k1'), /notifications_dedupe_key_unique/);
   await assert.rejects(insert('spam', 'k2'), /notifications_type/);
+  await insert('waitlist_offer', 'k3'); // migration 0008: a flash sale's waitlist
   assert.deepEqual(await primaryKeyOf('watchlist'), ['auction_id', 'user_id']);
   // Orders: the total adds up, and an auction never has two orders awaiting payment or two paid.
   const [auction] = (

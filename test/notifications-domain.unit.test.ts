@@ -108,3 +108,32 @@ test('when an unsubscribe token is verified, then only one signed with the secre
   await assert.rejects(verifyUnsubscribeToken(secret, `${h}.${forged}.${s}`), InvalidUnsubscribeToken);
   await assert.rejects(verifyUnsubscribeToken(secret, 'garbage'), InvalidUnsubscribeToken);
 });
+
+test("when a waitlist offer mail is written, then it has the units, the total, the hold's end and the order's link", () => {
+  const content = emailContent(
+    {
+      id: 2,
+      type: 'waitlist_offer',
+      auctionId: null,
+      data: {
+        title: 'Limited sneakers',
+        saleId: 's1',
+        orderId: 'o1',
+        quantity: 2,
+        currency: 'EUR',
+        total: 5000,
+        payBy: '2030-01-01T00:10:00.000Z',
+        role: 'buyer',
+      },
+      createdAt: '2030-01-01T00:00:00.000Z',
+      readAt: null,
+    },
+    { auction: null, order: 'https://gavel.test/v1/orders/o1', unsubscribe: 'https://gavel.test/u?token=t' },
+  );
+  assert.match(content.subject, /2 held for you/);
+  assert.match(content.text, /€50\.00/);
+  assert.match(content.text, /2030-01-01T00:10:00\.000Z/);
+  assert.match(content.text, /View the order: https:\/\/gavel\.test\/v1\/orders\/o1/);
+  assert.match(content.html, /href="https:\/\/gavel\.test\/v1\/orders\/o1"/);
+  assert.match(content.text, /waitlist offers by email/);
+});

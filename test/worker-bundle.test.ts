@@ -13,6 +13,7 @@ import { createMailer } from '../activities/notifications/email-sender.js';
 import { webhookDeliveryOptions } from '../activities/notifications/webhook-delivery.js';
 import { closeRedis, createRedis } from '../config/redis.js';
 import { BiddingStore } from '../lua/bidding-store.js';
+import { SaleStore } from '../lua/sale-store.js';
 import { auctionWorkflowId } from '../domain/temporal-names.js';
 import { workflowSource } from '../worker/workflow-source.js';
 import { auctionWorkflow } from '../workflows/auction.js';
@@ -72,6 +73,7 @@ test('when production loads a prebuilt bundle, then the auction workflow runs fr
       db: database.db,
       redis,
       store,
+      sales: new SaleStore(redis),
       mail,
       webhooks: webhookDeliveryOptions(config),
       settlement: settlementOptions(config),

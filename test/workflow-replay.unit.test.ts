@@ -1,9 +1,9 @@
 /**
- * Every recorded history of the auction and settlement workflows (test/workflow-histories/, from
+ * Every recorded history of the auction, settlement and sale workflows (test/workflow-histories/, from
  * scripts/capture-workflow-histories.ts) replays against the workflow code now in workflows/: a change
- * that would break a running auction or settlement fails here, not in production (workflows/README.md,
- * "Changing workflow code"). No server: the replay worker runs the histories in this process, with the
- * worker's own bundle entry (workflows/index.ts), which exports both workflows.
+ * that would break a running auction, settlement or sale fails here, not in production
+ * (workflows/README.md, "Changing workflow code"). No server: the replay worker runs the histories in
+ * this process, with the worker's own bundle entry (workflows/index.ts), which exports every workflow.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -24,7 +24,7 @@ const files = fs
   .sort();
 
 /** The workflow type each file name's prefix stands for (`<workflow>-<path>[-<version>].json`). */
-const WORKFLOW_TYPES = { auction: 'auctionWorkflow', settlement: 'settlementWorkflow' } as const;
+const WORKFLOW_TYPES = { auction: 'auctionWorkflow', settlement: 'settlementWorkflow', sale: 'saleWorkflow' } as const;
 const prefixOf = (file: string) => file.slice(0, file.indexOf('-'));
 
 /**
@@ -54,7 +54,7 @@ before(async () => {
   }
 });
 
-test('when the histories folder is read, then it holds the recorded auction and settlement paths', () => {
+test('when the histories folder is read, then it holds the recorded auction, settlement and sale paths', () => {
   const required = [
     ...['sold', 'soft-close', 'cancelled-scheduled', 'cancelled-open', 'cancel-lost-race'].map((p) => `auction-${p}`),
     // The sold path since a sale starts its settlement.
@@ -68,6 +68,13 @@ test('when the histories folder is read, then it holds the recorded auction and 
       'ops-extend-mark-paid',
       'ops-signal-between-orders',
     ].map((p) => `settlement-${p}`),
+    ...[
+      'sold-out-expired-waitlist',
+      'cancelled',
+      'closed',
+      'continue-as-new-first-run',
+      'continue-as-new-second-run',
+    ].map((p) => `sale-${p}`),
   ];
   for (const name of required) {
     assert.ok(files.includes(`${name}.json`), `test/workflow-histories/${name}.json is missing`);

@@ -11,6 +11,7 @@ import { createLogger, exitOnCrash } from '../config/logger.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { openDatabase } from '../db/pool.js';
 import { BiddingStore } from '../lua/bidding-store.js';
+import { SaleStore } from '../lua/sale-store.js';
 import { workflowSource } from './workflow-source.js';
 
 const config = loadConfig('worker');
@@ -51,6 +52,7 @@ const worker = await Worker.create({
     db: database.db,
     redis,
     store: new BiddingStore(redis),
+    sales: new SaleStore(redis),
     stopping: stopping.signal,
     outbids: config.OUTBID_NOTIFICATIONS,
     mail,

@@ -2,3 +2,4 @@
 export { auctionWorkflow } from './auction.js';
 export { outboxDispatchWorkflow } from './notifications/outbox-dispatch.js';
 export { settlementWorkflow } from './settlement/settlement.js';
+export { saleWorkflow } from './sales/sale.js';

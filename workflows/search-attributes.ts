@@ -1,4 +1,4 @@
-/** Typed search attributes, so operators can filter auctions in the Temporal UI by status, end and seller. */
+/** Typed search attributes, so operators can filter auctions (status, end, seller), settlements and sales in the Temporal UI. */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { SEARCH_ATTRIBUTES } from '../domain/temporal-names.js';
 
@@ -14,3 +14,5 @@ export const settlementPhaseKey = defineSearchAttributeKey(
   SearchAttributeType.KEYWORD,
 );
 export const orderPayByKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.payBy.name, SearchAttributeType.DATETIME);
+/** A flash sale's status as a client sees it (domain/sales/sale.ts saleStatusAt): scheduled, open, sold_out, closed, cancelled. */
+export const saleStatusKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.saleStatus.name, SearchAttributeType.KEYWORD);

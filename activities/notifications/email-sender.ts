@@ -130,8 +130,11 @@ export function createEmailActivities(db: Database, transport: Transporter, opti
     const token = await signUnsubscribeToken(options.linkSecret, { userId: row.userId, type: row.notification.type });
     const unsubscribe = `${options.publicUrl}/v1/notifications/unsubscribe?token=${token}`;
     const auctionId = row.notification.auctionId;
+    const orderId = row.notification.data.orderId;
     const content = emailContent(row.notification, {
       auction: auctionId ? `${options.publicUrl}/v1/auctions/${auctionId}` : null,
+      // A flash sale's order has no auction: the mail leads to the order itself.
+      order: orderId ? `${options.publicUrl}/v1/orders/${orderId}` : null,
       unsubscribe,
     });
     try {

@@ -17,3 +17,6 @@ export const settlementKey = (
   userId: string,
   moment?: number,
 ) => `${type}:${subjectId}:${userId}${moment === undefined ? '' : `:${moment}`}`;
+
+/** A waitlist offer happens once per hold it made (its order) per user. */
+export const waitlistOfferKey = (orderId: string, userId: string) => `waitlist_offer:${orderId}:${userId}`;

@@ -1,6 +1,7 @@
 /**
  * What a notification email says: a subject, a text part and an HTML part, each with the auction's
- * link and the one-click unsubscribe link for this type. Pure: the sender supplies the links.
+ * link (or, for a flash sale's order, the order's) and the one-click unsubscribe link for this type.
+ * Pure: the sender supplies the links.
  */
 import escapeHtml from 'escape-html';
 import { moneyText } from './money-text.js';
@@ -8,6 +9,8 @@ import type { Notification, NotificationType } from './types.js';
 
 export interface EmailLinks {
   auction: string | null;
+  /** A flash sale's order, which has no auction to link to. */
+  order?: string | null;
   unsubscribe: string;
 }
 
@@ -32,6 +35,7 @@ const TYPE_NAMES: Record<NotificationType, string> = {
   order_cancelled: 'order cancellation notices',
   second_chance_offer: 'second-chance offers',
   second_chance_answered: 'second-chance answers',
+  waitlist_offer: 'waitlist offers',
 };
 
 function lines(notification: Notification): { subject: string; body: string[] } {
@@ -139,17 +143,33 @@ function lines(notification: Notification): { subject: string; body: string[] } 
         subject: `Your second-chance offer for ${title} was ${d.offerStatus}`,
         body: [`Your offer of ${title} at ${money(d.amount)} was ${d.offerStatus}.`],
       };
+    case 'waitlist_offer':
+      return {
+        subject: `Units of ${title} came back: ${d.quantity} held for you`,
+        body: [
+          `You were on the waitlist for ${title}, and units came back: ${d.quantity} are held for you, ` +
+            `${money(d.total)} in all, until ${d.payBy}. Pay by then to buy them; after that they go to the next buyer.`,
+        ],
+      };
   }
+}
+
+/** The one link a mail leads to: the auction, or a sale's order. */
+function viewLink(links: EmailLinks): { label: string; url: string } | null {
+  if (links.auction) return { label: 'View the auction', url: links.auction };
+  if (links.order) return { label: 'View the order', url: links.order };
+  return null;
 }
 
 export function emailContent(notification: Notification, links: EmailLinks): EmailContent {
   const { subject, body } = lines(notification);
   const stop = `To stop ${TYPE_NAMES[notification.type]} by email, unsubscribe: ${links.unsubscribe}`;
-  const text = [...body, ...(links.auction ? ['', `View the auction: ${links.auction}`] : []), '', stop, ''].join('\n');
+  const view = viewLink(links);
+  const text = [...body, ...(view ? ['', `${view.label}: ${view.url}`] : []), '', stop, ''].join('\n');
   const html = [
     '<!doctype html><html><body>',
     ...body.map((line) => `<p>${escapeHtml(line)}</p>`),
-    links.auction ? `<p><a href="${escapeHtml(links.auction)}">View the auction</a></p>` : '',
+    view ? `<p><a href="${escapeHtml(view.url)}">${escapeHtml(view.label)}</a></p>` : '',
     `<p style="color:#666;font-size:small">To stop ${escapeHtml(TYPE_NAMES[notification.type])} by email, ` +
       `<a href="${escapeHtml(links.unsubscribe)}">unsubscribe</a>.</p>`,
     '</body></html>',

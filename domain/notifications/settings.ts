@@ -30,6 +30,7 @@ export const DEFAULT_SETTINGS: NotificationSettings = {
       'order_cancelled',
       'second_chance_offer',
       'second_chance_answered',
+      'waitlist_offer',
     ],
     webhook: [...NOTIFICATION_TYPES],
   },

@@ -20,6 +20,8 @@ export const NOTIFICATION_TYPES = [
   'order_cancelled',
   'second_chance_offer',
   'second_chance_answered',
+  // Flash sales: units an expired hold gave back, held for a buyer on the waitlist.
+  'waitlist_offer',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -82,4 +84,7 @@ export interface NotificationData {
   amount?: number;
   expiresAt?: string;
   offerStatus?: 'accepted' | 'declined' | 'expired';
+  /** waitlist_offer: the sale, and how many units its new hold keeps until payBy. */
+  saleId?: string;
+  quantity?: number;
 }

@@ -1,7 +1,7 @@
 /**
  * Every activity the workflows call, as an in-memory model typed as the real ones (`Activities`): a
  * small stand-in for one auction's bidding state in Redis (bids, soft close, buy-now, cancel, close),
- * the settlement's (FakeSettlement) and the notification side. For workflow tests on the time-skipping
+ * the settlement's (FakeSettlement), the flash sales' (FakeSale) and the notification side. For workflow tests on the time-skipping
  * server (helpers/time-skipping.ts) and for recording histories (scripts/capture-workflow-histories.ts).
  *
  * Every call is recorded with the time of the clock given: Date.now for a real-time server; for the
@@ -14,6 +14,7 @@ import type { AuctionStatus } from '../../domain/auction-status.js';
 import type { BidsPending } from '../../domain/auction-workflow.js';
 import type { AuctionMoment } from '../../domain/notifications/audience.js';
 import type { CancelOutcome, CloseResult } from '../../lua/bidding-store.js';
+import { FakeSale, type FakeSaleOptions } from './fake-sale.js';
 import { FakeSettlement, type FakeSettlementOptions } from './fake-settlement.js';
 
 type AuctionActivityName =
@@ -75,6 +76,8 @@ export interface FakeActivitiesOptions {
    */
   latency?: 'io' | 'none';
   settlement?: Omit<FakeSettlementOptions, 'now'>;
+  /** The sales' clock may differ (an asynchronous one: helpers/fake-sale.ts); `now` by default. */
+  sales?: Pick<FakeSaleOptions, 'now'>;
 }
 
 /** The real milliseconds each activity takes with `latency: 'io'`. */
@@ -88,6 +91,7 @@ const IO_LATENCY_MS = {
   publishClosed: 1,
   notifyAuctionMoment: 10,
   outboxDispatch: 10,
+  saleActivity: 5,
 } as const;
 
 /** The users a notification reaches, as the fake answers. */
@@ -100,6 +104,7 @@ export const callName = (call: { name: string; detail?: string }) =>
 export class FakeActivities {
   readonly auctions = new Map<string, FakeAuction>();
   readonly settlement: FakeSettlement;
+  readonly sales: FakeSale;
   readonly activities: Activities;
   private readonly now: () => number;
   private readonly latency: 'io' | 'none';
@@ -108,6 +113,10 @@ export class FakeActivities {
     this.now = options.now ?? Date.now;
     this.latency = options.latency ?? 'none';
     this.settlement = new FakeSettlement({ ...options.settlement, now: this.now });
+    this.sales = new FakeSale({
+      now: options.sales?.now ?? this.now,
+      latencyMs: this.latency === 'io' ? IO_LATENCY_MS.saleActivity : 0,
+    });
     this.activities = this.build();
   }
 
@@ -197,6 +206,7 @@ export class FakeActivities {
   private build(): Activities {
     return {
       ...this.settlement.activities,
+      ...this.sales.activities,
       recordAuctionStatus: async (input) => {
         await this.record(this.get(input.auctionId), 'recordAuctionStatus', [input], input.status);
       },

@@ -13,6 +13,7 @@ import { webhookDeliveryOptions } from '../../activities/notifications/webhook-d
 import { closeRedis, createRedis } from '../../config/redis.js';
 import type { Database } from '../../db/pool.js';
 import { BiddingStore } from '../../lua/bidding-store.js';
+import { SaleStore } from '../../lua/sale-store.js';
 import { testConfig } from './config.js';
 import type { WorkflowHandle } from '@temporalio/client';
 import { outboxDispatchWorkflowId, type Outbox } from '../../domain/temporal-names.js';
@@ -39,6 +40,7 @@ export async function startTestWorker(db: Database, overrides: Record<string, st
       db,
       redis,
       store,
+      sales: new SaleStore(redis),
       mail,
       webhooks: webhookDeliveryOptions(config),
       settlement: settlementOptions(config),

@@ -1,0 +1,35 @@
+/**
+ * Where a sale stands, as Redis says now, copied into its Postgres row (the counts the listing and the
+ * seller read) and answered to the workflow, which takes its next timer from the earliest hold.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from '../../db/pool.js';
+import { sales } from '../../db/sales-schema.js';
+import type { SaleProgress } from '../../domain/sales/workflow.js';
+import type { SaleStore } from '../../lua/sale-store.js';
+
+export async function recordProgress(
+  db: Database,
+  store: SaleStore,
+  saleId: string,
+  persistedSeq: number,
+  cancelReason: string | null = null,
+): Promise<SaleProgress> {
+  const snapshot = await store.snapshot(saleId);
+  // The API made the sale's state before it started the workflow; without it nothing can be decided.
+  if (!snapshot) throw ApplicationFailure.nonRetryable(`no sale state in Redis for ${saleId}`, 'SaleMissing');
+  const earliestHoldExpiryMs = await store.earliestHoldExpiry(saleId);
+  const { phase, counts } = snapshot;
+  await db
+    .update(sales)
+    .set({
+      phase,
+      ...counts,
+      // A reason the API wrote first is the seller's own: kept.
+      ...(cancelReason === null ? {} : { cancelReason: sql`COALESCE(${sales.cancelReason}, ${cancelReason})` }),
+      updatedAt: new Date(),
+    })
+    .where(eq(sales.id, saleId));
+  return { persistedSeq, earliestHoldExpiryMs, counts, phase };
+}

@@ -1,0 +1,2 @@
+ALTER TABLE "notifications" DROP CONSTRAINT "notifications_type";--> statement-breakpoint
+ALTER TABLE "notifications" ADD CONSTRAINT "notifications_type" CHECK ("notifications"."type" IN ('outbid', 'auction_won', 'auction_lost', 'auction_ended', 'auction_ending_soon', 'auction_started', 'auction_cancelled', 'payment_due', 'payment_reminder', 'order_paid', 'order_unpaid', 'order_cancelled', 'second_chance_offer', 'second_chance_answered', 'waitlist_offer'));
