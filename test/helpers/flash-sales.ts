@@ -62,7 +62,7 @@ export async function claimAll(
   giveUpAfterMs = 120_000,
 ): Promise<ClaimAnswer[]> {
   const deadline = Date.now() + giveUpAfterMs;
-  const answers: ClaimAnswer[] = new Array(requests.length);
+  const answers = new Array<ClaimAnswer>(requests.length);
   let next = 0;
   const worker = async () => {
     while (next < requests.length) {
