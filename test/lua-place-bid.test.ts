@@ -16,6 +16,7 @@ import { onMessage, subscribe } from '../config/redis-pubsub.js';
 import { decideBid } from '../domain/proxy-bidding.js';
 import { BiddingStore, auctionKeys, type PlaceBidInput, type StreamBid } from '../lua/bidding-store.js';
 import { testConfig } from './helpers/config.js';
+import { redisNowMs } from './helpers/redis.js';
 
 let redis: RedisClient;
 let store: BiddingStore;
@@ -28,11 +29,6 @@ after(async () => {
 });
 
 const SELLER = 'seller-1';
-
-async function redisNowMs(): Promise<number> {
-  const [seconds, micros] = (await redis.time()).map(Number);
-  return seconds! * 1000 + Math.floor(micros! / 1000);
-}
 
 const rulesWith = (overrides: Partial<AuctionRules> = {}): AuctionRules => ({
   sellerId: SELLER,
@@ -60,7 +56,7 @@ const NO_PREMIUM = { buyersPremiumBps: 0 };
 /** A new auction open from a minute ago for `openForMs` more. */
 async function openAuction(rules = rulesWith(), openForMs = 600_000, terms = NO_PREMIUM) {
   const auctionId = randomUUID();
-  const now = await redisNowMs();
+  const now = await redisNowMs(redis);
   await store.initAuction(auctionId, rules, now - 60_000, now + openForMs, terms);
   return auctionId;
 }
@@ -186,7 +182,7 @@ test('the script decides every bid exactly as decideBid does, and keeps the same
         // The seller is one of the 2–6 bidders.
         const bidders = [SELLER, ...Array.from({ length: otherBidders }, () => randomUUID())];
         const auctionId = randomUUID();
-        const now = await redisNowMs();
+        const now = await redisNowMs(redis);
         let state = initialState(rules, now + timing.startsInMs, now + timing.endsInMs);
         await store.initAuction(auctionId, rules, state.startsAtMs, state.endsAtMs, { buyersPremiumBps });
         try {

@@ -14,6 +14,7 @@ import { countsAreWhole, type SaleCounts } from '../domain/sales/sale.js';
 import { releaseToWaitlist, type Waiting } from '../domain/sales/waitlist.js';
 import { SaleStore, type SaleTerms } from '../lua/sale-store.js';
 import { testConfig } from './helpers/config.js';
+import { redisNowMs } from './helpers/redis.js';
 
 let redis: RedisClient;
 let store: SaleStore;
@@ -27,13 +28,8 @@ after(async () => {
 
 const SELLER = 'seller-1';
 
-async function redisNowMs(): Promise<number> {
-  const [seconds, micros] = (await redis.time()).map(Number);
-  return seconds! * 1000 + Math.floor(micros! / 1000);
-}
-
 async function openSale(overrides: Partial<SaleTerms> = {}): Promise<{ saleId: string; terms: SaleTerms }> {
-  const now = await redisNowMs();
+  const now = await redisNowMs(redis);
   const terms: SaleTerms = {
     sellerId: SELLER,
     stock: 10,
@@ -108,7 +104,7 @@ describe('the sale scripts against the rules', () => {
                 },
                 o.user,
                 o.q,
-                await redisNowMs(),
+                await redisNowMs(redis),
               );
               const got = await claim(saleId, o.user, o.q);
               if (expected.ok) {
@@ -285,7 +281,7 @@ describe('the marks a claim leaves', () => {
   });
 
   test('the end: closing only once Redis says so, then no claim and no waitlist', async () => {
-    const { saleId } = await openSale({ stock: 2, endsAtMs: (await redisNowMs()) + 60_000 });
+    const { saleId } = await openSale({ stock: 2, endsAtMs: (await redisNowMs(redis)) + 60_000 });
     assert.equal((await store.moveTo(saleId, 'closed'))?.outcome, 'not_yet');
     assert.equal((await store.moveTo(saleId, 'cancelled'))?.outcome, 'moved');
     const after = await claim(saleId, 'bea', 1);

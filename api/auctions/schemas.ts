@@ -21,10 +21,17 @@ export const amount = z
   .max(MAX_AMOUNT)
   .meta({ description: 'Integer minor units (cents for USD).', example: 2500 });
 
-const instant = z.iso
+/** An ISO-8601 time with its offset, as a Date: every request's times (auctions, sales). */
+export const instant = z.iso
   .datetime({ offset: true })
   .transform((value) => new Date(value))
   .meta({ example: '2030-01-01T12:00:00Z' });
+
+/** An ISO 4217 code, USD when absent: an auction's or a sale's currency. */
+export const currencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
+  .default('USD');
 
 const MAX_DURATION_MS = 30 * 24 * 3600 * 1000;
 
@@ -59,10 +66,7 @@ export const createAuctionBody = (terms: TermsPolicy) =>
         .enum(AUCTION_CATEGORIES)
         .optional()
         .meta({ description: 'Where buyers find it (GET /v1/auctions?category=...); none when absent.' }),
-      currency: z
-        .string()
-        .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
-        .default('USD'),
+      currency: currencyCode,
       startingPrice: amount,
       reservePrice: amount.nullish(),
       buyNowPrice: amount.nullish(),

@@ -5,12 +5,8 @@
 import { z } from 'zod';
 import { AUCTION_CATEGORIES } from '../../domain/categories.js';
 import { SALE_LIMITS } from '../../domain/sales/sale.js';
+import { currencyCode, instant } from '../auctions/schemas.js';
 import { storedText, trimmedText } from '../text.js';
-
-const instant = z.iso
-  .datetime({ offset: true })
-  .transform((value) => new Date(value))
-  .meta({ example: '2030-01-01T12:00:00Z' });
 
 const wholeNumber = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -40,10 +36,7 @@ export const createSaleBody = (minHoldSeconds: number) =>
       title: trimmedText(1, 200),
       description: storedText(5000).default(''),
       category: z.enum(AUCTION_CATEGORIES).optional().meta({ description: 'None when absent.' }),
-      currency: z
-        .string()
-        .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
-        .default('USD'),
+      currency: currencyCode,
       price: wholeNumber(1, SALE_LIMITS.maxPrice).meta({
         description: "One unit's price, in integer minor units (cents for USD).",
         example: 1999,

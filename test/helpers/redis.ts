@@ -13,3 +13,9 @@ export async function subscriberCount(redis: RedisClient, channel: string): Prom
   );
   return counts.reduce((sum, count) => sum + count, 0);
 }
+
+/** Redis's own clock, in ms: what the scripts decide by (TIME). */
+export async function redisNowMs(redis: RedisClient): Promise<number> {
+  const [seconds, micros] = (await redis.time()).map(Number);
+  return seconds! * 1000 + Math.floor(micros! / 1000);
+}
