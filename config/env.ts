@@ -432,8 +432,8 @@ export const envSchema = z.object({
   RATE_LIMIT_CLAIMS_PER_IP: rateLimit.default({ points: 300, durationSeconds: 10 }),
   /**
    * Signs the anti-bot challenges of sales that ask for one (ALTCHA, HMAC-SHA-256; at least 32
-   * characters). Every API process must share it. Unset: a public development key, so a production
-   * deployment must set its own (not yet enforced at start, unlike the Stripe secrets).
+   * characters). Every API process must share it. Unset: a public development key, which production
+   * refuses (anyone could mint solutions with it).
    */
   ALTCHA_HMAC_KEY: z.string().min(32).default(DEVELOPMENT_ALTCHA_HMAC_KEY),
   /** A challenge's difficulty: the solver tries up to this many numbers (about half on average). */
@@ -480,6 +480,17 @@ const stripeApiUrlRule: Parameters<typeof envSchema.refine> = [
   },
 ];
 
+// The development challenge key is in this file: with it anyone could sign their own challenges and skip
+// the work. Only the API signs or checks them.
+const altchaKeyRule: Parameters<typeof envSchema.refine> = [
+  (env) => env.NODE_ENV !== 'production' || env.ALTCHA_HMAC_KEY !== DEVELOPMENT_ALTCHA_HMAC_KEY,
+  {
+    path: ['ALTCHA_HMAC_KEY'],
+    message: 'required in production: 32+ random characters, the same in every API process (see .env.example)',
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+  },
+];
+
 const workerConfigSchema = envSchema
   .refine(...linkSecretRule)
   .refine(...stripeKeyRule)
@@ -514,7 +525,8 @@ const apiConfigSchema = envSchema
   .refine(...linkSecretRule)
   .refine(...stripeKeyRule)
   .refine(...stripeWebhookSecretRule)
-  .refine(...stripeApiUrlRule);
+  .refine(...stripeApiUrlRule)
+  .refine(...altchaKeyRule);
 
 export type Config = z.infer<typeof envSchema>;
 

@@ -8,6 +8,8 @@ import { newEs256PrivateKeyPem } from './helpers/jwt.js';
 const LINK_SECRET = 'a-notification-link-secret-32-chars-or-more';
 /** Stripe's production requirements (test/config.unit.test.ts checks them), met so these tests see only the key's. */
 const STRIPE = { STRIPE_SECRET_KEY: 'rk_live_GavelUnitTest', STRIPE_WEBHOOK_SECRET: 'whsec_GavelUnitTest' };
+/** The sales' challenge key production requires of the API (test/config.unit.test.ts checks it). */
+const ALTCHA = { ALTCHA_HMAC_KEY: 'a-challenge-signing-key-of-32-chars-or-more' };
 
 const namesOnly = (names: string[]) => (error: unknown) =>
   error instanceof ConfigError && names.every((name) => error.message.includes(`${name}:`));
@@ -59,7 +61,7 @@ test('when NODE_ENV=production and a P-256 PKCS#8 key is set, then the config pa
   const pem = newEs256PrivateKeyPem();
   assert.equal(
     parseConfig(
-      { NODE_ENV: 'production', JWT_PRIVATE_KEY: pem, NOTIFICATION_LINK_SECRET: LINK_SECRET, ...STRIPE },
+      { NODE_ENV: 'production', JWT_PRIVATE_KEY: pem, NOTIFICATION_LINK_SECRET: LINK_SECRET, ...STRIPE, ...ALTCHA },
       'api',
     ).JWT_PRIVATE_KEY,
     pem.trim(),
@@ -108,7 +110,7 @@ test('when a key is configured, then the token service serves that key, under it
   const pem = newEs256PrivateKeyPem();
   const tokens = await tokenServiceFrom(
     parseConfig(
-      { NODE_ENV: 'production', JWT_PRIVATE_KEY: pem, NOTIFICATION_LINK_SECRET: LINK_SECRET, ...STRIPE },
+      { NODE_ENV: 'production', JWT_PRIVATE_KEY: pem, NOTIFICATION_LINK_SECRET: LINK_SECRET, ...STRIPE, ...ALTCHA },
       'api',
     ),
   );

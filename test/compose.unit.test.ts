@@ -67,7 +67,7 @@ function withUserSupplied(env: Record<string, string>): Record<string, string> {
       ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
           .privateKey.export({ type: 'pkcs8', format: 'pem' })
           .toString()
-      : key === 'NOTIFICATION_LINK_SECRET'
+      : key === 'NOTIFICATION_LINK_SECRET' || key === 'ALTCHA_HMAC_KEY'
         ? 'user-supplied-secret-of-at-least-thirty-two-characters'
         : key === 'STRIPE_SECRET_KEY'
           ? 'sk_test_UserSupplied'
@@ -294,6 +294,11 @@ test('when the api stores images, then it uses the MinIO service, once the bucke
 test('when the api runs in production, then its signing key must come from the user (compose stops without it)', () => {
   assert.match(envOf('api').JWT_PRIVATE_KEY ?? '', USER_SUPPLIED);
   assert.equal(envOf('worker').JWT_PRIVATE_KEY, undefined, 'the worker signs nothing');
+});
+
+test('when the api runs in production, then its challenge key must come from the user (compose stops without it)', () => {
+  assert.match(envOf('api').ALTCHA_HMAC_KEY ?? '', USER_SUPPLIED);
+  assert.equal(envOf('worker').ALTCHA_HMAC_KEY, undefined, 'the worker checks no challenges');
 });
 
 test('when the api and worker run in production, then their Stripe key and signing secret come from the user, the same for both', () => {

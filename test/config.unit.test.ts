@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  DEVELOPMENT_ALTCHA_HMAC_KEY,
   ConfigError,
   DEVELOPMENT_STRIPE_SECRET_KEY,
   DEVELOPMENT_STRIPE_WEBHOOK_SECRET,
@@ -167,6 +168,7 @@ describe('Stripe', () => {
     NODE_ENV: 'production',
     JWT_PRIVATE_KEY: newEs256PrivateKeyPem(),
     NOTIFICATION_LINK_SECRET: 'a-notification-link-secret-32-chars-or-more',
+    ALTCHA_HMAC_KEY: 'a-challenge-signing-key-of-32-chars-or-more',
   };
   const live = { STRIPE_SECRET_KEY: 'sk_live_51GavelUnitTest', STRIPE_WEBHOOK_SECRET: 'whsec_GavelUnitTest' };
   const names = (expected: string[]) => (error: unknown) =>
@@ -263,5 +265,31 @@ describe('Stripe', () => {
 
   test('when a tool (migrations) runs in production, then it needs no Stripe values', () => {
     assert.equal(parseConfig({ NODE_ENV: 'production' }).STRIPE_SECRET_KEY, DEVELOPMENT_STRIPE_SECRET_KEY);
+  });
+});
+
+describe("Flash sales' challenge key", () => {
+  const production = {
+    NODE_ENV: 'production',
+    JWT_PRIVATE_KEY: newEs256PrivateKeyPem(),
+    NOTIFICATION_LINK_SECRET: 'a-notification-link-secret-32-chars-or-more',
+    STRIPE_SECRET_KEY: 'sk_live_51GavelUnitTest',
+    STRIPE_WEBHOOK_SECRET: 'whsec_GavelUnitTest',
+  };
+  const namesKey = (error: unknown) => error instanceof ConfigError && error.message.includes('ALTCHA_HMAC_KEY:');
+
+  test('when the api runs in production without ALTCHA_HMAC_KEY, or with the development one, then it is refused', () => {
+    assert.throws(() => parseConfig(production, 'api'), namesKey);
+    assert.throws(() => parseConfig({ ...production, ALTCHA_HMAC_KEY: DEVELOPMENT_ALTCHA_HMAC_KEY }, 'api'), namesKey);
+  });
+
+  test('when the api runs in production with a key of its own, then it starts; the worker needs none', () => {
+    const key = 'a-challenge-signing-key-of-32-chars-or-more';
+    assert.equal(parseConfig({ ...production, ALTCHA_HMAC_KEY: key }, 'api').ALTCHA_HMAC_KEY, key);
+    assert.equal(parseConfig(production, 'worker').ALTCHA_HMAC_KEY, DEVELOPMENT_ALTCHA_HMAC_KEY);
+  });
+
+  test('when ALTCHA_HMAC_KEY is shorter than 32 characters, then it is refused', () => {
+    assert.throws(() => parseConfig({ ALTCHA_HMAC_KEY: 'short' }), namesKey);
   });
 });
