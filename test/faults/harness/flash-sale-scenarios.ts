@@ -14,5 +14,12 @@ export interface FlashSaleScenario {
 
 export const flashSaleScenarios: FlashSaleScenario[] = [
   { name: 'flash sale: Redis SIGKILL during a claim burst', run: redisDuringBurst },
-  { name: 'flash sale: worker SIGKILL while holds expire', run: workerWhileHoldsExpire },
+  {
+    name: 'flash sale: worker SIGKILL while holds expire, before Redis settles',
+    run: (stack) => workerWhileHoldsExpire(stack, 'update'),
+  },
+  {
+    name: 'flash sale: worker SIGKILL while holds expire, after Redis released them',
+    run: (stack) => workerWhileHoldsExpire(stack, 'notice'),
+  },
 ];

@@ -1,11 +1,16 @@
 /**
- * The worker SIGKILLed while holds expire, restarted 3 s later. The test holds one expiring order's row
- * lock, so the expiry activity waits inside its update to 'expired' (lock-hold.ts) when the worker
- * dies; its session's update then commits on its own, and the restarted worker must settle those holds
- * in Redis once, not again and not never. The released units go to a waitlist longer than the stock,
- * whose holds expire in turn, until everything is back to available.
+ * The worker SIGKILLed while holds expire, restarted 3 s later, the expiry activity caught at one of two
+ * points by a lock of the test's (lock-hold.ts):
+ *   - `update`: one expiring order's row, so it waits inside its update to 'expired', before Redis has
+ *     settled anything; that update then commits on its own, and the restarted worker must settle the
+ *     holds in Redis once, not never;
+ *   - `notice`: the first waiter's webhook row, so it waits in their waitlist_offer notice, after Redis
+ *     has released the holds and served the waitlist; the restarted worker must not release them again.
+ * The released units go to a waitlist longer than the stock, whose holds expire in turn, until
+ * everything is back to available.
  */
 import { call } from '../../helpers/http.js';
+import { startReceiver, status } from '../../helpers/webhook-receiver.js';
 import { createSale } from '../../helpers/flash-sales.js';
 import {
   claimBurst,
@@ -27,8 +32,11 @@ const WAITERS = 30;
 /** Long enough to copy the holds and join the waitlist before they expire on a loaded machine. */
 const HOLD_SECONDS = 10;
 
-export async function workerWhileHoldsExpire(stack: FaultStack): Promise<FlashSaleOutcome> {
+export type CatchPoint = 'update' | 'notice';
+
+export async function workerWhileHoldsExpire(stack: FaultStack, at: CatchPoint): Promise<FlashSaleOutcome> {
   const { pool, seller, people, close } = await openFlashSale(stack, STOCK + WAITERS);
+  const receiver = await startReceiver([status(200)]);
   try {
     const sale = await createSale(stack.apiUrl, seller.token, {
       stock: STOCK,
@@ -67,9 +75,11 @@ export async function workerWhileHoldsExpire(stack: FaultStack): Promise<FlashSa
     }, Date.now() + 30_000);
     if (!held) throw new Error('the holds never became orders');
 
-    // Catch the expiry inside its update, then kill the worker with it waiting there.
+    // Catch the expiry at its point, then kill the worker with it waiting there.
     const lock = await LockHold.take(stack.env.DATABASE_URL!, [
-      { text: 'SELECT id FROM orders WHERE id = $1 FOR UPDATE', values: [held[0]!.id] },
+      at === 'update'
+        ? { text: 'SELECT id FROM orders WHERE id = $1 FOR UPDATE', values: [held[0]!.id] }
+        : { text: 'SELECT id FROM webhooks WHERE id = $1 FOR UPDATE', values: [await webhookOf(stack, waiters[0]!)] },
     ]);
     const caught = await lock.waitForWaiters(pool, 1, Date.now() + HOLD_SECONDS * 1000 + 30_000);
     check(caught > 0, 'the expiry was never caught mid-step: the fault tests nothing');
@@ -137,7 +147,7 @@ export async function workerWhileHoldsExpire(stack: FaultStack): Promise<FlashSa
     const statuses: Record<string, number> = {};
     for (const o of orders) tally(statuses, o.status);
     return {
-      scenario: `flash sale: worker SIGKILL while ${STOCK} holds expire (caught in the update), restarted 3 s later`,
+      scenario: `flash sale: worker SIGKILL while ${STOCK} holds expire (caught ${CAUGHT[at]}), restarted 3 s later`,
       claims: claims.length,
       answers,
       acknowledgedUnits: claims.filter((c) => c.status === 201).reduce((sum, c) => sum + c.quantity, 0),
@@ -150,6 +160,22 @@ export async function workerWhileHoldsExpire(stack: FaultStack): Promise<FlashSa
       faultToSettledMs,
     };
   } finally {
+    await receiver.close();
     await close();
   }
+
+  /** A webhook of the waiter's for waitlist_offer alone: the lock on its row catches that notice only. */
+  async function webhookOf(stack: FaultStack, waiter: { token: string }): Promise<string> {
+    const made = await call<{ id: string }>(`${stack.apiUrl}/v1/users/me/webhooks`, {
+      token: waiter.token,
+      body: { url: receiver.url, types: ['waitlist_offer'] },
+    });
+    if (made.status !== 201) throw new Error(`webhook answered ${made.status}: ${JSON.stringify(made.body)}`);
+    return made.body.id;
+  }
 }
+
+const CAUGHT: Record<CatchPoint, string> = {
+  update: 'in the update to expired',
+  notice: 'after Redis released them, in a waitlist notice',
+};
