@@ -8,11 +8,15 @@
  * Each settlement scenario sells a few auctions, strikes its fault in the middle of their settlements'
  * steps, waits for every settlement to end and checks the settlement's invariants
  * (harness/settlement-invariants.ts).
+ * Each flash-sale scenario strikes its fault in a claim burst or while holds expire, and checks the
+ * sale's invariants: no hold lost or released twice, no oversell, the counts whole (harness/flash-sale-*.ts).
  * The figures tables are printed at the end (docs/RELIABILITY.md keeps a copy).
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { withoutOrder } from '../helpers/expected-result.js';
+import type { FlashSaleOutcome } from './harness/flash-sale-run.js';
+import { flashSaleScenarios } from './harness/flash-sale-scenarios.js';
 import { runScenario, type Outcome, type Scenario } from './harness/scenario.js';
 import type { SettlementOutcome } from './harness/settlement-run.js';
 import { settlementScenarios } from './harness/settlement-scenarios.js';
@@ -76,6 +80,7 @@ const scenarios: Scenario[] = [
 const stack = new FaultStack();
 const outcomes: Outcome[] = [];
 const settlementOutcomes: SettlementOutcome[] = [];
+const flashSaleOutcomes: FlashSaleOutcome[] = [];
 
 before(async () => {
   await stack.start();
@@ -85,6 +90,7 @@ after(async () => {
   await stack.stopAll();
   if (outcomes.length > 0) process.stdout.write(`\n${table(outcomes)}\n`);
   if (settlementOutcomes.length > 0) process.stdout.write(`\n${settlementTable(settlementOutcomes)}\n`);
+  if (flashSaleOutcomes.length > 0) process.stdout.write(`\n${flashSaleTable(flashSaleOutcomes)}\n`);
 });
 
 // GAVEL_FAULTS_ONLY=redis runs the scenarios whose name contains that text (case-insensitive).
@@ -132,6 +138,14 @@ for (const scenario of chosen(settlementScenarios)) {
   });
 }
 
+for (const scenario of chosen(flashSaleScenarios)) {
+  test(`${scenario.name}: no hold lost or released twice, no oversell`, async () => {
+    const outcome = await scenario.run(stack);
+    flashSaleOutcomes.push(outcome);
+    assert.deepEqual(outcome.violations, [], `broken invariants: ${JSON.stringify(outcome)}`);
+  });
+}
+
 function table(rows: Outcome[]): string {
   const header = [
     '| scenario | bids acknowledged | lost | in Postgres | gaps | after end | results | retried requests | answers during the run | auction ended | SSE reconnects | SSE missed | fault to result |',
@@ -166,6 +180,22 @@ function settlementTable(rows: SettlementOutcome[]): string {
   const lines = rows.map(
     (o) =>
       `| ${o.scenario} | ${o.sales} | ${o.orders.auction} + ${o.orders.secondChance} | ${counts(o.statuses)} | ${o.strikes} | ${counts(o.offers)} | ${counts(o.phases)} | ${counts(o.inFlight)} | ${counts(o.ranAgain)} | ${o.events.copies} / ${o.events.distinct} / ${o.events.repeats} | ${counts(o.webhookAnswers)} | ${counts(o.peopleAnswers)} | ${o.notifications} | ${o.violations.length} | ${(o.faultToSettledMs / 1000).toFixed(1)} s |`,
+  );
+  return [...header, ...lines].join('\n');
+}
+
+function flashSaleTable(rows: FlashSaleOutcome[]): string {
+  const counts = (record: Record<string, number>) =>
+    Object.entries(record)
+      .map(([what, n]) => `${what}×${n}`)
+      .join(' ') || '0';
+  const header = [
+    '| scenario | claims | answers (every attempt) | units acknowledged | orders by status | Redis available / held / sold | sales row | waitlist joined / served / told | caught by the fault | broken invariants | fault to checked |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  const lines = rows.map(
+    (o) =>
+      `| ${o.scenario} | ${o.claims} | ${counts(o.answers)} | ${o.acknowledgedUnits} | ${counts(o.orders)} | ${o.redis} | ${o.row} | ${o.waitlist} | ${o.caught} | ${o.violations.length} | ${(o.faultToSettledMs / 1000).toFixed(1)} s |`,
   );
   return [...header, ...lines].join('\n');
 }
