@@ -71,6 +71,7 @@ describe('sales in the listing', () => {
       category: 'fashion',
       price: 12_000,
       stock: 5,
+      perUserLimit: 2,
       endsAt: inMinutes(30),
     });
   });
