@@ -1,8 +1,8 @@
 /**
- * Tells the API processes' listing read models (api/discovery/) that an auction's status changed, on the
- * listing feed (lua/listing-feed.ts). Best effort: the status is already in Postgres, and a note that
- * cannot be appended is repaired by the read models' periodic reconcile, so it never fails the activity
- * (a retry would only append the same note again).
+ * Tells the API processes' listing read models (api/discovery/) that an auction's status (or a flash
+ * sale's phase: the same words) changed, on the listing feed (lua/listing-feed.ts). Best effort: the
+ * status is already in Postgres, and a note that cannot be appended is repaired by the read models'
+ * periodic reconcile, so it never fails the activity (a retry would only append the same note again).
  */
 import { log } from '@temporalio/activity';
 import type { RedisClient } from '../config/redis.js';

@@ -102,6 +102,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     temporal: deps.temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logger,
+    listing: discovery,
   };
   const images = {
     auctions,

@@ -37,6 +37,11 @@ const listingChange = z.discriminatedUnion('kind', [
     reserveMet: z.boolean(),
     status: z.enum(AUCTION_STATUSES),
   }),
+  /**
+   * A flash sale's units available after its claim log entry `seq` (coalesced: the latest wins). Its
+   * phase moves by 'status' notes, as an auction's status does (a sale's phases are the same words).
+   */
+  z.object({ kind: z.literal('saleCounts'), id, seq: int, available: int }),
   z.object({
     kind: z.literal('status'),
     id,

@@ -247,8 +247,10 @@ describe('the read model serves the hot listing', () => {
         await page(api.url, { category: 'antiques', minPrice: 100, sort });
       }
       assert.deepEqual(counts, { postgres: 0, redis: 0 });
+      await page(api.url, { q: 'oak', kind: 'auction' });
+      assert.equal(counts.postgres, 1, 'a search of one kind asks Postgres once, for the matching ids');
       await page(api.url, { q: 'oak' });
-      assert.equal(counts.postgres, 1, 'a search asks Postgres once, for the matching ids');
+      assert.equal(counts.postgres, 3, "a search of both kinds asks twice: the auctions' ids and the sales'");
     } finally {
       pool.query = query as typeof pool.query;
       redis.sendCommand = sendCommand as typeof redis.sendCommand;

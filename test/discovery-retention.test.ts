@@ -171,6 +171,8 @@ describe('the boundary itself (the read model and a page, without the API)', () 
       paymentWindowSeconds: 3600,
       buyersPremiumBps: 0,
       autoSecondChance: false,
+      kind: 'auction' as const,
+      stock: 1,
     };
     const bid = { seq: 0, price: 100, bidCount: 0, leaderId: null, minimumNextBid: 100, reserveMet: true, endsAtMs };
     model.add(fixed, bid, status, null, 0);

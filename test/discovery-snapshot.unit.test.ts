@@ -124,6 +124,8 @@ function addAuction(model: ListingReadModel, seed: number, addedAt: number) {
       paymentWindowSeconds: 3600,
       buyersPremiumBps: 0,
       autoSecondChance: false,
+      kind: 'auction' as const,
+      stock: 1,
     },
     {
       seq: 0,

@@ -13,6 +13,7 @@ import { NotificationPipeline } from '../activities/notifications/pipeline.js';
 import { EXPIRED_REASON } from '../activities/sales/hold-fates.js';
 import { createSaleActivities, type SaleActivities } from '../activities/sales/index.js';
 import { closeRedis, createRedis, type RedisClient } from '../config/redis.js';
+import { readListingChanges } from '../lua/listing-feed.js';
 import { applyPayment, lockOrder, type PaymentOutcome } from '../db/order-payments.js';
 import { sales } from '../db/sales-schema.js';
 import { notifications } from '../db/notifications-schema.js';
@@ -56,6 +57,16 @@ interface SalePlan {
 }
 
 /** A sale as the API makes it (its row, its Redis state), opened as the workflow opens it. */
+/** The statuses the listing feed has been told for this sale, oldest first. */
+async function notedStatuses(saleId: string): Promise<string[]> {
+  const entries = await readListingChanges(redis, '0-0', { count: 100_000 });
+  return entries.flatMap((entry) =>
+    (entry.changes ?? []).flatMap((change) =>
+      change.kind === 'status' && change.id === saleId ? [change.status] : [],
+    ),
+  );
+}
+
 async function openedSale(plan: SalePlan) {
   const db = database.db;
   const seller = await insertUser(db, `seller-${randomUUID().slice(0, 8)}`);
@@ -320,6 +331,7 @@ test('when a sale is cancelled, then its orders awaiting payment are cancelled w
   const catHold = await claim(saleId, cat!.id); // not yet in Postgres
 
   const progress = await activities.cancelSale(saleId, 'the stock was damaged', persistedSeq);
+  assert.ok((await notedStatuses(saleId)).includes('cancelled'), 'the listing feed is told');
   assert.deepEqual(progress, {
     persistedSeq: 3,
     earliestHoldExpiryMs: null,
@@ -357,6 +369,8 @@ test("when the workflow closes a sale before Redis's clock reaches the end, then
   const closing = await activities.closeSale(saleId);
   assert.deepEqual([closing.closed, closing.phase], [true, 'closed']);
   assert.equal((await saleRow(saleId)).phase, 'closed');
+  // The listings hear of it on the listing feed (api/discovery/).
+  assert.ok((await notedStatuses(saleId)).includes('closed'));
   // A cancel after the close finds it closed: nothing is cancelled.
   const cancel = await activities.cancelSale(saleId, 'too late', 0);
   assert.equal(cancel.phase, 'closed');

@@ -6,6 +6,7 @@
  */
 import type { SaleProgress } from '../../domain/sales/workflow.js';
 import { cancelAwaitingOrders, fatesOf } from './hold-fates.js';
+import { noteStatusChange } from '../listing-notes.js';
 import type { SaleActivityDeps } from './index.js';
 import { copySaleLog } from './log-copy.js';
 import { movedOrThrow } from './phases.js';
@@ -22,6 +23,8 @@ export function createCancelActivity(deps: SaleActivityDeps) {
       const seq = await copySaleLog(deps, saleId, persistedSeq);
       // The end came first ('final', closed): the sale closed, and its holds run their course.
       if (move.phase !== 'cancelled') return recordProgress(db, saleStore, saleId, seq);
+      // The API's cancel noted it already; a cancel from elsewhere (a workflow's own) had no note.
+      await noteStatusChange(deps.redis, saleId, 'cancelled');
       await cancelAwaitingOrders(db, saleId, reason);
       const open = await saleStore.openHolds(saleId);
       for (let i = 0; i < open.length; i += HOLDS_PER_PASS) {

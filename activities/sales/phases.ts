@@ -8,6 +8,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { sales } from '../../db/sales-schema.js';
 import type { SalePhase } from '../../domain/sales/sale.js';
 import type { PhaseMove } from '../../lua/sale-store.js';
+import { noteStatusChange } from '../listing-notes.js';
 import type { SaleActivityDeps } from './index.js';
 
 export interface SaleClosing {
@@ -22,13 +23,14 @@ export const movedOrThrow = (saleId: string, move: PhaseMove | null): PhaseMove 
   return move;
 };
 
-export function createPhaseActivities({ db, saleStore }: SaleActivityDeps) {
-  /** The row follows Redis forward only: scheduled → open → closed, never back. */
+export function createPhaseActivities({ db, redis, saleStore }: SaleActivityDeps) {
+  /** The row follows Redis forward only: scheduled → open → closed, never back; then the listings hear. */
   const copyPhase = async (saleId: string, phase: 'open' | 'closed', from: SalePhase[]) => {
     await db
       .update(sales)
       .set({ phase, updatedAt: new Date() })
       .where(and(eq(sales.id, saleId), inArray(sales.phase, from)));
+    await noteStatusChange(redis, saleId, phase);
   };
 
   return {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { AUCTION_OUTCOMES, AUCTION_STATUSES, BID_KINDS } from '../../domain/auction-status.js';
 import { AUCTION_CATEGORIES } from '../../domain/categories.js';
+import { SALE_STATUSES } from '../../domain/sales/sale.js';
 import { MAX_BUYERS_PREMIUM_BPS } from '../../domain/settlement/amounts.js';
 import { count, instant, money, uuid } from '../wire-types.js';
 
@@ -74,6 +75,40 @@ export const auctionPage = z
     nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last.' }),
   })
   .meta({ id: 'AuctionPage' });
+
+/** An auction as a listing item: the auction, and what kind of item it is. */
+export const listedAuction = auction
+  .extend({ kind: z.literal('auction') })
+  .meta({ id: 'ListedAuction', description: 'An auction in the discovery listing.' });
+
+/** A flash sale as a listing item: what a buyer needs to choose it (GET /v1/sales/{id} has the rest). */
+export const listedSale = z
+  .object({
+    kind: z.literal('sale'),
+    id: uuid,
+    sellerId: uuid,
+    title: z.string(),
+    description: z.string(),
+    currency: z.string().meta({ description: 'ISO 4217 code.', example: 'USD' }),
+    category: z.enum(AUCTION_CATEGORIES).nullable(),
+    price: money.meta({ description: "One unit's price." }),
+    stock: count.meta({ description: 'Units in all.' }),
+    available: count.meta({
+      description: 'Units anyone may claim now, as the listing last heard (within a second of a claim).',
+    }),
+    status: z.enum(SALE_STATUSES),
+    startsAt: instant,
+    endsAt: instant.nullable().meta({ description: 'Null: open until sold out or cancelled.' }),
+    createdAt: instant,
+  })
+  .meta({ id: 'ListedSale', description: 'A flash sale in the discovery listing.' });
+
+export const listingPage = z
+  .object({
+    items: z.array(z.discriminatedUnion('kind', [listedAuction, listedSale])),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last.' }),
+  })
+  .meta({ id: 'ListingPage' });
 
 export const placedBid = z
   .object({
@@ -191,6 +226,9 @@ export type PlacedBid = z.infer<typeof placedBid>;
 export type BidPage = z.infer<typeof bidPage>;
 export type OwnBidPage = z.infer<typeof ownBidPage>;
 export type AuctionPage = z.infer<typeof auctionPage>;
+export type ListedAuction = z.infer<typeof listedAuction>;
+export type ListedSale = z.infer<typeof listedSale>;
+export type ListingPage = z.infer<typeof listingPage>;
 export type LiveBidEvent = z.infer<typeof liveBidEvent>;
 export type ReplayedBidEvent = z.infer<typeof replayedBidEvent>;
 export type ExtendedEvent = z.infer<typeof extendedEvent>;

@@ -9,6 +9,7 @@ import { MAX_AMOUNT } from '../../domain/money.js';
 import { MAX_BUYERS_PREMIUM_BPS } from '../../domain/settlement/amounts.js';
 import { MAX_PAYMENT_WINDOW_SECONDS } from '../../domain/settlement/terms.js';
 import { storedText, trimmedText } from '../text.js';
+import { LISTING_KINDS } from '../discovery/listing-record.js';
 import { SORTS } from '../discovery/sort-orders.js';
 import { isSeq } from './ids.js';
 import type { TermsPolicy } from './terms.js';
@@ -194,6 +195,15 @@ export const listAuctionsQuery = pageQuery
         'any other value is a 400 INVALID_CURSOR; one older than the cursor lifetime (15 minutes by ' +
         'default) is a 400 CURSOR_EXPIRED: start again from the first page.',
     }),
+    kind: z
+      .enum(LISTING_KINDS)
+      .optional()
+      .meta({
+        description:
+          'auction or sale (flash sales): only items of that kind; both when absent. A sale is filtered and ' +
+          'sorted by its unit price and its end (one without an end lists last when ending soonest); status ' +
+          'matches its phase (a sold-out sale is open).',
+      }),
     status: z.enum(AUCTION_STATUSES).optional(),
     sellerId: z.uuid().optional(),
     category: z.enum(AUCTION_CATEGORIES).optional(),

@@ -14,8 +14,11 @@ import { FirstPageCache } from './first-pages.js';
 import { ItemJsonCache } from './item-json.js';
 import { listingPage } from './listing-page.js';
 import { ListingNotes } from './listing-notes.js';
+import type { ListingKind } from './listing-record.js';
 import { applyRow, applyState } from './model-updates.js';
 import { allRows, existingIds, rowsByIds, rowsChangedSince } from './postgres-source.js';
+import { allSaleRows, existingSaleIds, saleRowsByIds, saleRowsChangedSince } from './sale-source.js';
+import { applySaleRow, applySaleState } from './sale-updates.js';
 import { ListingReadModel } from './read-model.js';
 import { keptEndingFromMs } from './retention.js';
 
@@ -121,11 +124,11 @@ export class Discovery {
   }
 
   /**
-   * Tells every listing of a new auction, and waits (briefly) until this process lists it: the seller's
-   * next listing, from this process, shows it.
+   * Tells every listing of a new auction or sale, and waits (briefly) until this process lists it: the
+   * seller's next listing, from this process, shows it.
    */
-  async announceCreated(auctionId: string): Promise<void> {
-    const entryId = await this.notes.created(auctionId);
+  async announceCreated(id: string): Promise<void> {
+    const entryId = await this.notes.created(id);
     if (entryId !== null && this.ready) await this.feed.waitFor(versionOf(entryId), CREATED_VISIBLE_WAIT_MS);
   }
 
@@ -162,6 +165,8 @@ export class Discovery {
     this.model.version = Math.max(this.model.version, versionOf(tail));
     const keptFrom = new Date(this.keptEndingFromMs(startedAt));
     for await (const rows of allRows(this.deps.db, keptFrom)) for (const row of rows) applyRow(this.model, row, 0);
+    for await (const rows of allSaleRows(this.deps.db, keptFrom))
+      for (const row of rows) applySaleRow(this.model, row, 0);
     this.lastLookAt = startedAt;
     await this.feed.catchUp(tail);
     this.feed.start();
@@ -173,7 +178,7 @@ export class Discovery {
       runs += 1;
       void this.reconcile({ sweep: runs % SWEEP_EVERY === 0 });
     }, this.deps.reconcileMs).unref();
-    this.deps.logger.info({ auctions: this.model.size }, 'listing read model loaded');
+    this.deps.logger.info({ items: this.model.size }, 'listing read model loaded');
   }
 
   private async reconcileOnce(sweep: boolean): Promise<void> {
@@ -199,19 +204,31 @@ export class Discovery {
       // Auctions whose creation note never came: their whole rows.
       for (const row of await rowsByIds(this.deps.db, unknown)) applyRow(this.model, row, this.model.version);
     }
+    for await (const rows of saleRowsChangedSince(this.deps.db, since)) {
+      const unknown = rows.filter((row) => !applySaleState(this.model, row)).map((row) => row.id);
+      for (const row of await saleRowsByIds(this.deps.db, unknown)) applySaleRow(this.model, row, this.model.version);
+    }
     this.lastLookAt = startedAt;
     if (sweep) await this.dropDeleted();
   }
 
-  /** The live auctions whose rows are gone, in batches of ids (each an index lookup). */
+  /** The live auctions and sales whose rows are gone, in batches of ids (each an index lookup). */
   private async dropDeleted(): Promise<void> {
+    await this.dropDeletedOf('auction', existingIds);
+    await this.dropDeletedOf('sale', existingSaleIds);
+  }
+
+  private async dropDeletedOf(
+    kind: ListingKind,
+    existing: (db: Database, ids: string[]) => Promise<Set<string>>,
+  ): Promise<void> {
     const live = this.model
-      .index('live', 'created')
+      .index('live', 'created', undefined, kind)
       .toArray()
       .map((item) => item.id);
     for (let i = 0; i < live.length; i += SWEEP_BATCH) {
       const batch = live.slice(i, i + SWEEP_BATCH);
-      const exists = await existingIds(this.deps.db, batch);
+      const exists = await existing(this.deps.db, batch);
       for (const id of batch) if (!exists.has(id)) this.model.remove(id);
     }
   }

@@ -8,8 +8,10 @@ import type { Logger } from 'pino';
 import type { RedisClient } from '../../config/redis.js';
 import type { Database } from '../../db/pool.js';
 import { listingFeedGapAfter, readListingChanges, type FeedEntry } from '../../lua/listing-feed.js';
-import { applyEntry, createdIdsIn } from './model-updates.js';
-import { rowsByIds, type ListingRow } from './postgres-source.js';
+import { applyEntry, auctionItemOf, createdIdsIn, type NewItem } from './model-updates.js';
+import { rowsByIds } from './postgres-source.js';
+import { saleRowsByIds } from './sale-source.js';
+import { saleItemOf } from './sale-updates.js';
 import type { ListingReadModel } from './read-model.js';
 
 const BATCH = 500;
@@ -100,13 +102,21 @@ export class FeedReader {
   }
 
   /**
-   * The rows of the auctions these entries create. With Postgres away the bids and statuses still
-   * apply; the new auctions join at the next reconcile.
+   * The rows of the auctions and sales these entries create (a 'created' note names either: an id is
+   * in one table or the other). With Postgres away the bids and statuses still apply; the new items
+   * join at the next reconcile.
    */
-  private async rowsOfCreated(entries: FeedEntry[]): Promise<Map<string, ListingRow>> {
+  private async rowsOfCreated(entries: FeedEntry[]): Promise<Map<string, NewItem>> {
     try {
-      const rows = await rowsByIds(this.deps.db, createdIdsIn(entries, this.deps.model));
-      return new Map(rows.map((row) => [row.id, row]));
+      const ids = createdIdsIn(entries, this.deps.model);
+      const [auctionRows, saleRows] = await Promise.all([
+        rowsByIds(this.deps.db, ids),
+        saleRowsByIds(this.deps.db, ids),
+      ]);
+      return new Map([
+        ...auctionRows.map((row) => [row.id, auctionItemOf(row)] as const),
+        ...saleRows.map((row) => [row.id, saleItemOf(row)] as const),
+      ]);
     } catch (error) {
       this.deps.logger.warn({ err: error }, 'listing feed: new auctions not loaded; the reconcile adds them');
       this.deps.onGap();

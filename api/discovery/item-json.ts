@@ -5,13 +5,12 @@
  * (its revision) and its shown status has not moved with the clock. Bounded (least recently listed
  * first out), so its memory stays a small fixed amount whatever the catalogue.
  */
-import { statusAt, type AuctionStatus } from '../../domain/auction-status.js';
 import type { ListingRecord } from './listing-record.js';
-import { presentRecord } from './presenter.js';
+import { presentRecord, shownStatus } from './presenter.js';
 
 interface Entry {
   revision: number;
-  status: AuctionStatus;
+  status: string;
   json: string;
 }
 
@@ -21,7 +20,7 @@ export class ItemJsonCache {
   constructor(private readonly capacity: number) {}
 
   jsonOf(record: ListingRecord, nowMs: number): string {
-    const status = statusAt(record.status, record.startsAtMs, nowMs);
+    const status = shownStatus(record, nowMs);
     let entry = this.entries.get(record);
     if (entry) this.entries.delete(record); // re-inserted below: most recently listed last
     if (!entry || entry.revision !== record.revision || entry.status !== status) {

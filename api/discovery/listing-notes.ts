@@ -1,8 +1,9 @@
 /**
  * What an API process tells the listing feed (lua/listing-feed.ts), for every process's read model:
- * the auctions it creates and cancels, and the state after each bid it got an answer for. Bids are
- * coalesced per auction for FLUSH_MS (the latest state wins), so a hot auction costs a note every
- * FLUSH_MS per process, not one per bid, and a bid reaches the listings well within a second. Best
+ * the auctions and sales it creates and cancels, the state after each bid it got an answer for, and a
+ * sale's units available after each claim. Bids (and claims) are coalesced per auction (per sale) for
+ * FLUSH_MS (the latest state wins), so a hot auction costs a note every FLUSH_MS per process, not one
+ * per bid, and a bid reaches the listings well within a second. Best
  * effort: a note lost with a dying process, or refused by Redis, is repaired by the reconcile.
  */
 import type { Logger } from 'pino';
@@ -14,9 +15,15 @@ import { appendListingChanges, type ListingChange } from '../../lua/listing-feed
 const FLUSH_MS = 10;
 
 type BidChange = Extract<ListingChange, { kind: 'bid' }>;
+type SaleCountsChange = Extract<ListingChange, { kind: 'saleCounts' }>;
 
 export class ListingNotes {
   private pending = new Map<string, BidChange>();
+  /**
+   * Sale counts, coalesced the same way, and appended in entries of their own: a process still on code
+   * that cannot read them skips those entries whole, never a bid note beside them.
+   */
+  private pendingSales = new Map<string, SaleCountsChange>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -42,20 +49,32 @@ export class ListingNotes {
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
   }
 
+  /** A claim's counts (its log seq orders them): one cheap map write, never awaited by the claim route. */
+  saleClaimed(saleId: string, seq: number, available: number): void {
+    const known = this.pendingSales.get(saleId);
+    if (known && known.seq >= seq) return;
+    this.pendingSales.set(saleId, { kind: 'saleCounts', id: saleId, seq, available });
+    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
+  }
+
   /** The feed entry's id, or null when it could not be appended. */
   async created(auctionId: string): Promise<string | null> {
     return this.append([{ kind: 'created', id: auctionId }]);
   }
 
-  async statusChanged(auctionId: string, status: AuctionStatus): Promise<void> {
-    await this.append([{ kind: 'status', id: auctionId, status, result: null }]);
+  /** An auction's status, or a sale's phase (the same words). */
+  async statusChanged(id: string, status: AuctionStatus): Promise<void> {
+    await this.append([{ kind: 'status', id, status, result: null }]);
   }
 
   private flush(): void {
     this.timer = null;
     const changes = [...this.pending.values()];
+    const saleChanges = [...this.pendingSales.values()];
     this.pending = new Map();
-    void this.append(changes);
+    this.pendingSales = new Map();
+    if (changes.length > 0) void this.append(changes);
+    if (saleChanges.length > 0) void this.append(saleChanges);
   }
 
   private async append(changes: ListingChange[]): Promise<string | null> {

@@ -1,5 +1,5 @@
 /**
- * GET /v1/auctions: one page, from the read model. A first page reads the model as it is (its
+ * GET /v1/auctions: one page of auctions and flash sales, from the read model. A first page reads the model as it is (its
  * snapshot: the model's feed version, and the wall time); the cursor carries that snapshot to the next
  * pages, so a traversal reads one consistent order (docs/decisions.md, "Discovery"). Only a full-text
  * search (`q`) asks Postgres, for the ids that match; order and filters are applied in memory either way.
@@ -14,6 +14,7 @@ import type { FeedReader } from './feed-reader.js';
 import type { FirstPageCache } from './first-pages.js';
 import { readPage, type Position } from './listing-query.js';
 import { searchMatches } from './postgres-source.js';
+import { searchSaleMatches } from './sale-source.js';
 import type { ItemJsonCache } from './item-json.js';
 import type { ListingReadModel } from './read-model.js';
 import { listedEndingAfterMs } from './retention.js';
@@ -41,7 +42,7 @@ interface Snapshot {
   after?: Position | undefined;
 }
 
-/** The page as JSON text: the AuctionPage of api/auctions/responses.ts, assembled from its items' cached JSON. */
+/** The page as JSON text: the ListingPage of api/auctions/responses.ts, assembled from its items' cached JSON. */
 export async function listingPage(deps: ListingPageDeps, query: ListAuctionsQuery): Promise<string> {
   if (!deps.isReady()) throw new DependencyUnavailable('the listing read model is still loading');
   const digest = queryDigest(query);
@@ -62,6 +63,7 @@ export async function listingPage(deps: ListingPageDeps, query: ListAuctionsQuer
     limit: query.limit,
     ...snapshot,
     filter: {
+      kind: query.kind,
       status: query.status,
       sellerId: query.sellerId,
       category: query.category,
@@ -104,7 +106,11 @@ async function searchIds(
   endingAfter: Date,
 ): Promise<Set<string>> {
   const scope = { sellerId: query.sellerId, category: query.category, endingAfter };
-  const ids = await searchMatches(deps.db, q, scope, deps.searchMaxMatches);
+  const [auctionIds, saleIds] = await Promise.all([
+    query.kind === 'sale' ? [] : searchMatches(deps.db, q, scope, deps.searchMaxMatches),
+    query.kind === 'auction' ? [] : searchSaleMatches(deps.db, q, scope, deps.searchMaxMatches),
+  ]);
+  const ids = [...auctionIds, ...saleIds];
   if (ids.length > deps.searchMaxMatches) {
     throw new AppError(
       400,

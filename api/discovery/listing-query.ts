@@ -10,11 +10,12 @@
  */
 import { statusAt, type AuctionStatus } from '../../domain/auction-status.js';
 import type { AuctionCategory } from '../../domain/categories.js';
-import { listedAt, type Listed } from './listing-record.js';
+import { listedAt, type Listed, type ListingKind } from './listing-record.js';
 import { partitionOf, type ListingReadModel, type Partition } from './read-model.js';
 import { probeAt, SORT_ORDERS, type SortName, type SortOrder } from './sort-orders.js';
 
 export interface ListingFilter {
+  kind?: ListingKind | undefined;
   status?: AuctionStatus | undefined;
   sellerId?: string | undefined;
   category?: AuctionCategory | undefined;
@@ -84,6 +85,7 @@ function smallCandidateSet(model: ListingReadModel, filter: ListingFilter) {
 }
 
 function matches(item: Listed, filter: ListingFilter, atMs: number): boolean {
+  if (filter.kind && item.kind !== filter.kind) return false;
   if (filter.status && statusAt(item.status, item.startsAtMs, atMs) !== filter.status) return false;
   if (filter.sellerId && item.sellerId !== filter.sellerId) return false;
   if (filter.category && item.category !== filter.category) return false;
@@ -132,7 +134,7 @@ function walkIndexes(
   const ended = (item: Listed) => (d === 1 ? order.key(item) > range.max : order.key(item) < range.min);
   return partitionsFor(request.filter.status).map((partition) => {
     const found: Listed[] = [];
-    model.index(partition, order.index, request.filter.category).forEach(d, start, (item) => {
+    model.index(partition, order.index, request.filter.category, request.filter.kind).forEach(d, start, (item) => {
       if (ended(item)) return false;
       if (unchanged(item) && matches(item, request.filter, request.atMs)) found.push(item);
       return found.length < wanted;

@@ -6,6 +6,16 @@ import type { AuctionResult } from '../../domain/auction-result.js';
 import type { AuctionStatus } from '../../domain/auction-status.js';
 import type { AuctionCategory } from '../../domain/categories.js';
 
+/** What a listing item is: an auction, or a flash sale (docs/sales.md, "In the listing"). */
+export const LISTING_KINDS = ['auction', 'sale'] as const;
+export type ListingKind = (typeof LISTING_KINDS)[number];
+
+/**
+ * The ending key of a sale without an end (open until sold out or cancelled): later than any real end
+ * (the largest Date), so "ending soonest" lists it last and an ending range never includes it.
+ */
+export const NO_END_MS = 8.64e15;
+
 /** What moves (bids, soft close, status) among the fields a listing orders and filters by. */
 export interface ListingState {
   price: number;
@@ -17,6 +27,7 @@ export interface ListingState {
 /** What a listing orders and filters by: the moving state and the fixed keys. */
 export interface Listed extends ListingState {
   readonly id: string;
+  readonly kind: ListingKind;
   readonly sellerId: string;
   readonly category: AuctionCategory | null;
   readonly startsAtMs: number;
@@ -48,6 +59,13 @@ export interface ListingRecord extends Listed, BidState {
   readonly paymentWindowSeconds: number;
   readonly buyersPremiumBps: number;
   readonly autoSecondChance: boolean;
+  /** A sale's units in all (an auction: 1). */
+  readonly stock: number;
+  /**
+   * A sale's units anyone may claim now, as the last note or row said (an auction: 1). It orders
+   * nothing, so it changes without a history entry.
+   */
+  available: number;
   result: AuctionResult | null;
   /** Counts the record's changes: what a cached rendering of it (item-json.ts) was made from. */
   revision: number;
@@ -66,6 +84,7 @@ export interface ListingRecord extends Listed, BidState {
 export type FixedFields = Pick<
   ListingRecord,
   | 'id'
+  | 'kind'
   | 'sellerId'
   | 'category'
   | 'startsAtMs'
@@ -78,6 +97,7 @@ export type FixedFields = Pick<
   | 'paymentWindowSeconds'
   | 'buyersPremiumBps'
   | 'autoSecondChance'
+  | 'stock'
 >;
 
 /** Statuses only move forward: scheduled, open, then one of the two ends. */
@@ -105,6 +125,7 @@ export function listedAt(record: ListingRecord, version: number): Listed | null 
   if (!past) return record; // only corrected since (api/discovery/read-model.ts): no earlier state kept
   return {
     id: record.id,
+    kind: record.kind,
     sellerId: record.sellerId,
     category: record.category,
     startsAtMs: record.startsAtMs,

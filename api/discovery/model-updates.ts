@@ -5,6 +5,7 @@
  * cycle) changes nothing, and neither does a note repeated or read twice.
  */
 import type { AuctionResult } from '../../domain/auction-result.js';
+import type { AuctionStatus } from '../../domain/auction-status.js';
 import { minimumNextBid } from '../../domain/increments.js';
 import { reserveMetByPrice } from '../../domain/public-bid-state.js';
 import type { FeedEntry, ListingChange } from '../../lua/listing-feed.js';
@@ -14,6 +15,7 @@ import type { ListingRow, StateRow } from './postgres-source.js';
 
 const fixedOf = (row: ListingRow): FixedFields => ({
   id: row.id,
+  kind: 'auction',
   sellerId: row.sellerId,
   category: row.category,
   startsAtMs: row.startsAt.getTime(),
@@ -26,6 +28,7 @@ const fixedOf = (row: ListingRow): FixedFields => ({
   paymentWindowSeconds: row.paymentWindowSeconds,
   buyersPremiumBps: row.buyersPremiumBps,
   autoSecondChance: row.autoSecondChance,
+  stock: 1,
 });
 
 /** The row's copy of the bidding state (written by the persist activity), in the bid script's terms. */
@@ -51,13 +54,33 @@ const resultOf = (row: StateRow): AuctionResult | null =>
         ...(row.orderId === null ? {} : { orderId: row.orderId }),
       };
 
+/** What the model needs to add an item, from an auction's row or a sale's (sale-updates.ts). */
+export interface NewItem {
+  fixed: FixedFields;
+  bid: BidState;
+  status: AuctionStatus;
+  result: AuctionResult | null;
+  available: number;
+}
+
+export const auctionItemOf = (row: ListingRow): NewItem => ({
+  fixed: fixedOf(row),
+  bid: bidStateOf(row),
+  status: row.status,
+  result: resultOf(row),
+  available: 1,
+});
+
+export const addItem = (model: ListingReadModel, item: NewItem, addedAt: number) =>
+  model.add(item.fixed, item.bid, item.status, item.result, addedAt, item.available);
+
 /**
  * A row as a correction: a new auction joins at `addedAt` (0 at the load: it was always there), a
  * known one takes whatever in the row is ahead of the model.
  */
 export function applyRow(model: ListingReadModel, row: ListingRow, addedAt: number): void {
   if (model.get(row.id)) applyState(model, row);
-  else model.add(fixedOf(row), bidStateOf(row), row.status, resultOf(row), addedAt);
+  else addItem(model, auctionItemOf(row), addedAt);
 }
 
 /** A known auction's state from its row, as a correction; false when the model does not know it. */
@@ -82,7 +105,7 @@ export const createdIdsIn = (entries: FeedEntry[], model: ListingReadModel): str
  * One feed entry, at its version. A note about an auction the model does not know is about another
  * deployment's database sharing this Redis (or a row since deleted): there is nothing to change.
  */
-export function applyEntry(model: ListingReadModel, entry: FeedEntry, created: Map<string, ListingRow>): void {
+export function applyEntry(model: ListingReadModel, entry: FeedEntry, created: Map<string, NewItem>): void {
   for (const change of entry.changes ?? []) applyChange(model, change, entry.version, created);
   model.version = Math.max(model.version, entry.version);
 }
@@ -91,15 +114,16 @@ function applyChange(
   model: ListingReadModel,
   change: ListingChange,
   version: number,
-  created: Map<string, ListingRow>,
+  created: Map<string, NewItem>,
 ): void {
   const record = model.get(change.id);
   if (change.kind === 'created') {
-    const row = created.get(change.id);
-    if (!record && row) model.add(fixedOf(row), bidStateOf(row), row.status, resultOf(row), version);
+    const item = created.get(change.id);
+    if (!record && item) addItem(model, item, version);
     return;
   }
   if (!record) return;
   if (change.kind === 'bid') model.applyBid(record, change, version);
+  else if (change.kind === 'saleCounts') model.applySaleCounts(record, change.available, change.seq);
   else model.applyStatus(record, change.status, change.result, version);
 }

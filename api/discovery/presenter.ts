@@ -4,11 +4,48 @@
  */
 import { statusAt } from '../../domain/auction-status.js';
 import { presentResult } from '../auctions/presenter.js';
-import type { PublicAuction } from '../auctions/responses.js';
-import type { ListingRecord } from './listing-record.js';
+import { saleStatusAt } from '../../domain/sales/sale.js';
+import type { ListedAuction, ListedSale } from '../auctions/responses.js';
+import { NO_END_MS, type ListingRecord } from './listing-record.js';
 
-export function presentRecord(record: ListingRecord, nowMs: number): PublicAuction {
+export function presentRecord(record: ListingRecord, nowMs: number): ListedAuction | ListedSale {
+  return record.kind === 'sale' ? presentSaleRecord(record, nowMs) : presentAuctionRecord(record, nowMs);
+}
+
+/** The status an item shows at `nowMs`: a sale's from the clock and its counts, as GET /v1/sales/{id}'s. */
+export function shownStatus(record: ListingRecord, nowMs: number): string {
+  if (record.kind === 'auction') return statusAt(record.status, record.startsAtMs, nowMs);
+  return saleStatusAt(record.status, record, saleWindowOf(record), nowMs);
+}
+
+const saleWindowOf = (record: ListingRecord) => ({
+  startsAtMs: record.startsAtMs,
+  endsAtMs: record.endsAtMs === NO_END_MS ? null : record.endsAtMs,
+});
+
+function presentSaleRecord(record: ListingRecord, nowMs: number): ListedSale {
+  const window = saleWindowOf(record);
   return {
+    kind: 'sale',
+    id: record.id,
+    sellerId: record.sellerId,
+    title: record.title,
+    description: record.description,
+    currency: record.currency,
+    category: record.category,
+    price: record.price,
+    stock: record.stock,
+    available: record.available,
+    status: saleStatusAt(record.status, record, window, nowMs),
+    startsAt: new Date(record.startsAtMs).toISOString(),
+    endsAt: window.endsAtMs === null ? null : new Date(window.endsAtMs).toISOString(),
+    createdAt: new Date(record.createdAtMs).toISOString(),
+  };
+}
+
+function presentAuctionRecord(record: ListingRecord, nowMs: number): ListedAuction {
+  return {
+    kind: 'auction',
     id: record.id,
     sellerId: record.sellerId,
     title: record.title,

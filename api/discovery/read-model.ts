@@ -20,6 +20,7 @@ import {
   type BidState,
   type FixedFields,
   type Listed,
+  type ListingKind,
   type ListingRecord,
   type ListingState,
 } from './listing-record.js';
@@ -49,6 +50,11 @@ export class ListingReadModel {
   private readonly bySeller = new Map<string, Set<ListingRecord>>();
   private readonly strings = new Map<string, string>();
   private readonly indexes: Record<Partition, Indexes> = { live: makeIndexes(), final: makeIndexes() };
+  /** The same indexes once more per kind: a `kind=sale` page walks the sales only, not every auction. */
+  private readonly kindIndexes: Record<ListingKind, Record<Partition, Indexes>> = {
+    auction: { live: makeIndexes(), final: makeIndexes() },
+    sale: { live: makeIndexes(), final: makeIndexes() },
+  };
   /** The same indexes once more per category: a category page walks its own auctions only. */
   private readonly categoryIndexes = new Map<AuctionCategory, Record<Partition, Indexes>>();
   /** The change list, least recently changed first: records changed after a version are at its end. */
@@ -69,10 +75,14 @@ export class ListingReadModel {
     return this.records.get(id);
   }
 
-  /** An order's index over a partition, or over one category's auctions in it. */
-  index(partition: Partition, name: IndexName, category?: AuctionCategory): SortedList<Listed> {
-    if (category === undefined) return this.indexes[partition][name];
-    return this.indexesOf(category)[partition][name];
+  /**
+   * An order's index over a partition, or over one category's items in it, or one kind's. With both a
+   * category and a kind, the category's (the caller filters the kind: a category is the narrower).
+   */
+  index(partition: Partition, name: IndexName, category?: AuctionCategory, kind?: ListingKind): SortedList<Listed> {
+    if (category !== undefined) return this.indexesOf(category)[partition][name];
+    if (kind !== undefined) return this.kindIndexes[kind][partition][name];
+    return this.indexes[partition][name];
   }
 
   /** An auction's records, or none; a seller's listing is read from here rather than from a whole index. */
@@ -90,11 +100,13 @@ export class ListingReadModel {
     status: AuctionStatus,
     result: AuctionResult | null,
     addedAt: number,
+    available = 1,
   ): ListingRecord {
     // Every field named, in one literal: an object built by spreading others took 3.5 times the memory
     // (bench/listing.bench.ts measures what a record costs).
     const record: ListingRecord = {
       id: fixed.id,
+      kind: fixed.kind,
       // Thousands of auctions share a seller, a currency, a category: one copy of each string.
       sellerId: this.intern(fixed.sellerId),
       category: fixed.category && this.intern(fixed.category),
@@ -108,6 +120,8 @@ export class ListingReadModel {
       paymentWindowSeconds: fixed.paymentWindowSeconds,
       buyersPremiumBps: fixed.buyersPremiumBps,
       autoSecondChance: fixed.autoSecondChance,
+      stock: fixed.stock,
+      available,
       seq: bid.seq,
       price: bid.price,
       bidCount: bid.bidCount,
@@ -168,6 +182,20 @@ export class ListingReadModel {
     record.leaderId = bid.leaderId;
     record.minimumNextBid = bid.minimumNextBid;
     record.reserveMet = bid.reserveMet;
+    record.revision += 1;
+    this.generation += 1;
+    return true;
+  }
+
+  /**
+   * A sale's counts after its claim log entry `seq` (a note: only a newer one counts), or as its row
+   * last copied them (`seq` null: a correction). Counts order nothing: no history entry.
+   */
+  applySaleCounts(record: ListingRecord, available: number, seq: number | null): boolean {
+    if (seq !== null && seq <= record.seq) return false;
+    if (seq !== null) record.seq = seq;
+    if (record.available === available) return false;
+    record.available = available;
     record.revision += 1;
     this.generation += 1;
     return true;
@@ -257,9 +285,11 @@ export class ListingReadModel {
     return indexes;
   }
 
-  /** The index sets a record belongs to: all auctions', and its category's. */
+  /** The index sets a record belongs to: all items', its kind's, and its category's. */
   private setsOf(record: ListingRecord): Record<Partition, Indexes>[] {
-    return record.category === null ? [this.indexes] : [this.indexes, this.indexesOf(record.category)];
+    const sets = [this.indexes, this.kindIndexes[record.kind]];
+    if (record.category !== null) sets.push(this.indexesOf(record.category));
+    return sets;
   }
 
   private insertInto(partition: Partition, names: IndexName[], record: ListingRecord): void {

@@ -10,6 +10,7 @@ import {
   auction,
   auctionEvent,
   auctionPage,
+  listingPage,
   bidPage,
   bidRefusalDetails,
   ownBidPage,
@@ -63,7 +64,7 @@ export const auctionPaths: ZodOpenApiPathsObject = {
     },
     get: {
       operationId: 'listAuctions',
-      summary: 'List, filter, sort and search auctions (newest first by default)',
+      summary: 'List, filter, sort and search auctions and flash sales (newest first by default)',
       description:
         'Pages of a traversal neither repeat nor skip auctions: their order and membership are those of the ' +
         'first page, whatever bids and new auctions came since; each item shows its live state. Closed and ' +
@@ -72,7 +73,7 @@ export const auctionPaths: ZodOpenApiPathsObject = {
       tags,
       requestParams: { query: listAuctionsQuery },
       responses: {
-        200: json('One page.', auctionPage),
+        200: json('One page: auctions and flash sales, each with its kind.', listingPage),
         400: parameterRefusal('INVALID_CURSOR', 'CURSOR_EXPIRED', 'SEARCH_TOO_BROAD'),
         429: rateLimited,
       },

@@ -61,6 +61,8 @@ export async function claimUnits(deps: SaleDeps, policy: ChallengePolicy, input:
     throw new AppError(409, 'SALE_NOT_OPEN', REFUSAL_MESSAGE.SALE_NOT_OPEN, { available: 0, waitlistOpen: false });
   }
   if (result.outcome === 'refused') throw refusal(result);
+  // Coalesced in memory and appended later: the claim does not wait for the listing.
+  deps.listing.notes.saleClaimed(saleId, result.seq, result.counts.available);
   if (result.wake) signalClaimsPending(deps, saleId, result.seq, result.holdExpiresAtMs);
   return {
     orderId: result.orderId,

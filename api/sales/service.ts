@@ -9,6 +9,7 @@ import { saleStatusAt } from '../../domain/sales/sale.js';
 import { AUCTION_TASK_QUEUE, saleWorkflowId } from '../../domain/temporal-names.js';
 import type { SaleStore } from '../../lua/sale-store.js';
 import { cancelSaleSignal } from '../../workflows/sales/definitions.js';
+import type { Discovery } from '../discovery/discovery.js';
 import { AppError, notFound } from '../errors.js';
 import { presentSale, saleWindowOf, type SaleLiveState } from './presenter.js';
 import type { PublicSale } from './responses.js';
@@ -22,6 +23,8 @@ export interface SaleDeps {
   temporal: Client;
   taskQueue?: string;
   logger: Logger;
+  /** The discovery listing (api/discovery/): told of new sales, claims' counts and cancels. */
+  listing: Pick<Discovery, 'announceCreated' | 'notes'>;
 }
 
 /** Started by name: the workflow's code lives in the worker, not in the API. */
@@ -85,6 +88,7 @@ export async function createSale(deps: SaleDeps, sellerId: string, body: CreateS
     throw new AppError(503, 'UNAVAILABLE', 'The sale could not be scheduled; please retry');
   }
   deps.terms.remember(terms);
+  await deps.listing.announceCreated(terms.id);
   return presentSale(terms, { phase: 'scheduled', counts: { available: terms.stock, held: 0, sold: 0 } });
 }
 
@@ -125,6 +129,7 @@ export async function cancelSale(
   const move = await deps.store.moveTo(terms.id, 'cancelled');
   if (move === null) throw saleEnded('closed');
   if (move.outcome !== 'moved') throw saleEnded(move.phase === 'cancelled' ? 'cancelled' : 'closed');
+  await deps.listing.notes.statusChanged(terms.id, 'cancelled');
   await deps.temporal.workflow
     .getHandle(saleWorkflowId(terms.id))
     .signal(cancelSaleSignal, { reason: reason ?? DEFAULT_CANCEL_REASON })
