@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 
 /**
@@ -6,7 +7,7 @@ import http from 'node:http';
  * event loop. Two shapes:
  *   - `flat`: for `seconds`, `concurrency` claims always in flight, rotating over the senders;
  *   - `burst`: each sender's claim sent once, in order, `concurrency` in flight: a crowd at the drop.
- * Every claim asks for `quantity` units, with its own Idempotency-Key. Input: one JSON argument.
+ * Every claim asks for `quantity` units, with its own Idempotency-Key. Input: one JSON document on standard input (thousands of tokens are too long for an argument).
  * Output: one JSON line.
  */
 interface LoadSpec {
@@ -18,7 +19,7 @@ interface LoadSpec {
   concurrency: number;
 }
 
-const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
+const spec = JSON.parse(readFileSync(0, 'utf8')) as LoadSpec;
 const agent = new http.Agent({ keepAlive: true, maxSockets: spec.concurrency });
 
 function post(body: string, headers: Record<string, string>): Promise<number> {

@@ -46,9 +46,9 @@ type Sender = { header: string; value: string; quantity?: number };
 const loadScript = fileURLToPath(new URL('./claim-load.ts', import.meta.url));
 async function runClaims(url: string, mode: 'flat' | 'burst', senders: Sender[], inFlight = concurrency) {
   const spec = JSON.stringify({ url, mode, senders, seconds, concurrency: inFlight });
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', loadScript, spec], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const run = promisify(execFile)(process.execPath, ['--import', 'tsx', loadScript], { maxBuffer: 64 * 1024 * 1024 });
+  run.child.stdin?.end(spec);
+  const { stdout } = await run;
   return JSON.parse(stdout) as ClaimLoad;
 }
 
