@@ -107,13 +107,15 @@ for (let pair = 0; pair < PAIRS; pair++) {
   const runFloor = () =>
     withCpu('floor', () => runClaims(`http://127.0.0.1:${portOf(floor)}/floor/${floorSale.id}`, 'flat', byId));
   const runRoute = () => withCpu('route', () => runClaims(`${apiUrl}/v1/sales/${routeSale.id}/claims`, 'flat', bearer));
-  const [floorRun, routeRun] =
-    pair % 2 === 0
-      ? [await runFloor(), await runRoute()]
-      : await (async () => {
-          const r = await runRoute();
-          return [await runFloor(), r] as const;
-        })();
+  let floorRun: ClaimLoad;
+  let routeRun: ClaimLoad;
+  if (pair % 2 === 0) {
+    floorRun = await runFloor();
+    routeRun = await runRoute();
+  } else {
+    routeRun = await runRoute();
+    floorRun = await runFloor();
+  }
   pairRatios.push(routeRun.completed / routeRun.elapsed / (floorRun.completed / floorRun.elapsed));
   routeRates.push(rate(routeRun));
   routeSales.push({ id: routeSale.id, held: routeRun.byStatus['201'] ?? 0 });

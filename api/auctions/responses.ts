@@ -82,15 +82,10 @@ export const listedAuction = auction
   .meta({ id: 'ListedAuction', description: 'An auction in the discovery listing.' });
 
 /** A flash sale as a listing item: what a buyer needs to choose it (GET /v1/sales/{id} has the rest). */
-export const listedSale = z
-  .object({
+export const listedSale = auction
+  .pick({ id: true, sellerId: true, title: true, description: true, currency: true, category: true, createdAt: true })
+  .extend({
     kind: z.literal('sale'),
-    id: uuid,
-    sellerId: uuid,
-    title: z.string(),
-    description: z.string(),
-    currency: z.string().meta({ description: 'ISO 4217 code.', example: 'USD' }),
-    category: z.enum(AUCTION_CATEGORIES).nullable(),
     price: money.meta({ description: "One unit's price." }),
     stock: count.meta({ description: 'Units in all.' }),
     available: count.meta({
@@ -99,7 +94,6 @@ export const listedSale = z
     status: z.enum(SALE_STATUSES),
     startsAt: instant,
     endsAt: instant.nullable().meta({ description: 'Null: open until sold out or cancelled.' }),
-    createdAt: instant,
   })
   .meta({ id: 'ListedSale', description: 'A flash sale in the discovery listing.' });
 

@@ -23,16 +23,23 @@ const saleWindowOf = (record: ListingRecord) => ({
   endsAtMs: record.endsAtMs === NO_END_MS ? null : record.endsAtMs,
 });
 
-function presentSaleRecord(record: ListingRecord, nowMs: number): ListedSale {
-  const window = saleWindowOf(record);
+/** What an item says of itself whatever its kind. */
+function basicsOf(record: ListingRecord) {
   return {
-    kind: 'sale',
     id: record.id,
     sellerId: record.sellerId,
     title: record.title,
     description: record.description,
     currency: record.currency,
     category: record.category,
+  };
+}
+
+function presentSaleRecord(record: ListingRecord, nowMs: number): ListedSale {
+  const window = saleWindowOf(record);
+  return {
+    kind: 'sale',
+    ...basicsOf(record),
     price: record.price,
     stock: record.stock,
     available: record.available,
@@ -46,12 +53,7 @@ function presentSaleRecord(record: ListingRecord, nowMs: number): ListedSale {
 function presentAuctionRecord(record: ListingRecord, nowMs: number): ListedAuction {
   return {
     kind: 'auction',
-    id: record.id,
-    sellerId: record.sellerId,
-    title: record.title,
-    description: record.description,
-    currency: record.currency,
-    category: record.category,
+    ...basicsOf(record),
     startingPrice: record.startingPrice,
     currentPrice: record.price,
     minimumNextBid: record.minimumNextBid,
