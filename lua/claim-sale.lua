@@ -11,8 +11,8 @@ KEYS[3]  sale:{id}:holds      sorted set: orderId scored by its hold's expiry (m
 KEYS[4]  sale:{id}:hold       hash: orderId → "<userId> <quantity>", while the hold is open
 KEYS[5]  sale:{id}:log        stream, the outbox: one entry per hold made, ID <seq>-0
 KEYS[6]  sale:{id}:wake       coalescing flag: SET 1 NX PX <ARGV[5]> when a hold is made
-KEYS[7]  sale:{id}:idem:<userId>:<key>  the stored reply for this Idempotency-Key, or '' for none
-KEYS[8]  sale:{id}:pow:<id>   a proof-of-work solution's mark, or '' when the sale asks for none
+KEYS[7]  sale:{id}:idem:<userId>:<key>  the stored reply for this Idempotency-Key, or sale:{id}:none for none
+KEYS[8]  sale:{id}:pow:<id>   a proof-of-work solution's mark, or sale:{id}:none when the sale asks for none
 ARGV[1]  userId
 ARGV[2]  quantity (≥ 1)
 ARGV[3]  the new order's id (a uuid the caller made)
@@ -37,8 +37,10 @@ local sale, units_key, holds_key, hold_key, log_key, wake_key, idem_key, pow_key
 local user_id, quantity, order_id = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local idem_ttl, wake_ttl, channel, publish, pow_ttl =
   tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], ARGV[7], tonumber(ARGV[8])
+-- An absent optional key is named in the sale's own slot ('' would hash elsewhere and a cluster refuses it).
+local none = sale .. ':none'
 
-if idem_key ~= '' then
+if idem_key ~= none then
   local stored = redis.call('GET', idem_key)
   if stored then
     local reply = cjson.decode(stored)
@@ -64,7 +66,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 
 local function answer(reply)
-  if idem_key ~= '' then
+  if idem_key ~= none then
     redis.call('SET', idem_key, cjson.encode(reply), 'PX', idem_ttl)
   end
   return reply
@@ -75,7 +77,7 @@ local function refuse(code, waitlist_open)
     waitlist_open and '1' or '0', '0' })
 end
 
-if pow_key ~= '' then
+if pow_key ~= none then
   -- A solution works once, whatever the claim's fate: a refused claim does not hand it back.
   if redis.call('SET', pow_key, '1', 'NX', 'PX', pow_ttl) == false then
     return { 'refused', 'CHALLENGE_USED', '', '', '', '', '0', int(available), int(held), int(sold), '0', '0' }

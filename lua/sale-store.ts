@@ -35,6 +35,8 @@ export const saleKeys = (saleId: string) => {
     waiting: `${base}:waiting`,
     idempotency: (userId: string, key: string) => `${base}:idem:${userId}:${key}`,
     solution: (mark: string) => `${base}:pow:${mark}`,
+    /** Never written: stands for an absent optional key, since a cluster refuses a key outside the sale's slot. */
+    none: `${base}:none`,
     /** A pub/sub channel, not a key. */
     events: `${base}:events`,
   };
@@ -220,8 +222,8 @@ export class SaleStore {
     if (solution !== null && !SOLUTION_MARK.test(solution.mark)) throw new TypeError('not a solution mark');
     const r = await this.scripts.gavelClaimSale(
       ...[keys.state, keys.units, keys.holds, keys.hold, keys.log, keys.wake],
-      idempotencyKey === null ? '' : keys.idempotency(input.userId, idempotencyKey),
-      solution === null ? '' : keys.solution(solution.mark),
+      idempotencyKey === null ? keys.none : keys.idempotency(input.userId, idempotencyKey),
+      solution === null ? keys.none : keys.solution(solution.mark),
       input.userId,
       String(input.quantity),
       input.orderId,
