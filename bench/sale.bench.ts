@@ -2,6 +2,7 @@
  * Flash sales, through the real claim route (auth, validation, the terms cache, the claim script, the
  * wake-up signal) with a real worker writing the orders, beside the floor: a minimal express route
  * calling the same script, in the same process. Prints:
+ *   - each token's first claim: rate and CPU per claim, with the token's verification in it;
  *   - the route flat out ÷ the floor, in alternating pairs, and the CPU per request of each;
  *   - the sale workflow's history events per 1,000 holds (the flat-out sales' thousands of holds);
  *   - the drop: 10,000 claims from 5,000 users on stock 100 (limit 2): time to sell out, latency,
@@ -27,6 +28,7 @@ import { signUp } from '../test/helpers/http.js';
 import { startBenchBackend } from './backend.js';
 import { median, percentile } from './bid-runner.js';
 import { rssMiB } from './load.js';
+import { profiled, selfTimeDifference } from './profile.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -88,17 +90,31 @@ const bigSale = () => createSale(apiUrl, seller.token, { stock: 1_000_000, perUs
 
 const rate = (r: ClaimLoad) => r.completed / r.elapsed;
 
+// --- First claims: each token's first request costs an ES256 verify, later ones hit the API's cache of
+// verified tokens. A crowd's first claims, each token once, measured apart; the pairs below then see
+// tokens already verified, as a drop does for everyone who watched the sale's stream before it opened.
+const coldSale = await bigSale();
+const coldCpu = process.cpuUsage();
+const cold = await runClaims(`${apiUrl}/v1/sales/${coldSale.id}/claims`, 'burst', bearer);
+const coldUsed = process.cpuUsage(coldCpu);
+const coldCpuPerClaim = (coldUsed.user + coldUsed.system) / cold.completed;
+
 // --- Flat out: alternating pairs, the order swapped each time (this machine's speed drifts).
 const pairRatios: number[] = [];
 const routeRates: number[] = [];
 const cpu = { floor: [] as number[], route: [] as number[] };
 const routeSales: { id: string; held: number }[] = [];
 let lastPair: { floor: ClaimLoad; route: ClaimLoad } | undefined;
+// BENCH_PROFILE_PAIRS=dir: a CPU profile of the first pair's two runs, and where the route's CPU goes beyond the floor's.
+const pairProfiles: Partial<Record<'floor' | 'route', { file: string; requests: number }>> = {};
 async function withCpu(which: 'floor' | 'route', run: () => Promise<ClaimLoad>) {
+  const dir = process.env.BENCH_PROFILE_PAIRS;
+  const file = dir && !pairProfiles[which] ? `${dir}/${which}.cpuprofile` : undefined;
   const before = process.cpuUsage();
-  const result = await run();
+  const result = await profiled(file, run);
   const used = process.cpuUsage(before);
   cpu[which].push((used.user + used.system) / result.completed);
+  if (file) pairProfiles[which] = { file, requests: result.completed };
   return result;
 }
 for (let pair = 0; pair < PAIRS; pair++) {
@@ -198,6 +214,7 @@ const lines = [
   `route ÷ floor flat out, ${PAIRS} alternating pairs: ${pairRatios.map((r) => fmt(r, 2)).join(' ')}; median ${fmt(median(pairRatios), 2)}`,
   `route flat out, median of the pairs: ${fmt(median(routeRates), 0)} claims/s on this machine's ${cpus().length} cores (${fmt(median(routeRates) / cpus().length, 0)} per core), the whole stack on them`,
   `CPU of this process per claim, median of the pairs: floor ${fmt(median(cpu.floor), 0)} µs, route ${fmt(median(cpu.route), 0)} µs (× ${fmt(median(cpu.route) / median(cpu.floor), 2)})`,
+  `each token's first claim (${CROWD} claims, ${concurrency} in flight): ${fmt(rate(cold), 0)} claims/s, p50 ${fmt(cold.p50)} ms, p99 ${fmt(cold.p99)} ms; CPU of this process ${fmt(coldCpuPerClaim, 0)} µs per claim (${codes(cold)})`,
   `sale workflow history: ${totalEvents} events over ${histories.reduce((s, h) => s + h.runs, 0)} runs for ${totalHolds} holds = ${fmt((totalEvents / Math.max(1, totalHolds)) * 1000, 1)} events per 1,000 holds (${histories.map((h) => `${h.holds} holds: ${h.events} events, ${h.runs} runs`).join('; ')})`,
   `the drop (10,000 claims, ${CROWD} users, stock 100, limit 2, 64 in flight): sold out (last 201) after ${fmt(burst.lastCreatedMs, 0)} ms; all answered in ${fmt(burst.elapsed * 1000, 0)} ms (${fmt(rate(burst), 0)} claims/s); p50 ${fmt(burst.p50)} ms, p99 ${fmt(burst.p99)} ms; ${codes(burst)}`,
   `hold expiry (${EXPIRING_HOLDS} holds of 2 s; Redis polled every 10 ms): ${delays.length} released; delay after expiry p50 ${fmt(percentile(delays, 0.5), 0)} ms, p99 ${fmt(percentile(delays, 0.99), 0)} ms, max ${fmt(Math.max(...delays), 0)} ms`,
@@ -205,5 +222,10 @@ const lines = [
   '',
 ];
 process.stdout.write(lines.join('\n'));
+if (pairProfiles.route && pairProfiles.floor) {
+  process.stdout.write(
+    `\nSelf time, µs per claim: route, floor, difference (largest first):\n${selfTimeDifference(pairProfiles.route, pairProfiles.floor).join('\n')}\n`,
+  );
+}
 
 await stop([api, floor]);

@@ -1,5 +1,5 @@
 /**
- * Abuse limits over real HTTP, Redis and Postgres: per-user and per-IP bid budgets, sign-in budgets per
+ * Abuse limits over real HTTP, Redis and Postgres: per-user and per-IP bid and claim budgets, sign-in budgets per
  * address and per account, sign-ups per address, what happens to them while Redis is down, and the caps
  * on open event streams. Budgets here are tiny (production's are in config/env.ts); each test's clients
  * have addresses of their own (helpers/clients.ts), so no test spends another's budget.
@@ -10,6 +10,7 @@ import { clientAddressKey } from '../api/security/client-address.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
 import { newAddress, requestFrom, sameBlockAs, signUpAt, type Account, type Reply } from './helpers/clients.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import { createSale, saleOf } from './helpers/flash-sales.js';
 import type { AuctionJson } from './helpers/http.js';
 import { watchEvents } from './helpers/sse.js';
 
@@ -17,6 +18,8 @@ const LIMITS = {
   TRUST_PROXY: 'loopback',
   RATE_LIMIT_BIDS_PER_USER: '3/1m',
   RATE_LIMIT_BIDS_PER_IP: '6/1m',
+  RATE_LIMIT_CLAIMS_PER_USER: '3/1m',
+  RATE_LIMIT_CLAIMS_PER_IP: '6/1m',
   RATE_LIMIT_SIGN_INS_PER_IP: '5/1m',
   RATE_LIMIT_SIGN_INS_PER_ACCOUNT: '3/15m',
   RATE_LIMIT_SIGN_UPS_PER_IP: '2/1h',
@@ -99,6 +102,37 @@ describe('bids', () => {
     // Another host in the same IPv6 /64 is the same client.
     assertRateLimited(await bidFrom(sameBlockAs(office, 2), auction.id, users[2]!, amount), 'RATE_LIMITED', 60);
     assert.equal((await bidFrom(newAddress(), auction.id, users[2]!, amount)).status, 201);
+  });
+});
+
+describe('claims on a flash sale', () => {
+  const claimFrom = (address: string, saleId: string, buyer: Account) =>
+    requestFrom(address, `${api.url}/v1/sales/${saleId}/claims`, { token: buyer.token, body: { quantity: 1 } });
+  const openSale = () => createSale(api.url, seller.token, { stock: 100, perUserLimit: 10 });
+
+  test('when a user claims past their budget, then 429 RATE_LIMITED with Retry-After, nothing is held, and others still claim', async () => {
+    const sale = await openSale();
+    const [ann, ben] = [await signUpAt(api.url), await signUpAt(api.url)];
+    const address = newAddress();
+    for (let i = 0; i < 3; i++) assert.equal((await claimFrom(address, sale.id, ann)).status, 201);
+
+    // From another address too: the budget is the user's, wherever they claim from.
+    assertRateLimited(await claimFrom(newAddress(), sale.id, ann), 'RATE_LIMITED', 60);
+    assert.equal((await saleOf(api.url, sale.id)).held, 3, 'the refused claim held nothing');
+    assert.equal((await claimFrom(address, sale.id, ben)).status, 201, 'another user at that address');
+  });
+
+  test('when one address spends its budget across users, then a new user there is refused too, and other addresses are not', async () => {
+    const sale = await openSale();
+    const users = [await signUpAt(api.url), await signUpAt(api.url), await signUpAt(api.url)];
+    const office = newAddress();
+    for (const user of users.slice(0, 2)) {
+      for (let i = 0; i < 3; i++) assert.equal((await claimFrom(office, sale.id, user)).status, 201);
+    }
+    assertRateLimited(await claimFrom(office, sale.id, users[2]!), 'RATE_LIMITED', 60);
+    assertRateLimited(await claimFrom(sameBlockAs(office, 2), sale.id, users[2]!), 'RATE_LIMITED', 60);
+    assert.equal((await saleOf(api.url, sale.id)).held, 6);
+    assert.equal((await claimFrom(newAddress(), sale.id, users[2]!)).status, 201);
   });
 });
 
