@@ -367,6 +367,18 @@ export class SaleStore {
     };
   }
 
+  /**
+   * Lets a finished sale's keys expire in `ttlMs` (each claim's idempotency and solution marks expire on
+   * their own). Readers fall back to the sale's Postgres row; a claim then finds it missing.
+   */
+  async retire(saleId: string, ttlMs: number): Promise<void> {
+    const k = keysOf(saleId);
+    const keys = [k.state, k.units, k.holds, k.hold, k.log, k.wake, k.waitlist, k.waiting];
+    const ttl = intArg('ttlMs', ttlMs);
+    // One slot (the hash tag), so one transaction, on a Cluster too.
+    await this.redis.multi(keys.map((key) => ['pexpire', key, ttl])).exec();
+  }
+
   /** The earliest open hold's expiry, or null when none is open. */
   async earliestHoldExpiry(saleId: string): Promise<number | null> {
     const first = await this.redis.zrange(keysOf(saleId).holds, 0, 0, 'WITHSCORES');

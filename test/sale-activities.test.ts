@@ -18,7 +18,7 @@ import { applyPayment, lockOrder, type PaymentOutcome } from '../db/order-paymen
 import { sales } from '../db/sales-schema.js';
 import { notifications } from '../db/notifications-schema.js';
 import { orders } from '../db/settlement-schema.js';
-import { countsAreWhole, type SaleCounts } from '../domain/sales/sale.js';
+import { countsAreWhole, SALE_STATE_RETENTION_MS, type SaleCounts } from '../domain/sales/sale.js';
 import { saleKeys, SaleStore } from '../lua/sale-store.js';
 import { testConfig } from './helpers/config.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
@@ -287,6 +287,31 @@ test('when an order is paid, then its hold is sold, at once on its signal or at 
   assert.equal((await pay(catHold.orderId)).outcome, 'not_payable');
   await activities.settleSaleOrder(saleId, catHold.orderId, persistedSeq);
   assert.deepEqual(await countsOf(saleId), { available: 1, held: 0, sold: 2 });
+});
+
+test('when a sale finishes, every unit sold or cancelled with nothing held, then its Redis state expires in a week, and not before', async () => {
+  const ttlOf = async (saleId: string) => {
+    const keys = saleKeys(saleId);
+    return Promise.all([keys.state, keys.units, keys.log].map((key) => redis.pttl(key)));
+  };
+  const soldOut = await openedSale({ stock: 1, holdMs: 60_000 });
+  const [ann] = await buyers(1);
+  const hold = await claim(soldOut.saleId, ann!.id);
+  const { persistedSeq } = await activities.persistSale(soldOut.saleId, 0);
+  assert.deepEqual(await ttlOf(soldOut.saleId), [-1, -1, -1], 'a unit held: the sale is not finished');
+  assert.equal((await pay(hold.orderId)).outcome, 'paid');
+  const sold = await activities.settleSaleOrder(soldOut.saleId, hold.orderId, persistedSeq);
+  assert.deepEqual(sold.counts, { available: 0, held: 0, sold: 1 });
+  for (const ttl of await ttlOf(soldOut.saleId)) {
+    assert.ok(ttl > SALE_STATE_RETENTION_MS - 60_000 && ttl <= SALE_STATE_RETENTION_MS, `ttl ${ttl}`);
+  }
+
+  const cancelled = await openedSale({ stock: 3, holdMs: 60_000 });
+  await activities.persistSale(cancelled.saleId, 0);
+  assert.equal(await redis.pttl(saleKeys(cancelled.saleId).state), -1, 'open, with units to claim');
+  await activities.cancelSale(cancelled.saleId, 'withdrawn', 0);
+  const stateTtl = await redis.pttl(saleKeys(cancelled.saleId).state);
+  assert.ok(stateTtl > 0 && stateTtl <= SALE_STATE_RETENTION_MS, `ttl ${stateTtl}`);
 });
 
 test('when the expiry runs several times at once, then each hold ends exactly once: the waitlist gets each unit once and the counts stay whole', async () => {

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { decideClaim, type ClaimState } from '../domain/sales/claim.js';
 import { MIN_EXPIRY_RUN_GAP_MS, nextExpiryRunAtMs } from '../domain/sales/holds.js';
-import { countsAreWhole, saleStatusAt } from '../domain/sales/sale.js';
+import { countsAreWhole, saleIsFinished, saleStatusAt } from '../domain/sales/sale.js';
 import { releaseToWaitlist } from '../domain/sales/waitlist.js';
 
 const NOW = Date.parse('2030-01-01T12:00:00Z');
@@ -120,6 +120,16 @@ describe('saleStatusAt', () => {
     assert.equal(saleStatusAt('open', { available: 5 }, window, NOW + 1000), 'closed');
     assert.equal(saleStatusAt('cancelled', { available: 5 }, window, NOW), 'cancelled');
     assert.equal(saleStatusAt('open', { available: 5 }, { startsAtMs: NOW, endsAtMs: null }, NOW + 10 ** 9), 'open');
+  });
+
+  test('a sale is finished once nothing is held and no claim can take a unit', () => {
+    assert.ok(saleIsFinished('open', { available: 0, held: 0, sold: 10 }), 'every unit sold');
+    assert.ok(!saleIsFinished('open', { available: 0, held: 1, sold: 9 }), 'a hold may come back');
+    assert.ok(!saleIsFinished('open', { available: 1, held: 0, sold: 9 }), 'a unit left to claim');
+    assert.ok(!saleIsFinished('scheduled', { available: 10, held: 0, sold: 0 }));
+    assert.ok(saleIsFinished('closed', { available: 4, held: 0, sold: 6 }), 'closed: what is left stays unsold');
+    assert.ok(saleIsFinished('cancelled', { available: 10, held: 0, sold: 0 }));
+    assert.ok(!saleIsFinished('cancelled', { available: 8, held: 2, sold: 0 }), 'holds still to end');
   });
 
   test('counts are whole only when they add up to the stock', () => {

@@ -1,11 +1,13 @@
 /**
  * Where a sale stands, as Redis says now, copied into its Postgres row (the counts the listing and the
- * seller read) and answered to the workflow, which takes its next timer from the earliest hold.
+ * seller read) and answered to the workflow, which takes its next timer from the earliest hold. A
+ * finished sale's Redis state is set to expire (SALE_STATE_RETENTION_MS).
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/pool.js';
 import { sales } from '../../db/sales-schema.js';
+import { SALE_STATE_RETENTION_MS, saleIsFinished } from '../../domain/sales/sale.js';
 import type { SaleProgress } from '../../domain/sales/workflow.js';
 import type { SaleStore } from '../../lua/sale-store.js';
 
@@ -21,6 +23,9 @@ export async function recordProgress(
   if (!snapshot) throw ApplicationFailure.nonRetryable(`no sale state in Redis for ${saleId}`, 'SaleMissing');
   const earliestHoldExpiryMs = await store.earliestHoldExpiry(saleId);
   const { phase, counts } = snapshot;
+  // Finished: the workflow ends on this answer, and nothing will read or change the state but late
+  // claims, refused from it for a while.
+  if (saleIsFinished(phase, counts)) await store.retire(saleId, SALE_STATE_RETENTION_MS);
   await db
     .update(sales)
     .set({

@@ -56,7 +56,7 @@ export async function claimUnits(deps: SaleDeps, policy: ChallengePolicy, input:
     idempotencyKey: input.idempotencyKey,
     solution,
   });
-  // The sale exists, but Redis no longer holds it: it is over (its state is dropped after the end).
+  // The sale exists, but Redis no longer holds it: it finished over a week ago (SALE_STATE_RETENTION_MS).
   if (result.outcome === 'missing') {
     throw new AppError(409, 'SALE_NOT_OPEN', REFUSAL_MESSAGE.SALE_NOT_OPEN, { available: 0, waitlistOpen: false });
   }

@@ -60,5 +60,18 @@ export function saleStatusAt(
   return counts.available === 0 ? 'sold_out' : 'open';
 }
 
+/**
+ * Nothing can change any more: no unit is held, and no claim can take one (closed or cancelled, or every
+ * unit sold: units come back only from holds). The sale workflow ends here, and its Redis state may go.
+ */
+export const saleIsFinished = (phase: SalePhase, counts: SaleCounts): boolean =>
+  counts.held === 0 && (phase === 'closed' || phase === 'cancelled' || counts.available === 0);
+
+/**
+ * How long a finished sale's state stays in Redis: claims meanwhile get the exact refusal (SOLD_OUT,
+ * SALE_NOT_OPEN) and retries their stored answers; afterwards reads come from its Postgres row.
+ */
+export const SALE_STATE_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
 /** A unit's price times a quantity: exact, as both are bounded (SALE_LIMITS). */
 export const saleTotal = (price: number, quantity: number): number => price * quantity;

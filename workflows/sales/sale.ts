@@ -33,7 +33,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import { nextExpiryRunAtMs, SALE_HISTORY_EVENTS_BEFORE_CONTINUE } from '../../domain/sales/holds.js';
-import { saleStatusAt, type SaleStatus } from '../../domain/sales/sale.js';
+import { saleIsFinished, saleStatusAt, type SaleStatus } from '../../domain/sales/sale.js';
 import {
   SALE_MIN_PERSIST_INTERVAL_MS,
   SALE_PERIODIC_PERSIST_MS,
@@ -149,7 +149,7 @@ class SaleRun {
     const counts = this.state.counts;
     if (counts === null || counts.held > 0) return false;
     if (this.cancelRequested || this.wake || this.paidOrders.length > 0) return false;
-    return !takesClaims(this.state.phase) || counts.available === 0;
+    return saleIsFinished(this.state.phase, counts);
   }
 
   /** The next moment something is due: now (counts unknown), the end, the earliest hold's run, or the periodic look. */
