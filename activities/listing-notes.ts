@@ -10,6 +10,20 @@ import type { AuctionResult } from '../domain/auction-result.js';
 import type { AuctionStatus } from '../domain/auction-status.js';
 import { appendListingChanges } from '../lua/listing-feed.js';
 
+/** A sale's units available at its version: what payments, expiries and cancels change, as claims do. */
+export async function noteSaleCounts(
+  redis: RedisClient,
+  saleId: string,
+  version: number,
+  available: number,
+): Promise<void> {
+  try {
+    await appendListingChanges(redis, [{ kind: 'saleCounts', id: saleId, version, available }]);
+  } catch (error) {
+    log.warn('listing note not appended; the read models reconcile it', { saleId, error: String(error) });
+  }
+}
+
 export async function noteStatusChange(
   redis: RedisClient,
   auctionId: string,

@@ -23,7 +23,8 @@ ARGV[7]  'PUBLISH' or 'SPUBLISH'
 ARGV[8]  how long a used solution is remembered, ms (its challenge's remaining life)
 
 Reply: { outcome, code, orderId, quantity, holdExpiresAtMs, seq, wake, available, held, sold,
-waitlistOpen, replayed }, every value a string; outcome 'held' | 'refused' | 'missing'. A repeat with
+waitlistOpen, replayed, version }, every value a string; outcome 'held' | 'refused' | 'missing'; version
+(the sale's, after the hold) only for 'held'. A repeat with
 the same Idempotency-Key gets the first reply back (replayed '1', wake '0') and changes nothing; its
 solution is not checked again.
 ]]
@@ -117,4 +118,4 @@ redis.call(publish, channel, '{"type":"' .. event .. '","version":' .. int(versi
   .. ',"held":' .. int(held) .. ',"sold":' .. int(sold) .. '}')
 
 return answer({ 'held', '', order_id, int(quantity), int(expires_at), int(seq), woke and '1' or '0', int(available),
-  int(held), int(sold), '0', '0' })
+  int(held), int(sold), '0', '0', int(version) })

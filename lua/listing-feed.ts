@@ -38,10 +38,11 @@ const listingChange = z.discriminatedUnion('kind', [
     status: z.enum(AUCTION_STATUSES),
   }),
   /**
-   * A flash sale's units available after its claim log entry `seq` (coalesced: the latest wins). Its
+   * A flash sale's units available at its `version` (which every change moves: claims, payments,
+   * expiries), from the claim route and the sale workflow's activities; the highest version wins. Its
    * phase moves by 'status' notes, as an auction's status does (a sale's phases are the same words).
    */
-  z.object({ kind: z.literal('saleCounts'), id, seq: int, available: int }),
+  z.object({ kind: z.literal('saleCounts'), id, version: int, available: int }),
   z.object({
     kind: z.literal('status'),
     id,

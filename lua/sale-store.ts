@@ -68,6 +68,8 @@ export type ClaimResult =
       quantity: number;
       holdExpiresAtMs: number;
       seq: number;
+      /** The sale's version after this hold: orders count notes (0 in a reply stored before it was given). */
+      version: number;
       wake: boolean;
       counts: SaleCounts;
       replayed: boolean;
@@ -233,7 +235,8 @@ export class SaleStore {
       this.publish,
       solution === null ? '0' : intArg('ttlMs', Math.max(1, solution.ttlMs)),
     );
-    const [outcome, code, orderId, quantity, expiresAt, seq, wake, available, held, sold, waitlistOpen, replayed] = r;
+    const [outcome, code, orderId, quantity, expiresAt, seq, wake, available, held, sold, waitlistOpen, replayed, version] =
+      r;
     if (outcome === 'missing') return { outcome: 'missing' };
     const counts = countsOf(available!, held!, sold!);
     if (outcome === 'held') {
@@ -243,6 +246,7 @@ export class SaleStore {
         quantity: Number(quantity),
         holdExpiresAtMs: Number(expiresAt),
         seq: Number(seq),
+        version: Number(version ?? 0),
         wake: wake === '1',
         counts,
         replayed: replayed === '1',

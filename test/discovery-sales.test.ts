@@ -1,14 +1,19 @@
 /**
  * Flash sales in GET /v1/auctions over real HTTP, Postgres and Redis: a sale is listed as an item of
  * kind 'sale', the `kind` filter, a claim's count reaching the listing (through the coalesced notes),
- * sold out and cancelled shown, and a fresh read model loading sales from Postgres. No worker: the
+ * sold out and cancelled shown, units an expired hold gives back, and a fresh read model loading sales from Postgres. No worker: the
  * claims open a sale by Redis's clock, and the API's own notes are what these tests watch.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { ListedSale, ListingPage } from '../api/auctions/responses.js';
+import { NotificationPipeline } from '../activities/notifications/pipeline.js';
+import { createSaleActivities } from '../activities/sales/index.js';
+import { closeRedis, createRedis } from '../config/redis.js';
+import { SaleStore } from '../lua/sale-store.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
+import { testConfig } from './helpers/config.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { call, signUp, type ErrorJson } from './helpers/http.js';
 import { createSale, type SaleJson } from './helpers/flash-sales.js';
@@ -46,7 +51,12 @@ const claim = (saleId: string, buyer: { token: string }, quantity = 1) =>
 before(async () => {
   database = await createTestDatabase();
   // A task queue no worker polls: workflows are started, and nothing runs them.
-  env = { DATABASE_URL: database.url, TEMPORAL_TASK_QUEUE: `listing-sales-${randomUUID()}` };
+  // Holds of a second, for the expiry below.
+  env = {
+    DATABASE_URL: database.url,
+    TEMPORAL_TASK_QUEUE: `listing-sales-${randomUUID()}`,
+    SALES_MIN_HOLD_SECONDS: '1',
+  };
   api = await startTestApi(env);
   seller = await signUp(api.url, 'seller');
   buyers = [await signUp(api.url, 'buyer-1'), await signUp(api.url, 'buyer-2'), await signUp(api.url, 'buyer-3')];
@@ -126,6 +136,31 @@ describe('a sale sold out, cancelled, and after a restart', () => {
     const sale = await createSale(api.url, seller.token, { title: 'One of a kind', stock: 1 });
     assert.equal((await claim(sale.id, buyers[1]!)).status, 201);
     await eventually('sold out in the listing', async () => (await listedSale(sale.id))?.status === 'sold_out');
+  });
+
+  test('when a hold expires, then the listing shows its unit available again, told by the expiry run, not a reconcile', async () => {
+    const sale = await createSale(api.url, seller.token, { title: 'Last pair', stock: 1, holdSeconds: 1 });
+    assert.equal((await claim(sale.id, buyers[2]!)).status, 201);
+    await eventually('sold out in the listing', async () => (await listedSale(sale.id))?.available === 0);
+    // What the sale workflow runs at the hold's expiry, here without a worker.
+    const redis = createRedis(testConfig(), 'worker');
+    try {
+      const saleStore = new SaleStore(redis);
+      const activities = createSaleActivities({
+        db: database.db,
+        redis,
+        saleStore,
+        pipeline: new NotificationPipeline(database.db, redis),
+      });
+      const { persistedSeq } = await activities.persistSale(sale.id, 0);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const expired = await activities.settleDueHolds(sale.id, persistedSeq);
+      assert.deepEqual(expired.counts, { available: 1, held: 0, sold: 0 });
+    } finally {
+      await closeRedis(redis);
+    }
+    // Well inside DISCOVERY_RECONCILE_SECONDS (30 s): only the note can have told it.
+    await eventually('the unit back in the listing', async () => (await listedSale(sale.id))?.available === 1, 3000);
   });
 
   test('when the seller cancels a sale, then the listing shows it cancelled', async () => {

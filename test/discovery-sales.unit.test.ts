@@ -48,7 +48,7 @@ describe('sales in the listing read model', () => {
     assert.deepEqual(page(model, undefined, 'price_asc').length, 3);
   });
 
-  test('when claim notes arrive out of order, then only a newer seq changes the count', () => {
+  test('when count notes arrive out of order, then only a newer version changes the count', () => {
     const model = new ListingReadModel();
     const record = addItem(model, saleItemOf(saleRow()), 0);
     assert.equal(model.applySaleCounts(record, 3, 2), true);

@@ -22,7 +22,7 @@ export function createCancelActivity(deps: SaleActivityDeps) {
       // Every hold gets its order before the orders are cancelled.
       const seq = await copySaleLog(deps, saleId, persistedSeq);
       // The end came first ('final', closed): the sale closed, and its holds run their course.
-      if (move.phase !== 'cancelled') return recordProgress(db, saleStore, saleId, seq);
+      if (move.phase !== 'cancelled') return recordProgress(deps, saleId, seq);
       // The API's cancel noted it already; a cancel from elsewhere (a workflow's own) had no note.
       await noteStatusChange(deps.redis, saleId, 'cancelled');
       await cancelAwaitingOrders(db, saleId, reason);
@@ -32,7 +32,7 @@ export function createCancelActivity(deps: SaleActivityDeps) {
         // No fresh ids: a cancelled sale serves no waitlist, so a release never makes a hold.
         await saleStore.settleHolds(saleId, paid, released, []);
       }
-      return recordProgress(db, saleStore, saleId, seq, reason);
+      return recordProgress(deps, saleId, seq, reason);
     },
   };
 }

@@ -38,7 +38,7 @@ export function createExpiryActivity(deps: SaleActivityDeps) {
         if (!settled.more && due.length < DUE_BATCH) break;
         if (Date.now() - started >= RUN_BUDGET_MS) break;
       }
-      return recordProgress(db, saleStore, saleId, seq);
+      return recordProgress(deps, saleId, seq);
     },
   };
 }

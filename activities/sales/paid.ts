@@ -6,7 +6,8 @@ import { recordProgress } from './progress.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function createPaidActivity({ db, saleStore }: SaleActivityDeps) {
+export function createPaidActivity(deps: SaleActivityDeps) {
+  const { db, saleStore } = deps;
   return {
     /**
      * Only what Postgres says counts: a paid order's hold is sold; any other is left to the expiry
@@ -18,7 +19,7 @@ export function createPaidActivity({ db, saleStore }: SaleActivityDeps) {
         const { paid } = await fatesOf(db, saleId, [orderId]);
         if (paid.length > 0) await saleStore.settleHolds(saleId, paid, [], []);
       }
-      return recordProgress(db, saleStore, saleId, persistedSeq);
+      return recordProgress(deps, saleId, persistedSeq);
     },
   };
 }

@@ -11,7 +11,7 @@ export function createPersistActivity(deps: SaleActivityDeps) {
       // First, so a claim from now on sets the flag again and wakes the workflow: no lost wake-up.
       await deps.saleStore.clearWake(saleId);
       const seq = await copySaleLog(deps, saleId, persistedSeq);
-      return recordProgress(deps.db, deps.saleStore, saleId, seq);
+      return recordProgress(deps, saleId, seq);
     },
   };
 }

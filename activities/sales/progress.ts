@@ -1,19 +1,19 @@
 /**
  * Where a sale stands, as Redis says now, copied into its Postgres row (the counts the listing and the
  * seller read) and answered to the workflow, which takes its next timer from the earliest hold. A
- * finished sale's Redis state is set to expire (SALE_STATE_RETENTION_MS).
+ * finished sale's Redis state is set to expire (SALE_STATE_RETENTION_MS), and the listings are told
+ * the units available.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { eq, sql } from 'drizzle-orm';
-import type { Database } from '../../db/pool.js';
 import { sales } from '../../db/sales-schema.js';
 import { SALE_STATE_RETENTION_MS, saleIsFinished } from '../../domain/sales/sale.js';
 import type { SaleProgress } from '../../domain/sales/workflow.js';
-import type { SaleStore } from '../../lua/sale-store.js';
+import { noteSaleCounts } from '../listing-notes.js';
+import type { SaleActivityDeps } from './index.js';
 
 export async function recordProgress(
-  db: Database,
-  store: SaleStore,
+  { db, redis, saleStore: store }: Pick<SaleActivityDeps, 'db' | 'redis' | 'saleStore'>,
   saleId: string,
   persistedSeq: number,
   cancelReason: string | null = null,
@@ -36,5 +36,7 @@ export async function recordProgress(
       updatedAt: new Date(),
     })
     .where(eq(sales.id, saleId));
+  // The listings hear of units a payment, an expiry or a cancel moved (claims note their own).
+  await noteSaleCounts(redis, saleId, snapshot.version, counts.available);
   return { persistedSeq, earliestHoldExpiryMs, counts, phase };
 }

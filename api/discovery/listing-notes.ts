@@ -49,11 +49,11 @@ export class ListingNotes {
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
   }
 
-  /** A claim's counts (its log seq orders them): one cheap map write, never awaited by the claim route. */
-  saleClaimed(saleId: string, seq: number, available: number): void {
+  /** A claim's counts (the sale's version orders them): one cheap map write, never awaited by the claim route. */
+  saleCounts(saleId: string, version: number, available: number): void {
     const known = this.pendingSales.get(saleId);
-    if (known && known.seq >= seq) return;
-    this.pendingSales.set(saleId, { kind: 'saleCounts', id: saleId, seq, available });
+    if (known && known.version >= version) return;
+    this.pendingSales.set(saleId, { kind: 'saleCounts', id: saleId, version, available });
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
   }
 

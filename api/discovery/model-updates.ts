@@ -124,6 +124,6 @@ function applyChange(
   }
   if (!record) return;
   if (change.kind === 'bid') model.applyBid(record, change, version);
-  else if (change.kind === 'saleCounts') model.applySaleCounts(record, change.available, change.seq);
+  else if (change.kind === 'saleCounts') model.applySaleCounts(record, change.available, change.version);
   else model.applyStatus(record, change.status, change.result, version);
 }

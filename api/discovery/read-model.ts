@@ -188,12 +188,13 @@ export class ListingReadModel {
   }
 
   /**
-   * A sale's counts after its claim log entry `seq` (a note: only a newer one counts), or as its row
-   * last copied them (`seq` null: a correction). Counts order nothing: no history entry.
+   * A sale's counts at its `version` (a note: only a newer one counts; a sale's record keeps the version
+   * in `seq`), or as its row last copied them (`version` null: a correction). Counts order nothing: no
+   * history entry.
    */
-  applySaleCounts(record: ListingRecord, available: number, seq: number | null): boolean {
-    if (seq !== null && seq <= record.seq) return false;
-    if (seq !== null) record.seq = seq;
+  applySaleCounts(record: ListingRecord, available: number, version: number | null): boolean {
+    if (version !== null && version <= record.seq) return false;
+    if (version !== null) record.seq = version;
     if (record.available === available) return false;
     record.available = available;
     record.revision += 1;

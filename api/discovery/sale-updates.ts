@@ -52,9 +52,8 @@ export function applySaleRow(model: ListingReadModel, row: SaleListingRow, added
 
 /**
  * A known sale's phase (forward only) and counts from its row, as a correction; false when the model
- * does not know it. The row's counts trail Redis by a persist cycle, but they are the only word on
- * units a hold's expiry gives back (no note says so): the last writer wins, and the next claim's note
- * corrects a count a moment old.
+ * does not know it. The row's counts trail Redis by a persist cycle: the last writer wins, and the next
+ * count note (a claim's, or the workflow's) corrects a count a moment old.
  */
 export function applySaleState(model: ListingReadModel, row: SaleStateRow): boolean {
   const record = model.get(row.id);

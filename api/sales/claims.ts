@@ -62,7 +62,7 @@ export async function claimUnits(deps: SaleDeps, policy: ChallengePolicy, input:
   }
   if (result.outcome === 'refused') throw refusal(result);
   // Coalesced in memory and appended later: the claim does not wait for the listing.
-  deps.listing.notes.saleClaimed(saleId, result.seq, result.counts.available);
+  deps.listing.notes.saleCounts(saleId, result.version, result.counts.available);
   if (result.wake) signalClaimsPending(deps, saleId, result.seq, result.holdExpiresAtMs);
   return {
     orderId: result.orderId,
