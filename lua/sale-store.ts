@@ -235,8 +235,21 @@ export class SaleStore {
       this.publish,
       solution === null ? '0' : intArg('ttlMs', Math.max(1, solution.ttlMs)),
     );
-    const [outcome, code, orderId, quantity, expiresAt, seq, wake, available, held, sold, waitlistOpen, replayed, version] =
-      r;
+    const [
+      outcome,
+      code,
+      orderId,
+      quantity,
+      expiresAt,
+      seq,
+      wake,
+      available,
+      held,
+      sold,
+      waitlistOpen,
+      replayed,
+      version,
+    ] = r;
     if (outcome === 'missing') return { outcome: 'missing' };
     const counts = countsOf(available!, held!, sold!);
     if (outcome === 'held') {
