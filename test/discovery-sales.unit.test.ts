@@ -1,7 +1,8 @@
 /**
  * Flash sales in the listing read model, without a stack: a sale row becomes an item of kind 'sale',
  * the kind filter reads its own indexes, a sale without an end sorts last when ending soonest, claim
- * notes apply in their log order, and the item shows sold out from its counts.
+ * notes apply in their version order, the item shows sold out from its counts, and a sale without an
+ * end goes from the model some time after it settled.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -11,7 +12,7 @@ import { addItem } from '../api/discovery/model-updates.js';
 import { presentRecord } from '../api/discovery/presenter.js';
 import { ListingReadModel } from '../api/discovery/read-model.js';
 import type { SaleListingRow } from '../api/discovery/sale-source.js';
-import { saleItemOf } from '../api/discovery/sale-updates.js';
+import { applySaleRow, saleItemOf } from '../api/discovery/sale-updates.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 
@@ -30,6 +31,7 @@ const saleRow = (overrides: Partial<SaleListingRow> = {}): SaleListingRow => ({
   startsAt: new Date(NOW - 60_000),
   endsAt: new Date(NOW + 600_000),
   createdAt: new Date(NOW - 120_000),
+  updatedAt: new Date(NOW - 60_000),
   ...overrides,
 });
 
@@ -67,5 +69,32 @@ describe('sales in the listing read model', () => {
     assert.equal(item.kind, 'sale');
     assert.equal(item.status, 'sold_out');
     assert.equal(item.endsAt, null);
+  });
+
+  test('when a sale without an end sells out or is cancelled, then it goes once settled before the bound, not before', () => {
+    const model = new ListingReadModel();
+    const long = NOW - 40 * 86_400_000;
+    const settledLongAgo = saleRow({ endsAt: null, available: 0, updatedAt: new Date(long) });
+    const cancelledLongAgo = saleRow({ endsAt: null, phase: 'cancelled', updatedAt: new Date(long) });
+    const selling = saleRow({ endsAt: null, available: 3, updatedAt: new Date(long) });
+    const ending = saleRow({ available: 0, updatedAt: new Date(long) }); // has an end: goes by it
+    for (const row of [settledLongAgo, cancelledLongAgo, selling, ending]) applySaleRow(model, row, 0);
+    const bound = NOW - 30 * 86_400_000;
+    assert.equal(model.evictSettledSalesBefore(bound), 2);
+    assert.deepEqual(
+      [settledLongAgo, cancelledLongAgo, selling, ending].map((row) => model.get(row.id) !== undefined),
+      [false, false, true, true],
+    );
+
+    // Settling now (the last units claimed), it stays until the bound passes that moment.
+    const sellingRecord = model.get(selling.id)!;
+    model.applySaleCounts(sellingRecord, 0, 7);
+    assert.equal(model.evictSettledSalesBefore(Date.now() - 1000), 0);
+    // Units back (a hold expired): not settled any more, whatever the bound.
+    model.applySaleCounts(sellingRecord, 1, 8);
+    assert.equal(model.evictSettledSalesBefore(Date.now() + 1000), 0);
+    model.applySaleCounts(sellingRecord, 0, 9);
+    assert.equal(model.evictSettledSalesBefore(Date.now() + 1000), 1);
+    assert.equal(model.get(selling.id), undefined);
   });
 });

@@ -188,7 +188,9 @@ export class Discovery {
       // Even while Postgres is down: notes keep adding history, and only this trims it.
       this.model.prune((Date.now() - this.deps.cursorTtlMs - HISTORY_MARGIN_MS) * 1000);
       // Last, so an old auction a repair just read back (its row changed) goes again at once.
-      this.model.evictEndedBefore(this.keptEndingFromMs(Date.now()));
+      const keptFrom = this.keptEndingFromMs(Date.now());
+      this.model.evictEndedBefore(keptFrom);
+      this.model.evictSettledSalesBefore(keptFrom);
     }
   }
 

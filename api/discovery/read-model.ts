@@ -16,6 +16,7 @@ import type { AuctionCategory } from '../../domain/categories.js';
 import {
   isFinalStatus,
   isLaterStatus,
+  NO_END_MS,
   stateOf,
   type BidState,
   type FixedFields,
@@ -66,6 +67,12 @@ export class ListingReadModel {
   version = 0;
   /** Counts every change to any record, versioned or not: a page computed at one generation holds while it does. */
   generation = 0;
+  /**
+   * Sales without an end, by id, with the wall time each settled: sold out, closed or cancelled (null
+   * while units are available). Having no end to be let go by, they go this long after they settled
+   * (evictSettledSalesBefore). A map beside the records, not a field of each: auctions pay nothing.
+   */
+  private readonly salesWithoutEnd = new Map<string, number | null>();
 
   get size(): number {
     return this.records.size;
@@ -154,6 +161,7 @@ export class ListingReadModel {
     this.deleteFrom(partitionOf(record.status), INDEX_NAMES, record);
     this.unlink(record);
     this.records.delete(id);
+    this.salesWithoutEnd.delete(id);
     this.bySeller.get(record.sellerId)?.delete(record);
     this.generation += 1;
   }
@@ -171,6 +179,31 @@ export class ListingReadModel {
     });
     for (const id of gone) this.remove(id);
     return gone.length;
+  }
+
+  /**
+   * Lets go of the sales without an end that settled before `settledBeforeMs` (the bound ended auctions
+   * go by). Sold out here means no unit available: a hold may still give units back, but holds last a
+   * day at most, far less than the retention.
+   */
+  evictSettledSalesBefore(settledBeforeMs: number): number {
+    const gone: string[] = [];
+    for (const [id, settledAtMs] of this.salesWithoutEnd) {
+      if (settledAtMs !== null && settledAtMs < settledBeforeMs) gone.push(id);
+    }
+    for (const id of gone) this.remove(id);
+    return gone.length;
+  }
+
+  /**
+   * Keeps a sale without an end's settled time up to date after a change; `atMs` is when it settled if
+   * it has just now (a row's updated_at on a load, the wall time for a note). Other records: nothing.
+   */
+  trackSettlement(record: ListingRecord, atMs: number): void {
+    if (record.kind !== 'sale' || record.endsAtMs !== NO_END_MS) return;
+    const settled = isFinalStatus(record.status) || record.available === 0;
+    if (!settled) this.salesWithoutEnd.set(record.id, null);
+    else if ((this.salesWithoutEnd.get(record.id) ?? null) === null) this.salesWithoutEnd.set(record.id, atMs);
   }
 
   /** A newer bidding state (by seq); `version` null for a correction. False when it was not newer. */
@@ -199,6 +232,7 @@ export class ListingReadModel {
     record.available = available;
     record.revision += 1;
     this.generation += 1;
+    this.trackSettlement(record, Date.now());
     return true;
   }
 
@@ -218,6 +252,7 @@ export class ListingReadModel {
     this.setState(record, { ...stateOf(record), status }, version);
     record.revision += 1;
     this.generation += 1;
+    this.trackSettlement(record, Date.now());
     return true;
   }
 

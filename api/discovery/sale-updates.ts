@@ -47,7 +47,8 @@ export const saleItemOf = (row: SaleListingRow): NewItem => ({
 /** A sale's row as a correction: a new sale joins at `addedAt`, a known one takes its phase and counts. */
 export function applySaleRow(model: ListingReadModel, row: SaleListingRow, addedAt: number): void {
   if (model.get(row.id)) applySaleState(model, row);
-  else addItem(model, saleItemOf(row), addedAt);
+  // A sale without an end that settled long ago is not kept: its row's last change is when it settled.
+  else model.trackSettlement(addItem(model, saleItemOf(row), addedAt), row.updatedAt.getTime());
 }
 
 /**
