@@ -1,12 +1,13 @@
 --[[
 end-sale.lua: moves a sale's phase. 'open' at its start (claims already look at the clock; this is what
 readers see), 'closed' at its end (only once Redis's clock has reached it: otherwise the real end comes
-back, as a clock behind the workflow's would), 'cancelled' any time before it closed. Closing or
+back, as a clock behind the workflow's would), 'cancelled' any time before it closed, unless every
+unit is sold (nothing available, nothing held: the sale is finished, and its workflow gone). Closing or
 cancelling drops the waitlist: units released from then on stay unsold.
 
 KEYS[1] sale:{id}   KEYS[2] :waitlist   KEYS[3] :waiting
 ARGV[1] the phase to move to   ARGV[2] the channel   ARGV[3] 'PUBLISH' or 'SPUBLISH'
-Reply: { outcome ('moved' | 'already' | 'not_yet' | 'final' | 'missing'), phase, endsAtMs }
+Reply: { outcome ('moved' | 'already' | 'not_yet' | 'final' | 'sold_out' | 'missing'), phase, endsAtMs }
 ]]
 local function int(n)
   return string.format('%d', n)
@@ -22,6 +23,9 @@ if phase == to then
 end
 if phase == 'closed' or phase == 'cancelled' then
   return { 'final', phase, f[2] }
+end
+if to == 'cancelled' and f[3] == '0' and f[4] == '0' then
+  return { 'sold_out', phase, f[2] }
 end
 if to == 'closed' and f[2] ~= '' then
   local t = redis.call('TIME')

@@ -122,7 +122,8 @@ export type WaitlistJoin =
   | { outcome: 'missing' };
 
 export type PhaseMove = {
-  outcome: 'moved' | 'already' | 'not_yet' | 'final';
+  /** sold_out: a cancel refused, every unit sold (nothing available or held). */
+  outcome: 'moved' | 'already' | 'not_yet' | 'final' | 'sold_out';
   phase: SalePhase;
   endsAtMs: number | null;
 };

@@ -6,11 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { after, before, describe, test } from 'node:test';
 import type { ListedSale, ListingPage } from '../api/auctions/responses.js';
 import { NotificationPipeline } from '../activities/notifications/pipeline.js';
 import { createSaleActivities } from '../activities/sales/index.js';
 import { closeRedis, createRedis } from '../config/redis.js';
+import { sales } from '../db/sales-schema.js';
 import { SaleStore } from '../lua/sale-store.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
 import { testConfig } from './helpers/config.js';
@@ -185,6 +187,44 @@ describe('a sale sold out, cancelled, and after a restart', () => {
       const before = await items({ kind: 'sale' });
       assert.deepEqual(sales.map((item) => item.id).sort(), before.map((item) => item.id).sort());
       assert.ok(sales.every((item) => item.kind === 'sale'));
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('sales past the retention', () => {
+  test('when a sale sold out entirely ended long ago (its row still open), then a fresh API does not load it; one ended lately it does', async () => {
+    const old = await createSale(api.url, seller.token, {
+      title: 'Sold out long ago',
+      stock: 2,
+      endsAt: inMinutes(30),
+    });
+    const lately = await createSale(api.url, seller.token, {
+      title: 'Sold out lately',
+      stock: 2,
+      endsAt: inMinutes(30),
+    });
+    const day = 86_400_000;
+    // As a finished sale leaves its row: every unit sold, the phase still open (nothing closes it).
+    const soldOutEndingAt = (id: string, endsAtMs: number) =>
+      database.db
+        .update(sales)
+        .set({
+          available: 0,
+          sold: 2,
+          startsAt: new Date(endsAtMs - day),
+          endsAt: new Date(endsAtMs),
+          updatedAt: new Date(endsAtMs - day),
+        })
+        .where(eq(sales.id, id));
+    await soldOutEndingAt(old.id, Date.now() - 40 * day);
+    await soldOutEndingAt(lately.id, Date.now() - day);
+    const fresh = await startTestApi(env);
+    try {
+      const listed = (await items({ kind: 'sale' }, fresh.url)).map((item) => item.id);
+      assert.ok(!listed.includes(old.id), 'the sale that ended 40 days ago is past the 30 days kept');
+      assert.ok(listed.includes(lately.id));
     } finally {
       await fresh.close();
     }

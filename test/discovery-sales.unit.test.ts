@@ -2,7 +2,7 @@
  * Flash sales in the listing read model, without a stack: a sale row becomes an item of kind 'sale',
  * the kind filter reads its own indexes, a sale without an end sorts last when ending soonest, claim
  * notes apply in their version order, the item shows sold out from its counts, and a sale without an
- * end goes from the model some time after it settled.
+ * end goes from the model some time after it settled, and one with an end goes by its end, whatever its phase.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -96,5 +96,21 @@ describe('sales in the listing read model', () => {
     model.applySaleCounts(sellingRecord, 0, 9);
     assert.equal(model.evictSettledSalesBefore(Date.now() + 1000), 1);
     assert.equal(model.get(selling.id), undefined);
+  });
+
+  test('when a sale with an end ended before the bound, then it goes whatever its phase (sold out is never closed)', () => {
+    const model = new ListingReadModel();
+    const longAgo = new Date(NOW - 40 * 86_400_000);
+    const soldOutLongAgo = saleRow({ available: 0, endsAt: longAgo });
+    const closedLongAgo = saleRow({ phase: 'closed', endsAt: longAgo });
+    const soldOutRecently = saleRow({ available: 0, endsAt: new Date(NOW - 86_400_000) });
+    const endless = saleRow({ endsAt: null });
+    const rows = [soldOutLongAgo, closedLongAgo, soldOutRecently, endless];
+    for (const row of rows) applySaleRow(model, row, 0);
+    assert.equal(model.evictEndedBefore(NOW - 30 * 86_400_000), 2);
+    assert.deepEqual(
+      rows.map((row) => model.get(row.id) !== undefined),
+      [false, false, true, true],
+    );
   });
 });

@@ -289,6 +289,27 @@ describe('the marks a claim leaves', () => {
     assert.equal((await store.moveTo(saleId, 'open'))?.outcome, 'final');
   });
 
+  test('a cancel once every unit is sold: refused as sold_out, the phase unchanged; with a unit still held, it cancels', async () => {
+    const { saleId } = await openSale({ stock: 2 });
+    const first = await claim(saleId, 'bea', 1);
+    const second = await claim(saleId, 'cy', 1);
+    assert.ok(first.outcome === 'held' && second.outcome === 'held');
+    await store.settleHolds(saleId, [first.orderId], [], []);
+    // One unit held still: the seller may yet withdraw it.
+    const whileHeld = await store.snapshot(saleId);
+    assert.deepEqual(whileHeld!.counts, { available: 0, held: 1, sold: 1 });
+    await store.settleHolds(saleId, [second.orderId], [], []);
+    const before = (await store.snapshot(saleId))!;
+    const move = await store.moveTo(saleId, 'cancelled');
+    assert.deepEqual(move, { outcome: 'sold_out', phase: before.phase, endsAtMs: before.endsAtMs });
+    assert.deepEqual(await store.snapshot(saleId), before);
+
+    const { saleId: heldOne } = await openSale({ stock: 1 });
+    const held = await claim(heldOne, 'bea', 1);
+    assert.equal(held.outcome, 'held');
+    assert.equal((await store.moveTo(heldOne, 'cancelled'))?.outcome, 'moved');
+  });
+
   test('an unknown sale is missing, not an error', async () => {
     assert.deepEqual(await claim(randomUUID(), 'bea', 1), { outcome: 'missing' });
     assert.equal(await store.snapshot(randomUUID()), null);

@@ -334,6 +334,21 @@ describe('cancelling', () => {
     assert.equal(again.body.error.status, 'cancelled');
   });
 
+  test('when every unit is sold, then a cancel is 409 SOLD_OUT and the sale stays sold out', async () => {
+    const sale = await createSale({ stock: 1 });
+    const held = await claim(sale.id, { quantity: 1 });
+    assert.equal(held.status, 201, JSON.stringify(held.body));
+    // The payment, as the sale's workflow applies it (no worker runs here).
+    await api.deps.sales.settleHolds(sale.id, [(held.body as ClaimedUnits).orderId], [], []);
+    const refused = await cancel(sale.id);
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    assert.equal(refused.body.error.code, 'SOLD_OUT');
+    assert.equal(refused.body.error.status, 'sold_out');
+    const now = await saleNow(sale.id);
+    assert.equal(now.status, 'sold_out');
+    assert.equal(now.sold, 1);
+  });
+
   test('when the seller cancels without a body, then that is a cancel too', async () => {
     const sale = await createSale();
     const cancelled = await cancel(sale.id);

@@ -103,6 +103,9 @@ describe('the webhook', () => {
     const paid = await orderAs(api.url, ann, orderId);
     assert.equal(paid.status, 'paid');
     assert.ok(paid.paidAt);
+    // The row says closed a moment before the close starts the settlement: the payment can come first
+    // (the settlement reads it when it starts), so its handle is taken once it runs.
+    await until('the settlement’s start', async () => ((await phaseOf(worker.client, auctionId)) ? true : undefined));
     const final = (await settlementOf(worker.client, auctionId).result()) as SettlementState;
     assert.equal(final.phase, 'paid');
 

@@ -167,16 +167,20 @@ export class ListingReadModel {
   }
 
   /**
-   * Lets go of the closed and cancelled auctions that ended before `endingBeforeMs` (retention.ts):
-   * a walk of the final partition's ending index from its start. Live auctions are never let go.
+   * Lets go of the closed and cancelled items that ended before `endingBeforeMs` (retention.ts): a walk
+   * of the final partition's ending index from its start. Live auctions are never let go; a sale is let
+   * go by its end whatever its phase (one sold out entirely finishes before its end, never closed), so
+   * the live sales' ending index is walked too. Sales without an end sort last there (NO_END_MS).
    */
   evictEndedBefore(endingBeforeMs: number): number {
     const gone: string[] = [];
-    this.indexes.final.ending.forEach(1, undefined, (item) => {
+    const collect = (item: Listed) => {
       if (item.endsAtMs >= endingBeforeMs) return false;
       gone.push(item.id);
       return true;
-    });
+    };
+    this.indexes.final.ending.forEach(1, undefined, collect);
+    this.kindIndexes.sale.live.ending.forEach(1, undefined, collect);
     for (const id of gone) this.remove(id);
     return gone.length;
   }

@@ -5,7 +5,7 @@
  * sale is an event), so their search needs no index of its own: no migration, an unindexed scan of the
  * live and lately ended sales.
  */
-import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/pool.js';
 import { sales } from '../../db/sales-schema.js';
 import type { SalePhase } from '../../domain/sales/sale.js';
@@ -40,14 +40,15 @@ export type SaleStateRow = Pick<typeof sales.$inferSelect, keyof typeof saleStat
 export type SaleListingRow = Pick<typeof sales.$inferSelect, keyof typeof saleListingColumns>;
 
 /**
- * The sales the listing keeps: live ones, and ended ones whose end is at or after `keptFrom`
- * (retention.ts). A sale without an end is kept while units are available, and then until its last
- * change (when it sold out, or was cancelled) is older than `keptFrom`.
+ * The sales the listing keeps (retention.ts). A sale with an end goes by its end, as an auction does,
+ * whatever its phase: one sold out entirely finishes before its end and is never closed, so its row
+ * stays open. A sale without an end is kept while units are available, and then until its last change
+ * (when it sold out, or was cancelled) is older than `keptFrom`.
  */
 const keptSince = (keptFrom: Date): SQL | undefined =>
   or(
-    and(notInArray(sales.phase, FINAL_PHASES), or(isNotNull(sales.endsAt), gt(sales.available, 0))),
     gte(sales.endsAt, keptFrom),
+    and(isNull(sales.endsAt), notInArray(sales.phase, FINAL_PHASES), gt(sales.available, 0)),
     and(isNull(sales.endsAt), gte(sales.updatedAt, keptFrom)),
   );
 

@@ -79,9 +79,11 @@ export const salePaths: ZodOpenApiPathsObject = {
         401: unauthenticated,
         403: errorResponse('You are not its seller.', ['NOT_SELLER']),
         404: notFound('sale'),
-        409: errorResponse('The sale has already closed or been cancelled.', ['SALE_ENDED'], {
-          status: z.enum(['closed', 'cancelled']),
-        }),
+        409: errorResponse(
+          'The sale has already closed or been cancelled (SALE_ENDED), or every unit is sold (SOLD_OUT).',
+          ['SALE_ENDED', 'SOLD_OUT'],
+          { status: z.enum(['closed', 'cancelled', 'sold_out']) },
+        ),
       },
     },
   },

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../db/pool.js';
 import { sales } from '../../db/sales-schema.js';
 import type { SaleWorkflowInput } from '../../domain/sales/workflow.js';
-import { saleStatusAt } from '../../domain/sales/sale.js';
+import { saleIsFinished, saleStatusAt } from '../../domain/sales/sale.js';
 import { AUCTION_TASK_QUEUE, saleWorkflowId } from '../../domain/temporal-names.js';
 import type { SaleStore } from '../../lua/sale-store.js';
 import { cancelSaleSignal } from '../../workflows/sales/definitions.js';
@@ -126,8 +126,11 @@ export async function cancelSale(
   // Past its end by the clock, a sale is over even before the workflow has moved its phase.
   const status = saleStatusAt(before.phase, before.counts, saleWindowOf(terms), Date.now());
   if (status === 'closed' || status === 'cancelled') throw saleEnded(status);
+  if (saleIsFinished(before.phase, before.counts)) throw soldEntirely();
   const move = await deps.store.moveTo(terms.id, 'cancelled');
   if (move === null) throw saleEnded('closed');
+  // Redis decides again, atomically: a last hold may have been paid since `before` was read.
+  if (move.outcome === 'sold_out') throw soldEntirely();
   if (move.outcome !== 'moved') throw saleEnded(move.phase === 'cancelled' ? 'cancelled' : 'closed');
   await deps.listing.notes.statusChanged(terms.id, 'cancelled');
   await deps.temporal.workflow
@@ -136,6 +139,12 @@ export async function cancelSale(
     .catch((error: unknown) => deps.logger.warn({ err: error, saleId: terms.id }, 'cancelSale signal failed'));
   return presentSale(terms, await liveStateOf(deps, terms.id));
 }
+
+/** Every unit is paid for: nothing is left to withdraw, and the sale's workflow has finished. */
+const soldEntirely = () =>
+  new AppError(409, 'SOLD_OUT', 'Every unit of the sale is sold: there is nothing left to cancel', {
+    status: 'sold_out',
+  });
 
 const saleEnded = (status: 'closed' | 'cancelled') =>
   new AppError(409, 'SALE_ENDED', `The sale has already ${status === 'closed' ? 'closed' : 'been cancelled'}`, {
