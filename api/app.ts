@@ -17,6 +17,8 @@ export interface AppDeps {
   isShuttingDown: () => boolean;
   /** Express's `trust proxy` (config TRUST_PROXY): whose X-Forwarded-For gives the client's address. */
   trustProxy: false | number | string;
+  /** Bids and claims (hot-path.ts), mounted right after the body parser, before anything else. */
+  hotPath: Router;
   /** The feature routers (accounts, auctions, ...), mounted in order. */
   routers: Router[];
 }
@@ -47,6 +49,9 @@ export function createApp(deps: AppDeps): Express {
   }
   app.use(deps.metrics.observeRequests);
   app.use(requireJsonBodies, express.json({ limit: MAX_BODY_BYTES, verify: keepRawBody }));
+  // Before any router: a router answers OPTIONS itself, with its own methods only.
+  app.use(answerOptions(app));
+  app.use(deps.hotPath);
 
   app.use(
     healthRoutes({
@@ -56,7 +61,6 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.get('/metrics', deps.metrics.serve);
-  app.use(answerOptions(app));
   for (const router of deps.routers) app.use(router);
 
   app.use(methodNotAllowed(app));

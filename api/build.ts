@@ -7,7 +7,7 @@ import { createStripe } from '../config/stripe.js';
 import { accountDeletionRoutes, accountRoutes } from './accounts/routes.js';
 import { createApp } from './app.js';
 import { relistRoutes } from './auctions/relist-routes.js';
-import { auctionRoutes } from './auctions/routes.js';
+import { auctionRoutes, placeBidRoute } from './auctions/routes.js';
 import { termsPolicyOf } from './auctions/terms.js';
 import { RefreshTokenStore } from './auth/refresh-tokens.js';
 import { requireUser } from './auth/require-user.js';
@@ -26,7 +26,8 @@ import { Discovery } from './discovery/discovery.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { watchersOf } from './notifications/watchlist.js';
 import { createMetrics } from './metrics.js';
-import { securityGuards } from './security/guards.js';
+import { hotPathGuards, securityGuards } from './security/guards.js';
+import { hotPath } from './hot-path.js';
 import { buildOpenApiDocument } from './openapi/document.js';
 import { openApiRoutes } from './openapi/routes.js';
 import { createLifecycle, type Lifecycle } from './server.js';
@@ -36,7 +37,7 @@ import { SsoAttempts } from './sso/attempts.js';
 import { SsoProviders } from './sso/providers.js';
 import { ssoRoutes } from './sso/routes.js';
 import { CoalescedSaleEvents } from './sales/coalesced-events.js';
-import { saleRoutes } from './sales/routes.js';
+import { claimUnitsRoute, saleRoutes } from './sales/routes.js';
 import { SaleTermsCache } from './sales/terms.js';
 
 export interface Api {
@@ -111,6 +112,11 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     maxPerAuction: config.IMAGES_PER_AUCTION,
     uploadDir: config.IMAGE_UPLOAD_DIR ?? tmpdir(),
   };
+  const challenges = {
+    hmacKey: config.ALTCHA_HMAC_KEY,
+    maxNumber: config.SALE_CHALLENGE_MAX_NUMBER,
+    ttlSeconds: config.SALE_CHALLENGE_TTL_SECONDS,
+  };
   const imagesOf = (auctionId: string) => listImages(deps.database.db, deps.imageStorage, auctionId);
   const app = createApp({
     logger,
@@ -119,21 +125,19 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
     isShuttingDown: lifecycle.isShuttingDown,
     trustProxy: config.TRUST_PROXY,
+    hotPath: hotPath(hotPathGuards({ redis: deps.redis, tokens, config }), {
+      placeBid: placeBidRoute(auctions),
+      claimUnits: claimUnitsRoute(sales, challenges),
+    }),
     routers: [
       // Rate limits and stream caps, ahead of the routes they guard (api/security/guards.ts).
       securityGuards({ redis: deps.redis, tickets, tokens, config }),
-      // The auction routes first: bids are the hot path, and express tries each router's routes in turn.
       auctionRoutes(auctions, hub, requireUser(tokens), config.SSE_HEARTBEAT_MS, imagesOf, (auctionId) =>
         watchersOf(deps.database.db, auctionId),
       ),
-      // Then the sales: claims are the other hot path.
       saleRoutes(sales, {
         requireUser: requireUser(tokens),
-        challenges: {
-          hmacKey: config.ALTCHA_HMAC_KEY,
-          maxNumber: config.SALE_CHALLENGE_MAX_NUMBER,
-          ttlSeconds: config.SALE_CHALLENGE_TTL_SECONDS,
-        },
+        challenges,
         minHoldSeconds: config.SALES_MIN_HOLD_SECONDS,
         feed: new CoalescedSaleEvents(hub),
         sseHeartbeatMs: config.SSE_HEARTBEAT_MS,

@@ -56,20 +56,20 @@ describe('the arithmetic', () => {
 describe('one process', () => {
   test('when 50 draws race for a budget of 30, then exactly 30 pass, for a Redis call per lease', async () => {
     const { budget, calls } = processOn(`leased-${randomUUID()}`, 30, 60);
-    const draws = await Promise.all(Array.from({ length: 50 }, () => budget.draw('user-1')));
+    const draws = await Promise.all(Array.from({ length: 50 }, () => Promise.resolve(budget.draw('user-1'))));
     assert.equal(allowed(draws), 30);
     // 30 points in leases of 4: 8 leases, the last one overshooting and so marking the window spent.
     assert.equal(calls.count, Math.ceil(30 / budget.leaseSize));
     // Refused from memory now, whatever the number of draws.
-    await Promise.all(Array.from({ length: 20 }, () => budget.draw('user-1')));
+    await Promise.all(Array.from({ length: 20 }, () => Promise.resolve(budget.draw('user-1'))));
     assert.equal(calls.count, Math.ceil(30 / budget.leaseSize));
   });
 
   test('when a draw is refused, then it says how long until the window ends', async () => {
     const { budget } = processOn(`leased-${randomUUID()}`, 2, 60);
-    await budget.draw('k');
-    await budget.draw('k');
-    const refused = await budget.draw('k');
+    await Promise.resolve(budget.draw('k'));
+    await Promise.resolve(budget.draw('k'));
+    const refused = await Promise.resolve(budget.draw('k'));
     assert.equal(refused.allowed, false);
     if (refused.allowed) return;
     assert.ok(refused.retryAfterMs > 55_000 && refused.retryAfterMs <= 60_000, String(refused.retryAfterMs));
@@ -77,14 +77,34 @@ describe('one process', () => {
 
   test('when the window ends, then the budget is whole again', async () => {
     const { budget } = processOn(`leased-${randomUUID()}`, 2, 1);
-    assert.equal(allowed(await Promise.all([budget.draw('k'), budget.draw('k'), budget.draw('k')])), 2);
+    assert.equal(
+      allowed(
+        await Promise.all([
+          Promise.resolve(budget.draw('k')),
+          Promise.resolve(budget.draw('k')),
+          Promise.resolve(budget.draw('k')),
+        ]),
+      ),
+      2,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    assert.equal(allowed(await Promise.all([budget.draw('k'), budget.draw('k'), budget.draw('k')])), 2);
+    assert.equal(
+      allowed(
+        await Promise.all([
+          Promise.resolve(budget.draw('k')),
+          Promise.resolve(budget.draw('k')),
+          Promise.resolve(budget.draw('k')),
+        ]),
+      ),
+      2,
+    );
   });
 
   test('when keys differ, then their budgets do too', async () => {
     const { budget } = processOn(`leased-${randomUUID()}`, 3, 60);
-    const draws = await Promise.all(['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b'].map((key) => budget.draw(key)));
+    const draws = await Promise.all(
+      ['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b'].map((key) => Promise.resolve(budget.draw(key))),
+    );
     assert.equal(allowed(draws), 6);
   });
 });
@@ -100,7 +120,9 @@ describe('several processes on one budget', () => {
           const name = `leased-${randomUUID()}`;
           const processes = Array.from({ length: processCount }, () => processOn(name, points, 60));
           // Draws go to the processes in the generated order, all in flight together.
-          const draws = await Promise.all(order.map((which) => processes[which % processCount]!.budget.draw('user-1')));
+          const draws = await Promise.all(
+            order.map((which) => Promise.resolve(processes[which % processCount]!.budget.draw('user-1'))),
+          );
           const lease = leaseSizeFor(points);
           const passed = allowed(draws);
           assert.ok(passed <= points, `${passed} allowed of a budget of ${points}`);
@@ -119,7 +141,7 @@ describe('while Redis is down', () => {
     down.on('error', () => undefined);
     try {
       const { budget } = processOn(`leased-${randomUUID()}`, 9, 60, down);
-      const draws = await Promise.all(Array.from({ length: 15 }, () => budget.draw('user-1')));
+      const draws = await Promise.all(Array.from({ length: 15 }, () => Promise.resolve(budget.draw('user-1'))));
       assert.equal(allowed(draws), 9);
     } finally {
       down.disconnect();

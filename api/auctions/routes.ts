@@ -2,7 +2,6 @@
 import { Router, type RequestHandler } from 'express';
 import { pathIdOf } from './ids.js';
 import { userIdOf } from '../auth/require-user.js';
-import { answerRefusals } from '../error-handler.js';
 import type { ImagesOf } from '../images/responses.js';
 import type { EventHub } from '../sse/hub.js';
 import { listBids, listOwnBids, placeBid } from './bids.js';
@@ -19,22 +18,12 @@ import {
 } from './schemas.js';
 import { cancelAuction, createAuction, getAuctionWithRelists, type AuctionDeps } from './service.js';
 
-/** The :id segment; anything but one string is no auction id (and so a 404 later). */
-
-export function auctionRoutes(
-  deps: AuctionDeps,
-  hub: EventHub,
-  requireUser: RequestHandler,
-  sseHeartbeatMs: number,
-  imagesOf: ImagesOf,
-  /** How many users watch an auction (api/notifications/watchlist.ts). */
-  watchersOf: (auctionId: string) => Promise<number>,
-): Router {
-  const router = Router();
-
-  // Bids first: the hot path, and express tries a router's routes in order. Most bids on a contested
-  // auction are refused: answered right here (answerRefusals), not after the rest of the app.
-  const bid: RequestHandler = async (req, res) => {
+/**
+ * POST /v1/auctions/:id/bids, behind its guards, which verify the user (api/hot-path.ts mounts it ahead
+ * of every router).
+ */
+export function placeBidRoute(deps: AuctionDeps): RequestHandler {
+  return async (req, res) => {
     const { amount, buyNow } = bidBody.parse(req.body);
     const header = req.get('idempotency-key');
     const key = header === undefined ? null : idempotencyKey.parse(header);
@@ -47,7 +36,18 @@ export function auctionRoutes(
     });
     res.status(201).json(placed);
   };
-  router.post('/v1/auctions/:id/bids', requireUser, bid, answerRefusals);
+}
+
+export function auctionRoutes(
+  deps: AuctionDeps,
+  hub: EventHub,
+  requireUser: RequestHandler,
+  sseHeartbeatMs: number,
+  imagesOf: ImagesOf,
+  /** How many users watch an auction (api/notifications/watchlist.ts). */
+  watchersOf: (auctionId: string) => Promise<number>,
+): Router {
+  const router = Router();
 
   const createBody = createAuctionBody(deps.terms);
   router.post('/v1/auctions', requireUser, async (req, res) => {

@@ -3,7 +3,7 @@
  * that does not verify (forged, expired, malformed) is 401 INVALID_TOKEN, with one message whatever the
  * reason, so the answer teaches a forger nothing. Both carry WWW-Authenticate, as RFC 6750 asks.
  */
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../errors.js';
 import { InvalidTokenError, type TokenService } from './tokens.js';
 
@@ -13,22 +13,47 @@ function bearerTokenOf(header: string | undefined): string | null {
   return match?.[1] || null;
 }
 
-export function requireUser(tokens: Pick<TokenService, 'verify'>): RequestHandler {
-  return async (req, res, next) => {
-    // Already verified earlier in this request (the bid route's guard does, for its per-user budget).
-    if (typeof res.locals.userId === 'string') return next();
+/**
+ * Sets `res.locals.userId` from the bearer token, or throws the 401. Answers at once for a token verified
+ * before (the hot routes chain it without a wait, api/hot-path.ts); otherwise a promise.
+ */
+export function userFromToken(tokens: Pick<TokenService, 'verify' | 'verifyCached'>) {
+  const refused = (res: Response, error: unknown): never => {
+    if (!(error instanceof InvalidTokenError)) throw error;
+    res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+    throw new AppError(401, 'INVALID_TOKEN', 'The access token is invalid or has expired');
+  };
+  return (req: Request, res: Response): void | Promise<void> => {
+    // Already verified earlier in this request (a guard that needs the user, ahead of its route).
+    if (typeof res.locals.userId === 'string') return;
     const token = bearerTokenOf(req.get('authorization'));
     if (token === null) {
       res.set('WWW-Authenticate', 'Bearer');
       throw new AppError(401, 'UNAUTHENTICATED', 'This needs an access token: Authorization: Bearer <token>');
     }
+    let known: { userId: string } | undefined;
     try {
-      res.locals.userId = (await tokens.verify(token)).userId;
+      known = tokens.verifyCached(token);
     } catch (error) {
-      if (!(error instanceof InvalidTokenError)) throw error;
-      res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
-      throw new AppError(401, 'INVALID_TOKEN', 'The access token is invalid or has expired');
+      refused(res, error);
     }
+    if (known) {
+      res.locals.userId = known.userId;
+      return;
+    }
+    return tokens.verify(token).then(
+      (verified) => {
+        res.locals.userId = verified.userId;
+      },
+      (error: unknown) => refused(res, error),
+    );
+  };
+}
+
+export function requireUser(tokens: Pick<TokenService, 'verify' | 'verifyCached'>): RequestHandler {
+  const check = userFromToken(tokens);
+  return async (req, res, next) => {
+    await check(req, res);
     next();
   };
 }
@@ -45,7 +70,7 @@ export function userIdOf(res: Response): string {
  * header the request goes on anonymous; with one, it must verify, as with requireUser, so a bad token is
  * a 401 rather than silently anonymous.
  */
-export function optionalUser(tokens: Pick<TokenService, 'verify'>): RequestHandler {
+export function optionalUser(tokens: Pick<TokenService, 'verify' | 'verifyCached'>): RequestHandler {
   const required = requireUser(tokens);
   return (req, res, next) => (req.get('authorization') === undefined ? next() : required(req, res, next));
 }

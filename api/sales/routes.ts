@@ -3,7 +3,6 @@ import { Router, type RequestHandler } from 'express';
 import { pathIdOf } from '../auctions/ids.js';
 import { idempotencyKey } from '../auctions/schemas.js';
 import { userIdOf } from '../auth/require-user.js';
-import { answerRefusals } from '../error-handler.js';
 import { AppError } from '../errors.js';
 import { issueChallenge, type ChallengePolicy } from './challenge.js';
 import { claimUnits } from './claims.js';
@@ -22,13 +21,12 @@ export interface SaleRouteOptions {
   sseHeartbeatMs: number;
 }
 
-export function saleRoutes(deps: SaleDeps, options: SaleRouteOptions): Router {
-  const { requireUser, challenges } = options;
-  const router = Router();
-
-  // Claims first: the hot path, and express tries a router's routes in order. Refusals (SOLD_OUT, most
-  // claims once a sale is gone) are answered right here (answerRefusals), not after the rest of the app.
-  const claim: RequestHandler = async (req, res) => {
+/**
+ * POST /v1/sales/:id/claims, behind its guards, which verify the user (api/hot-path.ts mounts it ahead
+ * of every router).
+ */
+export function claimUnitsRoute(deps: SaleDeps, challenges: ChallengePolicy): RequestHandler {
+  return async (req, res) => {
     const { quantity } = claimBody.parse(req.body);
     const key = req.get('idempotency-key');
     const challenge = req.get('x-altcha');
@@ -41,7 +39,11 @@ export function saleRoutes(deps: SaleDeps, options: SaleRouteOptions): Router {
     });
     res.status(201).json(claimed);
   };
-  router.post('/v1/sales/:id/claims', requireUser, claim, answerRefusals);
+}
+
+export function saleRoutes(deps: SaleDeps, options: SaleRouteOptions): Router {
+  const { requireUser, challenges } = options;
+  const router = Router();
 
   const createBody = createSaleBody(options.minHoldSeconds);
   router.post('/v1/sales', requireUser, async (req, res) => {

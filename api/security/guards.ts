@@ -1,20 +1,22 @@
 /**
  * The abuse limits, as one router mounted ahead of the feature routers on the same paths: each guard
  * answers 429 or passes the request on to the route itself (`next('router')`: out of this router, as
- * no path has two guards). Kept out of the route files, so those stay about what a route does; this
- * file is the one list of what is limited, and how.
+ * no path has two guards). The two hot routes, bids and claims, take their guards in their own chain
+ * instead (hotPathGuards, api/hot-path.ts). Kept out of the route files, so those stay about what a
+ * route does; this file is the one list of what is limited, and how.
  */
-import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Cluster, Redis } from 'ioredis';
 import type { Config, RateLimitSpec } from '../../config/env.js';
 import { email } from '../accounts/schemas.js';
-import { optionalUser, requireUser, userIdOf } from '../auth/require-user.js';
+import { optionalUser, requireUser, userFromToken, userIdOf } from '../auth/require-user.js';
 import type { TokenService } from '../auth/tokens.js';
 import { clientAddressOf } from './client-address.js';
 import {
   createLimiter,
   hashedKeyPart,
   keyPart,
+  leasedLimit,
   rateLimit,
   type ClientKeyOf,
   type RateLimitOptions,
@@ -45,7 +47,7 @@ export type GuardConfig = Pick<
 export interface GuardDeps {
   redis: Redis | Cluster;
   tickets: StreamTickets;
-  tokens: Pick<TokenService, 'verify'>;
+  tokens: Pick<TokenService, 'verify' | 'verifyCached'>;
   config: GuardConfig;
 }
 
@@ -61,18 +63,56 @@ const byAccount: ClientKeyOf = (req) => {
 
 const leaveGuards: RequestHandler = (_req, _res, next) => next('router');
 
-export function securityGuards({ redis, tickets, tokens, config }: GuardDeps): Router {
-  const limit = (name: string, spec: RateLimitSpec | null, keyOf: ClientKeyOf, options: RateLimitOptions = {}) =>
+/** A budget's guard, or none when its limit is off (config null). */
+const limitsOn =
+  (redis: Redis | Cluster) =>
+  (name: string, spec: RateLimitSpec | null, keyOf: ClientKeyOf, options: RateLimitOptions = {}) =>
     spec === null
       ? []
-      : [
-          rateLimit(
-            // A leased budget blocks in memory itself; rate-limiter-flexible's own block would not know leases.
-            createLimiter(redis, name, spec, { blockInMemory: !options.resetOnSuccess && !options.leased }),
-            keyOf,
-            options,
-          ),
-        ];
+      : [rateLimit(createLimiter(redis, name, spec, { blockInMemory: !options.resetOnSuccess }), keyOf, options)];
+
+/**
+ * A check in front of a hot route (api/hot-path.ts): returns to let the request on, at once when it can
+ * decide from memory, or a promise; throws (or rejects with) the refusal.
+ */
+export type HotGuard = (req: Request, res: Response) => void | Promise<void>;
+
+/** The checks in front of each hot route, in the order they run. */
+export interface HotPathGuards {
+  bids: HotGuard[];
+  claims: HotGuard[];
+}
+
+/**
+ * Bids and claims, the two routes a crowd hits at once. Per address first: a flood is refused before any
+ * token is verified. Then the token, which the route needs anyway, and the user's own budget. Both
+ * budgets are leased: a Redis call per several requests, not two per request.
+ */
+export function hotPathGuards({
+  redis,
+  tokens,
+  config,
+}: Pick<GuardDeps, 'redis' | 'tokens' | 'config'>): HotPathGuards {
+  // A leased budget blocks in memory itself; rate-limiter-flexible's own block would not know leases.
+  const leased = (name: string, spec: RateLimitSpec | null, keyOf: ClientKeyOf) =>
+    spec === null ? [] : [leasedLimit(createLimiter(redis, name, spec, { blockInMemory: false }), keyOf)];
+  const user = userFromToken(tokens);
+  return {
+    bids: [
+      ...leased('bids-ip', config.RATE_LIMIT_BIDS_PER_IP, byAddress),
+      user,
+      ...leased('bids-user', config.RATE_LIMIT_BIDS_PER_USER, byUser),
+    ],
+    claims: [
+      ...leased('claims-ip', config.RATE_LIMIT_CLAIMS_PER_IP, byAddress),
+      user,
+      ...leased('claims-user', config.RATE_LIMIT_CLAIMS_PER_USER, byUser),
+    ],
+  };
+}
+
+export function securityGuards({ redis, tickets, tokens, config }: GuardDeps): Router {
+  const limit = limitsOn(redis);
   const router = Router();
   // express refuses a route with no handler: a path whose limits are all off gets no route.
   // A request passed by its path's guard leaves this router at once (`next('router')`): no other guard is
@@ -81,22 +121,8 @@ export function securityGuards({ redis, tickets, tokens, config }: GuardDeps): R
     if (handlers.length > 0) router[method](path, [...handlers, leaveGuards]);
   };
 
-  // Per address first: a flood is refused before any token is verified or any password hashed.
-  // Bids are the hot path: their budgets are leased, a Redis call per several bids, not two per bid.
-  const bidsPerUser = limit('bids-user', config.RATE_LIMIT_BIDS_PER_USER, byUser, { leased: true });
-  guard('post', '/v1/auctions/:id/bids', [
-    ...limit('bids-ip', config.RATE_LIMIT_BIDS_PER_IP, byAddress, { leased: true }),
-    // The route requires the user too; it finds the user this verified on the same request and goes on.
-    ...(bidsPerUser.length > 0 ? [requireUser(tokens), ...bidsPerUser] : []),
-  ]);
-
-  // Claims on a flash sale: the other hot path, leased the same way.
-  const claimsPerUser = limit('claims-user', config.RATE_LIMIT_CLAIMS_PER_USER, byUser, { leased: true });
-  guard('post', '/v1/sales/:id/claims', [
-    ...limit('claims-ip', config.RATE_LIMIT_CLAIMS_PER_IP, byAddress, { leased: true }),
-    ...(claimsPerUser.length > 0 ? [requireUser(tokens), ...claimsPerUser] : []),
-  ]);
-
+  // Bids and claims are guarded on the hot path itself (hotPathGuards). Per address first here too: a
+  // flood is refused before any password is hashed.
   guard('post', '/v1/auth/token', [
     ...limit('sign-ins-ip', config.RATE_LIMIT_SIGN_INS_PER_IP, byAddress),
     // Counts failures in a row: a right password clears the account's count.

@@ -60,27 +60,39 @@ export class LeasedBudget {
     this.leaseSize = leaseSizeFor(limiter.points);
   }
 
-  /** Spends one point of `key`'s budget, or says how long until the window ends. */
-  async draw(key: string): Promise<Draw> {
+  /**
+   * Spends one point of `key`'s budget, or says how long until the window ends: at once while a lease in
+   * memory decides (nearly every draw), a promise when a lease must first be taken from Redis.
+   */
+  draw(key: string): Draw | Promise<Draw> {
     this.sweepNowAndThen();
+    return this.fromLease(key) ?? this.drawAfterLeasing(key);
+  }
+
+  /** The lease's decision, or null when there is no live lease that can decide. */
+  private fromLease(key: string): Draw | null {
+    const lease = this.leases.get(key);
+    const now = this.now();
+    if (!lease || now >= lease.endsAt) return null;
+    if (lease.left > 0) {
+      lease.left -= 1;
+      return { allowed: true };
+    }
+    return lease.exhausted ? { allowed: false, retryAfterMs: lease.endsAt - now } : null;
+  }
+
+  private async drawAfterLeasing(key: string): Promise<Draw> {
     for (;;) {
-      const lease = this.leases.get(key);
-      const now = this.now();
-      if (lease && now < lease.endsAt) {
-        if (lease.left > 0) {
-          lease.left -= 1;
-          return { allowed: true };
-        }
-        if (lease.exhausted) return { allowed: false, retryAfterMs: lease.endsAt - now };
-      }
       const inFlight = this.leasing.get(key);
       if (inFlight) {
         await inFlight;
-        continue;
+      } else {
+        const leasing = this.lease(key).finally(() => this.leasing.delete(key));
+        this.leasing.set(key, leasing);
+        await leasing;
       }
-      const leasing = this.lease(key).finally(() => this.leasing.delete(key));
-      this.leasing.set(key, leasing);
-      await leasing;
+      const decided = this.fromLease(key);
+      if (decided) return decided;
     }
   }
 

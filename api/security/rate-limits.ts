@@ -17,11 +17,11 @@ import type { Cluster, Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimitSpec } from '../../config/env.js';
 import { AppError } from '../errors.js';
-import { LeasedBudget } from './leased-budget.js';
+import { LeasedBudget, type Draw } from './leased-budget.js';
 
 export interface LimiterOptions {
   /**
-   * (A leased budget, leased-budget.ts, needs this off: it blocks in memory itself.)
+   * (A leased budget, leasedLimit, needs this off: it blocks in memory itself.)
    *
    * Once a key is over budget, refuse it from this process's memory until its window ends, so a flood
    * costs no Redis calls. Off for budgets that a success resets (a reset in one process could not lift
@@ -68,23 +68,14 @@ export type ClientKeyOf = (req: Request, res: Response) => string | null;
 export interface RateLimitOptions {
   /** A successful answer (2xx) gives the key its whole budget back: limits only failures in a row. */
   resetOnSuccess?: boolean;
-  /**
-   * Draw on the budget in leases of several points (leased-budget.ts): nearly no Redis calls on a hot
-   * path, exact within a process, never over budget across processes while Redis answers, but possibly
-   * refusing early when several processes serve one key.
-   */
-  leased?: boolean;
 }
 
+/** A budget counted per request, one Redis call each (the hot routes lease theirs: leasedLimit). */
 export function rateLimit(
   limiter: RateLimiterRedis,
   keyOf: ClientKeyOf,
-  { resetOnSuccess = false, leased = false }: RateLimitOptions = {},
+  { resetOnSuccess = false }: RateLimitOptions = {},
 ): RequestHandler {
-  if (leased) {
-    if (resetOnSuccess) throw new Error('a leased budget cannot be reset on success');
-    return leasedRateLimit(new LeasedBudget(limiter), keyOf);
-  }
   return async (req, res, next) => {
     const key = keyOf(req, res);
     if (key === null) return next();
@@ -105,15 +96,24 @@ export function rateLimit(
   };
 }
 
-function leasedRateLimit(budget: LeasedBudget, keyOf: ClientKeyOf): RequestHandler {
-  return async (req, res, next) => {
+/**
+ * A budget drawn in leases of several points (leased-budget.ts), for a hot route's chain
+ * (api/hot-path.ts): nearly no Redis calls, exact within a process, never over budget across processes
+ * while Redis answers, but possibly refusing early when several processes serve one key. Returns at
+ * once when the lease in memory decides, a promise when one must be taken; throws (or rejects with)
+ * the 429. Its limiter must not block in memory itself (createLimiter's blockInMemory off): that block
+ * would not know of leases.
+ */
+export function leasedLimit(limiter: RateLimiterRedis, keyOf: ClientKeyOf) {
+  const budget = new LeasedBudget(limiter);
+  const answer = (res: Response, draw: Draw) => {
+    if (!draw.allowed) throw rateLimited(res, draw.retryAfterMs);
+  };
+  return (req: Request, res: Response): void | Promise<void> => {
     const key = keyOf(req, res);
-    if (key === null) return next();
-    const draw = await budget.draw(key);
-    if (!draw.allowed) {
-      throw rateLimited(res, draw.retryAfterMs);
-    }
-    next();
+    if (key === null) return;
+    const draw = budget.draw(key);
+    return draw instanceof Promise ? draw.then((drawn) => answer(res, drawn)) : answer(res, draw);
   };
 }
 
