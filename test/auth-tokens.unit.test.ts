@@ -157,6 +157,15 @@ test('when a verified (so cached) token reaches its expiry, then it is refused a
   await rejectsAsInvalid(tokens, accessToken);
 });
 
+test('when a token was verified before, then verifyCached answers its user at once; before, nothing', async () => {
+  const tokens = await createTokenService({ privateKey: null, keyId: null, issuer: ISSUER, ttlSeconds: 900 });
+  const { accessToken } = await tokens.issue('u1');
+  assert.equal(tokens.verifyCached(accessToken), undefined);
+  assert.equal(tokens.verifyCached('not.a.token'), undefined);
+  await tokens.verify(accessToken);
+  assert.deepEqual(tokens.verifyCached(accessToken), { userId: 'u1' });
+});
+
 describe('the verified-token cache', () => {
   test('when it is full, then the least recently used token is dropped first', () => {
     const cache = new VerifiedTokenCache(2, () => 0);

@@ -39,6 +39,10 @@ function processOn(name: string, points: number, durationSeconds: number, client
 
 const allowed = (draws: Draw[]) => draws.filter((draw) => draw.allowed).length;
 
+/** `count` draws started together (a draw answers at once when its lease decides, else a promise). */
+const drawsAtOnce = (budget: LeasedBudget, key: string, count: number) =>
+  Promise.all(Array.from({ length: count }, () => Promise.resolve(budget.draw(key))));
+
 describe('the arithmetic', () => {
   test('points that fit: a lease is granted in full, in part at the edge, or not at all', () => {
     assert.equal(pointsThatFit(30, 4, 4), 4);
@@ -56,20 +60,30 @@ describe('the arithmetic', () => {
 describe('one process', () => {
   test('when 50 draws race for a budget of 30, then exactly 30 pass, for a Redis call per lease', async () => {
     const { budget, calls } = processOn(`leased-${randomUUID()}`, 30, 60);
-    const draws = await Promise.all(Array.from({ length: 50 }, () => Promise.resolve(budget.draw('user-1'))));
+    const draws = await drawsAtOnce(budget, 'user-1', 50);
     assert.equal(allowed(draws), 30);
     // 30 points in leases of 4: 8 leases, the last one overshooting and so marking the window spent.
     assert.equal(calls.count, Math.ceil(30 / budget.leaseSize));
     // Refused from memory now, whatever the number of draws.
-    await Promise.all(Array.from({ length: 20 }, () => Promise.resolve(budget.draw('user-1'))));
+    await drawsAtOnce(budget, 'user-1', 20);
     assert.equal(calls.count, Math.ceil(30 / budget.leaseSize));
+  });
+
+  test('when a lease in memory decides, then a draw answers at once, without a promise to wait for', async () => {
+    const { budget } = processOn(`leased-${randomUUID()}`, 30, 60);
+    const first = budget.draw('k');
+    assert.ok(first instanceof Promise, 'the first draw takes a lease from Redis');
+    assert.deepEqual(await first, { allowed: true });
+    const next = budget.draw('k');
+    assert.ok(!(next instanceof Promise));
+    assert.deepEqual(next, { allowed: true });
   });
 
   test('when a draw is refused, then it says how long until the window ends', async () => {
     const { budget } = processOn(`leased-${randomUUID()}`, 2, 60);
-    await Promise.resolve(budget.draw('k'));
-    await Promise.resolve(budget.draw('k'));
-    const refused = await Promise.resolve(budget.draw('k'));
+    await budget.draw('k');
+    await budget.draw('k');
+    const refused = await budget.draw('k');
     assert.equal(refused.allowed, false);
     if (refused.allowed) return;
     assert.ok(refused.retryAfterMs > 55_000 && refused.retryAfterMs <= 60_000, String(refused.retryAfterMs));
@@ -77,27 +91,9 @@ describe('one process', () => {
 
   test('when the window ends, then the budget is whole again', async () => {
     const { budget } = processOn(`leased-${randomUUID()}`, 2, 1);
-    assert.equal(
-      allowed(
-        await Promise.all([
-          Promise.resolve(budget.draw('k')),
-          Promise.resolve(budget.draw('k')),
-          Promise.resolve(budget.draw('k')),
-        ]),
-      ),
-      2,
-    );
+    assert.equal(allowed(await drawsAtOnce(budget, 'k', 3)), 2);
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    assert.equal(
-      allowed(
-        await Promise.all([
-          Promise.resolve(budget.draw('k')),
-          Promise.resolve(budget.draw('k')),
-          Promise.resolve(budget.draw('k')),
-        ]),
-      ),
-      2,
-    );
+    assert.equal(allowed(await drawsAtOnce(budget, 'k', 3)), 2);
   });
 
   test('when keys differ, then their budgets do too', async () => {
@@ -141,7 +137,7 @@ describe('while Redis is down', () => {
     down.on('error', () => undefined);
     try {
       const { budget } = processOn(`leased-${randomUUID()}`, 9, 60, down);
-      const draws = await Promise.all(Array.from({ length: 15 }, () => Promise.resolve(budget.draw('user-1'))));
+      const draws = await drawsAtOnce(budget, 'user-1', 15);
       assert.equal(allowed(draws), 9);
     } finally {
       down.disconnect();
