@@ -67,7 +67,7 @@ describe('with every dependency up', () => {
     const refused = await fetch(`${api.url}/v1/users/me`, { method: 'POST' });
     assert.equal(refused.status, 405);
     assert.equal(refused.headers.get('allow'), 'DELETE, GET, HEAD');
-    // A path the rate-limit guards also hold (POST only): the answer still lists every method served.
+    // A path the hot path's router holds first (POST only): the answer still lists every method served.
     const bids = await fetch(`${api.url}/v1/auctions/${randomUUID()}/bids`, { method: 'OPTIONS' });
     assert.equal(bids.headers.get('allow'), 'GET, HEAD, POST');
   });

@@ -21,7 +21,8 @@ export function createCancelActivity(deps: SaleActivityDeps) {
       const move = movedOrThrow(saleId, await saleStore.moveTo(saleId, 'cancelled'));
       // Every hold gets its order before the orders are cancelled.
       const seq = await copySaleLog(deps, saleId, persistedSeq);
-      // The end came first ('final', closed): the sale closed, and its holds run their course.
+      // The end came first ('final', closed): the sale closed, and its holds run their course. Or every
+      // unit is sold ('sold_out', still open): nothing is left to cancel, and the sale is finished.
       if (move.phase !== 'cancelled') return recordProgress(deps, saleId, seq);
       // The API's cancel noted it already; a cancel from elsewhere (a workflow's own) had no note.
       await noteStatusChange(deps.redis, saleId, 'cancelled');

@@ -238,7 +238,8 @@ class SaleRun {
     this.cancelRequested = false;
     const reason = this.state.cancelReason ?? 'cancelled';
     const progress = await cancelSale(this.state.saleId, reason, this.state.persistedSeq);
-    // 'closed' when the end won the race: the sale closes normally, its holds run their course.
+    // 'closed' when the end won the race: the sale closes normally, its holds run their course; still
+    // 'open' when every unit was sold (end-sale.lua refuses that cancel): the sale is finished.
     this.state.phase = progress.phase;
     if (progress.phase !== 'cancelled') this.state.cancelReason = null;
     this.apply(progress);
