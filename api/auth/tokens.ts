@@ -79,6 +79,11 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     return { userId };
   };
 
+  const verifyCached = (token: string) => {
+    const cached = cache.get(token);
+    return cached && refuseIfRevoked(cached);
+  };
+
   return {
     async issue(userId) {
       const issuedAt = Math.floor(Date.now() / 1000);
@@ -93,14 +98,11 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
       return { accessToken, tokenType: 'Bearer', expiresIn: options.ttlSeconds };
     },
 
-    verifyCached(token) {
-      const cached = cache.get(token);
-      return cached && refuseIfRevoked(cached);
-    },
+    verifyCached,
 
     async verify(token) {
-      const cached = cache.get(token);
-      if (cached) return refuseIfRevoked(cached);
+      const known = verifyCached(token);
+      if (known) return known;
       if (token.length > MAX_TOKEN_LENGTH) throw new InvalidTokenError('the token is too long');
       try {
         const verified = await verifyUncached(token);

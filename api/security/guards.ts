@@ -63,14 +63,6 @@ const byAccount: ClientKeyOf = (req) => {
 
 const leaveGuards: RequestHandler = (_req, _res, next) => next('router');
 
-/** A budget's guard, or none when its limit is off (config null). */
-const limitsOn =
-  (redis: Redis | Cluster) =>
-  (name: string, spec: RateLimitSpec | null, keyOf: ClientKeyOf, options: RateLimitOptions = {}) =>
-    spec === null
-      ? []
-      : [rateLimit(createLimiter(redis, name, spec, { blockInMemory: !options.resetOnSuccess }), keyOf, options)];
-
 /**
  * A check in front of a hot route (api/hot-path.ts): returns to let the request on, at once when it can
  * decide from memory, or a promise; throws (or rejects with) the refusal.
@@ -97,22 +89,23 @@ export function hotPathGuards({
   const leased = (name: string, spec: RateLimitSpec | null, keyOf: ClientKeyOf) =>
     spec === null ? [] : [leasedLimit(createLimiter(redis, name, spec, { blockInMemory: false }), keyOf)];
   const user = userFromToken(tokens);
+  // Budgets named `<what>-ip` and `<what>-user` (their Redis keys' prefixes).
+  const chain = (what: string, perAddress: RateLimitSpec | null, perUser: RateLimitSpec | null) => [
+    ...leased(`${what}-ip`, perAddress, byAddress),
+    user,
+    ...leased(`${what}-user`, perUser, byUser),
+  ];
   return {
-    bids: [
-      ...leased('bids-ip', config.RATE_LIMIT_BIDS_PER_IP, byAddress),
-      user,
-      ...leased('bids-user', config.RATE_LIMIT_BIDS_PER_USER, byUser),
-    ],
-    claims: [
-      ...leased('claims-ip', config.RATE_LIMIT_CLAIMS_PER_IP, byAddress),
-      user,
-      ...leased('claims-user', config.RATE_LIMIT_CLAIMS_PER_USER, byUser),
-    ],
+    bids: chain('bids', config.RATE_LIMIT_BIDS_PER_IP, config.RATE_LIMIT_BIDS_PER_USER),
+    claims: chain('claims', config.RATE_LIMIT_CLAIMS_PER_IP, config.RATE_LIMIT_CLAIMS_PER_USER),
   };
 }
 
 export function securityGuards({ redis, tickets, tokens, config }: GuardDeps): Router {
-  const limit = limitsOn(redis);
+  const limit = (name: string, spec: RateLimitSpec | null, keyOf: ClientKeyOf, options: RateLimitOptions = {}) =>
+    spec === null
+      ? []
+      : [rateLimit(createLimiter(redis, name, spec, { blockInMemory: !options.resetOnSuccess }), keyOf, options)];
   const router = Router();
   // express refuses a route with no handler: a path whose limits are all off gets no route.
   // A request passed by its path's guard leaves this router at once (`next('router')`): no other guard is
