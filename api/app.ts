@@ -17,8 +17,8 @@ export interface AppDeps {
   isShuttingDown: () => boolean;
   /** Express's `trust proxy` (config TRUST_PROXY): whose X-Forwarded-For gives the client's address. */
   trustProxy: false | number | string;
-  /** Bids and claims (hot-path.ts), mounted right after the body parser, before anything else. */
-  hotPath: Router;
+  /** Mounts bids and claims (hot-path.ts) on the app right after the body parser, before anything else. */
+  mountHotPath: (app: Express) => void;
   /** The feature routers (accounts, auctions, ...), mounted in order. */
   routers: Router[];
 }
@@ -51,7 +51,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requireJsonBodies, express.json({ limit: MAX_BODY_BYTES, verify: keepRawBody }));
   // Before any router: a router answers OPTIONS itself, with its own methods only.
   app.use(answerOptions(app));
-  app.use(deps.hotPath);
+  deps.mountHotPath(app);
 
   app.use(
     healthRoutes({

@@ -125,7 +125,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
     isShuttingDown: lifecycle.isShuttingDown,
     trustProxy: config.TRUST_PROXY,
-    hotPath: hotPath(hotPathGuards({ redis: deps.redis, tokens, config }), {
+    mountHotPath: hotPath(hotPathGuards({ redis: deps.redis, tokens, config }), {
       placeBid: placeBidRoute(auctions),
       claimUnits: claimUnitsRoute(sales, challenges),
     }),

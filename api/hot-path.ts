@@ -1,12 +1,12 @@
 /**
  * The two routes a crowd hits at once: a bid on an auction and a claim on a flash sale. Express tries
- * every layer in turn until one matches, so these are mounted right after the body parser, ahead of
- * the health routes, the guards' router and every feature router: a bid or a claim is matched by the
- * first router tried and never walks the rest. Each runs its guards (api/security/guards.ts,
+ * every layer in turn until one matches, so these are mounted on the app itself right after the body
+ * parser, ahead of the health routes, the guards' router and every feature router: a bid or a claim
+ * never walks the rest, nor a nested router's own dispatch. Each runs its guards (api/security/guards.ts,
  * hotPathGuards), then its route; a refusal (SOLD_OUT, BID_TOO_LOW: most requests in a crowd) is
  * answered right here. bench/bid.bench.ts and bench/sale.bench.ts measure both against a bare floor.
  */
-import { Router, type RequestHandler } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { answerRefusals } from './error-handler.js';
 import type { HotGuard, HotPathGuards } from './security/guards.js';
 
@@ -17,11 +17,12 @@ export interface HotPathRoutes {
   claimUnits: RequestHandler;
 }
 
-export function hotPath(guards: HotPathGuards, routes: HotPathRoutes): Router {
-  const router = Router();
-  router.post('/v1/auctions/:id/bids', guarded(guards.bids, routes.placeBid), answerRefusals);
-  router.post('/v1/sales/:id/claims', guarded(guards.claims, routes.claimUnits), answerRefusals);
-  return router;
+/** Mounts both routes on `app`, wherever in its stack it is called. */
+export function hotPath(guards: HotPathGuards, routes: HotPathRoutes): (app: Express) => void {
+  return (app) => {
+    app.post('/v1/auctions/:id/bids', guarded(guards.bids, routes.placeBid), answerRefusals);
+    app.post('/v1/sales/:id/claims', guarded(guards.claims, routes.claimUnits), answerRefusals);
+  };
 }
 
 /**

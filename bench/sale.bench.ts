@@ -1,7 +1,10 @@
 /**
  * Flash sales, through the real claim route (auth, validation, the terms cache, the claim script, the
  * wake-up signal) with a real worker writing the orders, beside the floor: a minimal express route
- * calling the same script, in the same process. Prints:
+ * calling the same script and waking the sale workflow as the route does, in the same process. Both
+ * leave the worker the same orders to write on the same two cores, and each run starts once the last
+ * one's orders are written: a floor whose holds waited for the workflow's periodic look had its orders
+ * written during whichever run came next, often the route's. Prints:
  *   - each token's first claim: rate and CPU per claim, with the token's verification in it;
  *   - the route flat out ÷ the floor, in alternating pairs, and the CPU per request of each;
  *   - the sale workflow's history events per 1,000 holds (the flat-out sales' thousands of holds);
@@ -22,6 +25,7 @@ import { listen, portOf } from '../api/server.js';
 import { orders } from '../db/settlement-schema.js';
 import { saleWorkflowId } from '../domain/temporal-names.js';
 import { saleKeys } from '../lua/sale-store.js';
+import { claimsPendingSignal } from '../workflows/sales/definitions.js';
 import { crowd, crowdSigningKey } from '../test/helpers/crowd.js';
 import { createSale } from '../test/helpers/flash-sales.js';
 import { signUp } from '../test/helpers/http.js';
@@ -32,7 +36,7 @@ import { profiled, selfTimeDifference } from './profile.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 7);
 const CROWD = 5000;
 const EXPIRING_HOLDS = Number(process.env.BENCH_EXPIRING_HOLDS ?? 300);
 
@@ -74,9 +78,17 @@ floorApp.post('/floor/:id', express.json(), async (req, res) => {
     idempotencyKey: String(req.get('idempotency-key')),
     solution: null,
   });
-  if (result.outcome === 'held')
+  if (result.outcome === 'held') {
+    // The same consequence as the route's claim: the hold that sets the wake flag wakes the sale
+    // workflow, so the worker writes the floor's orders during the floor's own run.
+    if (result.wake) {
+      void deps.temporal.workflow
+        .getHandle(saleWorkflowId(String(req.params.id)))
+        .signal(claimsPendingSignal, { seq: result.seq, holdExpiresAtMs: result.holdExpiresAtMs })
+        .catch(() => undefined);
+    }
     res.status(201).json({ orderId: result.orderId, holdExpiresAt: result.holdExpiresAtMs });
-  else res.status(409).json({ error: { code: result.outcome === 'refused' ? result.code : 'SALE_NOT_OPEN' } });
+  } else res.status(409).json({ error: { code: result.outcome === 'refused' ? result.code : 'SALE_NOT_OPEN' } });
 });
 const floor = await listen(floorApp, '127.0.0.1', 0);
 
@@ -89,6 +101,7 @@ const byId: Sender[] = people.map((p) => ({ header: 'x-user', value: p.id }));
 const bigSale = () => createSale(apiUrl, seller.token, { stock: 1_000_000, perUserLimit: 100, holdSeconds: 3600 });
 
 const rate = (r: ClaimLoad) => r.completed / r.elapsed;
+const fmt = (n: number | undefined, digits = 1) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits));
 
 // --- First claims: each token's first request costs an ES256 verify, later ones hit the API's cache of
 // verified tokens. A crowd's first claims, each token once, measured apart; the pairs below then see
@@ -101,6 +114,7 @@ const coldCpuPerClaim = (coldUsed.user + coldUsed.system) / cold.completed;
 
 // --- Flat out: alternating pairs, the order swapped each time (this machine's speed drifts).
 const pairRatios: number[] = [];
+const pairRates: string[] = [];
 const routeRates: number[] = [];
 const cpu = { floor: [] as number[], route: [] as number[] };
 const routeSales: { id: string; held: number }[] = [];
@@ -125,24 +139,26 @@ for (let pair = 0; pair < PAIRS; pair++) {
   const runRoute = () => withCpu('route', () => runClaims(`${apiUrl}/v1/sales/${routeSale.id}/claims`, 'flat', bearer));
   let floorRun: ClaimLoad;
   let routeRun: ClaimLoad;
+  // Each run starts once the worker has written the previous run's orders: no run pays for another's.
   if (pair % 2 === 0) {
     floorRun = await runFloor();
+    await drained(floorSale.id, floorRun);
     routeRun = await runRoute();
+    await drained(routeSale.id, routeRun);
   } else {
     routeRun = await runRoute();
+    await drained(routeSale.id, routeRun);
     floorRun = await runFloor();
+    await drained(floorSale.id, floorRun);
   }
-  pairRatios.push(routeRun.completed / routeRun.elapsed / (floorRun.completed / floorRun.elapsed));
+  pairRatios.push(rate(routeRun) / rate(floorRun));
+  pairRates.push(`${fmt(rate(floorRun), 0)}/${fmt(rate(routeRun), 0)}`);
   routeRates.push(rate(routeRun));
   routeSales.push({ id: routeSale.id, held: routeRun.byStatus['201'] ?? 0 });
   lastPair = { floor: floorRun, route: routeRun };
 }
 
-// --- History: every hold of the route's sales copied into orders, then each sale's runs counted.
-async function ordersOf(saleId: string): Promise<number> {
-  const [row] = await deps.database.db.select({ n: count() }).from(orders).where(eq(orders.saleId, saleId));
-  return row?.n ?? 0;
-}
+// --- History: each route sale's runs counted (its orders are all written: drained above).
 async function historyEvents(saleId: string): Promise<{ events: number; runs: number }> {
   let events = 0;
   let runs = 0;
@@ -155,8 +171,6 @@ async function historyEvents(saleId: string): Promise<{ events: number; runs: nu
 }
 const histories: { holds: number; events: number; runs: number }[] = [];
 for (const sale of routeSales) {
-  const deadline = Date.now() + 120_000;
-  while ((await ordersOf(sale.id)) < sale.held && Date.now() < deadline) await pause(200);
   histories.push({ holds: sale.held, ...(await historyEvents(sale.id)) });
 }
 
@@ -172,6 +186,18 @@ const burst = await runClaims(`${apiUrl}/v1/sales/${drop.id}/claims`, 'burst', d
 const expiring = await createSale(apiUrl, seller.token, { stock: EXPIRING_HOLDS, perUserLimit: 1, holdSeconds: 2 });
 await runClaims(`${apiUrl}/v1/sales/${expiring.id}/claims`, 'burst', bearer.slice(0, EXPIRING_HOLDS), 8);
 const delays = await watchExpiries(saleKeys(expiring.id).holds, 60_000);
+
+async function ordersOf(saleId: string): Promise<number> {
+  const [row] = await deps.database.db.select({ n: count() }).from(orders).where(eq(orders.saleId, saleId));
+  return row?.n ?? 0;
+}
+
+/** Waits (2 minutes at most) until the worker has copied every hold of a run into an order. */
+async function drained(saleId: string, run: ClaimLoad): Promise<void> {
+  const held = run.byStatus['201'] ?? 0;
+  const deadline = Date.now() + 120_000;
+  while ((await ordersOf(saleId)) < held && Date.now() < deadline) await pause(200);
+}
 
 function pause(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -201,7 +227,6 @@ async function watchExpiries(holdsKey: string, timeoutMs: number): Promise<numbe
   return found;
 }
 
-const fmt = (n: number | undefined, digits = 1) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits));
 const codes = (r: ClaimLoad) =>
   Object.entries(r.byStatus)
     .map(([code, n]) => `${code === '0' ? 'no answer' : code}: ${n}`)
@@ -212,6 +237,7 @@ const lines = [
   `sale bench: ${CROWD} users, ${seconds} s per flat-out run, ${concurrency} in flight, Node ${process.version}`,
   `last pair: floor ${fmt(rate(lastPair!.floor), 0)} claims/s (p50 ${fmt(lastPair!.floor.p50)} ms, p99 ${fmt(lastPair!.floor.p99)} ms; ${codes(lastPair!.floor)}), route ${fmt(rate(lastPair!.route), 0)} claims/s (p50 ${fmt(lastPair!.route.p50)} ms, p99 ${fmt(lastPair!.route.p99)} ms; ${codes(lastPair!.route)})`,
   `route ÷ floor flat out, ${PAIRS} alternating pairs: ${pairRatios.map((r) => fmt(r, 2)).join(' ')}; median ${fmt(median(pairRatios), 2)}`,
+  `  claims/s of each pair, floor/route: ${pairRates.join(' ')}`,
   `route flat out, median of the pairs: ${fmt(median(routeRates), 0)} claims/s on this machine's ${cpus().length} cores (${fmt(median(routeRates) / cpus().length, 0)} per core), the whole stack on them`,
   `CPU of this process per claim, median of the pairs: floor ${fmt(median(cpu.floor), 0)} µs, route ${fmt(median(cpu.route), 0)} µs (× ${fmt(median(cpu.route) / median(cpu.floor), 2)})`,
   `each token's first claim (${CROWD} claims, ${concurrency} in flight): ${fmt(rate(cold), 0)} claims/s, p50 ${fmt(cold.p50)} ms, p99 ${fmt(cold.p99)} ms; CPU of this process ${fmt(coldCpuPerClaim, 0)} µs per claim (${codes(cold)})`,

@@ -91,9 +91,11 @@ export async function appendListingChanges(redis: RedisClient, changes: ListingC
   return entryId!;
 }
 
+const listingChanges = z.array(listingChange);
+
 function parseChanges(fields: string[]): ListingChange[] | null {
   try {
-    const parsed = z.array(listingChange).safeParse(JSON.parse(fields[1] ?? ''));
+    const parsed = listingChanges.safeParse(JSON.parse(fields[1] ?? ''));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
