@@ -21,11 +21,11 @@ import { count, eq } from 'drizzle-orm';
 import express from 'express';
 import { pino } from 'pino';
 import { buildApi } from '../api/build.js';
+import { signalClaimsPending } from '../api/sales/claims.js';
 import { listen, portOf } from '../api/server.js';
 import { orders } from '../db/settlement-schema.js';
 import { saleWorkflowId } from '../domain/temporal-names.js';
 import { saleKeys } from '../lua/sale-store.js';
-import { claimsPendingSignal } from '../workflows/sales/definitions.js';
 import { crowd, crowdSigningKey } from '../test/helpers/crowd.js';
 import { createSale } from '../test/helpers/flash-sales.js';
 import { signUp } from '../test/helpers/http.js';
@@ -64,11 +64,13 @@ const key = crowdSigningKey();
 process.env.JWT_PRIVATE_KEY = key.privateKey;
 process.env.SALES_MIN_HOLD_SECONDS = '1';
 const { config, deps, stop } = await startBenchBackend();
-const { app } = await buildApi(config, deps, pino({ level: 'warn' }));
+const logger = pino({ level: 'warn' });
+const { app } = await buildApi(config, deps, logger);
 const api = await listen(app, '127.0.0.1', 0);
 const apiUrl = `http://127.0.0.1:${portOf(api)}`;
 
 // The floor: the same script behind the least express can do (body parser, one call, an answer).
+const floorSignals = { temporal: deps.temporal, logger };
 const floorApp = express();
 floorApp.post('/floor/:id', express.json(), async (req, res) => {
   const result = await deps.sales.claim(String(req.params.id), {
@@ -81,12 +83,7 @@ floorApp.post('/floor/:id', express.json(), async (req, res) => {
   if (result.outcome === 'held') {
     // The same consequence as the route's claim: the hold that sets the wake flag wakes the sale
     // workflow, so the worker writes the floor's orders during the floor's own run.
-    if (result.wake) {
-      void deps.temporal.workflow
-        .getHandle(saleWorkflowId(String(req.params.id)))
-        .signal(claimsPendingSignal, { seq: result.seq, holdExpiresAtMs: result.holdExpiresAtMs })
-        .catch(() => undefined);
-    }
+    if (result.wake) signalClaimsPending(floorSignals, String(req.params.id), result.seq, result.holdExpiresAtMs);
     res.status(201).json({ orderId: result.orderId, holdExpiresAt: result.holdExpiresAtMs });
   } else res.status(409).json({ error: { code: result.outcome === 'refused' ? result.code : 'SALE_NOT_OPEN' } });
 });

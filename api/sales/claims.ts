@@ -74,7 +74,13 @@ export async function claimUnits(deps: SaleDeps, policy: ChallengePolicy, input:
   };
 }
 
-function signalClaimsPending(deps: SaleDeps, saleId: string, seq: number, holdExpiresAtMs: number): void {
+/** Wakes the sale workflow for the holds up to `seq`, without waiting; a lost signal is logged, not thrown. */
+export function signalClaimsPending(
+  deps: Pick<SaleDeps, 'temporal' | 'logger'>,
+  saleId: string,
+  seq: number,
+  holdExpiresAtMs: number,
+): void {
   deps.temporal.workflow
     .getHandle(saleWorkflowId(saleId))
     .signal(claimsPendingSignal, { seq, holdExpiresAtMs })
