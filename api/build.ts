@@ -29,6 +29,8 @@ import { createMetrics } from './metrics.js';
 import { hotPathGuards, securityGuards } from './security/guards.js';
 import { hotPath } from './hot-path.js';
 import { buildOpenApiDocument } from './openapi/document.js';
+import { publicBaseUrl } from './images/storage.js';
+import { defaultWebAppDir, webAppRoutes } from './web-app.js';
 import { openApiRoutes } from './openapi/routes.js';
 import { createLifecycle, type Lifecycle } from './server.js';
 import { BiddingBlocks } from './settlement/bidding-blocks.js';
@@ -192,6 +194,13 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
         requireUser(tokens),
       ),
       openApiRoutes(buildOpenApiDocument()),
+      // Last: the app's pages answer only what no API route did.
+      ...[
+        webAppRoutes({
+          dir: config.WEB_APP_DIR ?? defaultWebAppDir,
+          imageOrigins: [new URL(publicBaseUrl(config)).origin],
+        }),
+      ].filter((router) => router !== null),
     ],
   });
   const stop = () => {

@@ -386,6 +386,8 @@ export const envSchema = z.object({
   EMAIL_RATE_PER_SECOND: positiveInt.max(10_000).default(20),
   /** A failed send is retried after 1 s, 2 s, 4 s, … up to this; mail waits, it is never dropped. */
   EMAIL_RETRY_MAX_SECONDS: positiveInt.default(300),
+  /** The built web app the API serves at / (api/web-app.ts). Unset: web/dist beside the code. */
+  WEB_APP_DIR: z.string().min(1).optional(),
   /** The API's address as its users reach it: the links in mail (auction, one-click unsubscribe). */
   PUBLIC_URL: baseUrl.default('http://localhost:3000'),
   /**

@@ -34,6 +34,7 @@ import { stopService } from './stop.js';
 import { startStripeMock } from './stripe-mock.js';
 import { startTemporal } from './temporal.js';
 import { ServiceFailed } from './wait.js';
+import { buildWebApp } from './web.js';
 
 const say = (line: string) => process.stdout.write(`[gavel] ${line}\n`);
 
@@ -143,12 +144,14 @@ async function start(stack: Stack): Promise<number> {
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
 
-  await bringUpServices(stack);
+  say('building the web app');
+  await Promise.all([bringUpServices(stack), buildWebApp()]);
   say('starting the worker and the API');
   await stack.startAll([startWorker(stack.profile), startApi(stack.profile, apiPort)]);
   const p = stack.profile;
   say(`ready:
-    API          http://localhost:${apiPort}   (try: curl localhost:${apiPort}/readyz)
+    Web app      http://localhost:${apiPort}/
+    API          http://localhost:${apiPort}/v1   (reference: http://localhost:${apiPort}/docs/; try: curl localhost:${apiPort}/readyz)
     Temporal UI  http://localhost:${p.temporalUiPort}
     Temporal     127.0.0.1:${p.temporalPort}   Postgres 127.0.0.1:${p.postgresPort}   Redis ${redisAddresses(p).join(' ')}
     S3 (MinIO)   http://127.0.0.1:${p.s3Port}   bucket ${S3_BUCKET}, key ${S3_ACCESS_KEY_ID} / ${S3_SECRET_ACCESS_KEY}
@@ -192,7 +195,7 @@ function unlessSet(values: Record<string, string>): Record<string, string> {
 }
 
 async function runTests(stack: Stack, files: string[]): Promise<number> {
-  await bringUpServices(stack);
+  await Promise.all([bringUpServices(stack), buildWebApp()]);
   const targets = files.length > 0 ? files : findFiles('test', '.test.ts');
   say(`running ${targets.length} test file(s)`);
   const env = {

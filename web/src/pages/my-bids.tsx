@@ -1,0 +1,3 @@
+export function MyBids() {
+  return <p>Not built yet.</p>;
+}

@@ -1,0 +1,3 @@
+export function Notifications() {
+  return <p>Not built yet.</p>;
+}

@@ -1,0 +1,3 @@
+export function SellAuction() {
+  return <p>Not built yet.</p>;
+}

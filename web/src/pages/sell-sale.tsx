@@ -1,0 +1,3 @@
+export function SellSale() {
+  return <p>Not built yet.</p>;
+}

@@ -1,0 +1,3 @@
+export function Selling() {
+  return <p>Not built yet.</p>;
+}

@@ -1,0 +1,56 @@
+import { textField } from '../form-data';
+import { useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import { toApiError } from '../api/client';
+import { ErrorNote } from '../components/error-note';
+import { SsoButtons } from '../components/sso-buttons';
+import { signIn } from '../session';
+
+/** Where to go after signing in: only a path on this site, never another origin. */
+export const safeNext = (next: string | undefined) =>
+  next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+
+export function SignIn() {
+  const { query, route } = useLocation();
+  const [error, setError] = useState<unknown>(
+    query.signInError ? new Error(`Signing in did not work (${query.signInError}); try again.`) : null,
+  );
+  const [busy, setBusy] = useState(false);
+  return (
+    <section class="narrow" aria-labelledby="sign-in-title">
+      <h1 id="sign-in-title">Sign in</h1>
+      <form
+        onSubmit={async (event) => {
+          event.preventDefault();
+          const data = new FormData(event.currentTarget);
+          setBusy(true);
+          try {
+            await signIn(textField(data, 'email'), textField(data, 'password'));
+            route(safeNext(query.next));
+          } catch (e) {
+            setError(e instanceof Error ? e : toApiError(401, e));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <label>
+          Email
+          <input type="email" name="email" autoComplete="username" required />
+        </label>
+        <label>
+          Password
+          <input type="password" name="password" autoComplete="current-password" required />
+        </label>
+        <button type="submit" disabled={busy}>
+          Sign in
+        </button>
+      </form>
+      <ErrorNote error={error} />
+      <SsoButtons />
+      <p>
+        New here? <a href="/sign-up">Create an account</a>
+      </p>
+    </section>
+  );
+}

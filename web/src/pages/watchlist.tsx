@@ -1,0 +1,3 @@
+export function Watchlist() {
+  return <p>Not built yet.</p>;
+}
