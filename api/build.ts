@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/env.js';
 import { createStripe } from '../config/stripe.js';
 import { accountDeletionRoutes, accountRoutes } from './accounts/routes.js';
+import { sessionRoutes } from './accounts/session-routes.js';
 import { createApp } from './app.js';
 import { relistRoutes } from './auctions/relist-routes.js';
 import { auctionRoutes, placeBidRoute } from './auctions/routes.js';
@@ -160,6 +161,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
       ),
       notificationRoutes(auctions, requireUser(tokens)),
       accountRoutes({ db: deps.database.db, tokens, sessions }),
+      sessionRoutes({ db: deps.database.db, sessions }),
       webhookRoutes(
         {
           db: deps.database.db,

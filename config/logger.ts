@@ -14,7 +14,7 @@ const REDACTED_PATHS = [
   '*.passwordHash',
   'req.headers.authorization',
   'req.headers.cookie',
-  // The SSO binding cookie as the start route sets it.
+  // The SSO binding cookie and the browser-session cookie (the refresh token), as the routes set them.
   'res.headers["set-cookie"]',
   'err.body',
 ];

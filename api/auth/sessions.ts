@@ -16,7 +16,8 @@ export interface Sessions {
   end(refreshToken: string): Promise<void>;
 }
 
-const invalidRefreshToken = () =>
+/** Also the browser session's answer when it has no cookie to refresh with (api/accounts/session-routes.ts). */
+export const invalidRefreshToken = () =>
   new AppError(401, 'INVALID_REFRESH_TOKEN', 'The refresh token is invalid, expired or revoked: sign in again');
 
 export function createSessions(tokens: Pick<TokenService, 'issue'>, refreshTokens: RefreshTokenStore): Sessions {

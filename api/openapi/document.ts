@@ -13,6 +13,7 @@ import { inboxPaths, unreadCountSchema } from './inbox-paths.js';
 import { notificationPaths } from './notification-paths.js';
 import { operationalPaths } from './operational-paths.js';
 import { salePaths } from './sale-paths.js';
+import { sessionPaths } from './session-paths.js';
 import { settlementPaths } from './settlement-paths.js';
 import { ssoPaths } from './sso-paths.js';
 import { webhookPaths } from './webhook-paths.js';
@@ -56,6 +57,7 @@ export function buildOpenApiDocument() {
     paths: {
       ...withUnavailable({
         ...accountPaths,
+        ...sessionPaths,
         ...auctionPaths,
         ...imagePaths,
         ...salePaths,

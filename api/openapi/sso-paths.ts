@@ -1,10 +1,11 @@
 /** The SSO routes (api/sso/routes.ts) in the document. */
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { callbackQuery, providerParam } from '../sso/schemas.js';
+import { SESSION_COOKIE } from '../auth/browser-session.js';
+import { callbackQuery, providerParam, startQuery } from '../sso/schemas.js';
 import { ssoProviderList } from '../sso/responses.js';
 import { tokenAnswer } from './account-paths.js';
-import { errorResponse, json, notFound, rateLimited } from './parts.js';
+import { errorResponse, json, notFound, parameterRefusal, rateLimited } from './parts.js';
 
 const tags = ['Accounts'];
 const path = z.object({ provider: providerParam });
@@ -36,9 +37,9 @@ export const ssoPaths: ZodOpenApiPathsObject = {
       operationId: 'startSso',
       summary: 'Sign in with a provider: redirects the browser there',
       description:
-        'Open it in the browser (a link or a button). It sets a short-lived HttpOnly cookie that binds the sign-in to this browser, and redirects to the provider with a fresh state, nonce and PKCE challenge. The provider sends the browser back to the registered redirect URI, which must lead to the callback below with the cookie.',
+        'Open it in the browser (a link or a button). It sets a short-lived HttpOnly cookie that binds the sign-in to this browser, and redirects to the provider with a fresh state, nonce and PKCE challenge. The provider sends the browser back to the registered redirect URI, which must lead to the callback below with the cookie. The web app adds `client=web`, and the callback then answers with a cookie and a redirect to the app instead of JSON.',
       tags,
-      requestParams: { path },
+      requestParams: { path, query: startQuery },
       responses: {
         302: {
           description: "To the provider's authorization endpoint.",
@@ -47,6 +48,7 @@ export const ssoPaths: ZodOpenApiPathsObject = {
             'Set-Cookie': z.string().meta({ description: 'The browser binding (HttpOnly, SameSite=Lax).' }),
           }),
         },
+        400: parameterRefusal(),
         404: notFound('SSO provider'),
         429: rateLimited,
         502: providerFailed,
@@ -59,11 +61,20 @@ export const ssoPaths: ZodOpenApiPathsObject = {
       operationId: 'finishSso',
       summary: 'Where the provider sends the browser back: signs in',
       description:
-        'Answers the same tokens as a password sign-in. A state works once, only for the provider and the browser that started it, and only for SSO_ATTEMPT_TTL_SECONDS. A first sign-in is linked to the account with the same email only if the provider says the email is verified; otherwise it is refused (403).',
+        'Answers the same tokens as a password sign-in; a sign-in the web app started (`client=web`) is answered 303 instead, to `/` with the browser-session cookie, or to `/?signInError=<code>` when it fails after its state was found (the codes below). A state works once, only for the provider and the browser that started it, and only for SSO_ATTEMPT_TTL_SECONDS. A first sign-in is linked to the account with the same email only if the provider says the email is verified; otherwise it is refused (403).',
       tags,
       requestParams: { path, query: callbackQuery },
       responses: {
         200: tokenAnswer('Signed in.'),
+        303: {
+          description: 'A sign-in the web app started (`client=web`): back to the app, signed in or not.',
+          headers: z.object({
+            Location: z.string().meta({ description: '`/`, or `/?signInError=<code>`.', example: '/' }),
+            'Set-Cookie': z.string().meta({
+              description: `When signed in: \`${SESSION_COOKIE}\`, the refresh token (HttpOnly, SameSite=Strict, Path=/v1/auth/session); the binding cookie is cleared either way.`,
+            }),
+          }),
+        },
         400: errorResponse(
           "The sign-in failed: `SSO_STATE_INVALID` (unknown, expired, replayed, another provider or browser), `SSO_PROVIDER_ERROR` (the provider answered with an error, in `providerError`), `SSO_CODE_REJECTED` (the code was refused: used, expired, another client's), `SSO_RESPONSE_INVALID` (the response failed verification). Start again.",
           ['SSO_STATE_INVALID', 'SSO_PROVIDER_ERROR', 'SSO_CODE_REJECTED', 'SSO_RESPONSE_INVALID', 'VALIDATION'],

@@ -9,6 +9,7 @@ import { Router, type ErrorRequestHandler, type Request, type RequestHandler, ty
 import type { Cluster, Redis } from 'ioredis';
 import type { Config, RateLimitSpec } from '../../config/env.js';
 import { email } from '../accounts/schemas.js';
+import { SESSION_COOKIE_PATH, SESSION_REFRESH_PATH } from '../auth/browser-session.js';
 import { optionalUser, requireUser, userFromToken, userIdOf } from '../auth/require-user.js';
 import type { TokenService } from '../auth/tokens.js';
 import { clientAddressOf } from './client-address.js';
@@ -110,17 +111,25 @@ export function securityGuards({ redis, tickets, tokens, config }: GuardDeps): R
   // express refuses a route with no handler: a path whose limits are all off gets no route.
   // A request passed by its path's guard leaves this router at once (`next('router')`): no other guard is
   // on its path, and express would otherwise try every later guard's path on it first.
-  const guard = (method: 'get' | 'post', path: string, handlers: (RequestHandler | ErrorRequestHandler)[]) => {
+  const guard = (
+    method: 'get' | 'post' | 'delete',
+    path: string,
+    handlers: (RequestHandler | ErrorRequestHandler)[],
+  ) => {
     if (handlers.length > 0) router[method](path, [...handlers, leaveGuards]);
   };
 
   // Bids and claims are guarded on the hot path itself (hotPathGuards). Per address first here too: a
   // flood is refused before any password is hashed.
-  guard('post', '/v1/auth/token', [
+  // The web app's sign-in (api/accounts/session-routes.ts) draws on the same budgets: one password
+  // guesser, two doors.
+  const signIns = [
     ...limit('sign-ins-ip', config.RATE_LIMIT_SIGN_INS_PER_IP, byAddress),
     // Counts failures in a row: a right password clears the account's count.
     ...limit('sign-ins-account', config.RATE_LIMIT_SIGN_INS_PER_ACCOUNT, byAccount, { resetOnSuccess: true }),
-  ]);
+  ];
+  guard('post', '/v1/auth/token', signIns);
+  guard('post', SESSION_COOKIE_PATH, signIns);
 
   guard('post', '/v1/users', limit('sign-ups-ip', config.RATE_LIMIT_SIGN_UPS_PER_IP, byAddress));
 
@@ -132,6 +141,8 @@ export function securityGuards({ redis, tickets, tokens, config }: GuardDeps): R
   const refreshPerAddress = limit('refresh-ip', config.RATE_LIMIT_REFRESH_PER_IP, byAddress);
   guard('post', '/v1/auth/refresh', refreshPerAddress);
   guard('post', '/v1/auth/logout', refreshPerAddress);
+  guard('post', SESSION_REFRESH_PATH, refreshPerAddress);
+  guard('delete', SESSION_COOKIE_PATH, refreshPerAddress);
 
   // Discovery: a search is a Postgres full-text query; the listing itself is not limited.
   guard('get', '/v1/auctions', limit('searches-ip', config.RATE_LIMIT_SEARCHES_PER_IP, searchesByAddress));

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { RedisClient } from '../../config/redis.js';
+import { SSO_CLIENTS } from './schemas.js';
 
 /** What openid-client's randomState() makes (32 random bytes, base64url); checked before it names a key. */
 export const STATE = /^[A-Za-z0-9_-]{43}$/;
@@ -15,6 +16,8 @@ const attempt = z.object({
   codeVerifier: z.string(),
   nonce: z.string(),
   bindingHash: z.string(),
+  /** Who started it, when not just any client (schemas.ts, startQuery): how the callback answers. */
+  client: z.enum(SSO_CLIENTS).optional(),
 });
 export type SsoAttempt = z.infer<typeof attempt>;
 

@@ -10,6 +10,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { cookieOf } from '../security/request-cookies.js';
 
 export const BINDING_COOKIE = 'gavel_sso';
 
@@ -43,13 +44,7 @@ export function clearBindingCookie(res: Response, providerId: string, secure: bo
 }
 
 /** The binding the browser brought back, or null (no cookie header, no such cookie). */
-export function bindingOf(req: Request): string | null {
-  for (const pair of (req.get('cookie') ?? '').split(';')) {
-    const [name, ...value] = pair.trim().split('=');
-    if (name === BINDING_COOKIE) return value.join('=');
-  }
-  return null;
-}
+export const bindingOf = (req: Request): string | null => cookieOf(req, BINDING_COOKIE);
 
 export function bindingMatches(value: string | null, expectedHash: string): boolean {
   if (value === null) return false;

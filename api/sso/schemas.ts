@@ -7,6 +7,20 @@ export const providerParam = z
   .meta({ description: 'A configured provider id (GET /v1/auth/sso lists them).', example: 'google' });
 
 /**
+ * Who starts a sign-in. Without `client` the callback answers the session as JSON (any client); with
+ * `client=web` the web app started it, and the callback sets the browser-session cookie and sends the
+ * browser back to the app instead (api/sso/routes.ts). Other query parameters are ignored, as before.
+ */
+export const SSO_CLIENTS = ['web'] as const;
+export const startQuery = z.object({
+  client: z.enum(SSO_CLIENTS).optional().meta({
+    description:
+      'Set by the web app: the callback then sets the `gavel_session` cookie and answers 303 to `/` (errors: 303 to `/?signInError=<code>`) instead of JSON.',
+  }),
+});
+export type SsoClient = (typeof SSO_CLIENTS)[number];
+
+/**
  * The provider's answer, as it redirects the browser back (RFC 6749 §4.1.2, RFC 9207 `iss`). Each
  * parameter at most once. Not strict: providers add parameters of their own (Google: scope, authuser,
  * prompt, hd; Entra and Keycloak: session_state), and openid-client judges the response as a whole. No

@@ -12,11 +12,12 @@ import * as oidc from 'openid-client';
 import type { Sessions } from '../auth/sessions.js';
 import type { SessionTokens } from '../auth/responses.js';
 import { AppError } from '../errors.js';
-import type { SsoAttempts } from './attempts.js';
+import type { SsoAttempt, SsoAttempts } from './attempts.js';
 import { bindingMatches, newBinding } from './browser-binding.js';
 import { accountFor, type LinkDeps, type ProviderIdentity } from './link-account.js';
 import { responseInvalid, toSsoError } from './provider-errors.js';
 import type { SsoProvider, SsoProviders } from './providers.js';
+import type { SsoClient } from './schemas.js';
 
 export interface SsoFlowDeps {
   providers: SsoProviders;
@@ -31,16 +32,24 @@ const MAX_SUBJECT = 255;
 const stateInvalid = () =>
   new AppError(400, 'SSO_STATE_INVALID', 'This sign-in is unknown, expired, already used, or was started elsewhere');
 
+/** `client`: who started it, when not just any client (the web app); the callback answers accordingly. */
 export async function beginSignIn(
   deps: SsoFlowDeps,
   provider: SsoProvider,
+  client?: SsoClient,
 ): Promise<{ authorizationUrl: URL; binding: string }> {
   const configuration = await provider.configuration();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
   const codeVerifier = oidc.randomPKCECodeVerifier();
   const binding = newBinding();
-  await deps.attempts.save(state, { providerId: provider.id, codeVerifier, nonce, bindingHash: binding.hash });
+  await deps.attempts.save(state, {
+    providerId: provider.id,
+    codeVerifier,
+    nonce,
+    bindingHash: binding.hash,
+    ...(client === undefined ? {} : { client }),
+  });
   const authorizationUrl = oidc.buildAuthorizationUrl(configuration, {
     redirect_uri: provider.settings.redirectUri,
     scope: provider.settings.scopes.join(' '),
@@ -53,21 +62,40 @@ export async function beginSignIn(
   return { authorizationUrl, binding: binding.value };
 }
 
-/** `response` is the callback's query as the provider wrote it; `binding` the cookie the browser brought. */
+export interface TakenAttempt {
+  state: string;
+  attempt: SsoAttempt;
+}
+
+/**
+ * The attempt the callback's `response` (its query as the provider wrote it) names, taken before
+ * anything else is checked: whatever happens next, this state is spent. Null when it names none (no
+ * state, several, or one unknown, expired or used). Apart from completeSignIn so the route knows who
+ * started the sign-in (the attempt's `client`) even when completing it fails.
+ */
+export async function takeAttempt(
+  deps: Pick<SsoFlowDeps, 'attempts'>,
+  response: URLSearchParams,
+): Promise<TakenAttempt | null> {
+  const states = response.getAll('state');
+  if (states.length !== 1) return null;
+  const state = states[0]!;
+  const attempt = await deps.attempts.take(state);
+  return attempt && { state, attempt };
+}
+
+/** `taken` is what takeAttempt found for `response`; `binding` the cookie the browser brought. */
 export async function completeSignIn(
   deps: SsoFlowDeps,
   provider: SsoProvider,
   response: URLSearchParams,
+  taken: TakenAttempt | null,
   binding: string | null,
 ): Promise<SessionTokens> {
-  const states = response.getAll('state');
-  if (states.length !== 1) throw stateInvalid();
-  const state = states[0]!;
-  // Taken before anything else is checked: whatever happens next, this state is spent.
-  const attempt = await deps.attempts.take(state);
-  if (!attempt || attempt.providerId !== provider.id || !bindingMatches(binding, attempt.bindingHash)) {
+  if (!taken || taken.attempt.providerId !== provider.id || !bindingMatches(binding, taken.attempt.bindingHash)) {
     throw stateInvalid();
   }
+  const { state, attempt } = taken;
   const configuration = await provider.configuration();
   // The configured redirect URI, not this request's URL: behind a proxy the two differ, and the token
   // request must repeat exactly the redirect_uri the authorization request named.

@@ -55,16 +55,24 @@ export class Browser {
     return this.cookies.filter((cookie) => cookie.host === target.host && pathMatches(cookie.path, target.pathname));
   }
 
-  /** One request, no redirect followed. */
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Hop> {
-    const target = new URL(url);
-    const headers: Record<string, string> = {};
+  /**
+   * One request, no redirect followed. `form` submits a form; `json` and `headers` are what a page's
+   * script would send with fetch (same origin, credentials included).
+   */
+  async request(
+    url: string,
+    init: { method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Hop> {
+    const headers: Record<string, string> = { ...init.headers };
     const cookies = this.cookiesFor(url);
     if (cookies.length > 0) headers.cookie = cookies.map(({ name, value }) => `${name}=${value}`).join('; ');
     let body: string | undefined;
     if (init.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
+    } else if (init.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(init.json);
     }
     const response = await fetch(url, {
       method: init.method ?? (body ? 'POST' : 'GET'),
@@ -73,7 +81,7 @@ export class Browser {
       redirect: 'manual',
     });
     const setCookies = response.headers.getSetCookie();
-    for (const header of setCookies) this.store(parseSetCookie(header, target));
+    this.accept(url, setCookies);
     const location = response.headers.get('location');
     return {
       url,
@@ -108,6 +116,11 @@ export class Browser {
     const hop = await this.request(new URL(decode(form[1]!), page.url).href, { form: { ...values, ...fields } });
     if (hop.location === null || (stopAt && stopAt(hop.location))) return hop;
     return this.follow(hop.location, stopAt);
+  }
+
+  /** Keeps cookies as if `url` had answered with these Set-Cookie headers (a copy of someone's cookie, say). */
+  accept(url: string, setCookies: string[]): void {
+    for (const header of setCookies) this.store(parseSetCookie(header, new URL(url)));
   }
 
   private store(cookie: Cookie & { expired: boolean }): void {
