@@ -20,9 +20,9 @@ export interface WebAppOptions {
 }
 
 const YEAR_SECONDS = 365 * 24 * 3600;
-/** Paths the API answers itself: an unknown one is a JSON 404, never the app. */
+/** Paths the API answers itself, and the assets: an unknown one is a JSON 404, never the app. */
 const ROOT_FILES = new Set(['/favicon.svg', '/robots.txt']);
-const API_PATHS = /^\/(v1|docs|openapi\.json|\.well-known|healthz|readyz|metrics)(\/|$)/;
+const API_PATHS = /^\/(v1|docs|openapi\.json|\.well-known|healthz|readyz|metrics|assets)(\/|$)/;
 
 export function contentSecurityPolicy(imageOrigins: string[]): RequestHandler {
   return helmet({

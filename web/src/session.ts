@@ -10,6 +10,8 @@ import { computed, signal } from '@preact/signals';
 import type { components } from './api/schema';
 
 type User = components['schemas']['User'];
+/** What the session routes answer: the access token only (the refresh token stays in its cookie). */
+type AccessToken = components['schemas']['AccessToken'];
 
 export const accessToken = signal<string | null>(null);
 export const me = signal<User | null>(null);
@@ -20,11 +22,6 @@ export const signedIn = computed(() => me.value !== null);
 const CLIENT_HEADER = { 'X-Gavel-Client': 'web' };
 const REFRESH_EARLY_MS = 30_000;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
-
-interface AccessToken {
-  accessToken: string;
-  expiresIn: number;
-}
 
 async function adopt(tokens: AccessToken): Promise<void> {
   accessToken.value = tokens.accessToken;
