@@ -107,7 +107,8 @@ export function BidForm({ auction, onPlaced }: { auction: LiveAuction; onPlaced:
         </p>
       </details>
       <ErrorNote error={error} />
-      {placed && (
+      {/* The answer to this person's bid, until someone else's bid makes it old news. */}
+      {placed && placed.seq >= auction.seq && (
         <p role="status" class={placed.leading ? 'leading' : 'outbid'} data-testid="bid-answer">
           {placed.leading
             ? `Your bid is in: you lead at ${money(placed.currentPrice, auction.currency)}.`

@@ -1,30 +1,78 @@
+/**
+ * The bids so far, newest first. The API lists the persisted history oldest first, a page at a time;
+ * whenever the stream reports a newer bid (`seq`), the component reads on from where it stopped. A bid
+ * reaches Postgres a moment after its event, so a read that comes back short of `seq` is tried again.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import { api, call, type Schemas } from '../api/client';
 import { money, when } from '../format';
 import { me } from '../session';
 
 const KIND = { bid: 'Bid', raise: 'Raised maximum', buy_now: 'Bought now' } as const;
+const SHOWN = 20;
+const SETTLE_MS = 800;
+const RETRIES = 4;
 
-/** The bids so far, newest first; read again whenever the stream reports a new one (`seq`). */
-export function BidHistory({ auctionId, currency, seq }: { auctionId: string; currency: string; seq: number }) {
-  const [bids, setBids] = useState<Schemas['Bid'][] | null>(null);
-  const user = me.value;
-  useEffect(() => {
-    if (!user) return;
-    call(() => api.GET('/v1/auctions/{id}/bids', { params: { path: { id: auctionId }, query: { limit: 20 } } })).then(
-      (page) => setBids(page.items),
-      () => setBids(null),
+interface Known {
+  bids: Schemas['Bid'][];
+  /** The cursor of the last page read: reading on starts there again (the API's cursors are opaque). */
+  resume: string | undefined;
+}
+
+async function readOn(auctionId: string, known: Known): Promise<Known> {
+  const bids = [...known.bids];
+  const seen = new Set(bids.map((bid) => bid.seq));
+  let resume = known.resume;
+  for (;;) {
+    const page = await call(() =>
+      api.GET('/v1/auctions/{id}/bids', { params: { path: { id: auctionId }, query: { limit: 100, cursor: resume } } }),
     );
-  }, [auctionId, seq, user?.id]);
+    for (const bid of page.items) if (!seen.has(bid.seq)) bids.push(bid);
+    if (page.nextCursor === null) return { bids, resume };
+    resume = page.nextCursor;
+  }
+}
+
+export function BidHistory({ auctionId, currency, seq }: { auctionId: string; currency: string; seq: number }) {
+  const [known, setKnown] = useState<Known>({ bids: [], resume: undefined });
+  const user = me.value;
+
+  useEffect(() => setKnown({ bids: [], resume: undefined }), [auctionId]);
+  useEffect(() => {
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout>;
+    const attempt = (left: number) => {
+      timer = setTimeout(() => {
+        readOn(auctionId, known).then(
+          (next) => {
+            if (cancelled) return;
+            setKnown(next);
+            const newest = next.bids[next.bids.length - 1]?.seq ?? 0;
+            if (newest < seq && left > 0) attempt(left - 1);
+          },
+          () => undefined,
+        );
+      }, SETTLE_MS);
+    };
+    const newest = known.bids[known.bids.length - 1]?.seq ?? 0;
+    if (seq > newest || known.resume === undefined) attempt(RETRIES);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [auctionId, seq]);
+
+  const shown = known.bids.slice(-SHOWN).reverse();
   return (
     <section aria-labelledby="history-title">
       <h2 id="history-title">Bid history</h2>
-      {!user ? (
-        <p class="muted">Sign in to see the bids.</p>
-      ) : bids === null || bids.length === 0 ? (
+      {shown.length === 0 ? (
         <p class="muted">No bids yet.</p>
       ) : (
         <table>
+          <caption class="muted">
+            {known.bids.length > SHOWN ? `The latest ${SHOWN} of ${known.bids.length} bids` : 'Every bid, newest first'}
+          </caption>
           <thead>
             <tr>
               <th scope="col">Bidder</th>
@@ -34,9 +82,9 @@ export function BidHistory({ auctionId, currency, seq }: { auctionId: string; cu
             </tr>
           </thead>
           <tbody>
-            {bids.map((bid) => (
+            {shown.map((bid) => (
               <tr key={bid.seq}>
-                <td>{bid.bidderId === user.id ? 'You' : `Bidder ${bid.bidderId.slice(0, 4)}`}</td>
+                <td>{user !== null && bid.bidderId === user.id ? 'You' : `Bidder ${bid.bidderId.slice(0, 4)}`}</td>
                 <td>{money(bid.amount, currency)}</td>
                 <td>{KIND[bid.kind]}</td>
                 <td>{when(bid.placedAt)}</td>

@@ -29,7 +29,6 @@ export function AuctionPage({ id }: { id: string }) {
   const [auction, setAuction] = useState<LiveAuction | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [myBid, setMyBid] = useState<boolean>(false);
-  const [lastSeq, setLastSeq] = useState(0);
   const user = me.value;
 
   useEffect(() => {
@@ -54,15 +53,14 @@ export function AuctionPage({ id }: { id: string }) {
   useEventStream(auction ? `/v1/auctions/${encodeURIComponent(id)}/events` : null, {
     snapshot: (data) => {
       const snapshot = data as Schemas['Auction'];
-      setLastSeq(snapshot.seq);
       update(snapshot);
     },
     bid: (data) => {
       const bid = data as BidEvent | ReplayedBid;
-      setLastSeq(bid.seq);
       if ('replayed' in bid)
         return update({ currentPrice: bid.currentPrice, minimumNextBid: bid.minimumNextBid, bidCount: bid.bidCount });
       update({
+        seq: bid.seq,
         currentPrice: bid.currentPrice,
         minimumNextBid: bid.minimumNextBid,
         bidCount: bid.bidCount,
@@ -140,7 +138,7 @@ export function AuctionPage({ id }: { id: string }) {
           <dd>within {Math.round(auction.paymentWindowSeconds / 3600)} hours of winning</dd>
         </dl>
       </section>
-      <BidHistory auctionId={auction.id} currency={auction.currency} seq={lastSeq} />
+      <BidHistory auctionId={auction.id} currency={auction.currency} seq={auction.seq} />
     </article>
   );
 }

@@ -155,8 +155,7 @@ export function Browse() {
         </label>
         <label>
           Sort
-          <select value={params.sort ?? ''} onChange={(e) => setParam('sort', e.currentTarget.value)}>
-            <option value="">Best match</option>
+          <select value={params.sort ?? 'newest'} onChange={(e) => setParam('sort', e.currentTarget.value)}>
             {Object.entries(SORTS).map(([value, label]) => (
               <option value={value}>{label}</option>
             ))}
