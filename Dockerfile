@@ -10,7 +10,7 @@ COPY package.json package-lock.json ./
 # npm install, not npm ci: see scripts/setup.sh (some mirrors lack optional platform builds in the lockfile).
 RUN npm install --no-save --no-audit --no-fund --ignore-scripts
 COPY . .
-# Emits dist/, including dist/workflow-bundle.js and dist/db/migrations.
+# Emits dist/, including dist/workflow-bundle.js, dist/db/migrations and the web app in dist/web/dist.
 RUN npm run build
 
 FROM node:22-bookworm-slim AS prod-deps
