@@ -34,7 +34,11 @@ function send(auctionId: string, file: File, onProgress: Progress): Promise<{ st
 }
 
 /** Uploads one image; resolves with the stored image, or throws an ApiError. */
-export async function uploadImage(auctionId: string, file: File, onProgress: Progress): Promise<Schemas['AuctionImage']> {
+export async function uploadImage(
+  auctionId: string,
+  file: File,
+  onProgress: Progress,
+): Promise<Schemas['AuctionImage']> {
   let answer = await send(auctionId, file, onProgress);
   if (answer.status === 401 && (await refreshSession())) answer = await send(auctionId, file, onProgress);
   if (answer.status !== 201) throw toApiError(answer.status, answer.body);

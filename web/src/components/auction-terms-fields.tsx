@@ -8,7 +8,12 @@ export function AuctionTermsFields() {
       <fieldset>
         <legend>Soft close</legend>
         <label class="choice">
-          <input type="checkbox" name="softClose" checked={softClose} onChange={(e) => setSoftClose(e.currentTarget.checked)} />
+          <input
+            type="checkbox"
+            name="softClose"
+            checked={softClose}
+            onChange={(e) => setSoftClose(e.currentTarget.checked)}
+          />
           Extend the end when a bid comes in at the last moment
         </label>
         {softClose && (

@@ -10,7 +10,8 @@ export class FormProblem extends Error {}
 /** A required amount in the currency's minor units. */
 export function amountField(data: FormData, name: string, label: string, currency: string): number {
   const minor = minorUnitsOf(textField(data, name), currency);
-  if (minor === null) throw new FormProblem(`${label}: enter an amount such as ${currency === 'JPY' ? '1500' : '12.50'}.`);
+  if (minor === null)
+    throw new FormProblem(`${label}: enter an amount such as ${currency === 'JPY' ? '1500' : '12.50'}.`);
   return minor;
 }
 
