@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestApi, type TestApi } from './helpers/api.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
@@ -37,7 +38,7 @@ before(async () => {
       '--no-first-run',
     ],
   });
-  page = await browser.newPage();
+  page = await (await browser.newContext()).newPage(); // axe asks for a page of a context made here
   email = `seller-${randomUUID()}@example.com`;
   const created = await fetch(`${api.url}/v1/users`, {
     method: 'POST',
@@ -52,6 +53,16 @@ after(async () => {
   await api?.close();
   await database?.drop();
 });
+
+/** axe's serious and critical findings on the page as it is now: there should be none. */
+async function assertAccessible(): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    [],
+  );
+}
 
 async function signIn(next: string): Promise<void> {
   await page.goto(`${api.url}/sign-in?next=${encodeURIComponent(next)}`);
@@ -129,6 +140,7 @@ test('a flash sale is created through the form', { skip }, async () => {
   await page.getByLabel('Units in stock').fill('25');
   await page.getByLabel('Most units per person').fill('2');
   await page.getByLabel(/Hold claimed units/).fill('5');
+  await assertAccessible();
   await page.getByRole('button', { name: 'Create the sale' }).click();
   await page.waitForURL(/\/sales\/[0-9a-f-]{36}$/);
   const id = page.url().split('/').pop()!;
@@ -161,6 +173,7 @@ test('My selling lists both, cancels each after asking why, and shows the payout
   await sale.getByRole('button', { name: 'Yes, cancel it' }).click();
   await sale.getByTestId('status').filter({ hasText: 'Cancelled' }).waitFor();
   await page.getByText('No payouts yet.').waitFor();
+  await assertAccessible();
   if (process.env.WEB_SCREENSHOTS) {
     await page.setViewportSize({ width: 390, height: 900 });
     await page.screenshot({ path: `${process.env.WEB_SCREENSHOTS}/selling-phone.png`, fullPage: true });
