@@ -82,12 +82,12 @@ export function notificationText(notification: Notification): NotificationText {
     case 'payment_due':
       return {
         text: `Please pay ${amount(d, 'total')} for ${title} by ${time(d, 'payBy')}.`,
-        link: order === null ? toAuction : { href: order, label: 'Pay now' },
+        link: toOrder,
       };
     case 'payment_reminder':
       return {
         text: `Reminder: your order for ${title} (${amount(d, 'total')}) is not paid yet. Please pay by ${time(d, 'payBy')}.`,
-        link: order === null ? toAuction : { href: order, label: 'Pay now' },
+        link: toOrder,
       };
     case 'order_paid':
       return {
@@ -123,7 +123,7 @@ export function notificationText(notification: Notification): NotificationText {
       const quantity = typeof d.quantity === 'number' ? d.quantity : 'Some';
       return {
         text: `Units of ${title} came back: ${quantity} held for you, ${amount(d, 'total')} in all, until ${time(d, 'payBy')}.`,
-        link: order === null ? null : { href: order, label: 'Pay now' },
+        link: order === null ? null : { href: order, label: 'View the order' },
       };
     }
   }
