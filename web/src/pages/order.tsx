@@ -61,11 +61,16 @@ export function OrderPage({ id }: { id: string }) {
 /** What the return from Stripe Checkout means, in words. */
 function CheckoutNote({ checkout, order }: { checkout: string | undefined; order: Schemas['Order'] | null }) {
   if (checkout === 'success') {
-    const confirmed = order?.status === 'paid';
+    // A payment that reaches an order already expired or cancelled is refunded (docs/settlement.md).
+    const closed = order !== null && order.status !== 'awaiting_payment' && order.status !== 'paid';
     return (
       <p role="status" class="result" data-testid="checkout-note">
         <strong>Payment received, thank you.</strong>{' '}
-        {confirmed ? 'It is confirmed: the order is paid.' : 'We are confirming it with the card network.'}
+        {order?.status === 'paid'
+          ? 'It is confirmed: the order is paid.'
+          : closed
+            ? 'This order had already closed, so the payment will be refunded to you.'
+            : 'We are confirming it with Stripe; this page updates when it is confirmed.'}
       </p>
     );
   }
