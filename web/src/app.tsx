@@ -18,6 +18,8 @@ const MyBids = lazy(() => import('./pages/my-bids').then((m) => m.MyBids));
 const Watchlist = lazy(() => import('./pages/watchlist').then((m) => m.Watchlist));
 const Notifications = lazy(() => import('./pages/notifications').then((m) => m.Notifications));
 const Orders = lazy(() => import('./pages/orders').then((m) => m.Orders));
+const OrderPage = lazy(() => import('./pages/order').then((m) => m.OrderPage));
+const OfferPage = lazy(() => import('./pages/offer').then((m) => m.OfferPage));
 const Settings = lazy(() => import('./pages/settings').then((m) => m.Settings));
 const NotFound = lazy(() => import('./pages/not-found').then((m) => m.NotFound));
 
@@ -45,6 +47,8 @@ export function App() {
             <Route path="/me/notifications" component={Notifications} />
             <Route path="/me/orders" component={Orders} />
             <Route path="/me/settings" component={Settings} />
+            <Route path="/orders/:id" component={OrderPage} />
+            <Route path="/offers/:id" component={OfferPage} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

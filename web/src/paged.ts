@@ -1,34 +1,38 @@
-/** A list read page by page with the API's cursors: the first page on mount, more on demand. */
+/**
+ * A list the API hands out in pages (`{items, nextCursor}`): the first page on mount, the next ones on
+ * demand ("Show more"). Items already shown stay, so a person who reads down a long list keeps their place.
+ */
 import { useEffect, useState } from 'preact/hooks';
 
-interface Page<T> {
+export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
 
 export interface Paged<T> {
-  items: T[];
-  /** Replaces the items shown (after an action changed one). */
+  /** Null until the first page has come. */
+  items: T[] | null;
   setItems: (update: (items: T[]) => T[]) => void;
-  /** Loads the next page; null on the last. */
-  more: (() => void) | null;
+  hasMore: boolean;
   loading: boolean;
   error: unknown;
+  showMore: () => void;
 }
 
-export function usePaged<T>(read: (cursor: string | undefined) => Promise<Page<T>>): Paged<T> {
-  const [items, setItems] = useState<T[]>([]);
+/** `load(cursor)` reads one page; `key` names the list (a change starts it again from the first page). */
+export function usePaged<T>(load: (cursor: string | undefined) => Promise<Page<T>>, key: string | null): Paged<T> {
+  const [items, setAll] = useState<T[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
+  const [loading, setLoading] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
-  const load = async (after: string | undefined) => {
+  const fetchPage = async (from: string | undefined, reset: boolean) => {
     setLoading(true);
+    setError(null);
     try {
-      const page = await read(after);
-      setItems((known) => (after ? [...known, ...page.items] : page.items));
+      const page = await load(from);
+      setAll((known) => (reset || known === null ? page.items : [...known, ...page.items]));
       setCursor(page.nextCursor);
-      setError(null);
     } catch (e) {
       setError(e);
     } finally {
@@ -37,8 +41,20 @@ export function usePaged<T>(read: (cursor: string | undefined) => Promise<Page<T
   };
 
   useEffect(() => {
-    void load(undefined);
-  }, []);
+    if (key === null) return;
+    setAll(null);
+    setCursor(null);
+    void fetchPage(undefined, true);
+  }, [key]);
 
-  return { items, setItems, more: cursor === null ? null : () => void load(cursor), loading, error };
+  return {
+    items,
+    setItems: (update) => setAll((known) => (known === null ? known : update(known))),
+    hasMore: cursor !== null,
+    loading,
+    error,
+    showMore: () => {
+      if (cursor !== null && !loading) void fetchPage(cursor, false);
+    },
+  };
 }

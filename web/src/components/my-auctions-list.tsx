@@ -25,15 +25,16 @@ function useOrdersByAuction(): Map<string, OrderStatus[]> {
 }
 
 export function MyAuctionsList() {
-  const list = usePaged((cursor) =>
-    call(() => api.GET('/v1/users/me/auctions', { params: { query: cursor ? { cursor } : {} } })),
+  const list = usePaged(
+    (cursor) => call(() => api.GET('/v1/users/me/auctions', { params: { query: cursor ? { cursor } : {} } })),
+    'my-auctions',
   );
   const orders = useOrdersByAuction();
   return (
     <section aria-labelledby="my-auctions-title">
       <h2 id="my-auctions-title">Auctions</h2>
       <ul class="cards" aria-busy={list.loading}>
-        {list.items.map((auction) => (
+        {(list.items ?? []).map((auction) => (
           <MyAuctionItem
             key={auction.id}
             auction={auction}
@@ -43,6 +44,7 @@ export function MyAuctionsList() {
           />
         ))}
       </ul>
+      {list.items?.length === 0 && <p class="muted">No auctions yet.</p>}
       <ShowMore list={list} what="auctions" />
     </section>
   );

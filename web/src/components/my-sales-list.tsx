@@ -26,14 +26,14 @@ export function MySalesList({ sellerId }: { sellerId: string }) {
       items: page.items.filter((item): item is ListedSale => item.kind === 'sale'),
       nextCursor: page.nextCursor,
     };
-  });
+  }, `my-sales:${sellerId}`);
   const cancelled = (sale: Schemas['Sale']) =>
     list.setItems((items) => items.map((item) => (item.id === sale.id ? { ...item, status: sale.status } : item)));
   return (
     <section aria-labelledby="my-sales-title">
       <h2 id="my-sales-title">Flash sales</h2>
       <ul class="cards" aria-busy={list.loading}>
-        {list.items.map((sale) => (
+        {(list.items ?? []).map((sale) => (
           <li class="card" key={sale.id} data-testid="my-sale">
             <h3>
               <a href={`/sales/${sale.id}`}>{sale.title}</a>
@@ -63,6 +63,7 @@ export function MySalesList({ sellerId }: { sellerId: string }) {
           </li>
         ))}
       </ul>
+      {list.items?.length === 0 && <p class="muted">No flash sales yet.</p>}
       <ShowMore list={list} what="flash sales" />
     </section>
   );

@@ -7,13 +7,15 @@ import { ShowMore } from './show-more';
 const STATUS = { pending: 'Pending', cancelled: 'Cancelled (refunded)' } as const;
 
 export function PayoutsTable() {
-  const list = usePaged((cursor) =>
-    call(() => api.GET('/v1/users/me/payouts', { params: { query: cursor ? { cursor } : {} } })),
+  const list = usePaged(
+    (cursor) => call(() => api.GET('/v1/users/me/payouts', { params: { query: cursor ? { cursor } : {} } })),
+    'my-payouts',
   );
   return (
     <section aria-labelledby="payouts-title">
       <h2 id="payouts-title">Payouts</h2>
-      {list.items.length > 0 && (
+      {list.items?.length === 0 && <p class="muted">No payouts yet.</p>}
+      {list.items !== null && list.items.length > 0 && (
         <div class="table-scroll">
           <table>
             <thead>
