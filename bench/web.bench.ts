@@ -9,7 +9,8 @@
  * The API runs as production runs it (NODE_ENV=production, with secrets made for this run) and serves
  * the production Vite build, built here first; the worker runs in development mode (production wants
  * the workflow bundle `npm run build` makes). The catalogue is made through the API (bench/web-seed.ts).
- * Figures are printed, not asserted; the exit code is non-zero only when Lighthouse could not run.
+ * Figures are printed, not asserted; the exit code is non-zero only when Lighthouse could not audit
+ * a page at all (a failed run is printed, and one is made up).
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -89,15 +90,16 @@ try {
     for (const page of pages) {
       for (const formFactor of FORM_FACTORS) {
         const runs: PageAudit[] = [];
-        for (let run = 0; run < RUNS; run++) {
+        // One failed run (Chromium's trace sometimes misses the navigation: NO_NAVSTART) is made up once.
+        for (let attempt = 0; runs.length < RUNS && attempt < RUNS + 1; attempt++) {
           try {
             runs.push(await auditPage(chrome.port, page.url, formFactor, page.name));
           } catch (error) {
-            failed = true;
             say(`Lighthouse failed on ${page.name} (${formFactor}): ${String(error)}`);
           }
         }
         if (runs.length > 0) audits.set(`${page.name}|${formFactor}`, runs);
+        else failed = true;
       }
     }
   }
@@ -181,7 +183,7 @@ api.process.kill('SIGTERM');
 await api.exited;
 await backend.stop([]);
 if (failed || !chrome) {
-  say('Lighthouse could not run on every page: exit 1');
+  say('Lighthouse could not audit every page at all: exit 1');
   process.exit(1);
 }
 process.exit(0);
