@@ -149,6 +149,22 @@ describe('signing in', () => {
     assert.equal(cookie.attributes.get('max-age'), String(REFRESH_TTL_SECONDS));
   });
 
+  test("when the app signs in, then a readable hint cookie (no secret, Path=/) says a session may exist, with the session cookie's lifetime; signing out clears it", async () => {
+    const { email } = await newAccount();
+    const browser = new Browser();
+    const hop = await signIn(browser, email);
+    assertAccessAnswer(hop);
+    const hint = hop.setCookies.find((one) => one.startsWith('gavel_signed_in='));
+    assert.ok(hint, JSON.stringify(hop.setCookies));
+    assert.match(hint, /^gavel_signed_in=1; Max-Age=\d+; Path=\/; Expires=[^;]+; SameSite=Strict$/);
+    assert.equal(/Max-Age=(\d+)/.exec(hint)?.[1], String(REFRESH_TTL_SECONDS));
+    const out = await signOut(browser);
+    assert.ok(
+      out.setCookies.some((one) => /^gavel_signed_in=;.*Path=\/;/.test(one)),
+      JSON.stringify(out.setCookies),
+    );
+  });
+
   test('when the request came over https through a trusted proxy, then the cookie is Secure', async () => {
     const { email } = await newAccount(proxied.url);
     const hop = await signIn(new Browser(), email, { ...WEB, 'x-forwarded-proto': 'https' }, proxied.url);

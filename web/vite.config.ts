@@ -18,6 +18,9 @@ export default defineConfig({
     // The strict Content-Security-Policy allows no inline script: Vite's module-preload polyfill is one.
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
+    // web/dist/.vite/manifest.json: which chunks each page loads (bench/web.bench.ts weighs them). The API
+    // serves only /assets/ and the root files, so the manifest never reaches a browser.
+    manifest: true,
   },
   server: {
     proxy: Object.fromEntries(['/v1', '/openapi.json', '/docs', '/healthz', '/readyz'].map((p) => [p, api])),

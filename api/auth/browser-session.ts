@@ -15,6 +15,15 @@ export const SESSION_COOKIE = 'gavel_session';
 export const SESSION_COOKIE_PATH = '/v1/auth/session';
 export const SESSION_REFRESH_PATH = `${SESSION_COOKIE_PATH}/refresh`;
 
+/**
+ * Beside the session cookie, with the same lifetime: a cookie the app's script can read, holding no
+ * secret (`1`), that says only "a session cookie may be here". The app asks for a refresh on load only
+ * when it is present, so a visitor who never signed in does not get a 401 (and a console error) on every
+ * page. The server never reads it: the session cookie alone decides, and a stale hint costs one refused
+ * refresh, after which both are cleared.
+ */
+export const SESSION_HINT_COOKIE = 'gavel_signed_in';
+
 /** Longer than any token (43 characters) with room to spare; a longer cookie is no token (no lookup). */
 const MAX_TOKEN_LENGTH = 256;
 
@@ -31,10 +40,18 @@ export function setSessionCookie(res: Response, session: SessionTokens, secure: 
     path: SESSION_COOKIE_PATH,
     maxAge: session.refreshTokenExpiresIn * 1000,
   });
+  res.cookie(SESSION_HINT_COOKIE, '1', {
+    httpOnly: false,
+    sameSite: 'strict',
+    secure,
+    path: '/',
+    maxAge: session.refreshTokenExpiresIn * 1000,
+  });
 }
 
 export function clearSessionCookie(res: Response, secure: boolean): void {
   res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure, path: SESSION_COOKIE_PATH });
+  res.clearCookie(SESSION_HINT_COOKIE, { httpOnly: false, sameSite: 'strict', secure, path: '/' });
 }
 
 /** The refresh token the browser brought, or null when there is none that could be one. */

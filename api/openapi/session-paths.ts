@@ -2,7 +2,12 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject, ZodOpenApiResponseObject } from 'zod-openapi';
 import { tokenBody } from '../accounts/schemas.js';
-import { SESSION_COOKIE, SESSION_COOKIE_PATH, SESSION_REFRESH_PATH } from '../auth/browser-session.js';
+import {
+  SESSION_COOKIE,
+  SESSION_COOKIE_PATH,
+  SESSION_HINT_COOKIE,
+  SESSION_REFRESH_PATH,
+} from '../auth/browser-session.js';
 import { issuedToken } from '../auth/responses.js';
 import { CLIENT_HEADER, WEB_CLIENT } from '../security/same-origin.js';
 import { bodyRefusals, errorResponse, json, jsonBody, rateLimited } from './parts.js';
@@ -30,7 +35,7 @@ const accessTokenAnswer = (description: string): ZodOpenApiResponseObject => ({
   headers: z.object({
     'Cache-Control': noStore,
     'Set-Cookie': setCookie(
-      `\`${SESSION_COOKIE}=<refresh token>; Max-Age=<REFRESH_TOKEN_TTL_SECONDS>; Path=${SESSION_COOKIE_PATH}; HttpOnly; SameSite=Strict\`, and \`Secure\` over https.`,
+      `\`${SESSION_COOKIE}=<refresh token>; Max-Age=<REFRESH_TOKEN_TTL_SECONDS>; Path=${SESSION_COOKIE_PATH}; HttpOnly; SameSite=Strict\`, and \`Secure\` over https; then \`${SESSION_HINT_COOKIE}=1\` (the same, but \`Path=/\` and readable by the app: it says only that a session may exist).`,
     ),
   }),
 });
@@ -67,7 +72,9 @@ export const sessionPaths: ZodOpenApiPathsObject = {
       responses: {
         204: {
           description: 'Signed out.',
-          headers: z.object({ 'Set-Cookie': setCookie(`Clears \`${SESSION_COOKIE}\`.`) }),
+          headers: z.object({
+            'Set-Cookie': setCookie(`Clears \`${SESSION_COOKIE}\` and \`${SESSION_HINT_COOKIE}\`.`),
+          }),
         },
         403: crossSite,
         429: rateLimited,
@@ -87,7 +94,9 @@ export const sessionPaths: ZodOpenApiPathsObject = {
           ...errorResponse('No cookie, or its refresh token is unknown, expired, used up or revoked: sign in again.', [
             'INVALID_REFRESH_TOKEN',
           ]),
-          headers: z.object({ 'Set-Cookie': setCookie(`Clears \`${SESSION_COOKIE}\`.`) }),
+          headers: z.object({
+            'Set-Cookie': setCookie(`Clears \`${SESSION_COOKIE}\` and \`${SESSION_HINT_COOKIE}\`.`),
+          }),
         },
         403: crossSite,
         429: rateLimited,

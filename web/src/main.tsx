@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { App } from './app';
-import { refreshSession } from './session';
+import { resumeSession } from './session';
 import './styles.css';
 
-void refreshSession();
+void resumeSession();
 render(<App />, document.getElementById('app')!);

@@ -14,7 +14,7 @@ export function ListingCard({ item, now }: { item: Item; now: number }) {
     <li class="card">
       <a href={href} class="card-link">
         <span class="kind">{item.kind === 'auction' ? 'Auction' : 'Flash sale'}</span>
-        <h3>{item.title}</h3>
+        <h2>{item.title}</h2>
       </a>
       <p class="price">
         {money(price, item.currency)}
