@@ -40,6 +40,9 @@ export default defineConfig({
   use: {
     baseURL: process.env[E2E_BASE_URL],
     launchOptions: CHROMIUM,
+    // A step that waits longer than this is stuck: fail there, not at the test's timeout.
+    actionTimeout: 15_000,
+    navigationTimeout: 15_000,
     locale: 'en-US',
     timezoneId: 'UTC',
     trace: 'retain-on-failure',
