@@ -19,6 +19,13 @@ export async function expectAccessible(page: Page): Promise<void> {
   expect(blocking, `axe on ${page.url()}`).toEqual([]);
 }
 
+/** Loaded: the route's chunk is in (main has content), nothing is still marked busy, and the h1 if named. */
+export async function loaded(page: Page, heading?: string): Promise<void> {
+  await expect(page.locator('main')).not.toBeEmpty();
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+  if (heading) await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+}
+
 /** The header's link to the account: its name is the signed-in person's display name. */
 export const accountLink = (page: Page, user: Pick<User, 'displayName'>) =>
   page.getByRole('banner').getByRole('link', { name: user.displayName, exact: true });

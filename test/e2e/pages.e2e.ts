@@ -4,14 +4,7 @@
  * the pages show real content, not their empty states.
  */
 import type { Page } from '@playwright/test';
-import { accountLink, expect, expectAccessible, signInThroughForm, test } from './fixtures.js';
-
-/** Loaded: the route's chunk is in (main has content) and nothing is still marked busy. */
-async function loaded(page: Page, heading?: string): Promise<void> {
-  await expect(page.locator('main')).not.toBeEmpty();
-  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
-  if (heading) await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
-}
+import { accountLink, expect, expectAccessible, loaded, signInThroughForm, test } from './fixtures.js';
 
 async function visit(page: Page, path: string, heading?: string): Promise<void> {
   await test.step(path, async () => {
