@@ -11,6 +11,8 @@
 #   - Temporal's time-skipping test server (the Java one, for the workflow tests that skip days of timers),
 #     pinned, resolved from Maven Central with mvn into .gavel/m2, run by the wrapper
 #     .gavel/bin/temporal-test-server (needs Java 17+ and Maven: Debian packages, via apt-get, if missing)
+#   - Chromium (Debian package, via apt-get), the browser the end-to-end tests (test/e2e/) drive through
+#     Playwright: Playwright's own browser download is not used
 # Everything it writes outside the system package manager lives under .gavel/ (git-ignored).
 set -euo pipefail
 
@@ -218,6 +220,12 @@ WRAPPER
   echo "$TEMPORAL_TEST_SERVER_VERSION" >"$wrapper.version"
 }
 
+# --- End-to-end tests: Debian's Chromium, launched by test/e2e/playwright.config.ts from this path ---
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then return; fi
+  apt_install chromium
+}
+
 command -v node >/dev/null 2>&1 || fail "Node.js is required (20.19+, 22 or 24): https://nodejs.org"
 command -v npm >/dev/null 2>&1 || fail "npm is required"
 
@@ -230,3 +238,4 @@ ensure_mailpit
 ensure_stripe_mock
 ensure_schemathesis
 ensure_temporal_test_server
+ensure_chromium

@@ -2,7 +2,8 @@
  * The stack supervisor behind `npm start`, `npm test` and `npm run bench`.
  *   start        Postgres, Redis, Temporal (UI on :8233), S3 (MinIO), Mail (Mailpit, UI on :8025), Stripe
  *                (stripe-mock on :12111), worker and API; Ctrl-C stops all of it.
- *   test [files] a fresh test stack, then node's test runner over test/ (or the given files).
+ *   test [files] a fresh test stack, then node's test runner over test/ and, if it passed, the end-to-end
+ *                tests in Chromium (test/e2e/); or the given files (*.e2e.ts and test/e2e go to Playwright).
  *   bench [name] a fresh test stack, then bench/<name>.ts (all benches when no name is given).
  *   faults       the fault scenarios (test/faults/*.fault.ts); they start, kill and restart the services
  *                themselves, so the supervisor only wipes their state folder and holds the lock.
@@ -194,20 +195,45 @@ function unlessSet(values: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(values).filter(([name]) => process.env[name] === undefined));
 }
 
+/** The end-to-end tests (Playwright, in Chromium): files named *.e2e.ts under test/e2e/, or that folder. */
+const E2E_DIR = 'test/e2e';
+const isE2e = (file: string) => file.endsWith('.e2e.ts') || path.normalize(file).replace(/\/+$/, '') === E2E_DIR;
+
+function runE2e(files: string[], env: Record<string, string>): Promise<number> {
+  // The folder means all of them; a file is a filter Playwright matches against its test files.
+  const filters = files.filter((file) => file.endsWith('.e2e.ts'));
+  say(`running the end-to-end tests${filters.length > 0 ? ` (${filters.join(' ')})` : ''} in Chromium`);
+  return runToCompletion(
+    ['node', 'node_modules/@playwright/test/cli.js', 'test', '-c', `${E2E_DIR}/playwright.config.ts`, ...filters],
+    env,
+  );
+}
+
+/**
+ * A full run (no files given): node's test runner over the *.test.ts files under test/, then, if it passed, the
+ * end-to-end tests. Given files: node's runner over the ordinary ones, Playwright over the e2e ones.
+ */
 async function runTests(stack: Stack, files: string[]): Promise<number> {
   await Promise.all([bringUpServices(stack), buildWebApp()]);
-  const targets = files.length > 0 ? files : findFiles('test', '.test.ts');
-  say(`running ${targets.length} test file(s)`);
+  const e2e = files.filter(isE2e);
+  const plain = files.filter((file) => !isE2e(file));
   const env = {
     ...serviceEnv(stack.profile),
     ...LOAD_LIMITS,
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   };
-  return runToCompletion(
-    ['node', '--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=120000', ...targets],
-    env,
-  );
+  if (files.length === 0 || plain.length > 0) {
+    const targets = plain.length > 0 ? plain : findFiles('test', '.test.ts');
+    say(`running ${targets.length} test file(s)`);
+    const code = await runToCompletion(
+      ['node', '--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=120000', ...targets],
+      env,
+    );
+    if (code !== 0) return code;
+  }
+  if (files.length > 0 && e2e.length === 0) return 0;
+  return runE2e(e2e, env);
 }
 
 async function runFaults(stack: Stack, files: string[]): Promise<number> {

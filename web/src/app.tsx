@@ -23,9 +23,15 @@ const OfferPage = lazy(() => import('./pages/offer').then((m) => m.OfferPage));
 const Settings = lazy(() => import('./pages/settings').then((m) => m.Settings));
 const NotFound = lazy(() => import('./pages/not-found').then((m) => m.NotFound));
 
+/**
+ * The paths the router handles; a link into the API (/v1/..., such as the SSO buttons' start route, which
+ * redirects to the provider) must be a real page load, not a route of the app ("Not found").
+ */
+const APP_PATHS = /^\/(?!v1\/)/;
+
 export function App() {
   return (
-    <LocationProvider>
+    <LocationProvider scope={APP_PATHS}>
       <a class="skip-link" href="#main">
         Skip to content
       </a>

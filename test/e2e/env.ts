@@ -1,0 +1,5 @@
+/** What the global setup hands the tests (in the environment the test workers inherit). */
+export const E2E_BASE_URL = 'GAVEL_E2E_BASE_URL';
+
+/** The one SSO provider the API is configured with: the test OpenID provider (test/helpers/oidc-provider.ts). */
+export const SSO_PROVIDER = { id: 'test-sso', name: 'Test SSO' } as const;
