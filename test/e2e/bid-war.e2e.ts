@@ -148,7 +148,9 @@ test('the latency from a bid’s 201 to its price in the browser, over 50 bids',
   await expect(page.getByTestId('bid-count')).toHaveText('2 bids');
 
   const latencies: number[] = [];
+  const roundTrips: number[] = [];
   for (let i = 0; i < 50; i++) {
+    const sentAt = Date.now();
     const placed = await app.bid(bidders[i % 2]!, auction.id, minimum);
     const answeredAt = Date.now();
     minimum = placed.minimumNextBid;
@@ -159,13 +161,19 @@ test('the latency from a bid’s 201 to its price in the browser, over 50 bids',
       text,
     );
     latencies.push(((await shownAt.jsonValue()) as number) - answeredAt);
+    roundTrips.push(((await shownAt.jsonValue()) as number) - sentAt);
   }
   expect(latencies).toHaveLength(50);
   await expect(page.getByTestId('bid-count')).toHaveText('52 bids');
 
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.ceil(q * sorted.length) - 1]!;
-  const summary = `bid 201 → price in the DOM, 50 bids: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${sorted.at(-1)} ms`;
+  // The event often reaches the page before the 201 reaches this process (the script publishes it as it
+  // decides): from the request's start is the figure a bidder waiting on another's bid would feel.
+  const describe = (what: string, values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.ceil(q * sorted.length) - 1]!;
+    return `${what}, 50 bids: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${sorted.at(-1)} ms`;
+  };
+  const summary = `${describe('bid 201 → price in the DOM', latencies)}; ${describe('bid sent → price in the DOM', roundTrips)}`;
   console.log(summary);
   test.info().annotations.push({ type: 'latency', description: summary });
 });
