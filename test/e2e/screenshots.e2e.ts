@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from '@playwright/test';
 import type { Api, User } from './api.js';
-import { loaded, signInThroughForm, test } from './fixtures.js';
+import { expect, loaded, signInThroughForm, test } from './fixtures.js';
 
 const OUT = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
@@ -97,16 +97,19 @@ test('screenshots of the main pages, desktop and phone', async ({ app, browser, 
   for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     const context = await browser.newContext({ baseURL, viewport, locale: 'en-US', timezoneId: 'UTC' });
     const page = await context.newPage();
-    const shoot = async (file: string, url: string, heading?: string) => {
+    const shoot = async (file: string, url: string, heading?: string, ready?: () => Promise<void>) => {
       await page.goto(url);
       await loaded(page, heading);
+      await ready?.();
       await allImagesLoaded(page);
       await page.screenshot({ path: path.join(OUT, `${file}-${name}.png`), fullPage: true });
     };
     await shoot('sign-in', '/sign-in', 'Sign in');
     await signInThroughForm(page, ann);
     await shoot('listing', '/', 'Browse');
-    await shoot('auction', `/auctions/${auctionId}`, 'A brass carriage clock, c. 1890');
+    await shoot('auction', `/auctions/${auctionId}`, 'A brass carriage clock, c. 1890', () =>
+      expect(page.getByRole('table').getByRole('row')).toHaveCount(4),
+    );
     await shoot('sale', `/sales/${saleId}`, 'Beeswax candles, box of six');
     await shoot('my-bids', '/me/bids');
     await shoot('orders', '/me/orders');

@@ -41,21 +41,23 @@ export function BidHistory({ auctionId, currency, seq }: { auctionId: string; cu
   useEffect(() => {
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout>;
-    const attempt = (left: number) => {
+    const attempt = (left: number, delayMs: number) => {
       timer = setTimeout(() => {
         readOn(auctionId, known).then(
           (next) => {
             if (cancelled) return;
             setKnown(next);
             const newest = next.bids[next.bids.length - 1]?.seq ?? 0;
-            if (newest < seq && left > 0) attempt(left - 1);
+            if (newest < seq && left > 0) attempt(left - 1, SETTLE_MS);
           },
           () => undefined,
         );
-      }, SETTLE_MS);
+      }, delayMs);
     };
     const newest = known.bids[known.bids.length - 1]?.seq ?? 0;
-    if (seq > newest || known.resume === undefined) attempt(RETRIES);
+    // The first read goes at once; a read for a bid just announced waits for it to be persisted.
+    if (known.bids.length === 0 && known.resume === undefined) attempt(RETRIES, 0);
+    else if (seq > newest) attempt(RETRIES, SETTLE_MS);
     return () => {
       cancelled = true;
       clearTimeout(timer);
