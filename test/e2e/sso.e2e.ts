@@ -32,3 +32,19 @@ test('sign in with SSO through the provider’s pages and back, signed in', asyn
   await page.reload();
   await expect(page.getByRole('banner').getByRole('link', { name: login, exact: true })).toBeVisible();
 });
+
+test('an SSO sign-in abandoned at the provider comes back to the app with the reason and a way to retry', async ({
+  page,
+  baseURL,
+}) => {
+  await page.goto('/sign-in');
+  await page.getByRole('link', { name: SSO_PROVIDER.name }).click();
+  // The provider's login page offers "[ Cancel ]": the provider answers the API's callback with access_denied.
+  await page.getByRole('link', { name: /cancel/i }).click();
+  await expect(page).toHaveURL(new RegExp(`^${baseURL}/\\?signInError=SSO_PROVIDER_ERROR$`));
+  const alert = page.getByTestId('sign-in-error');
+  await expect(alert).toContainText('SSO_PROVIDER_ERROR');
+  await expect(alert.getByRole('link', { name: 'Try again' })).toHaveAttribute('href', '/sign-in');
+  await expect(page.getByRole('banner').getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+  await expectAccessible(page);
+});

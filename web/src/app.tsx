@@ -4,6 +4,7 @@
  */
 import { ErrorBoundary, LocationProvider, Route, Router, lazy } from 'preact-iso';
 import { Header } from './components/header';
+import { SignInError } from './components/sign-in-error';
 import { Browse } from './pages/browse';
 
 const AuctionPage = lazy(() => import('./pages/auction').then((m) => m.AuctionPage));
@@ -37,6 +38,7 @@ export function App() {
       </a>
       <Header />
       <main id="main" tabIndex={-1}>
+        <SignInError />
         <ErrorBoundary>
           <Router>
             <Route path="/" component={Browse} />

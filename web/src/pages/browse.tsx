@@ -10,26 +10,12 @@ import { api, call, type Schemas } from '../api/client';
 import type { operations } from '../api/schema';
 import { ListingCard } from '../components/listing-card';
 import { ErrorNote } from '../components/error-note';
+import { CATEGORIES, categoryLabel, categoryOf } from '../listing-options';
 import { useNow } from '../live';
 
 type Query = NonNullable<operations['listAuctions']['parameters']['query']>;
 type Item = Schemas['ListingPage']['items'][number];
 
-const CATEGORIES = [
-  'antiques',
-  'art',
-  'books',
-  'collectibles',
-  'electronics',
-  'fashion',
-  'home',
-  'jewellery',
-  'music',
-  'sports',
-  'toys',
-  'vehicles',
-  'other',
-] as const;
 const SORTS = {
   ending_soonest: 'Ending soonest',
   newest: 'Newest',
@@ -44,8 +30,8 @@ function queryOf(params: Record<string, string>): Query {
   const query: Query = { limit: PAGE, status: 'open' };
   if (params.q) query.q = params.q;
   if (params.kind === 'auction' || params.kind === 'sale') query.kind = params.kind;
-  if (params.category && (CATEGORIES as readonly string[]).includes(params.category))
-    query.category = params.category as (typeof CATEGORIES)[number];
+  const category = params.category ? categoryOf(params.category) : undefined;
+  if (category) query.category = category;
   if (params.sort && params.sort in SORTS) query.sort = params.sort as keyof typeof SORTS;
   if (params.status === 'scheduled' || params.status === 'closed') query.status = params.status;
   return query;
@@ -141,7 +127,7 @@ export function Browse() {
           <select value={params.category ?? ''} onChange={(e) => setParam('category', e.currentTarget.value)}>
             <option value="">All</option>
             {CATEGORIES.map((c) => (
-              <option value={c}>{c[0]!.toUpperCase() + c.slice(1)}</option>
+              <option value={c}>{categoryLabel(c)}</option>
             ))}
           </select>
         </label>

@@ -12,9 +12,7 @@ export const safeNext = (next: string | undefined) =>
 
 export function SignIn() {
   const { query, route } = useLocation();
-  const [error, setError] = useState<unknown>(
-    query.signInError ? new Error(`Signing in did not work (${query.signInError}); try again.`) : null,
-  );
+  const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   return (
     <section class="narrow" aria-labelledby="sign-in-title">
