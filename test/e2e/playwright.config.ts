@@ -8,22 +8,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 import { E2E_BASE_URL } from './env.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-export const CHROMIUM = {
-  executablePath: '/usr/bin/chromium',
-  // The machine's network is closed: Chromium's own background connections would only fail, noisily.
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
-};
+export const CHROMIUM = { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS };
 
 export default defineConfig({
   testDir: '.',

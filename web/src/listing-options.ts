@@ -1,23 +1,11 @@
 /** The choices a seller picks from when listing something: categories (the API's enum) and currencies. */
+import { AUCTION_CATEGORIES } from '../../domain/categories';
 import type { Schemas } from './api/client';
 
 export type Category = NonNullable<Schemas['CreateAuctionRequest']['category']>;
 
-export const CATEGORIES: readonly Category[] = [
-  'antiques',
-  'art',
-  'books',
-  'collectibles',
-  'electronics',
-  'fashion',
-  'home',
-  'jewellery',
-  'music',
-  'sports',
-  'toys',
-  'vehicles',
-  'other',
-];
+/** The API's own list (domain/categories.ts): the same module the server validates with. */
+export const CATEGORIES: readonly Category[] = AUCTION_CATEGORIES;
 
 export const categoryLabel = (category: Category): string => category[0]!.toUpperCase() + category.slice(1);
 

@@ -1,6 +1,7 @@
 /** Cancelling a listing: asked first, with the reason buyers and watchers are told. */
 import { useState } from 'preact/hooks';
 import { textField } from '../form-data';
+import { useAction } from '../use-action';
 import { ErrorNote } from './error-note';
 
 interface Props {
@@ -10,8 +11,7 @@ interface Props {
 
 export function CancelForm({ title, onCancel }: Props) {
   const [asking, setAsking] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   if (!asking)
     return (
       <button type="button" class="secondary" onClick={() => setAsking(true)}>
@@ -24,16 +24,7 @@ export function CancelForm({ title, onCancel }: Props) {
       onSubmit={async (event) => {
         event.preventDefault();
         const reason = textField(new FormData(event.currentTarget), 'reason').trim();
-        setBusy(true);
-        setError(null);
-        try {
-          await onCancel(reason);
-          setAsking(false);
-        } catch (e) {
-          setError(e);
-        } finally {
-          setBusy(false);
-        }
+        if (await run(() => onCancel(reason))) setAsking(false);
       }}
     >
       <label>

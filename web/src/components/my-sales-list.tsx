@@ -6,17 +6,10 @@ import { api, call, type Schemas } from '../api/client';
 import { money } from '../format';
 import { usePaged } from '../paged';
 import { CancelForm } from './cancel-form';
+import { SALE_STATUS } from '../sale-words';
 import { ShowMore } from './show-more';
 
 type ListedSale = Schemas['ListedSale'];
-
-const STATUS = {
-  scheduled: 'Coming up',
-  open: 'On sale',
-  sold_out: 'Sold out',
-  closed: 'Ended',
-  cancelled: 'Cancelled',
-} as const;
 
 export function MySalesList({ sellerId }: { sellerId: string }) {
   const list = usePaged(async (cursor) => {
@@ -38,7 +31,7 @@ export function MySalesList({ sellerId }: { sellerId: string }) {
             <h3>
               <a href={`/sales/${sale.id}`}>{sale.title}</a>
             </h3>
-            <p data-testid="status">{STATUS[sale.status]}</p>
+            <p data-testid="status">{SALE_STATUS[sale.status]}</p>
             <p>
               <span class="price">{money(sale.price, sale.currency)}</span>
               <span class="muted">

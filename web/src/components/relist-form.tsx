@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, api, call, type Schemas } from '../api/client';
 import { textField } from '../form-data';
 import { DURATIONS } from './schedule-fields';
+import { useAction } from '../use-action';
 import { ErrorNote } from './error-note';
 
 interface Props {
@@ -12,8 +13,7 @@ interface Props {
 
 export function RelistForm({ auction, onRelisted }: Props) {
   const [asking, setAsking] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   if (error instanceof ApiError && error.code === 'ALREADY_RELISTED')
     return <a href={`/auctions/${String(error.details.relistedAs)}`}>Relisted already: see the new auction</a>;
   if (!asking)
@@ -29,20 +29,11 @@ export function RelistForm({ auction, onRelisted }: Props) {
         event.preventDefault();
         const duration = textField(new FormData(event.currentTarget), 'duration') as keyof typeof DURATIONS;
         const endsAt = new Date(Date.now() + DURATIONS[duration][1]).toISOString();
-        setBusy(true);
-        setError(null);
-        try {
-          onRelisted(
-            await call(() =>
-              api.POST('/v1/auctions/{id}/relist', { params: { path: { id: auction.id } }, body: { endsAt } }),
-            ),
-          );
-          setAsking(false);
-        } catch (e) {
-          setError(e);
-        } finally {
-          setBusy(false);
-        }
+        const relisted = await run(async () => {
+          const path = { params: { path: { id: auction.id } }, body: { endsAt } };
+          onRelisted(await call(() => api.POST('/v1/auctions/{id}/relist', path)));
+        });
+        if (relisted) setAsking(false);
       }}
     >
       <label>

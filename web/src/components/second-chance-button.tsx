@@ -5,13 +5,13 @@
 import { useState } from 'preact/hooks';
 import { api, call, type Schemas } from '../api/client';
 import { money, when } from '../format';
+import { useAction } from '../use-action';
 import { ErrorNote } from './error-note';
 
 export function SecondChanceButton({ auction }: { auction: Schemas['Auction'] }) {
   const [asking, setAsking] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [offer, setOffer] = useState<Schemas['SecondChanceOffer'] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   if (offer)
     return (
       <p role="status">
@@ -30,21 +30,12 @@ export function SecondChanceButton({ auction }: { auction: Schemas['Auction'] })
       <button
         type="button"
         disabled={busy}
-        onClick={async () => {
-          setBusy(true);
-          setError(null);
-          try {
-            setOffer(
-              await call(() =>
-                api.POST('/v1/auctions/{id}/second-chance', { params: { path: { id: auction.id } }, body: {} }),
-              ),
-            );
-          } catch (e) {
-            setError(e);
-          } finally {
-            setBusy(false);
-          }
-        }}
+        onClick={() =>
+          run(async () => {
+            const path = { params: { path: { id: auction.id } }, body: {} };
+            setOffer(await call(() => api.POST('/v1/auctions/{id}/second-chance', path)));
+          })
+        }
       >
         Send the offer
       </button>

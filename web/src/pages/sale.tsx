@@ -10,17 +10,11 @@ import { ErrorNote } from '../components/error-note';
 import { PayButton } from '../components/pay-button';
 import { money, timeLeft, when } from '../format';
 import { useEventStream, useNow } from '../live';
+import { SALE_STATUS } from '../sale-words';
 import { me } from '../session';
+import { useAction } from '../use-action';
 
 type Sale = Schemas['Sale'];
-
-const STATUS = {
-  scheduled: 'Coming up',
-  open: 'On sale',
-  sold_out: 'Sold out',
-  closed: 'Ended',
-  cancelled: 'Cancelled',
-} as const;
 
 export function SalePage({ id }: { id: string }) {
   const { url } = useLocation();
@@ -29,7 +23,7 @@ export function SalePage({ id }: { id: string }) {
   const [quantity, setQuantity] = useState(1);
   const [claim, setClaim] = useState<Schemas['SaleClaim'] | null>(null);
   const [place, setPlace] = useState<number | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const now = useNow();
   const user = me.value;
 
@@ -55,19 +49,8 @@ export function SalePage({ id }: { id: string }) {
 
   if (!sale) return error ? <ErrorNote error={error} /> : <p aria-busy="true">Loading the sale…</p>;
 
-  const act = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
   const claimUnits = () =>
-    act(async () => {
+    action.run(async () => {
       const altcha = sale.requireChallenge ? await solvedChallengeFor(sale.id) : undefined;
       const header = { 'Idempotency-Key': crypto.randomUUID(), ...(altcha ? { 'X-Altcha': altcha } : {}) };
       setClaim(
@@ -77,14 +60,14 @@ export function SalePage({ id }: { id: string }) {
       );
     });
   const joinWaitlist = () =>
-    act(async () => {
+    action.run(async () => {
       const answer = await call(() =>
         api.POST('/v1/sales/{id}/waitlist', { params: { path: { id: sale.id } }, body: { quantity } }),
       );
       setPlace(answer.position);
     });
   const leaveWaitlist = () =>
-    act(async () => {
+    action.run(async () => {
       await call(() => api.DELETE('/v1/sales/{id}/waitlist', { params: { path: { id: sale.id } } }));
       setPlace(null);
     });
@@ -96,7 +79,7 @@ export function SalePage({ id }: { id: string }) {
   return (
     <article aria-labelledby="sale-title">
       <h1 id="sale-title">{sale.title}</h1>
-      <p class="kind">Flash sale · {STATUS[sale.status]}</p>
+      <p class="kind">Flash sale · {SALE_STATUS[sale.status]}</p>
       <p class="big-price">
         {money(sale.price, sale.currency)} <span class="muted">each</span>
       </p>
@@ -151,8 +134,8 @@ export function SalePage({ id }: { id: string }) {
               onInput={(e) => setQuantity(Number(e.currentTarget.value) || 1)}
             />
           </label>{' '}
-          <button type="submit" disabled={busy}>
-            {sale.requireChallenge && busy ? 'Checking you are not a bot…' : 'Claim'}
+          <button type="submit" disabled={action.busy}>
+            {sale.requireChallenge && action.busy ? 'Checking you are not a bot…' : 'Claim'}
           </button>
         </form>
       ) : sale.status === 'sold_out' ? (
@@ -174,20 +157,20 @@ export function SalePage({ id }: { id: string }) {
                 onInput={(e) => setQuantity(Number(e.currentTarget.value) || 1)}
               />
             </label>{' '}
-            <button type="submit" disabled={busy}>
+            <button type="submit" disabled={action.busy}>
               Join the waitlist
             </button>
           </form>
         ) : (
           <p role="status" data-testid="waitlist-position">
             You are number {place} on the waitlist.{' '}
-            <button type="button" class="link" disabled={busy} onClick={() => void leaveWaitlist()}>
+            <button type="button" class="link" disabled={action.busy} onClick={() => void leaveWaitlist()}>
               Leave it
             </button>
           </p>
         )
       ) : null}
-      <ErrorNote error={error} />
+      <ErrorNote error={action.error} />
     </article>
   );
 }
