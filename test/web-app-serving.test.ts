@@ -77,6 +77,17 @@ describe('the web app served by the API', () => {
     assert.equal(await response.text(), ASSET);
   });
 
+  test('when a browser accepts gzip, then the app is sent compressed', async () => {
+    const large = `console.log(${JSON.stringify('x'.repeat(4096))})`;
+    fs.writeFileSync(path.join(dir, 'assets', 'large-abc123.js'), large);
+    const response = await fetch(`${api.url}/assets/large-abc123.js`, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-encoding'), 'gzip');
+    assert.equal(await response.text(), large, 'fetch undoes the gzip: the same file');
+    const page = await fetch(`${api.url}/auctions/0b1c`, { headers: { ...html, 'accept-encoding': 'gzip' } });
+    assert.equal(await page.text(), INDEX);
+  });
+
   test('when an asset does not exist, then the answer is the JSON 404, not the page', async () => {
     const response = await fetch(`${api.url}/assets/index-gone.js`, { headers: html });
     assert.equal(response.status, 404);
