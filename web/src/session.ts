@@ -6,7 +6,8 @@
  * revokes the whole session, so the tabs of one browser take turns (Web Locks): each refresh then
  * sends the cookie the previous one set.
  */
-import { computed, signal } from '@preact/signals';
+import { signal } from '@preact/signals';
+import { toApiError } from './api/errors';
 import type { components } from './api/schema';
 
 type User = components['schemas']['User'];
@@ -17,7 +18,6 @@ export const accessToken = signal<string | null>(null);
 export const me = signal<User | null>(null);
 /** False until the first refresh has answered: pages wait for it before deciding "signed out". */
 export const sessionKnown = signal(false);
-export const signedIn = computed(() => me.value !== null);
 
 const CLIENT_HEADER = { 'X-Gavel-Client': 'web' };
 const REFRESH_EARLY_MS = 30_000;
@@ -74,7 +74,7 @@ export function resumeSession(): Promise<boolean> {
   return refreshSession();
 }
 
-/** Signs in with a password; throws the API's error (wrong password, too many attempts). */
+/** Signs in with a password; throws the API's error as an ApiError (wrong password, too many attempts). */
 export async function signIn(email: string, password: string): Promise<void> {
   const answer = await fetch('/v1/auth/session', {
     method: 'POST',
@@ -82,7 +82,7 @@ export async function signIn(email: string, password: string): Promise<void> {
     body: JSON.stringify({ email, password }),
   });
   const body: unknown = await answer.json();
-  if (!answer.ok) throw body;
+  if (!answer.ok) throw toApiError(answer.status, body);
   await adopt(body as AccessToken);
 }
 

@@ -7,24 +7,9 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, paths } from './schema';
 import { accessToken, refreshSession } from '../session';
+import { toApiError } from './errors';
 
 export type Schemas = components['schemas'];
-
-/** What every API error looks like (docs/api.md, "Errors"). */
-export interface ApiErrorBody {
-  error: { code: string; message: string; [detail: string]: unknown };
-}
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
 
 const auth: Middleware = {
   onRequest({ request }) {
@@ -48,13 +33,4 @@ export async function call<T>(request: () => Promise<{ data?: T; error?: unknown
   }
   if (answer.error !== undefined || !answer.response.ok) throw toApiError(answer.response.status, answer.error);
   return answer.data as T;
-}
-
-export function toApiError(status: number, body: unknown): ApiError {
-  const error = (body as Partial<ApiErrorBody> | undefined)?.error;
-  if (error && typeof error.code === 'string') {
-    const { code, message, ...details } = error;
-    return new ApiError(status, code, String(message), details);
-  }
-  return new ApiError(status, 'HTTP_' + status, `The server answered ${status}`);
 }

@@ -4,7 +4,8 @@
  * bearer token as the typed client; a 401 on an expired token refreshes the session once and retries.
  */
 import { accessToken, refreshSession } from '../session';
-import { toApiError, type Schemas } from './client';
+import type { Schemas } from './client';
+import { toApiError } from './errors';
 
 type Progress = (fraction: number) => void;
 

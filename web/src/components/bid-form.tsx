@@ -9,13 +9,13 @@ import { api, call, type Schemas } from '../api/client';
 import { decimalOf, minorUnitsOf, money } from '../format';
 import { me } from '../session';
 import type { LiveAuction } from '../pages/auction';
+import { useAction } from '../use-action';
 import { ErrorNote } from './error-note';
 
 export function BidForm({ auction, onPlaced }: { auction: LiveAuction; onPlaced: () => void }) {
   const { url } = useLocation();
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [placed, setPlaced] = useState<Schemas['PlacedBid'] | null>(null);
   if (me.value === null) {
     return (
@@ -26,10 +26,11 @@ export function BidForm({ auction, onPlaced }: { auction: LiveAuction; onPlaced:
   }
   if (auction.status !== 'open') return <p>Bidding opens when the auction starts.</p>;
 
-  const place = async (amount: number, buyNow: boolean) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const place = async (amount: number | null, buyNow: boolean) => {
+    const placedNow = await run(async () => {
+      if (amount === null) {
+        throw new Error('Enter an amount such as ' + decimalOf(auction.minimumNextBid, auction.currency));
+      }
       const answer = await call(() =>
         api.POST('/v1/auctions/{id}/bids', {
           params: { path: { id: auction.id }, header: { 'Idempotency-Key': crypto.randomUUID() } },
@@ -39,12 +40,9 @@ export function BidForm({ auction, onPlaced }: { auction: LiveAuction; onPlaced:
       setPlaced(answer);
       setText('');
       onPlaced();
-    } catch (e) {
-      setError(e);
-      setPlaced(null);
-    } finally {
-      setBusy(false);
-    }
+    });
+    // A refused bid replaces the last answer; an amount that is no amount leaves it shown.
+    if (!placedNow && amount !== null) setPlaced(null);
   };
   const amount = minorUnitsOf(text, auction.currency);
   const premium = (price: number) => Math.round((price * auction.buyersPremiumBps) / 10_000);
@@ -54,10 +52,6 @@ export function BidForm({ auction, onPlaced }: { auction: LiveAuction; onPlaced:
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          if (amount === null)
-            return setError(
-              new Error('Enter an amount such as ' + decimalOf(auction.minimumNextBid, auction.currency)),
-            );
           void place(amount, false);
         }}
       >
@@ -90,7 +84,7 @@ export function BidForm({ auction, onPlaced }: { auction: LiveAuction; onPlaced:
         </p>
       </form>
       {auction.buyNowPrice !== null && (
-        <button type="button" class="secondary" disabled={busy} onClick={() => void place(auction.buyNowPrice!, true)}>
+        <button type="button" class="secondary" disabled={busy} onClick={() => void place(auction.buyNowPrice, true)}>
           Buy now for {money(auction.buyNowPrice, auction.currency)}
         </button>
       )}

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/client';
+import { ApiError } from '../api/errors';
 
 /** An API error in plain words (its message and code), announced to screen readers; nothing when null. */
 export function ErrorNote({ error }: { error: unknown }) {

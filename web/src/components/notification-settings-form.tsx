@@ -12,6 +12,7 @@ import {
   type Channel,
   type NotificationType,
 } from '../notification-types';
+import { useAction } from '../use-action';
 import { ErrorNote } from './error-note';
 
 type Settings = Schemas['NotificationSettings'];
@@ -29,7 +30,7 @@ const MINUTES: { value: Minutes; label: string }[] = [
 export function NotificationSettingsForm() {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: saveError, run } = useAction();
   const [saved, setSaved] = useState(false);
 
   useEffect(() => {
@@ -46,10 +47,8 @@ export function NotificationSettingsForm() {
     });
   };
   const save = async () => {
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    await run(async () => {
       const { live, email, webhook } = settings.channels;
       setSettings(
         await call(() =>
@@ -59,11 +58,7 @@ export function NotificationSettingsForm() {
         ),
       );
       setSaved(true);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -130,7 +125,7 @@ export function NotificationSettingsForm() {
       <p role="status" class="muted">
         {saved ? 'Saved.' : ''}
       </p>
-      <ErrorNote error={error} />
+      <ErrorNote error={saveError} />
     </form>
   );
 }

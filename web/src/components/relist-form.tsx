@@ -1,6 +1,7 @@
 /** Relisting a lot that did not sell: the same lot as a new auction, starting now, for a chosen time. */
 import { useState } from 'preact/hooks';
-import { ApiError, api, call, type Schemas } from '../api/client';
+import { api, call, type Schemas } from '../api/client';
+import { ApiError } from '../api/errors';
 import { textField } from '../form-data';
 import { DURATIONS } from './schedule-fields';
 import { useAction } from '../use-action';

@@ -1,13 +1,12 @@
-import { useState } from 'preact/hooks';
 import { api, call, type Schemas } from '../api/client';
 import { textField } from '../form-data';
 import { NOTIFICATION_TYPES, TYPE_LABEL } from '../notification-types';
+import { useAction } from '../use-action';
 import { ErrorNote } from './error-note';
 
 /** Registers a webhook: where deliveries go and which types it receives. */
 export function WebhookForm({ onCreated }: { onCreated: (webhook: Schemas['CreatedWebhook']) => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   return (
     <form
       class="narrow"
@@ -16,19 +15,13 @@ export function WebhookForm({ onCreated }: { onCreated: (webhook: Schemas['Creat
         const form = event.currentTarget;
         const data = new FormData(form);
         const types = NOTIFICATION_TYPES.filter((type) => data.get(`type:${type}`) !== null);
-        if (types.length === 0) return setError(new Error('Choose at least one notification type.'));
-        setBusy(true);
-        setError(null);
-        try {
+        await run(async () => {
+          if (types.length === 0) throw new Error('Choose at least one notification type.');
           onCreated(
             await call(() => api.POST('/v1/users/me/webhooks', { body: { url: textField(data, 'url'), types } })),
           );
           form.reset();
-        } catch (e) {
-          setError(e);
-        } finally {
-          setBusy(false);
-        }
+        });
       }}
     >
       <label>

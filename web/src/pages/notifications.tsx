@@ -12,12 +12,12 @@ import { SignInFirst } from '../components/sign-in-first';
 import { latest, unreadCount, type Notification } from '../inbox';
 import { usePaged } from '../paged';
 import { me } from '../session';
+import { useAction } from '../use-action';
 
 export function Notifications() {
   const user = me.value;
   const [readUpTo, setReadUpTo] = useState(0);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const list = usePaged(async (cursor) => {
     const page = await call(() => api.GET('/v1/users/me/notifications', { params: { query: { cursor, limit: 20 } } }));
     if (cursor === undefined) unreadCount.value = page.unreadCount;
@@ -33,17 +33,11 @@ export function Notifications() {
 
   const markAllRead = async () => {
     if (newest === undefined) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const answer = await call(() => api.POST('/v1/users/me/notifications/read', { body: { upTo: newest } }));
       setReadUpTo(newest);
       unreadCount.value = answer.unreadCount;
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -12,6 +12,7 @@ import { SignInFirst } from '../components/sign-in-first';
 import { money, timeLeft, when } from '../format';
 import { useNow } from '../live';
 import { me } from '../session';
+import { useAction } from '../use-action';
 
 type Offer = Schemas['SecondChanceOffer'];
 
@@ -27,7 +28,7 @@ export function OfferPage({ id }: { id: string }) {
   const [offer, setOffer] = useState<Offer | null>(null);
   const [order, setOrder] = useState<Schemas['Order'] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: answerError, run } = useAction();
   const now = useNow();
 
   useEffect(() => {
@@ -38,22 +39,15 @@ export function OfferPage({ id }: { id: string }) {
   if (!user) return <SignInFirst />;
   if (!offer) return error ? <ErrorNote error={error} /> : <p aria-busy="true">Loading the offer…</p>;
 
-  const answer = async (accept: boolean) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const answer = (accept: boolean) =>
+    run(async () => {
       const path = { params: { path: { id: offer.id } } };
       const answered = await call(() =>
         accept ? api.POST('/v1/offers/{id}/accept', path) : api.POST('/v1/offers/{id}/decline', path),
       );
       setOffer(answered.offer);
       setOrder(answered.order);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const isBidder = user.id === offer.bidderId;
   const left = timeLeft(Date.parse(offer.expiresAt), now);
@@ -92,7 +86,7 @@ export function OfferPage({ id }: { id: string }) {
           </button>
         </p>
       )}
-      <ErrorNote error={error} />
+      <ErrorNote error={answerError} />
       <p role="status" data-testid="offer-answer">
         {offer.status === 'accepted' && isBidder
           ? 'You accepted: your order is waiting for payment.'

@@ -7,26 +7,20 @@ import { ListingBasicsFields } from '../components/listing-basics-fields';
 import { SignInFirst } from '../components/sign-in-first';
 import { saleRequestOf } from '../sell/sale-request';
 import { me } from '../session';
+import { useAction } from '../use-action';
 
 export function SellSale() {
   const { route } = useLocation();
   const [currency, setCurrency] = useState('EUR');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   if (!me.value) return <SignInFirst />;
 
-  const submit = async (form: HTMLFormElement) => {
-    setError(null);
-    try {
+  const submit = (form: HTMLFormElement) =>
+    run(async () => {
       const body = saleRequestOf(new FormData(form));
-      setBusy(true);
       const sale = await call(() => api.POST('/v1/sales', { body }));
       route(`/sales/${sale.id}`);
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <section class="sell-form" aria-labelledby="sell-sale-title">

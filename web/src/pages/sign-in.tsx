@@ -1,10 +1,9 @@
 import { textField } from '../form-data';
-import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { toApiError } from '../api/client';
 import { ErrorNote } from '../components/error-note';
 import { SsoButtons } from '../components/sso-buttons';
 import { signIn } from '../session';
+import { useAction } from '../use-action';
 
 /** Where to go after signing in: only a path on this site, never another origin. */
 export const safeNext = (next: string | undefined) =>
@@ -12,8 +11,7 @@ export const safeNext = (next: string | undefined) =>
 
 export function SignIn() {
   const { query, route } = useLocation();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   return (
     <section class="narrow" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Sign in</h1>
@@ -21,15 +19,10 @@ export function SignIn() {
         onSubmit={async (event) => {
           event.preventDefault();
           const data = new FormData(event.currentTarget);
-          setBusy(true);
-          try {
+          await run(async () => {
             await signIn(textField(data, 'email'), textField(data, 'password'));
             route(safeNext(query.next));
-          } catch (e) {
-            setError(e instanceof Error ? e : toApiError(401, e));
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <label>

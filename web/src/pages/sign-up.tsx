@@ -1,15 +1,14 @@
 import { textField } from '../form-data';
-import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { api, call, toApiError } from '../api/client';
+import { api, call } from '../api/client';
 import { ErrorNote } from '../components/error-note';
 import { SsoButtons } from '../components/sso-buttons';
 import { signIn } from '../session';
+import { useAction } from '../use-action';
 
 export function SignUp() {
   const { route } = useLocation();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   return (
     <section class="narrow" aria-labelledby="sign-up-title">
       <h1 id="sign-up-title">Create an account</h1>
@@ -19,18 +18,13 @@ export function SignUp() {
           const data = new FormData(event.currentTarget);
           const email = textField(data, 'email');
           const password = textField(data, 'password');
-          setBusy(true);
-          try {
+          await run(async () => {
             await call(() =>
               api.POST('/v1/users', { body: { email, password, displayName: textField(data, 'displayName') } }),
             );
             await signIn(email, password);
             route('/');
-          } catch (e) {
-            setError(e instanceof Error ? e : toApiError(400, e));
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <label>
