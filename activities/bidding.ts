@@ -11,7 +11,14 @@ import type { AuctionResult } from '../domain/auction-result.js';
 import type { AuctionStatus } from '../domain/auction-status.js';
 import type { Database } from '../db/pool.js';
 import { auctions, bids } from '../db/schema.js';
-import { auctionKeys, type BiddingStore, type CloseResult, type StreamBid } from '../lua/bidding-store.js';
+import {
+  auctionKeys,
+  type BiddingStore,
+  type CloseResult,
+  type StreamBid,
+  type StreamEntry,
+} from '../lua/bidding-store.js';
+import { recordRetractions } from './retractions.js';
 import { noteStatusChange } from './listing-notes.js';
 import { notifyOutbids } from './notifications/outbid.js';
 import type { NotificationPipeline } from './notifications/pipeline.js';
@@ -54,20 +61,21 @@ export function createBiddingActivities(
 ) {
   /**
    * The auction row's copy of the bidding state (price, leader, bid count, a soft-close end), as of the
-   * last persisted bid, for the listing read models to load and reconcile from (api/discovery/). Only
-   * forward: a retried or late batch never takes it back. The end only moves later here (a buy-now's
-   * earlier end is written with the result), so the row always keeps ends_at > starts_at.
+   * last persisted stream entry, for the listing read models to load and reconcile from (api/discovery/).
+   * Only forward, by seq: a retried or late batch never takes it back. The end only moves later here (a
+   * buy-now's earlier end is written with the result), so the row always keeps ends_at > starts_at.
    */
-  async function copyBiddingState(auctionId: string, last: StreamBid): Promise<void> {
+  async function copyBiddingState(auctionId: string, last: StreamEntry): Promise<void> {
     await db
       .update(auctions)
       .set({
         currentPrice: last.amount,
         leaderId: last.leaderId,
-        bidCount: last.seq,
+        bidCount: last.bidCount,
+        biddingSeq: last.seq,
         endsAt: sql`GREATEST(${auctions.endsAt}, ${new Date(last.endsAtMs).toISOString()}::timestamptz)`,
       })
-      .where(and(eq(auctions.id, auctionId), lt(auctions.bidCount, last.seq)));
+      .where(and(eq(auctions.id, auctionId), lt(auctions.biddingSeq, last.seq)));
   }
 
   /**
@@ -89,22 +97,32 @@ export function createBiddingActivities(
       }
       first = false;
       if (batch.length === 0) return highWater;
-      await db
-        .insert(bids)
-        .values(
-          batch.map((bid) => ({
-            auctionId,
-            seq: bid.seq,
-            bidderId: bid.bidderId,
-            amount: bid.amount,
-            maxAmount: bid.maxAmount,
-            kind: bid.kind,
-            placedAt: new Date(bid.placedAtMs),
-          })),
-        )
-        .onConflictDoNothing();
+      const placed = batch.filter((entry): entry is StreamBid => entry.type === 'bid');
+      if (placed.length > 0) {
+        await db
+          .insert(bids)
+          .values(
+            placed.map((bid) => ({
+              auctionId,
+              seq: bid.seq,
+              bidderId: bid.bidderId,
+              amount: bid.amount,
+              maxAmount: bid.maxAmount,
+              kind: bid.kind,
+              placedAt: new Date(bid.placedAtMs),
+              bidderAlias: bid.bidderAlias,
+              bidCountAfter: bid.bidCount,
+            })),
+          )
+          .onConflictDoNothing();
+      }
+      // After the bids: a retraction takes back bids before it, which this batch may have just stored.
+      await recordRetractions(db, auctionId, batch);
       await copyBiddingState(auctionId, batch[batch.length - 1]!);
-      if (notifications) await notifyOutbids(db, notifications, auctionId, leader, batch);
+      if (notifications) {
+        const changes = batch.map((entry) => ({ ...entry, retraction: entry.type === 'retraction' }));
+        await notifyOutbids(db, notifications, auctionId, leader, changes);
+      }
       leader = batch[batch.length - 1]!.leaderId;
       highWater = batch[batch.length - 1]!.seq;
       if (batch.length < READ_BATCH - 1) return highWater;

@@ -98,6 +98,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     discovery,
     terms: termsPolicyOf(config),
     biddingBlocks,
+    retractionsToBlock: config.RETRACTIONS_TO_BLOCK,
   };
   const sales = {
     db: deps.database.db,

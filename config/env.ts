@@ -412,6 +412,8 @@ export const envSchema = z.object({
   /** This many unpaid orders within UNPAID_STRIKE_WINDOW_DAYS and the buyer may not bid. */
   UNPAID_STRIKES_TO_BLOCK: positiveInt.default(2),
   UNPAID_STRIKE_WINDOW_DAYS: positiveInt.default(90),
+  /** A user who retracted more than this many times in the last 6 months may not retract again. */
+  RETRACTIONS_TO_BLOCK: z.coerce.number().int().min(0).default(3),
   /** How long a second-chance offer stays open when the seller does not say: 48 h. */
   SECOND_CHANCE_OFFER_WINDOW_SECONDS: positiveInt.default(172_800),
   /** How long after an unpaid order (or an unanswered offer) the seller may still offer the lot: 30 days. */

@@ -19,6 +19,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { AUCTION_OUTCOMES, AUCTION_STATUSES, BID_KINDS } from '../domain/auction-status.js';
+import type { RetractionMode, RetractionScope } from '../domain/retraction.js';
 import { auctionCategory } from './category-enum.js';
 
 const money = (name: string) => bigint(name, { mode: 'number' });
@@ -84,6 +85,11 @@ export const auctions = pgTable(
     currentPrice: money('current_price'),
     leaderId: uuid('leader_id'),
     /**
+     * The seq of the last stream entry (bid or retraction) copied into the row: what keeps a late batch
+     * from taking the copy back. Apart from bid_count, which a retraction lowers.
+     */
+    biddingSeq: integer('bidding_seq').notNull().default(0),
+    /**
      * When the row last changed, to the millisecond (so it round-trips through a JS Date exactly): the
      * listing read models reconcile from the rows changed since their last look (api/discovery/).
      * Every update through drizzle sets it.
@@ -141,12 +147,58 @@ export const bids = pgTable(
     kind: bidKind('kind').notNull(),
     /** Redis time when the bid was decided. */
     placedAt: instant('placed_at').notNull(),
+    /** The bidder's public number on this auction ("Bidder 7"), as the bid script gave it. */
+    bidderAlias: integer('bidder_alias'),
+    /** The auction's bid count after this bid (retracted bids no longer count); null on older rows: the seq. */
+    bidCountAfter: integer('bid_count_after'),
+    /** The retraction or void that took this bid back (its seq in bid_retractions); null while it stands. */
+    retractedBySeq: integer('retracted_by_seq'),
   },
   (t) => [
     primaryKey({ columns: [t.auctionId, t.seq] }),
     index('bids_bidder_id_idx').on(t.bidderId),
     // Not maxAmount >= amount: a challenger who loses to a higher proxy leaves a price above its own max.
     check('bids_amounts_positive', sql`${t.amount} > 0 AND ${t.maxAmount} > 0`),
+  ],
+);
+
+/**
+ * Retractions and voids, one row each, keyed like the bids by the seq the script gave them: the persist
+ * cycle copies them from the stream (ON CONFLICT DO NOTHING makes a repeat a no-op) and marks the bids
+ * they took back.
+ */
+export const bidRetractions = pgTable(
+  'bid_retractions',
+  {
+    auctionId: uuid('auction_id')
+      .notNull()
+      .references(() => auctions.id),
+    seq: integer('seq').notNull(),
+    bidderId: uuid('bidder_id')
+      .notNull()
+      .references(() => users.id),
+    /** 'retract' (the bidder's own) or 'void' (an admin's). */
+    mode: text('mode').$type<RetractionMode>().notNull(),
+    /** 'all' of the bidder's bids before seq, or only the 'last' (last_seq). */
+    scope: text('scope').$type<RetractionScope>().notNull(),
+    lastSeq: integer('last_seq').notNull(),
+    bidderAlias: integer('bidder_alias').notNull(),
+    /** The price and bid count it left (the SSE replay shows them). */
+    priceAfter: money('price_after').notNull(),
+    bidCountAfter: integer('bid_count_after').notNull(),
+    reason: text('reason').notNull(),
+    /** The bidder, or the admin who voided. */
+    actorId: uuid('actor_id').notNull(),
+    requestId: text('request_id').notNull(),
+    /** Redis time when the script decided it. */
+    retractedAt: instant('retracted_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.auctionId, t.seq] }),
+    // A user's own retractions in the last months (RETRACTIONS_TO_BLOCK), and the count sellers see.
+    index('bid_retractions_bidder_id_retracted_at_idx').on(t.bidderId, t.retractedAt),
+    check('bid_retractions_mode', sql`${t.mode} IN ('retract', 'void')`),
+    check('bid_retractions_scope', sql`${t.scope} IN ('all', 'last')`),
   ],
 );
 

@@ -3,7 +3,13 @@
  * exactly) into the contract's types. A malformed reply is a bug in a script, so it throws.
  */
 import { AUCTION_STATUSES, BID_KINDS, type AuctionStatus, type BidKind } from '../domain/auction-status.js';
-import type { AuctionRules, BidDecision, BidRejection, BiddingState } from '../domain/bidding.js';
+import type { AuctionRules, BidDecision, BidRejection, BiddingState, PublicBidState } from '../domain/bidding.js';
+import {
+  RETRACTION_REFUSALS,
+  type RetractionMode,
+  type RetractionRefusal,
+  type RetractionScope,
+} from '../domain/retraction.js';
 
 const BID_REJECTIONS: readonly BidRejection[] = [
   'AUCTION_NOT_OPEN',
@@ -18,7 +24,24 @@ export type PlaceBidResult = BidDecision & {
   replayed: boolean;
   /** The auction's buyer's premium, passed back by the script for the bid's answer (not a bidding rule). */
   buyersPremiumBps: number;
+  /** The leader's alias on this auction (null: no leader, or one who bid before aliases existed). */
+  leaderAlias: number | null;
+  /** The bidder's own alias; null on a rejection. */
+  bidderAlias: number | null;
 };
+
+export type RetractResult =
+  | { accepted: false; reason: RetractionRefusal }
+  | (PublicBidState & {
+      accepted: true;
+      seq: number;
+      scope: RetractionScope;
+      alias: number;
+      lastSeq: number;
+      leaderAlias: number | null;
+      placedAtMs: number;
+      wake: boolean;
+    });
 
 export type CloseResult =
   | { state: 'open'; endsAtMs: number }
@@ -36,6 +59,7 @@ export type CloseResult =
     };
 
 export interface StreamBid {
+  type: 'bid';
   seq: number;
   bidderId: string;
   /** The visible price after this bid. */
@@ -46,7 +70,36 @@ export interface StreamBid {
   placedAtMs: number;
   endsAtMs: number;
   leaderId: string;
+  /** The bid count after it (entries written before retractions existed lack it: then it is the seq). */
+  bidCount: number;
+  /** The bidder's alias, and the leader's after the bid (null in entries written before aliases existed). */
+  bidderAlias: number | null;
+  leaderAlias: number | null;
 }
+
+/** A retraction or a void in the stream: the bids it takes back are the bidder's before its seq. */
+export interface StreamRetraction {
+  type: 'retraction';
+  seq: number;
+  bidderId: string;
+  bidderAlias: number;
+  scope: RetractionScope;
+  mode: RetractionMode;
+  /** With scope 'last', the one bid taken back. */
+  lastSeq: number;
+  /** The price, leader and bid count after it. */
+  amount: number;
+  leaderId: string | null;
+  leaderAlias: number | null;
+  bidCount: number;
+  placedAtMs: number;
+  endsAtMs: number;
+  reason: string;
+  actorId: string;
+  requestId: string;
+}
+
+export type StreamEntry = StreamBid | StreamRetraction;
 
 /** Field access over a flat [field, value, field, value, ...] reply. */
 class Fields {
@@ -86,6 +139,10 @@ class Fields {
     return this.values.has(name) ? this.optionalNumber(name) : null;
   }
 
+  has(name: string): boolean {
+    return this.values.has(name);
+  }
+
   flag(name: string): boolean {
     return this.text(name) === '1';
   }
@@ -116,6 +173,9 @@ export function parsePlaceBidReply(reply: readonly string[]): PlaceBidResult | n
     // None in the hash of an auction made before settlement terms existed, nor in a reply stored for
     // one: its row holds the column's default, 0.
     buyersPremiumBps: fields.absentOrNumber('buyersPremiumBps') ?? 0,
+    // Absent from replies stored before aliases existed.
+    leaderAlias: fields.absentOrNumber('leaderAlias'),
+    bidderAlias: fields.absentOrNumber('bidderAlias'),
   };
   if (outcome === 'rejected') return { ...common, accepted: false, code: fields.oneOf('code', BID_REJECTIONS) };
   return {
@@ -125,6 +185,31 @@ export function parsePlaceBidReply(reply: readonly string[]): PlaceBidResult | n
     kind: fields.oneOf('kind', BID_KINDS),
     leading: fields.flag('leading'),
     extended: fields.flag('extended'),
+  };
+}
+
+/** null: the auction is unknown. A refusal the book's age caused reads as 'auction_predates_book'. */
+export function parseRetractReply(reply: readonly string[]): RetractResult | null {
+  const fields = new Fields(reply, 'retract-bid reply');
+  const outcome = fields.oneOf('outcome', ['retracted', 'refused', 'missing']);
+  if (outcome === 'missing') return null;
+  if (outcome === 'refused') return { accepted: false, reason: fields.oneOf('reason', RETRACTION_REFUSALS) };
+  return {
+    accepted: true,
+    seq: fields.number('seq'),
+    scope: fields.oneOf('scope', ['all', 'last']),
+    alias: fields.number('alias'),
+    lastSeq: fields.number('lastSeq'),
+    price: fields.number('price'),
+    leaderId: fields.optionalText('leaderId'),
+    leaderAlias: fields.optionalNumber('leaderAlias'),
+    minimumNextBid: fields.number('minimumNextBid'),
+    endsAtMs: fields.number('endsAtMs'),
+    bidCount: fields.number('bidCount'),
+    reserveMet: fields.flag('reserveMet'),
+    status: fields.oneOf<AuctionStatus>('status', AUCTION_STATUSES),
+    placedAtMs: fields.number('placedAtMs'),
+    wake: fields.flag('wake'),
   };
 }
 
@@ -171,11 +256,33 @@ export function parseAuctionHash(hash: Record<string, string>): { state: Bidding
   };
 }
 
-/** One XRANGE entry: [id, [field, value, ...]]. */
-export function parseStreamBid([id, flat]: [string, string[]]): StreamBid {
+/** One XRANGE entry: [id, [field, value, ...]]; entries without a type are bids. */
+export function parseStreamEntry([id, flat]: [string, string[]]): StreamEntry {
   const fields = new Fields(flat, `stream entry ${id}`);
+  const seq = fields.number('seq');
+  if (fields.has('type') && fields.text('type') === 'retraction') {
+    return {
+      type: 'retraction',
+      seq,
+      bidderId: fields.text('bidderId'),
+      bidderAlias: fields.number('bidderAlias'),
+      scope: fields.oneOf('scope', ['all', 'last']),
+      mode: fields.oneOf('mode', ['retract', 'void']),
+      lastSeq: fields.number('lastSeq'),
+      amount: fields.number('amount'),
+      leaderId: fields.optionalText('leaderId'),
+      leaderAlias: fields.optionalNumber('leaderAlias'),
+      bidCount: fields.number('bidCount'),
+      placedAtMs: fields.number('placedAtMs'),
+      endsAtMs: fields.number('endsAtMs'),
+      reason: fields.text('reason'),
+      actorId: fields.text('actorId'),
+      requestId: fields.text('requestId'),
+    };
+  }
   return {
-    seq: fields.number('seq'),
+    type: 'bid',
+    seq,
     bidderId: fields.text('bidderId'),
     amount: fields.number('amount'),
     maxAmount: fields.number('maxAmount'),
@@ -183,5 +290,8 @@ export function parseStreamBid([id, flat]: [string, string[]]): StreamBid {
     placedAtMs: fields.number('placedAtMs'),
     endsAtMs: fields.number('endsAtMs'),
     leaderId: fields.text('leaderId'),
+    bidCount: fields.absentOrNumber('bidCount') ?? seq,
+    bidderAlias: fields.absentOrNumber('bidderAlias'),
+    leaderAlias: fields.absentOrNumber('leaderAlias'),
   };
 }

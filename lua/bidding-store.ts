@@ -15,13 +15,25 @@ import {
   parseAuctionHash,
   parseCloseReply,
   parsePlaceBidReply,
-  parseStreamBid,
+  parseRetractReply,
+  parseStreamEntry,
   type CloseResult,
   type PlaceBidResult,
-  type StreamBid,
+  type RetractResult,
+  type StreamEntry,
 } from './bidding-replies.js';
+import type { RetractionMode } from '../domain/retraction.js';
+import { parseBidderBook } from './bidder-book.js';
+import type { BidderBook } from '../domain/bidder-book.js';
 
-export type { CloseResult, PlaceBidResult, StreamBid } from './bidding-replies.js';
+export type {
+  CloseResult,
+  PlaceBidResult,
+  RetractResult,
+  StreamBid,
+  StreamEntry,
+  StreamRetraction,
+} from './bidding-replies.js';
 
 /** An Idempotency-Key answers the same for a day (the usual promise of payment APIs). */
 export const IDEMPOTENCY_TTL_MS = 86_400_000;
@@ -43,6 +55,8 @@ export const auctionKeys = (auctionId: string) => {
     state: base,
     bids: `${base}:bids`,
     wake: `${base}:wake`,
+    /** The bidder book: every bidder's alias and maximum (domain/bidder-book.ts). */
+    bidders: `${base}:bidders`,
     idempotency: (bidderId: string, key: string) => `${base}:idem:${bidderId}:${key}`,
     /** A pub/sub channel, not a key. */
     events: `${base}:events`,
@@ -59,6 +73,15 @@ export interface PlaceBidInput {
   idempotencyKey: string | null;
 }
 
+export interface RetractInput {
+  bidderId: string;
+  mode: RetractionMode;
+  reason: string;
+  /** Who asked: the bidder, or the admin voiding their bids. */
+  actorId: string;
+  requestId: string;
+}
+
 /** What an auction's hash keeps beside its bidding rules only to pass it back with every bid's answer. */
 export interface AnsweredTerms {
   buyersPremiumBps: number;
@@ -70,12 +93,17 @@ const INCREMENT_ARGS = INCREMENT_TABLE.flatMap(({ below, step }) => [
   String(step),
 ]);
 
-const loadScript = (name: string) => readFileSync(new URL(`./${name}.lua`, import.meta.url), 'utf8');
+const readLua = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
+
+/** A script's source, with the shared Lua it names in `-- #include <file>` lines put in their place. */
+const loadScript = (name: string) =>
+  readLua(`${name}.lua`).replace(/^-- #include ([a-z-]+\.lua)$/gm, (_line, file: string) => readLua(file));
 
 /** The commands defineCommand adds (ioredis types them only through global declaration merging). */
 interface BiddingScripts {
   gavelInitAuction(key: string, ...fieldsAndValues: string[]): Promise<number>;
   gavelPlaceBid(numberOfKeys: number, ...keysAndArgs: string[]): Promise<string[]>;
+  gavelRetractBid(numberOfKeys: number, ...keysAndArgs: string[]): Promise<string[]>;
   gavelCloseBidding(key: string): Promise<string[]>;
   gavelCancelAuction(
     key: string,
@@ -107,6 +135,7 @@ export class BiddingStore {
     redis.defineCommand('gavelInitAuction', { numberOfKeys: 1, lua: loadScript('init-auction') });
     // No fixed key count: the idempotency key is passed only when there is one.
     redis.defineCommand('gavelPlaceBid', { lua: loadScript('place-bid') });
+    redis.defineCommand('gavelRetractBid', { numberOfKeys: 4, lua: loadScript('retract-bid') });
     redis.defineCommand('gavelCloseBidding', { numberOfKeys: 1, lua: loadScript('close-bidding') });
     redis.defineCommand('gavelCancelAuction', { numberOfKeys: 1, lua: loadScript('cancel-auction') });
     this.scripts = redis as unknown as BiddingScripts;
@@ -136,6 +165,7 @@ export class BiddingStore {
       ...['softCloseWindowMs', integerArg('softCloseWindowMs', rules.softCloseWindowMs)],
       ...['softCloseExtendMs', integerArg('softCloseExtendMs', rules.softCloseExtendMs)],
       ...['buyersPremiumBps', integerArg('buyersPremiumBps', terms.buyersPremiumBps)],
+      ...['aliasCount', '0', 'leaderAlias', ''],
     );
   }
 
@@ -149,7 +179,7 @@ export class BiddingStore {
     if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new TypeError('an Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 _ -');
     }
-    const scriptKeys = [keys.state, keys.bids, keys.wake];
+    const scriptKeys = [keys.state, keys.bids, keys.wake, keys.bidders];
     if (idempotencyKey !== null) scriptKeys.push(keys.idempotency(input.bidderId, idempotencyKey));
     const reply = await this.scripts.gavelPlaceBid(
       scriptKeys.length,
@@ -164,6 +194,42 @@ export class BiddingStore {
       ...INCREMENT_ARGS,
     );
     return parsePlaceBidReply(reply);
+  }
+
+  /**
+   * Takes a bidder's bids back under the retraction rules ('retract') or all of them ('void'); null when
+   * the auction is unknown. `reason`, `actorId` and `requestId` only travel to the stream for the record.
+   */
+  async retractBid(auctionId: string, input: RetractInput): Promise<RetractResult | null> {
+    const keys = keysOf(auctionId);
+    if (!BIDDER_ID.test(input.bidderId)) throw new TypeError(`not a bidder id: ${JSON.stringify(input.bidderId)}`);
+    const reply = await this.scripts.gavelRetractBid(
+      4,
+      keys.state,
+      keys.bids,
+      keys.wake,
+      keys.bidders,
+      input.bidderId,
+      input.mode,
+      input.reason,
+      input.actorId,
+      input.requestId,
+      String(WAKE_TTL_MS),
+      keys.events,
+      this.publish,
+      ...INCREMENT_ARGS,
+    );
+    return parseRetractReply(reply);
+  }
+
+  /** Every bidder's standing on the auction (empty when no one has bid, or the auction is unknown). */
+  async readBook(auctionId: string): Promise<BidderBook> {
+    const keys = keysOf(auctionId);
+    const [aliasCount, entries] = await Promise.all([
+      this.redis.hget(keys.state, 'aliasCount'),
+      this.redis.hgetall(keys.bidders),
+    ]);
+    return parseBidderBook(Number(aliasCount ?? 0), entries);
   }
 
   /** Closes bidding only if Redis time has reached the end; otherwise answers the real end. */
@@ -184,11 +250,11 @@ export class BiddingStore {
     return parseAuctionHash(await this.redis.hgetall(keysOf(auctionId).state));
   }
 
-  /** Stream entries with seq > afterSeq, ascending, at most `count`. */
-  async readBids(auctionId: string, afterSeq: number, count: number): Promise<StreamBid[]> {
+  /** Stream entries (bids and retractions) with seq > afterSeq, ascending, at most `count`. */
+  async readBids(auctionId: string, afterSeq: number, count: number): Promise<StreamEntry[]> {
     const from = integerArg('afterSeq', afterSeq + 1);
     const entries = await this.redis.xrange(keysOf(auctionId).bids, from, '+', 'COUNT', integerArg('count', count));
-    return entries.map(parseStreamBid);
+    return entries.map(parseStreamEntry);
   }
 
   /** Drops the stream entries with seq ≤ throughSeq (those persisted elsewhere). */
@@ -207,6 +273,6 @@ export class BiddingStore {
    */
   async discardAuction(auctionId: string): Promise<void> {
     const keys = keysOf(auctionId);
-    await this.redis.del(keys.state, keys.bids, keys.wake);
+    await this.redis.del(keys.state, keys.bids, keys.wake, keys.bidders);
   }
 }

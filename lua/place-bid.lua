@@ -6,10 +6,13 @@ so a change to one must be made to the other.
 KEYS[1]  auction:{id}          hash: status, startsAtMs, endsAtMs, price, leaderId, leaderMax, seq, bidCount,
                                sellerId, startingPrice, reservePrice, buyNowPrice, softCloseWindowMs,
                                softCloseExtendMs ('' for null); buyersPremiumBps, which the script only
-                               passes back (absent on auctions made before settlement terms existed)
-KEYS[2]  auction:{id}:bids     stream, the outbox: one entry per accepted bid, ID <seq>-0
+                               passes back (absent on auctions made before settlement terms existed);
+                               aliasCount, the last bidder alias given, and leaderAlias ('' for none)
+                               (both absent on auctions made before aliases existed: see bidder-book.lua)
+KEYS[2]  auction:{id}:bids     stream, the outbox: one entry per accepted bid (and per retraction), ID <seq>-0
 KEYS[3]  auction:{id}:wake     coalescing flag: SET 1 NX PX <ARGV[5]> on an accepted bid
-KEYS[4]  (optional) auction:{id}:idem:<bidderId>:<key>  the stored reply for this Idempotency-Key
+KEYS[4]  auction:{id}:bidders  hash, the bidder book (domain/bidder-book.ts): bidderId → entry
+KEYS[5]  (optional) auction:{id}:idem:<bidderId>:<key>  the stored reply for this Idempotency-Key
 ARGV[1]  bidderId
 ARGV[2]  amount, integer minor units (the bidder's maximum; with buy-now, the buy-now price)
 ARGV[3]  buyNow: '1' or '0'
@@ -24,8 +27,8 @@ Reply: a flat array of field, value pairs, every value a string:
   outcome 'accepted' | 'rejected', code ('' when accepted), seq, kind, leading ('1'/'0'), extended
   ('1'/'0') (these four '' when rejected), price, leaderId ('' for none), minimumNextBid, endsAtMs,
   bidCount, reserveMet ('1'/'0'), status, placedAtMs, wake ('1'/'0'), replayed ('1'/'0'), buyersPremiumBps
-  ('' when the hash has none)
-With KEYS[4], the first reply (rejections too) is stored and a repeat gets it back with replayed '1' and
+  ('' when the hash has none), leaderAlias ('' for none), bidderAlias ('' when rejected)
+With KEYS[5], the first reply (rejections too) is stored and a repeat gets it back with replayed '1' and
 wake '0' (the repeat set nothing), changing nothing.
 
 Numbers: Lua numbers are doubles, exact for the integers used here (amounts ≤ 10^15, times in ms), but
@@ -36,6 +39,8 @@ string.format('%d') and the published JSON is assembled by hand.
 local function int(n)
   return string.format('%d', n)
 end
+
+-- #include bidder-book.lua
 
 local function flag(b)
   return b and '1' or '0'
@@ -49,7 +54,7 @@ local function set_field(reply, name, value)
   end
 end
 
-local idempotency_key = KEYS[4]
+local idempotency_key = KEYS[5]
 if idempotency_key then
   local stored = redis.call('GET', idempotency_key)
   if stored then
@@ -62,7 +67,7 @@ end
 
 local h = redis.call('HMGET', KEYS[1], 'status', 'startsAtMs', 'endsAtMs', 'price', 'leaderId', 'leaderMax', 'seq',
   'bidCount', 'sellerId', 'startingPrice', 'reservePrice', 'buyNowPrice', 'softCloseWindowMs', 'softCloseExtendMs',
-  'buyersPremiumBps')
+  'buyersPremiumBps', 'aliasCount', 'leaderAlias')
 if not h[1] then
   return { 'outcome', 'missing' }
 end
@@ -90,6 +95,7 @@ local state = {
   leader_max = optional_number(h[6]),
   seq = tonumber(h[7]),
   bid_count = tonumber(h[8]),
+  leader_alias = optional_string(h[17]),
 }
 local rules = {
   seller_id = h[9],
@@ -137,7 +143,7 @@ local function reserve_met(s)
   return rules.reserve_price == nil or (s.leader_max ~= nil and s.leader_max >= rules.reserve_price)
 end
 
-local function answer(outcome, code, kind, leading, extended, s, wake)
+local function answer(outcome, code, kind, leading, extended, s, wake, bidder_alias)
   local reply = {
     'outcome', outcome,
     'code', code,
@@ -156,6 +162,8 @@ local function answer(outcome, code, kind, leading, extended, s, wake)
     'wake', flag(wake),
     'replayed', '0',
     'buyersPremiumBps', buyers_premium_bps,
+    'leaderAlias', s.leader_alias or '',
+    'bidderAlias', bidder_alias or '',
   }
   if idempotency_key then
     redis.call('SET', idempotency_key, cjson.encode(reply), 'PX', idempotency_ttl_ms)
@@ -221,6 +229,20 @@ elseif state.ends_at - now < rules.window then
 end
 local extended = (not is_buy_now) and ends_at ~= state.ends_at
 
+-- The bidder's book entry: their alias (given now at a first bid) and their new maximum.
+local next_seq = state.seq + 1
+local alias_count = h[16] and tonumber(h[16]) or book_alias_base(KEYS[1], state.bid_count)
+local entry = decode_entry(redis.call('HGET', KEYS[4], bidder_id))
+if not entry then
+  alias_count = alias_count + 1
+  entry = { alias = alias_count, bids = 0, retracted = false }
+end
+entry.previous = entry.live
+entry.live = { max = amount, seq = next_seq, placed_at = now }
+entry.bids = entry.bids + 1
+redis.call('HSET', KEYS[4], bidder_id, encode_entry(entry))
+local leader_alias = leader_id == bidder_id and int(entry.alias) or state.leader_alias
+
 local next_state = {
   status = is_buy_now and 'closed' or 'open',
   starts_at = state.starts_at,
@@ -228,21 +250,23 @@ local next_state = {
   price = price,
   leader_id = leader_id,
   leader_max = leader_max,
-  seq = state.seq + 1,
+  seq = next_seq,
   bid_count = state.bid_count + 1,
+  leader_alias = leader_alias,
 }
 
 redis.call('HSET', KEYS[1], 'status', next_state.status, 'endsAtMs', int(ends_at), 'price', int(price),
   'leaderId', leader_id, 'leaderMax', int(leader_max), 'seq', int(next_state.seq), 'bidCount',
-  int(next_state.bid_count))
+  int(next_state.bid_count), 'aliasCount', int(alias_count), 'leaderAlias', leader_alias or '')
 redis.call('XADD', KEYS[2], int(next_state.seq) .. '-0', 'seq', int(next_state.seq), 'bidderId', bidder_id,
   'amount', int(price), 'maxAmount', int(amount), 'kind', kind, 'placedAtMs', int(now), 'endsAtMs', int(ends_at),
-  'leaderId', leader_id)
+  'leaderId', leader_id, 'bidCount', int(next_state.bid_count), 'bidderAlias', int(entry.alias),
+  'leaderAlias', leader_alias or '')
 local wake = redis.call('SET', KEYS[3], '1', 'NX', 'PX', wake_ttl_ms) ~= false
 
 redis.call(publish_command, events_channel, '{"type":"bid","seq":' .. int(next_state.seq)
   .. ',"price":' .. int(price)
-  .. ',"leaderId":' .. cjson.encode(leader_id)
+  .. ',"leaderAlias":' .. (leader_alias or 'null')
   .. ',"minimumNextBid":' .. int(minimum_next_bid(next_state))
   .. ',"endsAtMs":' .. int(ends_at)
   .. ',"bidCount":' .. int(next_state.bid_count)
@@ -251,4 +275,4 @@ redis.call(publish_command, events_channel, '{"type":"bid","seq":' .. int(next_s
   .. ',"placedAtMs":' .. int(now)
   .. ',"status":' .. cjson.encode(next_state.status) .. '}')
 
-return answer('accepted', '', kind, flag(leader_id == bidder_id), flag(extended), next_state, wake)
+return answer('accepted', '', kind, flag(leader_id == bidder_id), flag(extended), next_state, wake, int(entry.alias))

@@ -14,7 +14,9 @@ import { MAX_AMOUNT } from '../domain/money.js';
 import { closeRedis, createRedis, type RedisClient } from '../config/redis.js';
 import { onMessage, subscribe } from '../config/redis-pubsub.js';
 import { decideBid } from '../domain/proxy-bidding.js';
-import { BiddingStore, auctionKeys, type PlaceBidInput, type StreamBid } from '../lua/bidding-store.js';
+import { emptyBook, leaderAliasOf, withAcceptedBid, type BidderBook } from '../domain/bidder-book.js';
+import { decideRetraction, type RetractionMode } from '../domain/retraction.js';
+import { BiddingStore, auctionKeys, type PlaceBidInput, type StreamEntry } from '../lua/bidding-store.js';
 import { testConfig } from './helpers/config.js';
 import { redisNowMs } from './helpers/redis.js';
 
@@ -106,6 +108,8 @@ interface StepSpec {
   who: number | 'leader';
   amount: AmountSpec;
   buyNow: boolean;
+  /** Not a bid: the bidder retracts, or an admin voids their bids. */
+  retract: RetractionMode | null;
 }
 
 const amountArb: fc.Arbitrary<number> = fc.oneof(
@@ -143,6 +147,11 @@ const stepArb: fc.Arbitrary<StepSpec> = fc.record({
     { weight: 1, arbitrary: fc.record({ type: fc.constant('buyNowPrice' as const) }) },
   ),
   buyNow: fc.integer({ min: 0, max: 7 }).map((n) => n === 0),
+  retract: fc.oneof(
+    { weight: 8, arbitrary: fc.constant(null) },
+    { weight: 2, arbitrary: fc.constant('retract' as const) },
+    { weight: 1, arbitrary: fc.constant('void' as const) },
+  ),
 }); // prettier-ignore
 
 /** When the auction runs relative to Redis time: mostly open, sometimes not yet or no longer. */
@@ -150,6 +159,8 @@ const timingArb = fc.oneof(
   { weight: 8, arbitrary: fc.constant({ startsInMs: -60_000, endsInMs: 600_000 }) },
   { weight: 1, arbitrary: fc.constant({ startsInMs: 600_000, endsInMs: 1_200_000 }) },
   { weight: 1, arbitrary: fc.constant({ startsInMs: -60_000, endsInMs: -1_000 }) },
+  // Twelve hours or more left: a retraction takes all of a bidder's bids, not only the last.
+  { weight: 3, arbitrary: fc.constant({ startsInMs: -60_000, endsInMs: 13 * 3_600_000 }) },
 );
 
 /** Turns a step into a concrete request against the model's current state (the model is deterministic). */
@@ -169,7 +180,7 @@ function requestFor(step: StepSpec, state: BiddingState, rules: AuctionRules, bi
   return bid(bidderId, amount, { buyNow: spec.type === 'buyNowPrice' || step.buyNow });
 }
 
-test('the script decides every bid exactly as decideBid does, and keeps the same state and history', async () => {
+test('the scripts decide every bid and retraction exactly as the domain does, and keep the same state, book and history', async () => {
   await fc.assert(
     fc.asyncProperty(
       rulesArb,
@@ -184,33 +195,107 @@ test('the script decides every bid exactly as decideBid does, and keeps the same
         const auctionId = randomUUID();
         const now = await redisNowMs(redis);
         let state = initialState(rules, now + timing.startsInMs, now + timing.endsInMs);
+        let book: BidderBook = emptyBook();
         await store.initAuction(auctionId, rules, state.startsAtMs, state.endsAtMs, { buyersPremiumBps });
         try {
           assert.deepEqual(await store.readState(auctionId), { state, rules });
-          const expectedStream: StreamBid[] = [];
+          const expectedStream: StreamEntry[] = [];
           for (const step of steps) {
             const input = requestFor(step, state, rules, bidders);
-            const result = await place(auctionId, input);
-            const { placedAtMs, wake, replayed, buyersPremiumBps: premium, ...decision } = result;
-            assert.equal(replayed, false);
-            assert.equal(premium, buyersPremiumBps, 'every answer repeats the premium, refusals too');
-            if (!decision.accepted) assert.equal(wake, false, 'a rejection never sets the wake flag');
-            const model = decideBid(state, rules, { ...input, nowMs: placedAtMs });
-            assert.deepEqual(decision, model.decision, `request ${JSON.stringify(input)}`);
-            state = model.next;
-            assert.deepEqual(await store.readState(auctionId), { state, rules });
-            if (decision.accepted) {
-              expectedStream.push({
-                seq: decision.seq,
+            if (step.retract !== null) {
+              const result = await store.retractBid(auctionId, {
                 bidderId: input.bidderId,
-                amount: decision.price,
-                maxAmount: input.amount,
-                kind: decision.kind,
-                placedAtMs,
-                endsAtMs: decision.endsAtMs,
-                leaderId: decision.leaderId!,
+                mode: step.retract,
+                reason: 'wrong_amount',
+                actorId: input.bidderId,
+                requestId: 'req-1',
               });
+              assert.ok(result, 'the auction exists');
+              const nowMs = result.accepted ? result.placedAtMs : await redisNowMs(redis);
+              const model = decideRetraction(state, rules, book, {
+                bidderId: input.bidderId,
+                mode: step.retract,
+                nowMs,
+              });
+              if (!result.accepted) {
+                // A refusal's time is not in its reply: only compare when the clock cannot matter.
+                if (model.decision.accepted || model.decision.reason !== 'last_bid_too_old') {
+                  assert.deepEqual(result, model.decision, `retraction ${JSON.stringify(step)}`);
+                }
+              } else {
+                const { placedAtMs, leaderAlias, ...decision } = result;
+                // The wake flag is the persist cycle's business (tested below), not the model's.
+                assert.deepEqual(
+                  decision,
+                  { ...model.decision, wake: decision.wake },
+                  `retraction ${JSON.stringify(step)}`,
+                );
+                state = model.next;
+                book = model.book;
+                assert.equal(leaderAlias, leaderAliasOf(book, state));
+                expectedStream.push({
+                  type: 'retraction',
+                  seq: result.seq,
+                  bidderId: input.bidderId,
+                  bidderAlias: result.alias,
+                  scope: result.scope,
+                  mode: step.retract,
+                  lastSeq: result.lastSeq,
+                  amount: result.price,
+                  leaderId: result.leaderId,
+                  leaderAlias,
+                  bidCount: result.bidCount,
+                  placedAtMs,
+                  endsAtMs: result.endsAtMs,
+                  reason: 'wrong_amount',
+                  actorId: input.bidderId,
+                  requestId: 'req-1',
+                });
+              }
+            } else {
+              const result = await place(auctionId, input);
+              const {
+                placedAtMs,
+                wake,
+                replayed,
+                buyersPremiumBps: premium,
+                leaderAlias,
+                bidderAlias,
+                ...decision
+              } = result;
+              assert.equal(replayed, false);
+              assert.equal(premium, buyersPremiumBps, 'every answer repeats the premium, refusals too');
+              if (!decision.accepted) assert.equal(wake, false, 'a rejection never sets the wake flag');
+              const model = decideBid(state, rules, { ...input, nowMs: placedAtMs });
+              assert.deepEqual(decision, model.decision, `request ${JSON.stringify(input)}`);
+              state = model.next;
+              if (decision.accepted) {
+                const recorded = withAcceptedBid(book, input.bidderId, {
+                  max: input.amount,
+                  seq: decision.seq,
+                  placedAtMs,
+                });
+                book = recorded.book;
+                assert.equal(bidderAlias, recorded.entry.alias);
+                expectedStream.push({
+                  type: 'bid',
+                  seq: decision.seq,
+                  bidderId: input.bidderId,
+                  amount: decision.price,
+                  maxAmount: input.amount,
+                  kind: decision.kind,
+                  placedAtMs,
+                  endsAtMs: decision.endsAtMs,
+                  leaderId: decision.leaderId!,
+                  bidCount: decision.bidCount,
+                  bidderAlias: recorded.entry.alias,
+                  leaderAlias: leaderAliasOf(book, state),
+                });
+              }
+              assert.equal(leaderAlias, leaderAliasOf(book, state));
             }
+            assert.deepEqual(await store.readState(auctionId), { state, rules });
+            assert.deepEqual(await store.readBook(auctionId), book);
           }
           const stream = await store.readBids(auctionId, 0, 1_000);
           assert.deepEqual(stream, expectedStream);
@@ -515,7 +600,7 @@ describe('precision', () => {
       assert.deepEqual([live?.state.price, live?.state.leaderMax, live?.rules], [MAX_AMOUNT - 1, MAX_AMOUNT, rules]);
       const stream = await store.readBids(auctionId, 0, 10);
       assert.deepEqual(
-        stream.map((entry) => [entry.amount, entry.maxAmount]),
+        stream.map((entry) => [entry.amount, entry.type === 'bid' ? entry.maxAmount : null]),
         [
           [MAX_AMOUNT - 15_000, MAX_AMOUNT - 10_001],
           [MAX_AMOUNT - 1, MAX_AMOUNT],

@@ -3,7 +3,7 @@
  * acceptance makes an order with a window of its own. The auction's row lock serialises every change
  * to which order or offer is live; the partial unique indexes on both tables back it.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../db/pool.js';
 import { auctions, bids } from '../../db/schema.js';
 import { orders, secondChanceOffers } from '../../db/settlement-schema.js';
@@ -56,7 +56,8 @@ export function createOfferActivities(db: Database, notices: SettlementNotices, 
         const maxima = await tx
           .select({ bidderId: bids.bidderId, maxAmount: bids.maxAmount, seq: bids.seq })
           .from(bids)
-          .where(eq(bids.auctionId, input.auctionId));
+          // A retracted or voided bid was never an offer to buy: it makes no second-chance candidate.
+          .where(and(eq(bids.auctionId, input.auctionId), isNull(bids.retractedBySeq)));
         const candidate = nextSecondChanceCandidate(maxima, excluded);
         if (!candidate) return null;
         const [row] = await tx

@@ -8,7 +8,6 @@ import type { Database } from '../../db/pool.js';
 import { bids } from '../../db/schema.js';
 import type { BidRejection } from '../../domain/bidding.js';
 import { auctionWorkflowId } from '../../domain/temporal-names.js';
-import type { PlaceBidResult } from '../../lua/bidding-store.js';
 import { bidsPendingSignal } from '../../workflows/definitions.js';
 import { AppError, notFound } from '../errors.js';
 import { isAuctionId, isSeq } from './ids.js';
@@ -77,7 +76,8 @@ export async function placeBid(deps: AuctionDeps, input: PlaceBid): Promise<Plac
   };
 }
 
-function signalBidsPending(deps: AuctionDeps, auctionId: string, decision: PlaceBidResult & { accepted: true }) {
+/** Tells the workflow there is something to persist, up to `seq` (a bid or a retraction); never awaited. */
+export function signalBidsPending(deps: AuctionDeps, auctionId: string, decision: { seq: number; endsAtMs: number }) {
   deps.temporal.workflow
     .getHandle(auctionWorkflowId(auctionId))
     .signal(bidsPendingSignal, { seq: decision.seq, endsAtMs: decision.endsAtMs })

@@ -1,13 +1,15 @@
 /**
- * GET /v1/auctions/:id/events. On connect: the bids missed since Last-Event-ID (Postgres for what is
- * persisted, then the Redis stream), then a `snapshot` of the whole auction; then live `bid`,
- * `extended`, `closed` and `cancelled` events. `id:` is the bid seq, so a reconnect resumes exactly.
- * Live events that arrive while the replay runs are held and delivered after it, without repeats.
+ * GET /v1/auctions/:id/events. On connect: the bids and retractions missed since Last-Event-ID (Postgres
+ * for what is persisted, then the Redis stream), then a `snapshot` of the whole auction; then live `bid`,
+ * `retracted`, `extended`, `closed` and `cancelled` events. `id:` is the seq, so a reconnect resumes
+ * exactly. Live events that arrive while the replay runs are held and delivered after it, without repeats.
+ * Events are public: bidders appear by alias, never by account id.
  */
 import type { Request, Response } from 'express';
-import { and, asc, eq, gt, lte } from 'drizzle-orm';
-import { bids } from '../../db/schema.js';
+import { and, eq, gt, lte } from 'drizzle-orm';
+import { bidRetractions, bids } from '../../db/schema.js';
 import type { AuctionResult } from '../../domain/auction-result.js';
+import { aliasName } from '../../domain/bidder-alias.js';
 import type { PublicBidState } from '../../domain/bidding.js';
 import { minimumNextBid } from '../../domain/increments.js';
 import { auctionKeys } from '../../lua/bidding-store.js';
@@ -15,16 +17,30 @@ import type { EventHub } from '../sse/hub.js';
 import { followChannel } from '../sse/follow-channel.js';
 import { SseStream } from '../sse/stream.js';
 import { presentResult } from './presenter.js';
-import type { ExtendedEvent, LiveBidEvent, ReplayedBidEvent } from './responses.js';
+import type {
+  ExtendedEvent,
+  LiveBidEvent,
+  ReplayedBidEvent,
+  ReplayedRetractionEvent,
+  RetractedEvent,
+} from './responses.js';
 import { rulesOf } from './rules.js';
 import { lastEventId } from './schemas.js';
 import { findAuctionRow, getAuction, type AuctionDeps } from './service.js';
 
 const MAX_REPLAY = 10_000;
 
+type PublishedState = Omit<PublicBidState, 'leaderId'> & {
+  seq: number;
+  placedAtMs: number;
+  leaderAlias: number | null;
+};
 /** What lua/place-bid.lua publishes for an accepted bid. */
-type LiveBid = PublicBidState & { type: 'bid'; seq: number; extended: boolean; placedAtMs: number };
-type LiveEvent = LiveBid | { type: 'closed'; seq: number; result: AuctionResult } | { type: 'cancelled' };
+type LiveBid = PublishedState & { type: 'bid'; extended: boolean };
+/** What lua/retract-bid.lua publishes for a retraction or a void. */
+type LiveRetraction = PublishedState & { type: 'retracted'; retractedAlias: number };
+type LiveEvent =
+  LiveBid | LiveRetraction | { type: 'closed'; seq: number; result: AuctionResult } | { type: 'cancelled' };
 
 export function eventsHandler(deps: AuctionDeps, hub: EventHub, heartbeatMs: number) {
   return async (req: Request<{ id: string }>, res: Response) => {
@@ -40,12 +56,31 @@ export function eventsHandler(deps: AuctionDeps, hub: EventHub, heartbeatMs: num
       if (event.type === 'closed') return stream.send('closed', presentResult(event.result), event.seq);
       if (event.seq <= lastSeq) return; // already in the replay or the snapshot
       lastSeq = event.seq;
+      if (event.type === 'retracted') {
+        return stream.send(
+          'retracted',
+          {
+            seq: event.seq,
+            retractedAlias: aliasName(event.retractedAlias)!,
+            currentPrice: event.price,
+            leaderId: null,
+            leaderAlias: aliasName(event.leaderAlias),
+            minimumNextBid: event.minimumNextBid,
+            bidCount: event.bidCount,
+            reserveMet: event.reserveMet,
+            endsAt: new Date(event.endsAtMs).toISOString(),
+            retractedAt: new Date(event.placedAtMs).toISOString(),
+          } satisfies RetractedEvent,
+          event.seq,
+        );
+      }
       stream.send(
         'bid',
         {
           seq: event.seq,
           currentPrice: event.price,
-          leaderId: event.leaderId,
+          leaderId: null,
+          leaderAlias: aliasName(event.leaderAlias),
           minimumNextBid: event.minimumNextBid,
           bidCount: event.bidCount,
           reserveMet: event.reserveMet,
@@ -80,16 +115,25 @@ export function eventsHandler(deps: AuctionDeps, hub: EventHub, heartbeatMs: num
     const missed = resumeFrom === null ? 0 : snapshot.seq - resumeFrom;
     // Further behind than that, the snapshot alone brings the client up to date.
     if (resumeFrom !== null && missed > 0 && missed <= MAX_REPLAY) {
-      for (const bid of await missedBids(deps, row.id, resumeFrom, snapshot.seq)) {
-        const data: ReplayedBidEvent = {
-          seq: bid.seq,
-          currentPrice: bid.price,
-          minimumNextBid: minimumNextBid({ price: bid.price, bidCount: bid.seq }, rules),
-          bidCount: bid.seq,
-          placedAt: new Date(bid.placedAtMs).toISOString(),
-          replayed: true,
+      for (const missed of await missedEntries(deps, row.id, resumeFrom, snapshot.seq)) {
+        const common = {
+          seq: missed.seq,
+          currentPrice: missed.price,
+          minimumNextBid: minimumNextBid({ price: missed.price, bidCount: missed.bidCount }, rules),
+          bidCount: missed.bidCount,
+          replayed: true as const,
         };
-        stream.send('bid', data, bid.seq);
+        const at = new Date(missed.placedAtMs).toISOString();
+        if (missed.retractedAlias === null) {
+          stream.send('bid', { ...common, placedAt: at } satisfies ReplayedBidEvent, missed.seq);
+        } else {
+          const data: ReplayedRetractionEvent = {
+            ...common,
+            retractedAlias: aliasName(missed.retractedAlias)!,
+            retractedAt: at,
+          };
+          stream.send('retracted', data, missed.seq);
+        }
       }
     }
     lastSeq = snapshot.seq;
@@ -98,18 +142,70 @@ export function eventsHandler(deps: AuctionDeps, hub: EventHub, heartbeatMs: num
   };
 }
 
-/** Bids in (afterSeq, throughSeq]: the persisted ones from Postgres, the rest from the Redis stream. */
-async function missedBids(deps: AuctionDeps, auctionId: string, afterSeq: number, throughSeq: number) {
-  const persisted = await deps.db
-    .select({ seq: bids.seq, price: bids.amount, placedAt: bids.placedAt })
-    .from(bids)
-    .where(and(eq(bids.auctionId, auctionId), gt(bids.seq, afterSeq), lte(bids.seq, throughSeq)))
-    .orderBy(asc(bids.seq));
-  const fromDb = persisted.map((bid) => ({ seq: bid.seq, price: bid.price, placedAtMs: bid.placedAt.getTime() }));
-  const highWater = fromDb[fromDb.length - 1]?.seq ?? afterSeq;
+interface MissedEntry {
+  seq: number;
+  price: number;
+  bidCount: number;
+  placedAtMs: number;
+  /** Null for a bid; the alias whose bids a retraction took back. */
+  retractedAlias: number | null;
+}
+
+/** Bids and retractions in (afterSeq, throughSeq]: the persisted ones from Postgres, the rest from the Redis stream. */
+async function missedEntries(
+  deps: AuctionDeps,
+  auctionId: string,
+  afterSeq: number,
+  throughSeq: number,
+): Promise<MissedEntry[]> {
+  const [persisted, retracted] = await Promise.all([
+    deps.db
+      .select({ seq: bids.seq, price: bids.amount, placedAt: bids.placedAt, bidCountAfter: bids.bidCountAfter })
+      .from(bids)
+      .where(and(eq(bids.auctionId, auctionId), gt(bids.seq, afterSeq), lte(bids.seq, throughSeq))),
+    deps.db
+      .select({
+        seq: bidRetractions.seq,
+        price: bidRetractions.priceAfter,
+        bidCount: bidRetractions.bidCountAfter,
+        retractedAt: bidRetractions.retractedAt,
+        alias: bidRetractions.bidderAlias,
+      })
+      .from(bidRetractions)
+      .where(
+        and(
+          eq(bidRetractions.auctionId, auctionId),
+          gt(bidRetractions.seq, afterSeq),
+          lte(bidRetractions.seq, throughSeq),
+        ),
+      ),
+  ]);
+  const fromDb: MissedEntry[] = [
+    ...persisted.map((bid) => ({
+      seq: bid.seq,
+      price: bid.price,
+      bidCount: bid.bidCountAfter ?? bid.seq, // rows from before retractions existed: the seq was the count
+      placedAtMs: bid.placedAt.getTime(),
+      retractedAlias: null,
+    })),
+    ...retracted.map((entry) => ({
+      seq: entry.seq,
+      price: entry.price,
+      bidCount: entry.bidCount,
+      placedAtMs: entry.retractedAt.getTime(),
+      retractedAlias: entry.alias,
+    })),
+  ].sort((a, b) => a.seq - b.seq);
+  const highWater = fromDb.at(-1)?.seq ?? afterSeq;
   const rest = throughSeq > highWater ? await deps.store.readBids(auctionId, highWater, throughSeq - highWater) : [];
   const fromStream = rest
-    .filter((bid) => bid.seq <= throughSeq)
-    .map((bid) => ({ seq: bid.seq, price: bid.amount, placedAtMs: bid.placedAtMs }));
+    .filter((entry) => entry.seq <= throughSeq)
+    .map((entry) => ({
+      seq: entry.seq,
+      price: entry.amount,
+      bidCount: entry.bidCount,
+      placedAtMs: entry.placedAtMs,
+      retractedAlias: entry.type === 'retraction' ? entry.bidderAlias : null,
+    }));
   return [...fromDb, ...fromStream];
 }

@@ -43,7 +43,7 @@ export function presentAuction(row: AuctionRow, live: BiddingState | null, nowMs
     startsAt: row.startsAt.toISOString(),
     endsAt: new Date(view?.endsAtMs ?? row.endsAt.getTime()).toISOString(),
     createdAt: row.createdAt.toISOString(),
-    seq: live?.seq ?? row.bidCount,
+    seq: live?.seq ?? row.biddingSeq,
     ...termsOf(row),
   };
 }

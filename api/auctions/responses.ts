@@ -118,6 +118,23 @@ export const placedBid = z
   })
   .meta({ id: 'PlacedBid' });
 
+export const retraction = z
+  .object({
+    seq: count.meta({ description: "The retraction's place in the auction's history (events carry the same)." }),
+    scope: z.enum(['all', 'last']).meta({
+      description: "'all' of the bidder's bids (12 hours or more left, or an admin's void), or only the 'last'.",
+    }),
+    retractedAlias: z.string().meta({ example: 'Bidder 7' }),
+    currentPrice: money,
+    leaderAlias: z.string().nullable(),
+    minimumNextBid: money,
+    bidCount: count,
+    reserveMet: z.boolean(),
+    endsAt: instant,
+    status: z.enum(AUCTION_STATUSES),
+  })
+  .meta({ id: 'Retraction', description: 'Bids taken back, and where the auction stands after.' });
+
 /** The details a refused bid carries beside its code and message. */
 export const bidRefusalDetails = {
   minimumNextBid: money,
@@ -162,11 +179,21 @@ export const jsonData = (schema: z.ZodType) =>
     .string()
     .meta({ contentMediaType: 'application/json', contentSchema: { $ref: `#/components/schemas/${idOf(schema)}` } });
 
+/** A bidder as everyone sees them: their number on this auction. */
+export const bidderAlias = z
+  .string()
+  .meta({ description: "A bidder's public name on this auction, stable for the auction.", example: 'Bidder 7' });
+
+const publicLeader = {
+  leaderId: z.null().meta({ description: 'Always null here: events are public, so bidders appear by alias.' }),
+  leaderAlias: bidderAlias.nullable().meta({ description: 'Who leads now; null when no one does.' }),
+};
+
 export const liveBidEvent = z
   .object({
     seq: count,
     currentPrice: money,
-    leaderId: uuid.nullable(),
+    ...publicLeader,
     minimumNextBid: money,
     bidCount: count,
     reserveMet: z.boolean(),
@@ -188,12 +215,43 @@ export const replayedBidEvent = z
 
 export const extendedEvent = z.object({ seq: count, endsAt: instant }).meta({ id: 'ExtendedEvent' });
 
+export const retractedEvent = z
+  .object({
+    seq: count,
+    retractedAlias: bidderAlias.meta({ description: 'The bidder whose bids were taken back.' }),
+    currentPrice: money,
+    ...publicLeader,
+    minimumNextBid: money,
+    bidCount: count.meta({ description: 'Retracted bids no longer count.' }),
+    reserveMet: z.boolean(),
+    endsAt: instant,
+    retractedAt: instant,
+  })
+  .meta({
+    id: 'RetractedEvent',
+    description: "A bidder's bids taken back (by them, or voided by an admin): the leader and price found again.",
+  });
+
+export const replayedRetractionEvent = z
+  .object({
+    seq: count,
+    retractedAlias: bidderAlias,
+    currentPrice: money,
+    minimumNextBid: money,
+    bidCount: count,
+    retractedAt: instant,
+    replayed: z.literal(true),
+  })
+  .meta({ id: 'ReplayedRetractionEvent', description: 'A retraction missed since Last-Event-ID, replayed.' });
+
 /** One event of GET /v1/auctions/{id}/events, as a parsed SSE event (`event`, `id`, `data`). */
 export const auctionEvent = z
   .union([
     z.object({ event: z.literal('snapshot'), id: z.string(), data: jsonData(auction) }),
     z.object({ event: z.literal('bid'), id: z.string(), data: jsonData(liveBidEvent) }),
     z.object({ event: z.literal('bid'), id: z.string(), data: jsonData(replayedBidEvent) }),
+    z.object({ event: z.literal('retracted'), id: z.string(), data: jsonData(retractedEvent) }),
+    z.object({ event: z.literal('retracted'), id: z.string(), data: jsonData(replayedRetractionEvent) }),
     z.object({ event: z.literal('extended'), id: z.string().optional(), data: jsonData(extendedEvent) }),
     z.object({ event: z.literal('closed'), id: z.string(), data: jsonData(auctionResult) }),
     z.object({ event: z.literal('cancelled'), id: z.string().optional(), data: z.literal('{}') }),
@@ -201,9 +259,10 @@ export const auctionEvent = z
   .meta({
     id: 'AuctionEvent',
     description:
-      'On connect: the bids missed since Last-Event-ID (event `bid`, `replayed: true`), then a `snapshot` of the ' +
-      'auction; then live `bid`, `extended`, `closed` and `cancelled` events. `id` is the bid seq: send it back ' +
-      'as Last-Event-ID to resume. Comment lines (`: ping`) keep the connection alive.',
+      'On connect: the bids and retractions missed since Last-Event-ID (events `bid` and `retracted`, ' +
+      '`replayed: true`), then a `snapshot` of the auction; then live `bid`, `retracted`, `extended`, `closed` ' +
+      'and `cancelled` events. `id` is the seq: send it back as Last-Event-ID to resume. Comment lines ' +
+      '(`: ping`) keep the connection alive. Bidders appear by alias, never by account id.',
   });
 
 /**
@@ -211,12 +270,16 @@ export const auctionEvent = z
  * registers them itself; test/openapi.test.ts checks that every $ref resolves.
  */
 export const eventDataSchemas = Object.fromEntries(
-  [liveBidEvent, replayedBidEvent, extendedEvent].map((schema) => [idOf(schema), schema]),
+  [liveBidEvent, replayedBidEvent, retractedEvent, replayedRetractionEvent, extendedEvent].map((schema) => [
+    idOf(schema),
+    schema,
+  ]),
 );
 
 export type PublicAuction = z.infer<typeof auction>;
 export type PublicAuctionResult = z.infer<typeof auctionResult>;
 export type PlacedBid = z.infer<typeof placedBid>;
+export type Retraction = z.infer<typeof retraction>;
 export type BidPage = z.infer<typeof bidPage>;
 export type OwnBidPage = z.infer<typeof ownBidPage>;
 export type AuctionPage = z.infer<typeof auctionPage>;
@@ -226,3 +289,5 @@ export type ListingPage = z.infer<typeof listingPage>;
 export type LiveBidEvent = z.infer<typeof liveBidEvent>;
 export type ReplayedBidEvent = z.infer<typeof replayedBidEvent>;
 export type ExtendedEvent = z.infer<typeof extendedEvent>;
+export type RetractedEvent = z.infer<typeof retractedEvent>;
+export type ReplayedRetractionEvent = z.infer<typeof replayedRetractionEvent>;

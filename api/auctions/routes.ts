@@ -15,7 +15,10 @@ import {
   idempotencyKey,
   listAuctionsQuery,
   pageQuery,
+  retractionBody,
 } from './schemas.js';
+import { takeBackBids } from './retractions.js';
+import { requestIdOf } from '../request-id.js';
 import { cancelAuction, createAuction, getAuctionWithRelists, type AuctionDeps } from './service.js';
 
 /**
@@ -64,6 +67,19 @@ export function auctionRoutes(
     const auction = await getAuctionWithRelists(deps, pathIdOf(req)); // first: it answers 404 for a bad id
     const [images, watchers] = await Promise.all([imagesOf(auction.id), watchersOf(auction.id)]);
     res.json({ ...auction, images, watchers });
+  });
+
+  router.post('/v1/auctions/:id/retractions', requireUser, async (req, res) => {
+    const { reason } = retractionBody.parse(req.body);
+    const retraction = await takeBackBids(deps, {
+      auctionId: pathIdOf(req),
+      bidderId: userIdOf(res),
+      mode: 'retract',
+      reason,
+      actorId: userIdOf(res),
+      requestId: requestIdOf(req, res),
+    });
+    res.status(201).json(retraction);
   });
 
   router.post('/v1/auctions/:id/cancel', requireUser, async (req, res) => {

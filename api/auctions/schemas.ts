@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AUCTION_STATUSES } from '../../domain/auction-status.js';
 import { AUCTION_CATEGORIES } from '../../domain/categories.js';
 import { MAX_AMOUNT } from '../../domain/money.js';
+import { RETRACTION_REASONS } from '../../domain/retraction.js';
 import { MAX_BUYERS_PREMIUM_BPS } from '../../domain/settlement/amounts.js';
 import { MAX_PAYMENT_WINDOW_SECONDS } from '../../domain/settlement/terms.js';
 import { storedText, trimmedText } from '../text.js';
@@ -138,6 +139,16 @@ export const cancelBody = z
   .object({ reason: trimmedText(1, 500) })
   .strict()
   .meta({ id: 'CancelAuctionRequest' });
+
+export const retractionBody = z
+  .object({
+    reason: z.enum(RETRACTION_REASONS).meta({
+      description:
+        'Why: you typed the wrong amount, the seller changed the item after you bid, or you cannot reach the seller.',
+    }),
+  })
+  .strict()
+  .meta({ id: 'RetractionRequest' });
 
 export const bidBody = z
   .object({

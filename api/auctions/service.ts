@@ -29,6 +29,8 @@ export interface AuctionDeps {
   terms: TermsPolicy;
   /** Who may not bid for now (api/settlement/bidding-blocks.ts): asked, in memory, on every bid. */
   biddingBlocks: Pick<BiddingBlocks, 'blockedUntil'>;
+  /** RETRACTIONS_TO_BLOCK: more retractions than this in 6 months and a user may not retract again. */
+  retractionsToBlock: number;
 }
 
 /** Unknown and malformed ids are the same to a client: no such auction. */

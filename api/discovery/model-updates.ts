@@ -36,7 +36,7 @@ function bidStateOf(row: StateRow): BidState {
   const state = { price: row.currentPrice ?? row.startingPrice, bidCount: row.bidCount };
   return {
     ...state,
-    seq: row.bidCount,
+    seq: row.biddingSeq,
     leaderId: row.leaderId,
     minimumNextBid: minimumNextBid(state, row),
     reserveMet: reserveMetByPrice(state, row),

@@ -21,6 +21,7 @@ const stateColumns = {
   finalPrice: auctions.finalPrice,
   orderId: auctions.orderId,
   bidCount: auctions.bidCount,
+  biddingSeq: auctions.biddingSeq,
   currentPrice: auctions.currentPrice,
   leaderId: auctions.leaderId,
   endsAt: auctions.endsAt,

@@ -15,6 +15,7 @@ import {
   bidRefusalDetails,
   ownBidPage,
   placedBid,
+  retraction,
 } from '../auctions/responses.js';
 import {
   bidBody,
@@ -26,8 +27,10 @@ import {
   listAuctionsQuery,
   pageQuery,
   relistBody,
+  retractionBody,
 } from '../auctions/schemas.js';
 import { RELIST_REFUSALS } from '../../domain/relist.js';
+import { RETRACTION_REFUSALS } from '../../domain/retraction.js';
 import {
   bearer,
   bodyRefusals,
@@ -204,6 +207,32 @@ export const auctionPaths: ZodOpenApiPathsObject = {
         400: parameterRefusal('INVALID_CURSOR'),
         401: unauthenticated,
         404: notFound('auction'),
+      },
+    },
+  },
+  '/v1/auctions/{id}/retractions': {
+    post: {
+      operationId: 'retractBids',
+      summary: 'Retract your bids (eBay’s rules)',
+      description:
+        'With 12 hours or more left, all of your bids on the auction are taken back; with less, only your last ' +
+        'bid, and only within an hour of placing it; once per auction; never after the close. The leader and ' +
+        'price are then found again from the maxima that remain. Retracted bids stay in the history, marked. A ' +
+        'user who retracted more than RETRACTIONS_TO_BLOCK (3) times in 6 months may not retract again; sellers ' +
+        'see each bidder’s count.',
+      tags,
+      security: bearer,
+      requestParams: { path },
+      requestBody: jsonBody(retractionBody),
+      responses: {
+        201: json('Taken back: where the auction stands now (watchers get a `retracted` event).', retraction),
+        ...bodyRefusals,
+        401: unauthenticated,
+        404: notFound('auction'),
+        409: json(
+          'Not allowed (`RETRACTION_NOT_ALLOWED`); `reason` says why.',
+          errorBodyOf(['RETRACTION_NOT_ALLOWED'], { reason: z.enum(RETRACTION_REFUSALS) }),
+        ),
       },
     },
   },

@@ -1,7 +1,8 @@
 /**
  * Who lost the lead, and to which bid, in a run of accepted bids read in seq order. A leader who is
  * outbid, takes the lead back and loses it again is told twice; a challenger whose bid the leader's
- * proxy answered never led, so is not "outbid" (their own 201 said they do not lead).
+ * proxy answered never led, so is not "outbid" (their own 201 said they do not lead). Retractions are in
+the run too, because they move the lead, but whoever they take it from was not outbid.
  */
 export interface LeadChange {
   seq: number;
@@ -9,6 +10,8 @@ export interface LeadChange {
   leaderId: string | null;
   /** The visible price after this bid. */
   amount: number;
+  /** A retraction moves the lead (back to an earlier bidder) without outbidding anyone. */
+  retraction?: boolean;
 }
 
 export interface Outbid {
@@ -24,7 +27,8 @@ export function outbidsIn(leaderBefore: string | null, bids: readonly LeadChange
   const outbids: Outbid[] = [];
   let leader = leaderBefore;
   for (const bid of bids) {
-    if (leader !== null && bid.leaderId !== leader) outbids.push({ userId: leader, seq: bid.seq, price: bid.amount });
+    if (leader !== null && bid.leaderId !== leader && !bid.retraction)
+      outbids.push({ userId: leader, seq: bid.seq, price: bid.amount });
     leader = bid.leaderId;
   }
   return outbids;

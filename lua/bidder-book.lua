@@ -1,0 +1,61 @@
+--[[
+bidder-book.lua: not a script of its own. The scripts that keep an auction's bidder book
+(domain/bidder-book.ts) include it where they say `-- #include bidder-book.lua` (lua/bidding-store.ts puts
+it there when it loads them), so the book's encoding has one definition.
+
+auction:{id}:bidders is a hash: bidderId → one entry, nine fields joined by ':' ('' for none):
+  alias, bids, retracted ('1'/'0'), live max, live seq, live placedAtMs, previous max, previous seq,
+  previous placedAtMs
+]]
+
+local function split_entry(text)
+  local parts = {}
+  for part in (text .. ':'):gmatch('([^:]*):') do
+    parts[#parts + 1] = part
+  end
+  return parts
+end
+
+local function decode_maximum(max, seq, placed_at)
+  if max == '' then
+    return nil
+  end
+  return { max = tonumber(max), seq = tonumber(seq), placed_at = tonumber(placed_at) }
+end
+
+-- nil when the bidder has no entry (HGET answers false).
+local function decode_entry(text)
+  if not text then
+    return nil
+  end
+  local p = split_entry(text)
+  return {
+    alias = tonumber(p[1]),
+    bids = tonumber(p[2]),
+    retracted = p[3] == '1',
+    live = decode_maximum(p[4], p[5], p[6]),
+    previous = decode_maximum(p[7], p[8], p[9]),
+  }
+end
+
+local function encode_maximum(m)
+  if not m then
+    return '::'
+  end
+  return string.format('%d:%d:%d', m.max, m.seq, m.placed_at)
+end
+
+local function encode_entry(e)
+  return string.format('%d:%d:%s:', e.alias, e.bids, e.retracted and '1' or '0')
+    .. encode_maximum(e.live) .. ':' .. encode_maximum(e.previous)
+end
+
+--[[
+An auction made before the book existed has bids it never recorded: its aliases start after its bid
+count (no alias can repeat one shown before), and it is marked so that a retraction, which needs every
+maximum, is refused on it.
+]]
+local function book_alias_base(state_key, bid_count)
+  redis.call('HSET', state_key, 'bookPartial', '1')
+  return bid_count
+end
