@@ -71,6 +71,7 @@ export function createBiddingActivities(
       .set({
         currentPrice: last.amount,
         leaderId: last.leaderId,
+        leaderAlias: last.leaderAlias,
         bidCount: last.bidCount,
         biddingSeq: last.seq,
         endsAt: sql`GREATEST(${auctions.endsAt}, ${new Date(last.endsAtMs).toISOString()}::timestamptz)`,

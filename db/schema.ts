@@ -89,6 +89,8 @@ export const auctions = pgTable(
      * from taking the copy back. Apart from bid_count, which a retraction lowers.
      */
     biddingSeq: integer('bidding_seq').notNull().default(0),
+    /** The leader's alias (domain/bidder-alias.ts), copied with leader_id: what everyone else is shown. */
+    leaderAlias: integer('leader_alias'),
     /**
      * When the row last changed, to the millisecond (so it round-trips through a JS Date exactly): the
      * listing read models reconcile from the rows changed since their last look (api/discovery/).

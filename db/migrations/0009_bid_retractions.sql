@@ -18,6 +18,7 @@ CREATE TABLE "bid_retractions" (
 );
 --> statement-breakpoint
 ALTER TABLE "auctions" ADD COLUMN "bidding_seq" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "auctions" ADD COLUMN "leader_alias" integer;--> statement-breakpoint
 ALTER TABLE "bids" ADD COLUMN "bidder_alias" integer;--> statement-breakpoint
 ALTER TABLE "bids" ADD COLUMN "bid_count_after" integer;--> statement-breakpoint
 ALTER TABLE "bids" ADD COLUMN "retracted_by_seq" integer;--> statement-breakpoint
@@ -32,4 +33,9 @@ FROM (
   SELECT auction_id, bidder_id, dense_rank() OVER (PARTITION BY auction_id ORDER BY min(seq)) AS alias
   FROM bids GROUP BY auction_id, bidder_id
 ) AS r
-WHERE b.auction_id = r.auction_id AND b.bidder_id = r.bidder_id;
+WHERE b.auction_id = r.auction_id AND b.bidder_id = r.bidder_id;--> statement-breakpoint
+UPDATE "auctions" AS a SET "leader_alias" = b.bidder_alias
+FROM "bids" AS b
+WHERE b.auction_id = a.id AND b.bidder_id = a.leader_id AND b.seq = (
+  SELECT min(seq) FROM bids WHERE auction_id = a.id AND bidder_id = a.leader_id
+);
