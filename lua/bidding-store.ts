@@ -103,7 +103,7 @@ const loadScript = (name: string) =>
 interface BiddingScripts {
   gavelInitAuction(key: string, ...fieldsAndValues: string[]): Promise<number>;
   gavelPlaceBid(numberOfKeys: number, ...keysAndArgs: string[]): Promise<string[]>;
-  gavelRetractBid(numberOfKeys: number, ...keysAndArgs: string[]): Promise<string[]>;
+  gavelRetractBid(...keysAndArgs: string[]): Promise<string[]>;
   gavelCloseBidding(key: string): Promise<string[]>;
   gavelCancelAuction(
     key: string,
@@ -204,7 +204,6 @@ export class BiddingStore {
     const keys = keysOf(auctionId);
     if (!BIDDER_ID.test(input.bidderId)) throw new TypeError(`not a bidder id: ${JSON.stringify(input.bidderId)}`);
     const reply = await this.scripts.gavelRetractBid(
-      4,
       keys.state,
       keys.bids,
       keys.wake,

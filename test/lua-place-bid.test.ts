@@ -377,7 +377,7 @@ describe('published events', () => {
           type: 'bid',
           seq: 1,
           price: 4_000,
-          leaderId: 'a',
+          leaderAlias: 1,
           minimumNextBid: 4_100,
           endsAtMs: accepted.endsAtMs,
           bidCount: 1,
@@ -623,5 +623,45 @@ describe('precision', () => {
     } finally {
       await events.close();
     }
+  });
+});
+
+describe('retractions on Redis time', () => {
+  const retraction = (bidderId: string) => ({
+    bidderId,
+    mode: 'retract' as const,
+    reason: 'wrong_amount',
+    actorId: bidderId,
+    requestId: 'req-1',
+  });
+
+  test('with less than 12 hours left, a last bid placed over an hour ago is not taken back', async () => {
+    const auctionId = await openAuction();
+    await place(auctionId, bid('a', 5_000));
+    const book = auctionKeys(auctionId).bidders;
+    // The entry's sixth field is when the live maximum was bid (lua/bidder-book.lua): an hour and a moment ago.
+    const fields = (await redis.hget(book, 'a'))!.split(':');
+    fields[5] = String(Number(fields[5]) - 3_600_001);
+    await redis.hset(book, 'a', fields.join(':'));
+    assert.deepEqual(await store.retractBid(auctionId, retraction('a')), {
+      accepted: false,
+      reason: 'last_bid_too_old',
+    });
+    assert.equal((await store.readState(auctionId))?.state.seq, 1, 'nothing changed');
+  });
+
+  test('an auction that took bids before bidder books existed numbers new bidders after its bid count and refuses retractions', async () => {
+    const auctionId = await openAuction();
+    // A hash as the bid script left it before books: no aliasCount, three bids by bidders it never recorded.
+    const state = auctionKeys(auctionId).state;
+    await redis.hdel(state, 'aliasCount', 'leaderAlias');
+    await redis.hset(state, 'seq', '3', 'bidCount', '3', 'price', '1200', 'leaderId', 'old', 'leaderMax', '1500');
+    const placed = await place(auctionId, bid('new', 5_000));
+    assert.deepEqual([placed.accepted, placed.bidderAlias, placed.leaderAlias], [true, 4, 4]);
+    assert.deepEqual(await store.retractBid(auctionId, retraction('new')), {
+      accepted: false,
+      reason: 'auction_predates_book',
+    });
+    assert.equal(await store.retractBid(randomUUID(), retraction('new')), null, 'an unknown auction');
   });
 });
