@@ -57,6 +57,7 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
     [
       'auction_images',
       'auctions',
+      'bid_retractions',
       'bids',
       'checkout_sessions',
       'email_outbox',
@@ -78,6 +79,8 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
     ],
   );
   assert.deepEqual(await primaryKeyOf('bids'), ['auction_id', 'seq']);
+  // Retractions are keyed like the bids, by the seq the script gave them.
+  assert.deepEqual(await primaryKeyOf('bid_retractions'), ['auction_id', 'seq']);
   await assert.rejects(
     database.pool.query("INSERT INTO users (email, display_name) VALUES ('A@x.test', 'a'), ('a@x.test', 'b')"),
     /users_email_lower_key/,

@@ -53,6 +53,7 @@ describe('the document', () => {
       'POST /v1/auctions/{id}/cancel',
       'POST /v1/auctions/{id}/relist',
       'POST /v1/auctions/{id}/bids',
+      'POST /v1/auctions/{id}/retractions',
       'GET /v1/users/me',
       'GET /v1/users/me/auctions',
       'POST /v1/auctions/{id}/images',
