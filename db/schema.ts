@@ -19,6 +19,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { AUCTION_OUTCOMES, AUCTION_STATUSES, BID_KINDS } from '../domain/auction-status.js';
+import { ROLES, type Role } from '../domain/moderation/roles.js';
 import type { RetractionMode, RetractionScope } from '../domain/retraction.js';
 import { auctionCategory } from './category-enum.js';
 
@@ -45,8 +46,27 @@ export const users = pgTable(
     createdAt: instant('created_at').notNull().defaultNow(),
     /** Set when the account is deleted: the row stays (bids and auctions point at it), anonymised. */
     deletedAt: instant('deleted_at'),
+    // --- Moderation (domain/moderation/, api/admin/) ---
+    /** As granted by an admin; ADMIN_EMAILS makes more admins at request time (domain/moderation/roles.ts). */
+    role: text('role').$type<Role>().notNull().default('user'),
+    /** Set while an admin has blocked the account: it may not bid, sell or claim. */
+    blockedAt: instant('blocked_at'),
+    blockedReason: text('blocked_reason'),
+    /**
+     * One more at each block or unblock: API processes learn of these through Redis, and the version
+     * keeps an older state from overwriting a newer one (domain/moderation/blocks.ts).
+     */
+    blockVersion: integer('block_version').notNull().default(0),
   },
-  (t) => [uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`)],
+  (t) => [
+    uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`),
+    check('users_role', sql.raw(`"role" IN (${ROLES.map((role) => `'${role}'`).join(', ')})`)),
+    check('users_blocked_reason', sql`(${t.blockedAt} IS NULL) = (${t.blockedReason} IS NULL)`),
+    // The API refills Redis from these at start.
+    index('users_block_version_idx')
+      .on(t.id)
+      .where(sql`${t.blockVersion} > 0`),
+  ],
 );
 
 export const auctions = pgTable(
@@ -273,6 +293,7 @@ export const refreshTokens = pgTable(
   (t) => [index('refresh_tokens_family_id_idx').on(t.familyId), index('refresh_tokens_user_id_idx').on(t.userId)],
 );
 
+export * from './audit-log-schema.js';
 export * from './notifications-schema.js';
 export * from './sales-schema.js';
 export * from './settlement-schema.js';
