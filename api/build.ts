@@ -5,6 +5,11 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/env.js';
 import { createStripe } from '../config/stripe.js';
 import { accountDeletionRoutes, accountRoutes } from './accounts/routes.js';
+import { requireAdmin } from './admin/require-admin.js';
+import { adminRoutes } from './admin/routes.js';
+import { adminEmailSet } from '../domain/moderation/roles.js';
+import { AccountBlocks } from './moderation/account-blocks.js';
+import { blockedAccountGuards } from './moderation/guards.js';
 import { sessionRoutes } from './accounts/session-routes.js';
 import { createApp } from './app.js';
 import { relistRoutes } from './auctions/relist-routes.js';
@@ -48,7 +53,7 @@ export interface Api {
   hub: EventHub;
   lifecycle: Lifecycle;
   /**
-   * Stops the API's own timers (the revocation poll, the bidding blocks' reload); the server and the
+   * Stops the API's own timers (the revocation poll, the bidding and account blocks' reloads); the server and the
    * connections are the caller's.
    */
   stop: () => void;
@@ -89,6 +94,10 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     logger,
   });
   await biddingBlocks.start();
+  // Accounts an admin blocked: refilled from Postgres into Redis and memory before the API listens.
+  const accountBlocks = new AccountBlocks({ db: deps.database.db, redis: deps.redis, logger });
+  await accountBlocks.start();
+  const adminEmails = adminEmailSet(config.ADMIN_EMAILS);
   const auctions = {
     db: deps.database.db,
     store: deps.store,
@@ -129,13 +138,15 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
     isShuttingDown: lifecycle.isShuttingDown,
     trustProxy: config.TRUST_PROXY,
-    mountHotPath: hotPath(hotPathGuards({ redis: deps.redis, tokens, config }), {
+    mountHotPath: hotPath(hotPathGuards({ redis: deps.redis, tokens, config, blocks: accountBlocks }), {
       placeBid: placeBidRoute(auctions),
       claimUnits: claimUnitsRoute(sales, challenges),
     }),
     routers: [
       // Rate limits and stream caps, ahead of the routes they guard (api/security/guards.ts).
       securityGuards({ redis: deps.redis, tickets, tokens, config }),
+      // What a blocked account may not do (bids and claims are refused on the hot path itself).
+      blockedAccountGuards(accountBlocks, requireUser(tokens)),
       auctionRoutes(auctions, hub, requireUser(tokens), config.SSE_HEARTBEAT_MS, imagesOf, (auctionId) =>
         watchersOf(deps.database.db, auctionId),
       ),
@@ -161,7 +172,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
         requireUser(tokens),
       ),
       notificationRoutes(auctions, requireUser(tokens)),
-      accountRoutes({ db: deps.database.db, tokens, sessions }),
+      accountRoutes({ db: deps.database.db, tokens, sessions, adminEmails }),
       sessionRoutes({ db: deps.database.db, sessions }),
       webhookRoutes(
         {
@@ -196,6 +207,10 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
         },
         requireUser(tokens),
       ),
+      adminRoutes(
+        { db: deps.database.db, blocks: accountBlocks, adminEmails, auctions, sales },
+        requireAdmin({ db: deps.database.db, tokens, adminEmails }),
+      ),
       openApiRoutes(buildOpenApiDocument()),
       // Last: the app's pages answer only what no API route did.
       ...[
@@ -209,6 +224,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
   const stop = () => {
     revocations.stop();
     biddingBlocks.stop();
+    accountBlocks.stop();
   };
   return { app, hub, lifecycle, discovery, stop };
 }

@@ -111,6 +111,21 @@ const trustProxy = z
     return z.NEVER;
   });
 
+// --- Moderation: value types ---
+/**
+ * `ada@example.com,ops@example.com`: the accounts that are admins whatever their stored role, compared
+ * case-insensitively (domain/moderation/roles.ts). Blanks around commas, and empty entries, are ignored.
+ */
+const emailList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((part) => part.trim().toLowerCase())
+      .filter((part) => part !== ''),
+  )
+  .pipe(z.array(z.string().regex(/^[^\s@,]+@[^\s@,]+$/, 'expected email addresses separated by commas')));
+
 // --- Webhooks: value types ---
 const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -426,6 +441,10 @@ export const envSchema = z.object({
   STRIPE_WEBHOOK_SECRET: stripeWebhookSecret.default(DEVELOPMENT_STRIPE_WEBHOOK_SECRET),
   /** Unset: Stripe itself (https://api.stripe.com). `npm start` and `npm test` point it at their stripe-mock. */
   STRIPE_API_URL: stripeApiUrl.optional(),
+
+  // --- Moderation (api/admin/, docs/api.md "Moderation") ---
+  /** Accounts with these emails are admins, checked at each request (so also accounts made after start). */
+  ADMIN_EMAILS: emailList.default([]),
 
   // --- Flash sales (api/sales/, docs/sales.md) ---
   /** The shortest hold a seller may set, in seconds; production would raise it (a hold is a payment window). */

@@ -24,7 +24,10 @@ export const auditLog = pgTable(
     /** Text, not uuid: a later kind of target may be named otherwise (an auction's bid, say). */
     targetId: text('target_id').notNull(),
     reason: text('reason'),
-    details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    details: jsonb('details')
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     requestId: text('request_id'),
   },
   (t) => [index('audit_log_actor_idx').on(t.actorId, t.id), index('audit_log_target_idx').on(t.targetId, t.id)],

@@ -316,10 +316,10 @@ describe('GET /v1/users/me', () => {
   ) =>
     craftToken({ alg: 'ES256', kid, typ: 'JWT', ...header }, claims({ sub: user.id, iss: ISSUER, ...payload }), signer);
 
-  test('when a valid token is sent, then 200 with the signed-in user', async () => {
+  test('when a valid token is sent, then 200 with the signed-in user, their role and whether they are blocked', async () => {
     const answer = await me(`Bearer ${token}`);
     assert.equal(answer.status, 200);
-    assert.deepEqual(answer.body, user);
+    assert.deepEqual(answer.body, { ...user, role: 'user', blocked: false });
   });
 
   test('when the scheme is written in lower case, then the token is accepted (schemes are case-insensitive)', async () => {

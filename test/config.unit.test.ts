@@ -293,3 +293,29 @@ describe("Flash sales' challenge key", () => {
     assert.throws(() => parseConfig({ ALTCHA_HMAC_KEY: 'short' }), namesKey);
   });
 });
+
+describe('ADMIN_EMAILS', () => {
+  test('when unset, then nobody is an admin by configuration', () => {
+    assert.deepEqual(parseConfig({}).ADMIN_EMAILS, []);
+  });
+
+  test('when it lists emails, then they are trimmed and lowercased, and empty entries dropped', () => {
+    assert.deepEqual(parseConfig({ ADMIN_EMAILS: ' Ada@Example.com, ,ops@example.com,' }).ADMIN_EMAILS, [
+      'ada@example.com',
+      'ops@example.com',
+    ]);
+  });
+
+  test('when an entry is not an email, then the variable is named', () => {
+    for (const value of ['ada', 'ada@example.com;ops@example.com', 'a da@example.com']) {
+      assert.throws(
+        () => parseConfig({ ADMIN_EMAILS: value }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, /ADMIN_EMAILS/);
+          return true;
+        },
+      );
+    }
+  });
+});

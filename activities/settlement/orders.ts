@@ -6,6 +6,7 @@
 import { and, eq, lt } from 'drizzle-orm';
 import { publish } from '../../config/redis-pubsub.js';
 import type { RedisClient } from '../../config/redis.js';
+import { appendAuditEntry } from '../../db/audit-log.js';
 import { applyPayment, lockOrder } from '../../db/order-payments.js';
 import type { Database } from '../../db/pool.js';
 import { auctions } from '../../db/schema.js';
@@ -116,8 +117,10 @@ export function createOrderActivities(
     },
 
     /**
-     * payBy has come: an order still awaiting payment expires, its buyer gets a strike, and both parties
-     * hear of it. A payment that won the row lock first leaves it paid, and that is the answer.
+     * payBy has come: an order still awaiting payment expires, its buyer gets a strike (and the audit log
+     * an entry for it, in the same transaction), and both parties hear of it. A payment that won the row
+     * lock first leaves it paid, and that is the answer. A retry finds the order expired already and
+     * writes neither again.
      */
     async expireOrder({ orderId }: { orderId: string }): Promise<OrderStatus> {
       const expired = await db.transaction(async (tx) => {
@@ -127,7 +130,22 @@ export function createOrderActivities(
           .where(and(eq(orders.id, orderId), eq(orders.status, 'awaiting_payment')))
           .returning();
         if (!row) return null;
-        await tx.insert(unpaidStrikes).values({ orderId, userId: row.buyerId }).onConflictDoNothing();
+        const struck = await tx
+          .insert(unpaidStrikes)
+          .values({ orderId, userId: row.buyerId })
+          .onConflictDoNothing()
+          .returning({ orderId: unpaidStrikes.orderId });
+        if (struck.length > 0) {
+          await appendAuditEntry(tx, {
+            actorId: null,
+            action: 'unpaid_strike',
+            targetType: 'user',
+            targetId: row.buyerId,
+            reason: 'The order was not paid by its payBy',
+            details: { orderId, auctionId: row.auctionId, kind: row.kind },
+            requestId: null,
+          });
+        }
         return toOrder(row);
       });
       const order = expired ?? (await readOrder(orderId));

@@ -1,6 +1,6 @@
 /**
  * The account routes: sign-up, sign-in, refresh and logout, the token verification key, and the
- * signed-in user (read, delete). Thin: validate, call, answer.
+ * signed-in user (read, with its role and block; delete). Thin: validate, call, answer.
  */
 import { Router } from 'express';
 import type { Database } from '../../db/pool.js';
@@ -12,18 +12,20 @@ import { deleteAccount, type AccountDeletionDeps } from './delete-account.js';
 import { registerUser } from './register.js';
 import { refreshBody, registerBody, tokenBody } from './schemas.js';
 import { authenticate } from './sign-in.js';
-import { getUser } from './users.js';
+import { getMe } from './users.js';
 
 export interface AccountDeps {
   db: Database;
   tokens: TokenService;
   sessions: Sessions;
+  /** ADMIN_EMAILS (domain/moderation/roles.ts): the role GET /v1/users/me says. */
+  adminEmails: ReadonlySet<string>;
 }
 
 /** Verifiers may hold the key a while; a rotation publishes the new key at least this long before using it. */
 const JWKS_MAX_AGE_SECONDS = 300;
 
-export function accountRoutes({ db, tokens, sessions }: AccountDeps): Router {
+export function accountRoutes({ db, tokens, sessions, adminEmails }: AccountDeps): Router {
   const router = Router();
 
   router.post('/v1/users', async (req, res) => {
@@ -51,7 +53,7 @@ export function accountRoutes({ db, tokens, sessions }: AccountDeps): Router {
   });
 
   router.get('/v1/users/me', requireUser(tokens), async (_req, res) => {
-    res.json(await getUser(db, userIdOf(res)));
+    res.json(await getMe(db, userIdOf(res), adminEmails));
   });
 
   return router;

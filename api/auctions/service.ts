@@ -122,10 +122,23 @@ export async function getAuctionWithRelists(deps: AuctionDeps, id: string) {
 export async function cancelAuction(deps: AuctionDeps, userId: string, id: string, reason: string) {
   const row = await findAuctionRow(deps.db, id);
   if (row.sellerId !== userId) throw new AppError(403, 'NOT_SELLER', 'Only the seller can cancel this auction');
+  return (await withdrawAuction(deps, id, reason)).auction;
+}
+
+/**
+ * A cancel by whoever may make it (the seller, above; an admin, api/admin/cancels.ts), bids or not: 409
+ * once the auction has closed. `cancelled` says whether this call cancelled it; a repeated cancel
+ * answers the auction as it is, without a second signal.
+ */
+export async function withdrawAuction(
+  deps: AuctionDeps,
+  id: string,
+  reason: string,
+): Promise<{ auction: PublicAuction; cancelled: boolean }> {
   const outcome = await stopBidding(deps, id, reason);
   if (outcome === 'already_closed') throw new AppError(409, 'AUCTION_CLOSED', 'The auction has already closed');
   if (outcome === 'missing') throw notFound('auction');
-  return getAuction(deps, id); // a repeated cancel answers the same, without a second signal
+  return { auction: await getAuction(deps, id), cancelled: outcome === 'cancelled' };
 }
 
 /**

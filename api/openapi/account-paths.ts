@@ -1,7 +1,7 @@
 /** The account routes (api/accounts/routes.ts) in the document: requests from the schemas the routes parse with. */
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { user } from '../accounts/responses.js';
+import { me, user } from '../accounts/responses.js';
 import { refreshBody, registerBody, tokenBody } from '../accounts/schemas.js';
 import { jwks, sessionTokens } from '../auth/responses.js';
 import {
@@ -105,7 +105,7 @@ export const accountPaths: ZodOpenApiPathsObject = {
       tags,
       security: bearer,
       responses: {
-        200: json('Your account.', user),
+        200: json('Your account, with your role and whether an admin has blocked it.', me),
         401: unauthenticated,
         404: notFound('account (deleted since the token was issued)'),
       },

@@ -32,6 +32,8 @@ import {
 import { RELIST_REFUSALS } from '../../domain/relist.js';
 import { RETRACTION_REFUSALS } from '../../domain/retraction.js';
 import {
+  accountBlocked,
+  accountBlockedText,
   bearer,
   bodyRefusals,
   errorBodyOf,
@@ -62,6 +64,7 @@ export const auctionPaths: ZodOpenApiPathsObject = {
         201: json('The auction: scheduled, or open when startsAt has passed.', auction),
         ...bodyRefusals,
         401: unauthenticated,
+        403: accountBlocked,
         503: errorResponse('The auction could not be scheduled; nothing was created: retry.', ['UNAVAILABLE']),
       },
     },
@@ -145,7 +148,10 @@ export const auctionPaths: ZodOpenApiPathsObject = {
         201: json('The new auction: scheduled, or open when startsAt has passed.', auction),
         ...bodyRefusals,
         401: unauthenticated,
-        403: errorResponse('You are not its seller.', ['NOT_SELLER']),
+        403: errorResponse(`You are not its seller (\`NOT_SELLER\`), or ${accountBlockedText}.`, [
+          'NOT_SELLER',
+          'ACCOUNT_BLOCKED',
+        ]),
         404: notFound('auction'),
         409: json(
           'Not relistable now (`NOT_RELISTABLE`, `reason` says why: not ended, cancelled, paid, an order or ' +
@@ -178,10 +184,11 @@ export const auctionPaths: ZodOpenApiPathsObject = {
         403: json(
           'Sellers cannot bid on their own auctions (`SELLER_CANNOT_BID`). A bidder who let UNPAID_STRIKES_TO_BLOCK ' +
             '(2) orders expire unpaid within UNPAID_STRIKE_WINDOW_DAYS (90) may not bid until `blockedUntil`, when ' +
-            'enough of those have aged out (`BIDDING_BLOCKED`).',
+            `enough of those have aged out (\`BIDDING_BLOCKED\`). Or ${accountBlockedText}.`,
           z.union([
             errorBodyOf(['SELLER_CANNOT_BID'], bidRefusalDetails),
             errorBodyOf(['BIDDING_BLOCKED'], { blockedUntil: instant }),
+            errorBodyOf(['ACCOUNT_BLOCKED']),
           ]),
         ),
         404: notFound('auction'),

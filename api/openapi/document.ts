@@ -7,6 +7,7 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import { eventDataSchemas } from '../auctions/responses.js';
 import { saleCountsEvent } from '../sales/responses.js';
 import { accountPaths } from './account-paths.js';
+import { adminPaths } from './admin-paths.js';
 import { auctionPaths } from './auction-paths.js';
 import { imagePaths } from './image-paths.js';
 import { inboxPaths, unreadCountSchema } from './inbox-paths.js';
@@ -52,6 +53,11 @@ export function buildOpenApiDocument() {
         description: 'After the hammer: orders and their payment, payouts, second-chance offers.',
       },
       { name: 'Payments', description: 'Where Stripe tells Gavel of payments and refunds.' },
+      {
+        name: 'Admin',
+        description:
+          'Moderation, for admin accounts only: roles, blocking, cancelling any auction or sale, the audit log.',
+      },
       { name: 'Operations', description: 'Health, metrics and this reference.' },
     ],
     paths: {
@@ -66,6 +72,7 @@ export function buildOpenApiDocument() {
         ...inboxPaths,
         ...webhookPaths,
         ...settlementPaths,
+        ...adminPaths,
       }),
       ...operationalPaths,
     },

@@ -95,5 +95,10 @@ export const unavailable = errorResponse(
   retryAfter,
 );
 
+/** 403 for an account an admin blocked, on the routes that sell or buy (api/moderation/guards.ts). */
+export const accountBlockedText =
+  'your account is blocked by an admin (`ACCOUNT_BLOCKED`: no bidding, selling or claiming)';
+export const accountBlocked = errorResponse(`Refused: ${accountBlockedText}.`, ['ACCOUNT_BLOCKED']);
+
 /** The bearer-token security requirement of an operation. */
 export const bearer = [{ bearerAuth: [] }];

@@ -14,6 +14,8 @@ import {
   waitlistBody,
 } from '../sales/schemas.js';
 import {
+  accountBlocked,
+  accountBlockedText,
   bearer,
   bodyRefusals,
   errorBodyOf,
@@ -36,7 +38,10 @@ const saleIdParam = z
   .meta({ description: 'The sale id (a UUID).', format: 'uuid', example: '0b7d4c2e-6a1f-4e8b-9c3d-2f1e0d9c8b7a' });
 const path = z.object({ id: saleIdParam });
 
-const sellerCannotBuy = errorResponse('A seller cannot buy from their own sale.', ['SELLER_CANNOT_BUY']);
+const sellerCannotBuy = errorResponse(
+  `A seller cannot buy from their own sale (\`SELLER_CANNOT_BUY\`), or ${accountBlockedText}.`,
+  ['SELLER_CANNOT_BUY', 'ACCOUNT_BLOCKED'],
+);
 
 export const salePaths: ZodOpenApiPathsObject = {
   '/v1/sales': {
@@ -52,6 +57,7 @@ export const salePaths: ZodOpenApiPathsObject = {
         201: json('The sale: scheduled, or open when startsAt has passed.', sale),
         ...bodyRefusals,
         401: unauthenticated,
+        403: accountBlocked,
         503: errorResponse('The sale could not be scheduled; nothing was created: retry.', ['UNAVAILABLE']),
       },
     },

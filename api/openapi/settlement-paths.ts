@@ -7,6 +7,8 @@ import { checkout, offer, offerAnswer, order, orderPage, payoutPage } from '../s
 import { bodyErrorCodes } from '../error-handler.js';
 import { myOrdersQuery, payoutsQuery, secondChanceBody } from '../settlement/schemas.js';
 import {
+  accountBlocked,
+  accountBlockedText,
   bearer,
   bodyRefusals,
   errorResponse,
@@ -141,7 +143,10 @@ export const settlementPaths: ZodOpenApiPathsObject = {
         201: json('The offer, sent to the bidder.', offer),
         ...bodyRefusals,
         401: unauthenticated,
-        403: errorResponse('You are not its seller.', ['NOT_SELLER']),
+        403: errorResponse(`You are not its seller (\`NOT_SELLER\`), or ${accountBlockedText}.`, [
+          'NOT_SELLER',
+          'ACCOUNT_BLOCKED',
+        ]),
         404: notFound('auction'),
         409: errorResponse('No offer can be made now, or nobody is left to make it to.', [
           SETTLEMENT_REFUSALS.notAwaitingSeller,
@@ -174,6 +179,7 @@ export const settlementPaths: ZodOpenApiPathsObject = {
       responses: {
         200: json('Accepted: the offer and your new order.', offerAnswer),
         401: unauthenticated,
+        403: accountBlocked,
         404: notFound('offer to you'),
         409: offerRefused,
       },

@@ -122,6 +122,14 @@ export async function cancelSale(
 ): Promise<PublicSale> {
   const terms = await findSaleTerms(deps, id);
   if (terms.sellerId !== userId) throw new AppError(403, 'NOT_SELLER', 'Only the seller can cancel this sale');
+  return withdrawSale(deps, terms, reason ?? DEFAULT_CANCEL_REASON);
+}
+
+/**
+ * A cancel by whoever may make it (the seller, above; an admin, api/admin/cancels.ts): 409 once the sale
+ * has closed, been cancelled, or sold every unit. Each call that answers cancelled the sale itself.
+ */
+export async function withdrawSale(deps: SaleDeps, terms: SaleTerms, reason: string): Promise<PublicSale> {
   const before = await liveStateOf(deps, terms.id);
   // Past its end by the clock, a sale is over even before the workflow has moved its phase.
   const status = saleStatusAt(before.phase, before.counts, saleWindowOf(terms), Date.now());
@@ -135,7 +143,7 @@ export async function cancelSale(
   await deps.listing.notes.statusChanged(terms.id, 'cancelled');
   await deps.temporal.workflow
     .getHandle(saleWorkflowId(terms.id))
-    .signal(cancelSaleSignal, { reason: reason ?? DEFAULT_CANCEL_REASON })
+    .signal(cancelSaleSignal, { reason })
     .catch((error: unknown) => deps.logger.warn({ err: error, saleId: terms.id }, 'cancelSale signal failed'));
   return presentSale(terms, await liveStateOf(deps, terms.id));
 }

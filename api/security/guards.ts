@@ -25,6 +25,8 @@ import {
 import { capStreams, StreamSlots } from './stream-caps.js';
 import { UPLOAD_PATH } from '../images/routes.js';
 import { closeUploadOnError } from '../images/upload-refusal.js';
+import type { AccountBlocks } from '../moderation/account-blocks.js';
+import { refuseBlockedOnHotPath } from '../moderation/guards.js';
 import type { StreamTickets } from '../notifications/stream-tickets.js';
 import { streamUser } from '../notifications/stream-user.js';
 
@@ -78,22 +80,26 @@ export interface HotPathGuards {
 
 /**
  * Bids and claims, the two routes a crowd hits at once. Per address first: a flood is refused before any
- * token is verified. Then the token, which the route needs anyway, and the user's own budget. Both
- * budgets are leased: a Redis call per several requests, not two per request.
+ * token is verified. Then the token, which the route needs anyway, an account an admin blocked (from
+ * memory: api/moderation/account-blocks.ts), and the user's own budget. Both budgets are leased: a Redis
+ * call per several requests, not two per request.
  */
 export function hotPathGuards({
   redis,
   tokens,
   config,
-}: Pick<GuardDeps, 'redis' | 'tokens' | 'config'>): HotPathGuards {
+  blocks,
+}: Pick<GuardDeps, 'redis' | 'tokens' | 'config'> & { blocks: Pick<AccountBlocks, 'isBlocked'> }): HotPathGuards {
   // A leased budget blocks in memory itself; rate-limiter-flexible's own block would not know leases.
   const leased = (name: string, spec: RateLimitSpec | null, keyOf: ClientKeyOf) =>
     spec === null ? [] : [leasedLimit(createLimiter(redis, name, spec, { blockInMemory: false }), keyOf)];
   const user = userFromToken(tokens);
+  const notBlocked = refuseBlockedOnHotPath(blocks);
   // Budgets named `<what>-ip` and `<what>-user` (their Redis keys' prefixes).
   const chain = (what: string, perAddress: RateLimitSpec | null, perUser: RateLimitSpec | null) => [
     ...leased(`${what}-ip`, perAddress, byAddress),
     user,
+    notBlocked,
     ...leased(`${what}-user`, perUser, byUser),
   ];
   return {

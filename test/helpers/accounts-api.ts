@@ -25,7 +25,7 @@ export async function startAccountsApi({ db, tokens, strictJson = true }: Accoun
   const app = express();
   app.use(express.json({ limit: MAX_BODY_BYTES, strict: strictJson }));
   const sessions = createSessions(tokens, new RefreshTokenStore(db, 3600));
-  app.use(accountRoutes({ db, tokens, sessions }));
+  app.use(accountRoutes({ db, tokens, sessions, adminEmails: new Set() }));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   const server = await listen(app, '127.0.0.1', 0);
