@@ -26,12 +26,19 @@ const MAX_EXAMPLES = Number(process.env.FUZZ_EXAMPLES ?? 25);
 /** Past this the run is stopped and the test fails: a hang must not eat the suite's time. */
 const DEADLINE_MS = 100_000 * Math.max(1, MAX_EXAMPLES / 25);
 
+/** An admin by configuration, as a deployment makes its first one: the fuzzer calls the admin routes as it. */
+const ADMIN_EMAIL = `fuzz-admin-${randomUUID()}@example.test`;
+
 let database: TestDatabase;
 let api: TestApi;
 before(async () => {
   database = await createTestDatabase();
   // A task queue no worker polls: the fuzzer's auctions never need their workflows to run.
-  api = await startTestApi({ DATABASE_URL: database.url, TEMPORAL_TASK_QUEUE: `fuzz-${randomUUID()}` });
+  api = await startTestApi({
+    DATABASE_URL: database.url,
+    TEMPORAL_TASK_QUEUE: `fuzz-${randomUUID()}`,
+    ADMIN_EMAILS: ADMIN_EMAIL,
+  });
 });
 after(async () => {
   await api.close();
@@ -92,6 +99,23 @@ test(title, { timeout: DEADLINE_MS + 30_000 }, async () => {
   });
   assert.equal(sale.status, 201, JSON.stringify(sale.body));
 
+  // The admin routes' own targets, so what the fuzzer blocks or cancels is nobody else's.
+  const password = 'correct horse battery staple';
+  const admin = await call<{ id: string }>(`${api.url}/v1/users`, {
+    body: { email: ADMIN_EMAIL, password, displayName: 'fuzz-admin' },
+  });
+  assert.equal(admin.status, 201, JSON.stringify(admin.body));
+  const adminToken = await call<{ accessToken: string }>(`${api.url}/v1/auth/token`, {
+    body: { email: ADMIN_EMAIL, password },
+  });
+  const target = await signUp(api.url, 'fuzz-target');
+  const adminAuction = await createAuction();
+  const adminSale = await call<{ id: string }>(`${api.url}/v1/sales`, {
+    token: seller.token,
+    body: { title: 'Fuzzed sale, for the admins', price: 1000, stock: 10 },
+  });
+  assert.equal(adminSale.status, 201, JSON.stringify(adminSale.body));
+
   const { code, output, ms } = await run(
     SCHEMATHESIS,
     [
@@ -113,6 +137,10 @@ test(title, { timeout: DEADLINE_MS + 30_000 }, async () => {
       GAVEL_FUZZ_AUCTION_ID: auction.id,
       GAVEL_FUZZ_OWN_AUCTION_ID: own.body.id,
       GAVEL_FUZZ_SALE_ID: sale.body.id,
+      GAVEL_FUZZ_ADMIN_TOKEN: adminToken.body.accessToken,
+      GAVEL_FUZZ_TARGET_USER_ID: target.id,
+      GAVEL_FUZZ_ADMIN_AUCTION_ID: adminAuction.id,
+      GAVEL_FUZZ_ADMIN_SALE_ID: adminSale.body.id,
       GAVEL_FUZZ_UNSUBSCRIBE_TOKEN: await signUnsubscribeToken(DEVELOPMENT_LINK_SECRET, {
         userId: bidder.id,
         type: 'auction_started',
@@ -130,4 +158,9 @@ test(title, { timeout: DEADLINE_MS + 30_000 }, async () => {
     'the bidder was not deleted',
   );
   assert.equal((await call(`${api.url}/v1/users/me`, { token: leaver.token })).status, 401, 'deleteMe was fuzzed');
+  assert.equal(
+    (await call<AuctionJson>(`${api.url}/v1/auctions/${adminAuction.id}`)).body.status,
+    'cancelled',
+    'the admin routes were fuzzed as an admin',
+  );
 });

@@ -85,6 +85,13 @@ describe('the document', () => {
       'POST /v1/sales/{id}/claims',
       'POST /v1/sales/{id}/waitlist',
       'DELETE /v1/sales/{id}/waitlist',
+      'GET /v1/admin/users/{id}',
+      'PUT /v1/admin/users/{id}/role',
+      'POST /v1/admin/users/{id}/block',
+      'POST /v1/admin/users/{id}/unblock',
+      'POST /v1/admin/auctions/{id}/cancel',
+      'POST /v1/admin/sales/{id}/cancel',
+      'GET /v1/admin/audit',
     ];
     // Public, but a token, when given, must be valid: the event stream (it counts toward the per-user
     // stream cap) and the bid history (with bidder=me it lists the caller's own bids).
@@ -111,6 +118,33 @@ describe('the document', () => {
         assert.equal(operation.security !== undefined, isGuarded, `${method} ${path} security`);
         if (isGuarded) assert.ok(operation.responses['401'], `${method} ${path} documents 401`);
       }
+    }
+  });
+
+  test("when a route is an admin's, then the document says anyone else is answered 403 FORBIDDEN", () => {
+    const admin = Object.entries(document.paths).filter(([path]) => path.startsWith('/v1/admin/'));
+    assert.ok(admin.length >= 7);
+    for (const [path, item] of admin) {
+      for (const method of METHODS.filter((m) => m in item)) {
+        const forbidden = (item[method] as { responses: Record<string, unknown> }).responses['403'];
+        assert.match(JSON.stringify(forbidden), /FORBIDDEN/, `${method} ${path}`);
+      }
+    }
+  });
+
+  test('when a route sells or buys anew, then the document says a blocked account is answered 403 ACCOUNT_BLOCKED', () => {
+    for (const [path, method] of [
+      ['/v1/auctions', 'post'],
+      ['/v1/auctions/{id}/bids', 'post'],
+      ['/v1/auctions/{id}/relist', 'post'],
+      ['/v1/auctions/{id}/second-chance', 'post'],
+      ['/v1/sales', 'post'],
+      ['/v1/sales/{id}/claims', 'post'],
+      ['/v1/sales/{id}/waitlist', 'post'],
+      ['/v1/offers/{id}/accept', 'post'],
+    ] as const) {
+      const forbidden = (document.paths[path]![method] as { responses: Record<string, unknown> }).responses['403'];
+      assert.match(JSON.stringify(forbidden), /ACCOUNT_BLOCKED/, `${method} ${path}`);
     }
   });
 

@@ -10,7 +10,7 @@ import { storedText, trimmedText } from '../text.js';
 
 const reason = trimmedText(1, 500).meta({
   description:
-    'Why: kept in the audit log (and, for a cancel, shown with the auction or sale). Trimmed; 1 to 500 characters.',
+    'Why: kept in the audit log (a cancel also tells it to those it concerns). Trimmed; 1 to 500 characters.',
 });
 
 export const roleBody = z

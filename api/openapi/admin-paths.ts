@@ -96,7 +96,8 @@ export const adminPaths: ZodOpenApiPathsObject = {
     post: adminOperation({
       operationId: 'adminCancelAuction',
       summary: 'Cancel any auction, bids or not: no bid is accepted from the answer on',
-      description: 'The reason is shown with the auction, as a seller’s is. A cancelled auction answers as it is.',
+      description:
+        'Its watchers and bidders are told the reason, as with a seller’s cancel. A cancelled auction answers as it is.',
       requestParams: { path: idParam('auction') },
       requestBody: jsonBody(adminCancelBody),
       responses: {
