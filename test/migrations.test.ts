@@ -57,6 +57,7 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
     [
       'auction_images',
       'auctions',
+      'audit_log',
       'bid_retractions',
       'bids',
       'checkout_sessions',
@@ -129,4 +130,18 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
   await order('awaiting_payment');
   await assert.rejects(order('paid'), /orders_one_per_auction_close/);
   await assert.rejects(order('lost'), /orders_status/);
+  // Moderation (migration 0010): known roles only, a block always with its reason; the audit log append-only.
+  await assert.rejects(
+    database.pool.query('UPDATE users SET role = $1 WHERE id = $2', ['root', user!.id]),
+    /users_role/,
+  );
+  await assert.rejects(
+    database.pool.query('UPDATE users SET blocked_at = now() WHERE id = $1', [user!.id]),
+    /users_blocked_reason/,
+  );
+  await database.pool.query(
+    "INSERT INTO audit_log (action, target_type, target_id, reason) VALUES ('user_blocked', 'user', $1, 'test')",
+    [user!.id],
+  );
+  await assert.rejects(database.pool.query('DELETE FROM audit_log'), /append-only/);
 });
