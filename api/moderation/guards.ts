@@ -2,7 +2,7 @@
  * What a blocked account may not do, in one place: bid and claim (checked on the hot path, from memory,
  * right after the token: api/hot-path.ts), and everything that sells or buys anew (the router below,
  * mounted ahead of the feature routers on the same paths). Reading, paying existing orders, cancelling
- * one's own auctions and sales, leaving a waitlist and declining an offer stay open.
+ * one's own auctions and sales, retracting one's bids, leaving a waitlist and declining an offer stay open.
  */
 import { Router, type RequestHandler } from 'express';
 import { ACCOUNT_BLOCKED_MESSAGE } from '../../domain/moderation/blocks.js';
