@@ -1,9 +1,10 @@
 /**
- * The persist cycle's part for retractions and voids: each stream entry becomes one bid_retractions row,
- * and the bids it took back are marked with its seq. One transaction per retraction, and only the call
- * that inserts the row marks the bids, so a repeated batch changes nothing.
+ * The persist cycle's part for retractions and voids: each stream entry becomes one bid_retractions row
+ * and one audit log entry, and the bids it took back are marked with its seq. One transaction per
+ * retraction, and only the call that inserts the row writes the rest, so a repeated batch changes nothing.
  */
 import { and, eq, isNull, lt } from 'drizzle-orm';
+import { appendAuditEntry } from '../db/audit-log.js';
 import type { Database } from '../db/pool.js';
 import { bidRetractions, bids } from '../db/schema.js';
 import type { StreamEntry, StreamRetraction } from '../lua/bidding-store.js';
@@ -36,6 +37,15 @@ async function recordRetraction(db: Database, auctionId: string, entry: StreamRe
       .onConflictDoNothing()
       .returning({ seq: bidRetractions.seq });
     if (inserted.length === 0) return;
+    await appendAuditEntry(tx, {
+      actorId: entry.actorId,
+      action: entry.mode === 'void' ? 'bids_voided' : 'bids_retracted',
+      targetType: 'auction',
+      targetId: auctionId,
+      reason: entry.reason,
+      details: { bidderId: entry.bidderId, seq: entry.seq, scope: entry.scope, lastSeq: entry.lastSeq },
+      requestId: entry.requestId,
+    });
     const taken =
       entry.scope === 'last' ? eq(bids.seq, entry.lastSeq) : and(lt(bids.seq, entry.seq), isNull(bids.retractedBySeq));
     await tx

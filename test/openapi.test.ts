@@ -90,6 +90,7 @@ describe('the document', () => {
       'POST /v1/admin/users/{id}/block',
       'POST /v1/admin/users/{id}/unblock',
       'POST /v1/admin/auctions/{id}/cancel',
+      'POST /v1/admin/auctions/{id}/voids',
       'POST /v1/admin/sales/{id}/cancel',
       'GET /v1/admin/audit',
     ];

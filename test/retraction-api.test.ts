@@ -4,8 +4,10 @@
  * and changes nothing.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
+import { auditLog } from '../db/audit-log-schema.js';
 import { bidRetractions, bids } from '../db/schema.js';
 import { auctionWorkflowId } from '../domain/temporal-names.js';
 import type { auctionWorkflow } from '../workflows/auction.js';
@@ -20,10 +22,12 @@ let api: TestApi;
 /** The same stack with RETRACTIONS_TO_BLOCK=0: one retraction in 6 months, then no more. */
 let strictApi: TestApi;
 let seller: { id: string; token: string };
+/** ADMIN_EMAILS names this address: whoever signs up with it is an admin. */
+const ADMIN_EMAIL = `moderator-${randomUUID()}@example.test`;
 before(async () => {
   database = await createTestDatabase();
   worker = await startTestWorker(database.db);
-  const env = { DATABASE_URL: database.url, TEMPORAL_TASK_QUEUE: worker.taskQueue };
+  const env = { DATABASE_URL: database.url, TEMPORAL_TASK_QUEUE: worker.taskQueue, ADMIN_EMAILS: ADMIN_EMAIL };
   api = await startTestApi(env);
   strictApi = await startTestApi({ ...env, RETRACTIONS_TO_BLOCK: '0' });
   seller = await signUp(api.url, 'seller');
@@ -207,5 +211,72 @@ describe('refusals change nothing', () => {
     assert.equal((await retract('00000000-0000-4000-8000-000000000000', a.token)).status, 404);
     assert.equal((await retract('not-an-id', a.token)).status, 404);
     assert.deepEqual([(await auctionNow(auctionId)).seq, (await auctionNow(auctionId)).leaderId], [1, a.id]);
+  });
+});
+
+describe('an admin’s void', () => {
+  async function signUpAdmin() {
+    const password = 'correct horse battery staple';
+    const user = await call<{ id: string }>(`${api.url}/v1/users`, {
+      body: { email: ADMIN_EMAIL, password, displayName: 'moderator' },
+    });
+    const token = await call<{ accessToken: string }>(`${api.url}/v1/auth/token`, {
+      body: { email: ADMIN_EMAIL, password },
+    });
+    return { id: user.body.id, token: token.body.accessToken };
+  }
+
+  test('takes all of a bidder’s bids whatever the time, does not use up their retraction, and is audited', async () => {
+    const admin = await signUpAdmin();
+    const [a, b] = await Promise.all([signUp(api.url, 'a'), signUp(api.url, 'b')]);
+    const auctionId = await createAuction(HOUR);
+    await bid(auctionId, a.token, 2_000);
+    await bid(auctionId, b.token, 3_000);
+    await bid(auctionId, a.token, 9_000);
+    const voidBids = (token: string, body: unknown) =>
+      call<RetractionJson & ErrorJson & { error?: { reason?: string } }>(
+        `${api.url}/v1/admin/auctions/${auctionId}/voids`,
+        {
+          token,
+          body,
+          headers: { 'x-request-id': 'void-request-1' },
+        },
+      );
+
+    // Not an admin: 403, and nothing changes.
+    const refused = await voidBids(b.token, { bidderId: a.id, reason: 'shill bidding' });
+    assert.deepEqual([refused.status, refused.body.error?.code], [403, 'FORBIDDEN']);
+    assert.equal((await auctionNow(auctionId)).seq, 3);
+    assert.equal((await voidBids(admin.token, { bidderId: a.id })).status, 400, 'a void needs a reason');
+
+    const voided = await voidBids(admin.token, { bidderId: a.id, reason: 'shill bidding' });
+    assert.equal(voided.status, 201, JSON.stringify(voided.body));
+    // Under 12 hours left, yet both of a's bids go: b alone, at the starting price.
+    assert.deepEqual(
+      [voided.body.scope, voided.body.currentPrice, voided.body.leaderAlias, voided.body.bidCount],
+      ['all', 1_000, 'Bidder 2', 1],
+    );
+    const again = await voidBids(admin.token, { bidderId: a.id, reason: 'shill bidding' });
+    assert.deepEqual([again.status, again.body.error?.reason], [409, 'no_bids']);
+
+    // The bidder's own retraction is still theirs to use.
+    await bid(auctionId, a.token, 4_000);
+    assert.equal((await retract(auctionId, a.token)).status, 201);
+
+    const [voidRow, retractRow] = (await persistedRetractions(auctionId, 2)).sort((x, y) => x.seq - y.seq);
+    assert.deepEqual(
+      [voidRow?.mode, voidRow?.actorId, retractRow?.mode, retractRow?.actorId],
+      ['void', admin.id, 'retract', a.id],
+    );
+    const entries = await database.db.select().from(auditLog).where(eq(auditLog.targetId, auctionId));
+    assert.deepEqual(
+      entries.map((entry) => [entry.action, entry.actorId, entry.reason]).sort(),
+      [
+        ['bids_retracted', a.id, 'wrong_amount'],
+        ['bids_voided', admin.id, 'shill bidding'],
+      ],
+      'one entry each, written with the retraction’s row',
+    );
+    assert.equal(entries.find((entry) => entry.action === 'bids_voided')?.requestId, 'void-request-1');
   });
 });

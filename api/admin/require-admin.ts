@@ -14,7 +14,7 @@ import { isAdmin } from '../../domain/moderation/roles.js';
 import { userFromToken, userIdOf } from '../auth/require-user.js';
 import type { TokenService } from '../auth/tokens.js';
 import { AppError } from '../errors.js';
-import { requestIdOf } from './request-id.js';
+import { requestIdOf } from '../request-id.js';
 
 export interface RequireAdminDeps {
   db: Database;
@@ -34,7 +34,7 @@ export function requireAdmin({ db, tokens, adminEmails }: RequireAdminDeps): Req
       .where(and(eq(users.id, userIdOf(res)), isNull(users.deletedAt)));
     if (!account || !isAdmin(account, adminEmails)) throw forbidden();
     // Named in the answer and in the audit log's entries, so one can be found from the other.
-    res.set('X-Request-Id', requestIdOf(req));
+    requestIdOf(req, res);
     next();
   };
 }
@@ -48,5 +48,5 @@ export interface Actor {
 /** The acting admin and the request, on a route behind requireAdmin. */
 export const actorOf = (res: Response): Actor => ({
   actorId: userIdOf(res),
-  requestId: res.get('X-Request-Id') ?? null,
+  requestId: typeof res.locals.requestId === 'string' ? res.locals.requestId : null,
 });

@@ -1,14 +1,15 @@
 /**
  * The admin routes, all under /v1/admin and all behind requireAdmin (mounted on the prefix, so a route
  * added here later is guarded too): accounts (read, role, block, unblock), cancels of any auction or
- * sale, and the audit log. Thin: validate, call, answer.
+ * sale, voids of a bidder's bids, and the audit log. Thin: validate, call, answer.
  */
 import { Router, type RequestHandler } from 'express';
 import { pathIdOf } from '../auctions/ids.js';
 import { listAuditLog } from './audit.js';
 import { cancelAuctionAsAdmin, cancelSaleAsAdmin, type AdminCancelDeps } from './cancels.js';
 import { actorOf } from './require-admin.js';
-import { adminCancelBody, auditQuery, blockBody, roleBody, unblockBody } from './schemas.js';
+import { takeBackBids } from '../auctions/retractions.js';
+import { adminCancelBody, auditQuery, blockBody, roleBody, unblockBody, voidBody } from './schemas.js';
 import { blockUser, readModeratedUser, setRole, unblockUser, type AccountModerationDeps } from './users.js';
 
 export type AdminDeps = AccountModerationDeps & AdminCancelDeps;
@@ -40,6 +41,20 @@ export function adminRoutes(deps: AdminDeps, requireAdmin: RequestHandler): Rout
   router.post('/v1/admin/auctions/:id/cancel', async (req, res) => {
     const { reason } = adminCancelBody.parse(req.body);
     res.json(await cancelAuctionAsAdmin(deps, actorOf(res), pathIdOf(req), reason));
+  });
+
+  router.post('/v1/admin/auctions/:id/voids', async (req, res) => {
+    const { bidderId, reason } = voidBody.parse(req.body);
+    const actor = actorOf(res);
+    const voided = await takeBackBids(deps.auctions, {
+      auctionId: pathIdOf(req),
+      bidderId,
+      mode: 'void',
+      reason,
+      actorId: actor.actorId,
+      requestId: actor.requestId ?? '',
+    });
+    res.status(201).json(voided);
   });
 
   router.post('/v1/admin/sales/:id/cancel', async (req, res) => {

@@ -7,6 +7,7 @@ import { ROLES } from '../../domain/moderation/roles.js';
 import { auctionIdParam } from '../auctions/ids.js';
 import { pageQuery } from '../auctions/schemas.js';
 import { storedText, trimmedText } from '../text.js';
+import { uuid } from '../wire-types.js';
 
 const reason = trimmedText(1, 500).meta({
   description:
@@ -23,6 +24,14 @@ export const blockBody = z.object({ reason }).strict().meta({ id: 'BlockUserRequ
 export const unblockBody = z.object({ reason }).strict().meta({ id: 'UnblockUserRequest' });
 
 export const adminCancelBody = z.object({ reason }).strict().meta({ id: 'AdminCancelRequest' });
+
+export const voidBody = z
+  .object({
+    bidderId: uuid.meta({ description: 'The bidder whose bids on the auction are voided, all of them.' }),
+    reason,
+  })
+  .strict()
+  .meta({ id: 'VoidBidsRequest' });
 
 export const auditQuery = pageQuery
   .extend({

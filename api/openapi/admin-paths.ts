@@ -5,8 +5,9 @@
 import { z } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from 'zod-openapi';
 import { auditPage, moderatedUser } from '../admin/responses.js';
-import { adminCancelBody, auditQuery, blockBody, roleBody, unblockBody } from '../admin/schemas.js';
-import { auction } from '../auctions/responses.js';
+import { adminCancelBody, auditQuery, blockBody, roleBody, unblockBody, voidBody } from '../admin/schemas.js';
+import { auction, retraction } from '../auctions/responses.js';
+import { RETRACTION_REFUSALS } from '../../domain/retraction.js';
 import { auctionIdParam } from '../auctions/ids.js';
 import { sale } from '../sales/responses.js';
 import {
@@ -105,6 +106,27 @@ export const adminPaths: ZodOpenApiPathsObject = {
         ...bodyRefusals,
         404: notFound('auction'),
         409: errorResponse('The auction has already closed.', ['AUCTION_CLOSED']),
+      },
+    }),
+  },
+  '/v1/admin/auctions/{id}/voids': {
+    post: adminOperation({
+      operationId: 'adminVoidBids',
+      summary: "Void all of a bidder's bids on an open auction (a retraction by the house)",
+      description:
+        'Whatever the time left, and even if the bidder retracted before; it does not count against them. The ' +
+        'leader and price are found again from the maxima that remain; watchers get a `retracted` event; the ' +
+        'audit log records it when the persist cycle stores it (within a second or two).',
+      requestParams: { path: idParam('auction') },
+      requestBody: jsonBody(voidBody),
+      responses: {
+        201: json('Voided: where the auction stands now.', retraction),
+        ...bodyRefusals,
+        404: notFound('auction'),
+        409: json(
+          'Not allowed (`RETRACTION_NOT_ALLOWED`): the auction is not open, or the bidder has no standing bid on it.',
+          errorBodyOf(['RETRACTION_NOT_ALLOWED'], { reason: z.enum(RETRACTION_REFUSALS) }),
+        ),
       },
     }),
   },

@@ -11,6 +11,10 @@ export const AUDIT_ACTIONS = [
   'user_unblocked',
   'auction_cancelled',
   'sale_cancelled',
+  // Taking bids back, written by the persist cycle when it copies the retraction from the stream
+  // (activities/retractions.ts): an admin's void, and a bidder's own retraction (the actor is the bidder).
+  'bids_voided',
+  'bids_retracted',
   // The system's (actor null): the settlement's expiry of an unpaid order (activities/settlement/orders.ts).
   'unpaid_strike',
 ] as const;
