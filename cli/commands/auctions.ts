@@ -142,7 +142,12 @@ const listOptions = <Args extends unknown[], Globals extends OptionValues>(comma
     .option('--cursor <cursor>', 'the next page, as the previous one said');
 
 export function addAuctionCommands(program: Command): void {
-  const auctions = program.command('auctions').description('Sell, list, search and show auctions');
+  const auctions = withExamples(program.command('auctions').description('Sell, list, search and show auctions'), [
+    'gavel auctions create --title "Leica M3" --starting-price 250 --ends-in 3d',
+    'gavel auctions list --status open --sort ending_soonest',
+    'gavel auctions search "first edition"',
+    'gavel auctions show <auction-id>',
+  ]);
 
   withExamples(
     auctions

@@ -105,7 +105,10 @@ async function claim(context: Context, saleId: string, quantityText: string) {
 }
 
 export function addSaleCommands(program: Command): void {
-  const sales = program.command('sales').description('Flash sales: limited stock at a fixed price');
+  const sales = withExamples(program.command('sales').description('Flash sales: limited stock at a fixed price'), [
+    'gavel sales create --title "Air Jordan 1, size 42" --price 120 --stock 2',
+    'gavel sales claim <sale-id>',
+  ]);
 
   withExamples(
     sales
