@@ -18,6 +18,17 @@ import { openBrowser } from './open-browser.js';
 const SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 const CALLBACK_PATH = '/callback';
 
+/** Why a sign-in failed, in plain words, by the code the API sent back to the loopback page. */
+const FAILURES: Record<string, string> = {
+  SSO_PROVIDER_ERROR: 'the provider did not sign you in (cancelled there, or refused)',
+  SSO_EMAIL_NOT_VERIFIED: 'the provider did not confirm a verified email address',
+  SSO_STATE_INVALID: 'the sign-in expired, was used already, or finished in another browser than the one it started in',
+  SSO_CODE_REJECTED: 'the provider refused the sign-in code: start again',
+  SSO_RESPONSE_INVALID: "the provider's answer did not pass verification: start again",
+  SSO_PROVIDER_UNAVAILABLE: 'the provider could not be reached: try again shortly',
+  UNAVAILABLE: 'the API could not finish it just now: try again shortly',
+};
+
 class SignInTimeout extends CliError {
   readonly exitCode = EXIT.refused;
   readonly code = 'SSO_TIMEOUT';
@@ -118,7 +129,8 @@ export async function signInWithSso(
       if (onInterrupt) process.off('SIGINT', onInterrupt);
     });
     if ('error' in outcome) {
-      throw new ApiRefusal(400, outcome.error, `The sign-in with ${provider.name} failed`);
+      const why = FAILURES[outcome.error] ?? 'the API refused it';
+      throw new ApiRefusal(400, outcome.error, `The sign-in with ${provider.name} failed: ${why}`);
     }
     return await call(() =>
       context.client.POST('/v1/auth/sso/token', { body: { code: outcome.code, codeVerifier: verifier } }),

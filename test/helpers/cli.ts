@@ -61,3 +61,41 @@ export function jsonOf<T>(run: CliRun): T {
 }
 
 export const credentialsFile = (user: CliUser) => path.join(user.configHome, 'gavel', 'credentials.json');
+
+export interface RunningCli {
+  /** Resolves with what `stream` has printed so far once it matches `pattern`. */
+  waitFor(stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** The run as a whole, once the command has ended. */
+  done: Promise<CliRun>;
+}
+
+/** Starts `gavel <args>` and lets the test act while it runs (a sign-in in the browser, say). */
+export function startCli(user: CliUser, args: string[]): RunningCli {
+  const child = adopt(
+    spawn(process.execPath, [GAVEL_BIN, ...args], {
+      env: { ...process.env, NO_COLOR: '1', ...user.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  const output = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+  const done = new Promise<CliRun>((resolve) =>
+    child.once('close', (code) => resolve({ code, stdout: output.stdout, stderr: output.stderr })),
+  );
+  return {
+    done,
+    async waitFor(stream, pattern, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(output[stream])) {
+        if (Date.now() > deadline || child.exitCode !== null) {
+          throw new Error(
+            `gavel ${args.join(' ')} never printed ${pattern} on ${stream}:\n${output.stdout}\n${output.stderr}`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return output[stream];
+    },
+  };
+}
