@@ -174,20 +174,20 @@ describe('the API: client=cli', () => {
     assert.equal(sessions[0]!.n, 1);
 
     const again = await redeem(code, start.verifier);
-    assert.deepEqual([again.status, again.body.error.code], [400, 'SSO_CODE_INVALID']);
+    assert.deepEqual([again.status, again.body.error.code], [401, 'SSO_CODE_INVALID']);
   });
 
-  test('when the code comes with another verifier (someone else caught it), then 400, and the code is spent for its owner too', async () => {
+  test('when the code comes with another verifier (someone else caught it), then 401, and the code is spent for its owner too', async () => {
     newAccount('una');
     const start = cliStart();
     const code = (await throughCallback(start, 'una')).searchParams.get('code')!;
     const stolen = await redeem(code, randomBytes(32).toString('base64url'));
-    assert.deepEqual([stolen.status, stolen.body.error.code], [400, 'SSO_CODE_INVALID']);
+    assert.deepEqual([stolen.status, stolen.body.error.code], [401, 'SSO_CODE_INVALID']);
     const owner = await redeem(code, start.verifier);
-    assert.deepEqual([owner.status, owner.body.error.code], [400, 'SSO_CODE_INVALID']);
+    assert.deepEqual([owner.status, owner.body.error.code], [401, 'SSO_CODE_INVALID']);
   });
 
-  test('when a code is forged, malformed or the body is wrong, then 400 in the error shape, never 500', async () => {
+  test('when a code is forged or malformed, then 401 SSO_CODE_INVALID; a wrong body 400 VALIDATION; never 500', async () => {
     const verifier = randomBytes(32).toString('base64url');
     assert.equal((await redeem(randomBytes(32).toString('base64url'), verifier)).body.error.code, 'SSO_CODE_INVALID');
     assert.equal((await redeem('not a code', verifier)).body.error.code, 'SSO_CODE_INVALID');

@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { SESSION_COOKIE } from '../auth/browser-session.js';
-import { bodyErrorCodes } from '../error-handler.js';
 import { CLI_CODE_TTL_SECONDS } from '../sso/cli-codes.js';
 import { callbackQuery, cliCodeBody, providerParam, startQuery } from '../sso/schemas.js';
 import { ssoProviderList } from '../sso/responses.js';
@@ -110,11 +109,9 @@ export const ssoPaths: ZodOpenApiPathsObject = {
       responses: {
         200: tokenAnswer('Signed in: the same tokens as a password sign-in.'),
         ...bodyRefusals,
-        400: errorResponse(
-          '`SSO_CODE_INVALID`: the code is unknown, expired, used, or the verifier is not its own; or the body is not valid.',
-          ['SSO_CODE_INVALID', 'VALIDATION', ...bodyErrorCodes(400)],
-          { issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() },
-        ),
+        401: errorResponse('The code is unknown, expired or used, or the verifier is not its own: sign in again.', [
+          'SSO_CODE_INVALID',
+        ]),
         429: rateLimited,
       },
     },

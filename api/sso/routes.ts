@@ -135,9 +135,10 @@ function starterOf(query: ReturnType<typeof startQuery.parse>): SsoStarter {
   return { client: 'cli', cli };
 }
 
+/** 401, as for a refresh token that does not work: the code is a credential, and this one is no good. */
 const codeInvalid = () =>
   new AppError(
-    400,
+    401,
     'SSO_CODE_INVALID',
     'This sign-in code is unknown, expired, already used, or does not match its verifier: sign in again',
   );
