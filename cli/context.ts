@@ -16,7 +16,6 @@ export interface Context {
   output: Output;
   client: ApiClient;
   session: Session;
-  store: TokenStore;
 }
 
 /** An http(s) base URL without a trailing slash; a usage error for anything else. */
@@ -40,8 +39,8 @@ export function contextOf(command: CommandUnknownOpts): Context {
   const globals = command.optsWithGlobals() as { api: string; json?: boolean };
   const api = apiUrlOf(globals.api);
   const client = createApiClient(api);
-  const store = new TokenStore(configDir());
-  return { api, output: new Output(globals.json === true), client, session: new Session(store, api, client), store };
+  const session = new Session(new TokenStore(configDir()), api, client);
+  return { api, output: new Output(globals.json === true), client, session };
 }
 
 /** `--json` as given, for the error printer (which runs when the command may not have parsed). */

@@ -16,7 +16,7 @@ const notSignedIn = (api: string) => new NotSignedInError(`You are not signed in
 const ended = (api: string) =>
   new NotSignedInError(`Your session with ${api} has ended (signed out elsewhere, or expired): run \`gavel login\``);
 
-export function storedSessionOf(tokens: Schemas['SessionTokens'], now = Date.now()): StoredSession {
+function storedSessionOf(tokens: Schemas['SessionTokens'], now = Date.now()): StoredSession {
   return {
     accessToken: tokens.accessToken,
     accessTokenExpiresAt: new Date(now + tokens.expiresIn * 1000).toISOString(),

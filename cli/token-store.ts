@@ -19,7 +19,7 @@ export interface StoredSession {
   accessTokenExpiresAt: string;
   refreshToken: string;
   refreshTokenExpiresAt: string;
-  /** Who signed in, as the API said at login (shown by whoami when the API cannot be asked). */
+  /** Who signed in, as the API said at login (for logout to say who was signed out). */
   user?: { id: string; email: string; displayName: string };
 }
 

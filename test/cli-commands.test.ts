@@ -18,6 +18,7 @@ import { cliUser, credentialsFile, GAVEL_BIN, jsonOf, runCli, type CliUser } fro
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { call, signUp, type AuctionJson } from './helpers/http.js';
 import { makeJpeg } from './helpers/images.js';
+import { openTerminal } from './helpers/tmux.js';
 import { createTestBucket, type TestBucket } from './helpers/s3.js';
 import { startTestWorker, type TestWorker } from './helpers/temporal.js';
 

@@ -85,7 +85,8 @@ export function addAuthCommands(program: Command): void {
         // Forgotten here first: whatever the API answers, this machine holds no token of it any more.
         context.session.forget();
         await call(() => context.client.POST('/v1/auth/logout', { body: { refreshToken: session.refreshToken } }));
-        context.output.result({ api: context.api, signedOut: true }, () => `Signed out of ${context.api}.`);
+        const who = session.user ? ` (${session.user.displayName} <${session.user.email}>)` : '';
+        context.output.result({ api: context.api, signedOut: true }, () => `Signed out of ${context.api}${who}.`);
       }),
     ['gavel logout', 'gavel --api https://gavel.example.com logout'],
   );
