@@ -118,6 +118,28 @@ describe('signing in', () => {
     assert.deepEqual([answer.api, answer.user.id, answer.user.email], [api.url, bidder.id, bidder.email]);
   });
 
+  test('when someone signs in at a terminal, then the email and the password are asked for (the password not shown)', async () => {
+    const user = cliUser(api.url);
+    const terminal = openTerminal(
+      `env XDG_CONFIG_HOME=${user.configHome} GAVEL_API=${api.url} ${process.execPath} ${GAVEL_BIN} login; echo EXIT=$?; sleep 30`,
+    );
+    try {
+      await terminal.waitFor(/Email/);
+      terminal.keys('-l', bidder.email);
+      terminal.keys('Enter');
+      await terminal.waitFor(/Password/);
+      terminal.keys('-l', PASSWORD);
+      terminal.keys('Enter');
+      const screen = await terminal.waitFor(/EXIT=\d+/);
+      assert.match(screen, /EXIT=0/);
+      assert.match(screen, /Signed in to .* as bea/);
+      assert.doesNotMatch(screen, new RegExp(PASSWORD), 'the password is masked');
+    } finally {
+      terminal.close();
+    }
+    assert.equal((await runCli(user, ['whoami'])).code, 0);
+  });
+
   test("when the password is wrong, then exit 1 with the API's code and message, and nothing is stored", async () => {
     const user = cliUser(api.url);
     const run = await runCli(user, ['login', '--email', bidder.email, '--password-stdin'], { stdin: 'wrong\n' });
