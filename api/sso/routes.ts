@@ -24,16 +24,16 @@ import type { Logger } from 'pino';
 import { setSessionCookie } from '../auth/browser-session.js';
 import { noStore } from '../auth/no-store.js';
 import type { SessionTokens } from '../auth/responses.js';
+import type { Sessions } from '../auth/sessions.js';
 import { AppError } from '../errors.js';
 import { isDependencyUnavailable, RETRY_AFTER_UNAVAILABLE_SECONDS } from '../unavailable.js';
-import type { Sessions } from '../auth/sessions.js';
+import type { SsoAttempt } from './attempts.js';
 import { bindingOf, clearBindingCookie, setBindingCookie } from './browser-binding.js';
 import type { SsoCliCodes } from './cli-codes.js';
 import { loopbackLocation } from './loopback.js';
 import type { SsoProvider } from './providers.js';
 import { callbackQuery, cliCodeBody, startQuery } from './schemas.js';
 import { beginSignIn, completeSignIn, takeAttempt, type SsoFlowDeps, type SsoStarter } from './sign-in-flow.js';
-import type { SsoAttempt } from './attempts.js';
 
 export interface SsoRouteDeps extends SsoFlowDeps {
   sessions: Pick<Sessions, 'start'>;
