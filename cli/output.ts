@@ -12,6 +12,11 @@ export class Output {
     else process.stdout.write(human(data) + '\n');
   }
 
+  /** One item of a stream (`watch --json`): a line of JSON each. */
+  jsonLine(data: unknown): void {
+    process.stdout.write(JSON.stringify(data) + '\n');
+  }
+
   /** A line for people only (stderr): what is going on, never a result. */
   note(text: string): void {
     process.stderr.write(text + '\n');

@@ -51,7 +51,7 @@ interface CreateOptions {
   endsIn: string;
   startsIn?: string;
   description?: string;
-  category?: string;
+  category?: Schemas['CreateAuctionRequest']['category'];
   currency: string;
   reserve?: string;
   buyNow?: string;
@@ -76,9 +76,7 @@ function createRequest(options: CreateOptions, now = Date.now()): Schemas['Creat
     description: options.description ?? '',
     currency,
     startingPrice,
-    ...(options.category === undefined
-      ? {}
-      : { category: options.category as Schemas['CreateAuctionRequest']['category'] }),
+    ...(options.category === undefined ? {} : { category: options.category }),
     ...(options.reserve === undefined ? {} : { reservePrice: parseAmount(options.reserve, currency, '--reserve') }),
     ...(options.buyNow === undefined ? {} : { buyNowPrice: parseAmount(options.buyNow, currency, '--buy-now') }),
     ...(startsInSeconds === undefined ? {} : { startsAt: new Date(now + startsInSeconds * 1000).toISOString() }),
@@ -86,6 +84,8 @@ function createRequest(options: CreateOptions, now = Date.now()): Schemas['Creat
     ...(softCloseSeconds === undefined
       ? {}
       : { softClose: { windowSeconds: softCloseSeconds, extendSeconds: softCloseSeconds } }),
+    // The generated type lists the fields the API gives defaults to as required; those left out here
+    // get the deployment's defaults (its payment window, premium, hold…), which the command line cannot know.
   } as Schemas['CreateAuctionRequest'];
 }
 

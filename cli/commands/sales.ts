@@ -33,7 +33,7 @@ interface CreateOptions {
   startsIn?: string;
   endsIn?: string;
   description?: string;
-  category?: string;
+  category?: Schemas['CreateSaleRequest']['category'];
   currency: string;
   requireChallenge?: boolean;
 }
@@ -56,12 +56,12 @@ function createRequest(options: CreateOptions, now = Date.now()): Schemas['Creat
       ? {}
       : { perUserLimit: wholeNumber(options.perUserLimit, '--per-user-limit') }),
     ...(options.hold === undefined ? {} : { holdSeconds: parseDuration(options.hold, '--hold') }),
-    ...(options.category === undefined
-      ? {}
-      : { category: options.category as Schemas['CreateSaleRequest']['category'] }),
+    ...(options.category === undefined ? {} : { category: options.category }),
     ...(startsIn === undefined ? {} : { startsAt: new Date(now + startsIn * 1000).toISOString() }),
     ...(endsIn === undefined ? {} : { endsAt: new Date(now + endsIn * 1000).toISOString() }),
     requireChallenge: options.requireChallenge === true,
+    // The generated type lists the fields the API gives defaults to as required; those left out here
+    // get the deployment's defaults (its payment window, premium, hold…), which the command line cannot know.
   } as Schemas['CreateSaleRequest'];
 }
 

@@ -42,7 +42,7 @@ async function watch(context: Context, id: string): Promise<void> {
     const url = `${context.api}/v1/auctions/${encodeURIComponent(id)}/events`;
     for await (const { event, data } of followEvents(context.api, url, stop.signal)) {
       const parsed: unknown = JSON.parse(data);
-      if (context.output.json) context.output.result({ event, data: parsed }, () => '');
+      if (context.output.json) context.output.jsonLine({ event, data: parsed });
       state = applyEvent(state, event, parsed);
       render();
       if (isOver(state)) break;
