@@ -42,22 +42,22 @@ function bash(nodes: Node[]): string {
   );
   return `# gavel completion for bash: add  eval "$(gavel completion bash)"  to ~/.bashrc
 _gavel_completions() {
-  local cur prev path word words i
+  local cur prev cmdpath word words i
   cur="\${COMP_WORDS[COMP_CWORD]}"
   prev="\${COMP_WORDS[COMP_CWORD-1]}"
-  path=""
+  cmdpath=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="\${COMP_WORDS[i]}"
-    case "$path/$word" in
-      ${known.join('|')}) path="$path/$word" ;;
+    case "$cmdpath/$word" in
+      ${known.join('|')}) cmdpath="$cmdpath/$word" ;;
     esac
   done
   words=""
-  case "$path $prev" in
+  case "$cmdpath $prev" in
 ${choices.join('\n')}
   esac
   if [ -z "$words" ]; then
-    case "$path" in
+    case "$cmdpath" in
       "") words=${quoted([...nodes[0]!.subcommands, ...nodes[0]!.options.map((o) => o.long!)].join(' '))} ;;
 ${words.slice(1).join('\n')}
     esac
