@@ -40,13 +40,17 @@ export default tseslint.config(
       'test/fixtures/workflow-bundles/',
       'web/dist/',
       'web/src/api/schema.d.ts',
+      'cli/api/schema.d.ts',
     ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', 'cli/gavel.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': [
@@ -65,8 +69,9 @@ export default tseslint.config(
     },
   },
   {
-    // The config module owns process.env; the provisioning scripts and tests set up child environments.
-    files: ['config/env.ts', 'scripts/**', 'test/**', 'bench/**'],
+    // The config modules own process.env (the servers', the command line's); the provisioning scripts and
+    // tests set up child environments.
+    files: ['config/env.ts', 'cli/environment.ts', 'scripts/**', 'test/**', 'bench/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
@@ -82,7 +87,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', workflowForbiddenImports] },
   },
   {
-    files: ['*.js'],
+    files: ['*.js', 'cli/gavel.js'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

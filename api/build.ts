@@ -42,6 +42,7 @@ import { createLifecycle, type Lifecycle } from './server.js';
 import { BiddingBlocks } from './settlement/bidding-blocks.js';
 import { EventHub } from './sse/hub.js';
 import { SsoAttempts } from './sso/attempts.js';
+import { SsoCliCodes } from './sso/cli-codes.js';
 import { SsoProviders } from './sso/providers.js';
 import { ssoRoutes } from './sso/routes.js';
 import { CoalescedSaleEvents } from './sales/coalesced-events.js';
@@ -192,6 +193,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
       ssoRoutes({
         providers: new SsoProviders(config.OIDC_PROVIDERS),
         attempts: new SsoAttempts(deps.redis, config.SSO_ATTEMPT_TTL_SECONDS),
+        cliCodes: new SsoCliCodes(deps.redis),
         attemptTtlSeconds: config.SSO_ATTEMPT_TTL_SECONDS,
         link: { db: deps.database.db, refreshTokens, revocations },
         sessions,

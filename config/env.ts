@@ -369,7 +369,7 @@ export const envSchema = z.object({
   SSO_ATTEMPT_TTL_SECONDS: positiveInt.max(3600).default(600),
   /** A refresh token's life; each refresh hands out a new one with a fresh life. */
   REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
-  /** GET /v1/auth/sso/:provider/start and /callback, per address: each start stores a state in Redis. */
+  /** GET /v1/auth/sso/:provider/start, /callback and POST /v1/auth/sso/token, per address: each start stores a state in Redis. */
   RATE_LIMIT_SSO_PER_IP: rateLimit.default({ points: 30, durationSeconds: 60 }),
   /** POST /v1/auth/refresh and /v1/auth/logout, per address: an office refreshing every 15 minutes stays far below. */
   RATE_LIMIT_REFRESH_PER_IP: rateLimit.default({ points: 60, durationSeconds: 60 }),

@@ -11,6 +11,8 @@
 #   - Temporal's time-skipping test server (the Java one, for the workflow tests that skip days of timers),
 #     pinned, resolved from Maven Central with mvn into .gavel/m2, run by the wrapper
 #     .gavel/bin/temporal-test-server (needs Java 17+ and Maven: Debian packages, via apt-get, if missing)
+#   - tmux (Debian package, via apt-get), the terminal the command line's tests read `gavel watch` and its
+#     prompts in (test/helpers/tmux.ts)
 #   - Chromium (Debian package, via apt-get), the browser the end-to-end tests (test/e2e/) drive through
 #     Playwright: Playwright's own browser download is not used
 # Everything it writes outside the system package manager lives under .gavel/ (git-ignored).
@@ -220,6 +222,12 @@ WRAPPER
   echo "$TEMPORAL_TEST_SERVER_VERSION" >"$wrapper.version"
 }
 
+# --- The command line's tests: a real terminal (test/cli-watch.test.ts, test/cli-commands.test.ts) ---
+ensure_tmux() {
+  if command -v tmux >/dev/null 2>&1; then return; fi
+  apt_install tmux
+}
+
 # --- End-to-end tests: Debian's Chromium, launched by test/e2e/playwright.config.ts from this path ---
 ensure_chromium() {
   if [ -x /usr/bin/chromium ]; then return; fi
@@ -238,4 +246,5 @@ ensure_mailpit
 ensure_stripe_mock
 ensure_schemathesis
 ensure_temporal_test_server
+ensure_tmux
 ensure_chromium

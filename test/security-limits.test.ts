@@ -192,17 +192,20 @@ describe('searches', () => {
 });
 
 describe('SSO and refresh', () => {
-  test('when one address starts and finishes too many SSO sign-ins, then 429 before any provider lookup, and other addresses go on', async () => {
+  test('when one address starts and finishes too many SSO sign-ins (or redeems command-line codes), then 429 before any provider lookup, and other addresses go on', async () => {
     const address = newAddress();
     // No provider is configured here: each answer is the 404 behind the guard, until the budget is spent.
-    const paths = ['/v1/auth/sso/acme/start', '/v1/auth/sso/acme/callback?code=c&state=s', '/v1/auth/sso/x/start'];
+    const paths = ['/v1/auth/sso/acme/start', '/v1/auth/sso/acme/callback?code=c&state=s'];
     for (const path of paths) assert.equal((await requestFrom(address, `${api.url}${path}`)).status, 404, path);
+    const code = { body: { code: 'A'.repeat(43), codeVerifier: 'B'.repeat(43) } };
+    assert.equal((await requestFrom(address, `${api.url}/v1/auth/sso/token`, code)).status, 401);
     assertRateLimited(await requestFrom(address, `${api.url}/v1/auth/sso/acme/start`), 'RATE_LIMITED', 60);
     assertRateLimited(
       await requestFrom(address, `${api.url}/v1/auth/sso/acme/callback?code=c&state=s`),
       'RATE_LIMITED',
       60,
     );
+    assertRateLimited(await requestFrom(address, `${api.url}/v1/auth/sso/token`, code), 'RATE_LIMITED', 60);
     assert.equal((await requestFrom(newAddress(), `${api.url}/v1/auth/sso/acme/start`)).status, 404);
   });
 

@@ -139,11 +139,13 @@ export function securityGuards({ redis, tickets, tokens, config }: GuardDeps): R
 
   guard('post', '/v1/users', limit('sign-ups-ip', config.RATE_LIMIT_SIGN_UPS_PER_IP, byAddress));
 
-  // SSO: each start stores a state in Redis, each callback may call the provider. One budget
-  // for both; refresh and logout share another (each is a Postgres transaction, and a token signed).
+  // SSO: each start stores a state in Redis, each callback may call the provider, each code exchange
+  // starts a session. One budget for the three; refresh and logout share another (each is a Postgres
+  // transaction, and a token signed).
   const ssoPerAddress = limit('sso-ip', config.RATE_LIMIT_SSO_PER_IP, byAddress);
   guard('get', '/v1/auth/sso/:provider/start', ssoPerAddress);
   guard('get', '/v1/auth/sso/:provider/callback', ssoPerAddress);
+  guard('post', '/v1/auth/sso/token', ssoPerAddress);
   const refreshPerAddress = limit('refresh-ip', config.RATE_LIMIT_REFRESH_PER_IP, byAddress);
   guard('post', '/v1/auth/refresh', refreshPerAddress);
   guard('post', '/v1/auth/logout', refreshPerAddress);

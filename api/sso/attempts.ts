@@ -18,6 +18,8 @@ const attempt = z.object({
   bindingHash: z.string(),
   /** Who started it, when not just any client (schemas.ts, startQuery): how the callback answers. */
   client: z.enum(SSO_CLIENTS).optional(),
+  /** A command-line sign-in's loopback address, its own state, and the PKCE challenge its code is bound to. */
+  cli: z.object({ redirectUri: z.string(), state: z.string(), codeChallenge: z.string() }).optional(),
 });
 export type SsoAttempt = z.infer<typeof attempt>;
 

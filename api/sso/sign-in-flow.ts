@@ -5,25 +5,21 @@
  * begin:    fresh state, nonce and PKCE verifier per attempt, kept server-side (attempts.ts); the browser
  *           is sent to the provider, and given the binding cookie (browser-binding.ts).
  * complete: the state is taken (once), must belong to this provider and come back with its binding; the
- *           code is traded for tokens; the identity is linked to an account (link-account.ts); the API's
- *           own session is started. The provider's tokens are not kept: they have done their job.
+ *           code is traded for tokens; the identity is linked to an account (link-account.ts), whose
+ *           session the routes start. The provider's tokens are not kept: they have done their job.
  */
 import * as oidc from 'openid-client';
-import type { Sessions } from '../auth/sessions.js';
-import type { SessionTokens } from '../auth/responses.js';
 import { AppError } from '../errors.js';
 import type { SsoAttempt, SsoAttempts } from './attempts.js';
 import { bindingMatches, newBinding } from './browser-binding.js';
 import { accountFor, type LinkDeps, type ProviderIdentity } from './link-account.js';
 import { responseInvalid, toSsoError } from './provider-errors.js';
 import type { SsoProvider, SsoProviders } from './providers.js';
-import type { SsoClient } from './schemas.js';
 
 export interface SsoFlowDeps {
   providers: SsoProviders;
   attempts: SsoAttempts;
   link: LinkDeps;
-  sessions: Pick<Sessions, 'start'>;
 }
 
 const MAX_SUBJECT = 255;
@@ -32,11 +28,13 @@ const MAX_SUBJECT = 255;
 const stateInvalid = () =>
   new AppError(400, 'SSO_STATE_INVALID', 'This sign-in is unknown, expired, already used, or was started elsewhere');
 
-/** `client`: who started it, when not just any client (the web app); the callback answers accordingly. */
+/** Who started it, when not just any client (the web app, the command line); the callback answers accordingly. */
+export type SsoStarter = Pick<SsoAttempt, 'client' | 'cli'>;
+
 export async function beginSignIn(
   deps: SsoFlowDeps,
   provider: SsoProvider,
-  client?: SsoClient,
+  starter: SsoStarter = {},
 ): Promise<{ authorizationUrl: URL; binding: string }> {
   const configuration = await provider.configuration();
   const state = oidc.randomState();
@@ -48,7 +46,7 @@ export async function beginSignIn(
     codeVerifier,
     nonce,
     bindingHash: binding.hash,
-    ...(client === undefined ? {} : { client }),
+    ...starter,
   });
   const authorizationUrl = oidc.buildAuthorizationUrl(configuration, {
     redirect_uri: provider.settings.redirectUri,
@@ -84,14 +82,18 @@ export async function takeAttempt(
   return attempt && { state, attempt };
 }
 
-/** `taken` is what takeAttempt found for `response`; `binding` the cookie the browser brought. */
+/**
+ * The account the callback signs in to; `taken` is what takeAttempt found for `response`, `binding`
+ * the cookie the browser brought. The caller starts the session (at once, or when a command line
+ * redeems its code).
+ */
 export async function completeSignIn(
   deps: SsoFlowDeps,
   provider: SsoProvider,
   response: URLSearchParams,
   taken: TakenAttempt | null,
   binding: string | null,
-): Promise<SessionTokens> {
+): Promise<string> {
   if (!taken || taken.attempt.providerId !== provider.id || !bindingMatches(binding, taken.attempt.bindingHash)) {
     throw stateInvalid();
   }
@@ -109,7 +111,7 @@ export async function completeSignIn(
       idTokenExpected: true,
     });
     const identity = await identityOf(configuration, tokens, provider.settings.emailVerifiedClaim);
-    return await deps.sessions.start(await accountFor(deps.link, identity));
+    return await accountFor(deps.link, identity);
   } catch (error) {
     throw toSsoError(error);
   }

@@ -16,6 +16,6 @@ function run(args: string[]): Promise<void> {
 }
 
 export async function buildWebApp(): Promise<void> {
-  await run(['--import', 'tsx', path.join(repoRoot, 'scripts', 'web-client.ts')]);
+  await run(['--import', 'tsx', path.join(repoRoot, 'scripts', 'api-client-types.ts')]);
   await run([path.join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'web', '--logLevel', 'warn']);
 }

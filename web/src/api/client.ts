@@ -1,6 +1,6 @@
 /**
  * The typed API client: openapi-fetch over the types generated from the API's own OpenAPI document
- * (scripts/web-client.ts), so a change to the API that breaks a page fails `npm run typecheck`.
+ * (scripts/api-client-types.ts), so a change to the API that breaks a page fails `npm run typecheck`.
  * Every request carries the access token held in memory (session.ts); a 401 on an expired token
  * refreshes the session once and retries.
  */
