@@ -14,7 +14,10 @@ const json = process.argv.includes('--json');
 const exit = (code: number): void => void process.stdout.write('', () => process.exit(code));
 
 function report(error: CliError): void {
-  const suffix = error instanceof ApiRefusal ? ` (${error.status} ${error.code})` : '';
+  // A refusal's reason (RETRACTION_NOT_ALLOWED's `last_bid_too_old`, …) is what tells cases of one code apart.
+  const reason =
+    error instanceof ApiRefusal && typeof error.details.reason === 'string' ? `: ${error.details.reason}` : '';
+  const suffix = error instanceof ApiRefusal ? ` (${error.status} ${error.code}${reason})` : '';
   process.stderr.write(`gavel: ${error.message}${suffix}\n`);
   if (json) process.stdout.write(JSON.stringify(error.toJson()) + '\n');
   exit(error.exitCode);

@@ -10,6 +10,7 @@ import { addAuthCommands } from './commands/auth.js';
 import { addBidCommand } from './commands/bid.js';
 import { addCompletionCommand } from './commands/completion.js';
 import { addOrderCommands } from './commands/orders.js';
+import { addRetractCommand } from './commands/retract.js';
 import { addSaleCommands } from './commands/sales.js';
 import { addWatchCommand } from './commands/watch.js';
 import { DEFAULT_API } from './environment.js';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   addAuthCommands(program);
   addAuctionCommands(program);
   addBidCommand(program);
+  addRetractCommand(program);
   addWatchCommand(program);
   addOrderCommands(program);
   addSaleCommands(program);
