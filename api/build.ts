@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/env.js';
 import { createStripe } from '../config/stripe.js';
 import { accountDeletionRoutes, accountRoutes } from './accounts/routes.js';
-import { requireAdmin } from './admin/require-admin.js';
+import { adminLookup, requireAdmin } from './admin/require-admin.js';
 import { adminRoutes } from './admin/routes.js';
 import { adminEmailSet } from '../domain/moderation/roles.js';
 import { AccountBlocks } from './moderation/account-blocks.js';
@@ -16,7 +16,7 @@ import { relistRoutes } from './auctions/relist-routes.js';
 import { auctionRoutes, placeBidRoute } from './auctions/routes.js';
 import { termsPolicyOf } from './auctions/terms.js';
 import { RefreshTokenStore } from './auth/refresh-tokens.js';
-import { requireUser } from './auth/require-user.js';
+import { optionalUser, requireUser } from './auth/require-user.js';
 import { AccessTokenRevocations } from './auth/revocations.js';
 import { createSessions } from './auth/sessions.js';
 import { createTokenService } from './auth/tokens.js';
@@ -109,6 +109,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     terms: termsPolicyOf(config),
     biddingBlocks,
     retractionsToBlock: config.RETRACTIONS_TO_BLOCK,
+    isAdmin: adminLookup({ db: deps.database.db, adminEmails }),
   };
   const sales = {
     db: deps.database.db,
@@ -148,8 +149,14 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
       securityGuards({ redis: deps.redis, tickets, tokens, config }),
       // What a blocked account may not do (bids and claims are refused on the hot path itself).
       blockedAccountGuards(accountBlocks, requireUser(tokens)),
-      auctionRoutes(auctions, hub, requireUser(tokens), config.SSE_HEARTBEAT_MS, imagesOf, (auctionId) =>
-        watchersOf(deps.database.db, auctionId),
+      auctionRoutes(
+        auctions,
+        hub,
+        requireUser(tokens),
+        optionalUser(tokens),
+        config.SSE_HEARTBEAT_MS,
+        imagesOf,
+        (auctionId) => watchersOf(deps.database.db, auctionId),
       ),
       saleRoutes(sales, {
         requireUser: requireUser(tokens),

@@ -256,6 +256,14 @@ export function parseAuctionHash(hash: Record<string, string>): { state: Bidding
   };
 }
 
+/**
+ * The leader's alias as the auction hash keeps it: null when no one leads, and when the hash has no such
+ * field (an auction whose last bid came before aliases existed: see bidder-book.lua).
+ */
+export function parseLeaderAlias(hash: Record<string, string>): number | null {
+  return new Fields(Object.entries(hash).flat(), 'auction hash').absentOrNumber('leaderAlias');
+}
+
 /** One XRANGE entry: [id, [field, value, ...]]; entries without a type are bids. */
 export function parseStreamEntry([id, flat]: [string, string[]]): StreamEntry {
   const fields = new Fields(flat, `stream entry ${id}`);

@@ -14,6 +14,7 @@ import { isValidAmount } from '../domain/money.js';
 import {
   parseAuctionHash,
   parseCloseReply,
+  parseLeaderAlias,
   parsePlaceBidReply,
   parseRetractReply,
   parseStreamEntry,
@@ -23,7 +24,7 @@ import {
   type StreamEntry,
 } from './bidding-replies.js';
 import type { RetractionMode } from '../domain/retraction.js';
-import { parseBidderBook } from './bidder-book.js';
+import { parseBidderBook, parseBidderEntry } from './bidder-book.js';
 import type { BidderBook } from '../domain/bidder-book.js';
 
 export type {
@@ -62,6 +63,12 @@ export const auctionKeys = (auctionId: string) => {
     events: `${base}:events`,
   };
 };
+
+/** The live bidding state, and the leader's alias beside it (null: no leader, or one from before aliases). */
+export interface LiveBidding {
+  state: BiddingState;
+  leaderAlias: number | null;
+}
 
 /** What cancel-auction.lua answers ('has_bids' only when asked to cancel only an auction without bids). */
 export type CancelOutcome = 'cancelled' | 'already_closed' | 'already_cancelled' | 'missing' | 'has_bids';
@@ -247,6 +254,19 @@ export class BiddingStore {
 
   async readState(auctionId: string): Promise<{ state: BiddingState; rules: AuctionRules } | null> {
     return parseAuctionHash(await this.redis.hgetall(keysOf(auctionId).state));
+  }
+
+  /** The bidding state with the leader's alias, in one read: what an auction's answers show. */
+  async readLive(auctionId: string): Promise<LiveBidding | null> {
+    const hash = await this.redis.hgetall(keysOf(auctionId).state);
+    const parsed = parseAuctionHash(hash);
+    return parsed && { state: parsed.state, leaderAlias: parseLeaderAlias(hash) };
+  }
+
+  /** A bidder's alias on the auction, from the bidder book; null when they have no entry in it. */
+  async aliasOf(auctionId: string, bidderId: string): Promise<number | null> {
+    const entry = await this.redis.hget(keysOf(auctionId).bidders, bidderId);
+    return entry === null ? null : parseBidderEntry(bidderId, entry).alias;
   }
 
   /** Stream entries (bids and retractions) with seq > afterSeq, ascending, at most `count`. */

@@ -30,7 +30,10 @@ const listingChange = z.discriminatedUnion('kind', [
     id,
     seq: int,
     price: int,
+    // Read by processes from before aliases only: the listing shows the alias below, never this.
     leaderId: z.string().nullable(),
+    // Absent from notes written before aliases existed: the leader is then not known by alias.
+    leaderAlias: int.nullable().default(null),
     minimumNextBid: int,
     endsAtMs: int,
     bidCount: int,

@@ -154,9 +154,12 @@ describe('the result', () => {
     const [order] = await database.db.select().from(orders).where(eq(orders.auctionId, auction.id));
     assert.ok(order);
     assert.deepEqual([order.hammerPrice, order.buyersPremium, order.total], [9000, 900, 9900]);
-    for (const view of await everyViewOf(auction.id)) {
-      assert.deepEqual(view.result, { outcome: 'sold', winnerId: bidder.id, finalPrice: 9000, orderId: order.id });
-    }
+    // The seller's own views name the winner; the public ones only by alias.
+    const [detail, listed, mine] = await everyViewOf(auction.id);
+    const sold = { outcome: 'sold', winnerAlias: 'Bidder 1', finalPrice: 9000, orderId: order.id };
+    assert.deepEqual(detail!.result, { ...sold, winnerId: null });
+    assert.deepEqual(listed!.result, { ...sold, winnerId: null });
+    assert.deepEqual(mine!.result, { ...sold, winnerId: bidder.id });
   });
 
   test('when nothing sold, then the result has no order', async () => {
@@ -167,7 +170,13 @@ describe('the result', () => {
       10_000,
     );
     for (const view of await everyViewOf(auction.id)) {
-      assert.deepEqual(view.result, { outcome: 'unsold', winnerId: null, finalPrice: null, orderId: null });
+      assert.deepEqual(view.result, {
+        outcome: 'unsold',
+        winnerId: null,
+        winnerAlias: null,
+        finalPrice: null,
+        orderId: null,
+      });
     }
   });
 });

@@ -174,7 +174,7 @@ describe('the boundary itself (the read model and a page, without the API)', () 
       kind: 'auction' as const,
       stock: 1,
     };
-    const bid = { seq: 0, price: 100, bidCount: 0, leaderId: null, minimumNextBid: 100, reserveMet: true, endsAtMs };
+    const bid = { seq: 0, price: 100, bidCount: 0, leaderAlias: null, minimumNextBid: 100, reserveMet: true, endsAtMs };
     model.add(fixed, bid, status, null, 0);
   }
   const boundary = listedEndingAfterMs(nowMs, listedMs);

@@ -15,7 +15,14 @@ import { auctionWorkflowId } from '../domain/temporal-names.js';
 import type { auctionWorkflow } from '../workflows/auction.js';
 import { spawnApi, type ApiProcess } from './helpers/api-process.js';
 import { presentResult } from '../api/auctions/presenter.js';
-import { bidHistory, bidWar, expectedResult, withoutOrder, type AcknowledgedBid } from './helpers/bidding.js';
+import {
+  bidHistory,
+  bidWar,
+  expectedResult,
+  publicResult,
+  withoutOrder,
+  type AcknowledgedBid,
+} from './helpers/bidding.js';
 import { testConfig } from './helpers/config.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { call, signUp, type AuctionJson } from './helpers/http.js';
@@ -105,7 +112,7 @@ test('when bidders bid through two APIs served by two workers, then a watcher on
   assert.equal(watcher.events.filter((event) => event.event === 'closed').length, 1);
 
   // Every acknowledged bid is in Postgres once, by the bidder who placed it.
-  const history = await bidHistory(a, auctionId);
+  const history = await bidHistory(a, auctionId, seller.token);
   assert.deepEqual(
     history.map((bid) => bid.seq),
     seqs,
@@ -117,11 +124,11 @@ test('when bidders bid through two APIs served by two workers, then a watcher on
   const [row] = await database.db.select().from(auctions).where(eq(auctions.id, auctionId));
   assert.equal(row?.status, 'closed');
   assert.equal(row?.bidCount, acknowledged.length);
-  const stored = (await call<AuctionJson>(`${b}/v1/auctions/${auctionId}`)).body.result;
+  const stored = (await call<AuctionJson>(`${b}/v1/auctions/${auctionId}`, { token: seller.token })).body.result;
   assert.ok(stored && final.result);
   assert.deepEqual(withoutOrder(stored), expectedResult(acknowledged, history, rules));
-  assert.deepEqual(presentResult(final.result), stored);
-  assert.deepEqual(closed.data, stored);
+  assert.deepEqual(presentResult(final.result, stored.winnerAlias), stored);
+  assert.deepEqual(closed.data, publicResult(stored));
 
   // The workflow ran to completion once: one result recorded, one close announced.
   assert.equal((await handle.describe()).status.name, 'COMPLETED');

@@ -86,7 +86,9 @@ describe('watching', () => {
     assert.equal(page.body.items.length, 1);
     const [item] = page.body.items;
     assert.equal(item!.id, auction.id);
-    assert.equal(item!.leaderId, bidder.id);
+    // A watcher is no bidder here: the leader by alias only (docs/api.md, "Bidder privacy").
+    assert.equal(item!.leaderId, null);
+    assert.equal(item!.leaderAlias, 'Bidder 1');
     assert.equal(item!.bidCount, 1);
     assert.equal(item!.status, 'open');
     assert.ok(Date.parse(item!.watchedAt) <= Date.now());

@@ -26,6 +26,7 @@ import {
   bidHistory,
   bidWar,
   expectedResult,
+  withoutAlias,
   withoutOrder,
   type AcknowledgedBid,
 } from './helpers/bidding.js';
@@ -151,14 +152,14 @@ test('when the worker is upgraded mid-auction, then today’s code replays the o
   // It closes with the formula's result, and, closed on today's code, with the winner's order.
   const final = await unlessATaskFails(client, handle.workflowId, handle.result());
   assert.equal(final.status, 'closed');
-  const history = await bidHistory(api.url, auctionId);
+  const history = await bidHistory(api.url, auctionId, seller.token);
   assertHistoryHoldsEveryAcknowledgedBid(history, acknowledged);
   const result = final.result!;
   assert.equal(result.outcome, 'sold');
   assert.deepEqual(withoutOrder(result), expectedResult(acknowledged, history, rules));
   assert.match(String(result.orderId), UUID, 'a sale closed on today’s code has its order');
-  const shown = await call<AuctionJson>(`${api.url}/v1/auctions/${auctionId}`);
-  assert.deepEqual(shown.body.result, presentResult(result));
+  const shown = await call<AuctionJson>(`${api.url}/v1/auctions/${auctionId}`, { token: seller.token });
+  assert.deepEqual(shown.body.result, presentResult(result, shown.body.result?.winnerAlias ?? null));
   t.diagnostic(`${acknowledged.length} bids, ${persistedByOld} persisted by the released code`);
 
   const made = await database.db.select().from(orders).where(eq(orders.auctionId, auctionId));
@@ -260,7 +261,8 @@ test('when an auction closed on the released code, then today’s code replays i
   const handle = client.workflow.getHandle<typeof auctionWorkflow>(auctionWorkflowId(auctionId));
   const final = await handle.result();
   assert.equal(final.status, 'closed');
-  assert.deepEqual(final.result, expectedResult(acknowledged, await bidHistory(api.url, auctionId), rules));
+  const history = await bidHistory(api.url, auctionId, seller.token);
+  assert.deepEqual(final.result, expectedResult(acknowledged, history, rules));
   assert.equal(final.result?.winnerId, ann.id);
   assert.equal(await stopWorker(old, 4 * GRACE_MS), 0, 'the old worker drains and exits 0');
   await startCurrentWorker();
@@ -274,8 +276,8 @@ test('when an auction closed on the released code, then today’s code replays i
   assert.equal((await auctionRow(auctionId)).orderId, null);
   assert.deepEqual(await database.db.select().from(orders).where(eq(orders.auctionId, auctionId)), []);
   await assert.rejects(client.workflow.getHandle(settlementWorkflowId(auctionId)).describe(), WorkflowNotFoundError);
-  const shown = await call<AuctionJson>(`${api.url}/v1/auctions/${auctionId}`);
-  assert.deepEqual(shown.body.result, { ...final.result, orderId: null });
+  const shown = await call<AuctionJson>(`${api.url}/v1/auctions/${auctionId}`, { token: seller.token });
+  assert.deepEqual(withoutAlias(shown.body.result!), { ...final.result, orderId: null });
 
   const facts = await historyFacts(client, auctionWorkflowId(auctionId));
   assert.deepEqual(facts.failedTasks, []);

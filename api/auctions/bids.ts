@@ -6,6 +6,8 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Database } from '../../db/pool.js';
 import { bids } from '../../db/schema.js';
+import { aliasName } from '../../domain/bidder-alias.js';
+import type { ShownBidderId } from '../../domain/bidder-privacy.js';
 import type { BidRejection } from '../../domain/bidding.js';
 import { auctionWorkflowId } from '../../domain/temporal-names.js';
 import { bidsPendingSignal } from '../../workflows/definitions.js';
@@ -73,6 +75,7 @@ export async function placeBid(deps: AuctionDeps, input: PlaceBid): Promise<Plac
     reserveMet: decision.reserveMet,
     status: decision.status,
     buyersPremiumBps: decision.buyersPremiumBps,
+    bidderAlias: aliasName(decision.bidderAlias),
   };
 }
 
@@ -96,22 +99,45 @@ function afterSeqOf(query: BidsQuery): number {
   return afterSeq;
 }
 
-function pageOf<T extends { seq: number; placedAt: Date }>(rows: T[], limit: number) {
-  const items = rows.slice(0, limit).map((row) => ({ ...row, placedAt: row.placedAt.toISOString() }));
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? String(last.seq) : null };
+type BidRow = typeof bids.$inferSelect;
+
+/** A persisted bid as the history shows it, with its bidder's id only where `shown` lets it through. */
+const presentBid = (row: Pick<BidRow, keyof typeof publicColumns>, shown: ShownBidderId) => ({
+  seq: row.seq,
+  bidderId: shown(row.bidderId),
+  bidderAlias: aliasName(row.bidderAlias),
+  amount: row.amount,
+  placedAt: row.placedAt.toISOString(),
+  kind: row.kind,
+  retracted: row.retractedBySeq !== null,
+});
+
+function pageOf<T extends { seq: number }>(items: T[], limit: number) {
+  const page = items.slice(0, limit);
+  const last = page[page.length - 1];
+  return { items: page, nextCursor: items.length > limit && last ? String(last.seq) : null };
 }
 
 const publicColumns = {
   seq: bids.seq,
   bidderId: bids.bidderId,
+  bidderAlias: bids.bidderAlias,
   amount: bids.amount,
   placedAt: bids.placedAt,
   kind: bids.kind,
+  retractedBySeq: bids.retractedBySeq,
 };
 
-/** The persisted history, oldest first. Maxima stay private. */
-export async function listBids(db: Database, auctionId: string, query: BidsQuery): Promise<BidPage> {
+/**
+ * The persisted history, oldest first, retracted bids included (marked). Maxima stay private; bidders
+ * show by alias, and by account id only where `shown` (domain/bidder-privacy.ts) lets them.
+ */
+export async function listBids(
+  db: Database,
+  auctionId: string,
+  shown: ShownBidderId,
+  query: BidsQuery,
+): Promise<BidPage> {
   await findAuctionRow(db, auctionId);
   const rows = await db
     .select(publicColumns)
@@ -119,7 +145,10 @@ export async function listBids(db: Database, auctionId: string, query: BidsQuery
     .where(and(eq(bids.auctionId, auctionId), gt(bids.seq, afterSeqOf(query))))
     .orderBy(asc(bids.seq))
     .limit(query.limit + 1);
-  return pageOf(rows, query.limit);
+  return pageOf(
+    rows.map((row) => presentBid(row, shown)),
+    query.limit,
+  );
 }
 
 /** One bidder's own bids on an auction, oldest first, each with its maximum: for that bidder alone. */
@@ -136,5 +165,10 @@ export async function listOwnBids(
     .where(and(eq(bids.auctionId, auctionId), eq(bids.bidderId, bidderId), gt(bids.seq, afterSeqOf(query))))
     .orderBy(asc(bids.seq))
     .limit(query.limit + 1);
-  return pageOf(rows, query.limit);
+  // Every row is the caller's own: their id is theirs to see.
+  const own: ShownBidderId = (id) => id;
+  return pageOf(
+    rows.map((row) => ({ ...presentBid(row, own), maxAmount: row.maxAmount })),
+    query.limit,
+  );
 }

@@ -3,20 +3,21 @@
  * for what is persisted, then the Redis stream), then a `snapshot` of the whole auction; then live `bid`,
  * `retracted`, `extended`, `closed` and `cancelled` events. `id:` is the seq, so a reconnect resumes
  * exactly. Live events that arrive while the replay runs are held and delivered after it, without repeats.
- * Events are public: bidders appear by alias, never by account id.
+ * Events are public, whoever opens the stream: bidders appear by alias, never by account id.
  */
 import type { Request, Response } from 'express';
 import { and, eq, gt, lte } from 'drizzle-orm';
 import { bidRetractions, bids } from '../../db/schema.js';
 import type { AuctionResult } from '../../domain/auction-result.js';
 import { aliasName } from '../../domain/bidder-alias.js';
+import { ANONYMOUS, bidderIdsShownTo } from '../../domain/bidder-privacy.js';
 import type { PublicBidState } from '../../domain/bidding.js';
 import { minimumNextBid } from '../../domain/increments.js';
 import { auctionKeys } from '../../lua/bidding-store.js';
 import type { EventHub } from '../sse/hub.js';
 import { followChannel } from '../sse/follow-channel.js';
 import { SseStream } from '../sse/stream.js';
-import { presentResult } from './presenter.js';
+import { presentResult, withBidderIdsShown } from './presenter.js';
 import type {
   ExtendedEvent,
   LiveBidEvent,
@@ -29,6 +30,8 @@ import { lastEventId } from './schemas.js';
 import { findAuctionRow, getAuction, type AuctionDeps } from './service.js';
 
 const MAX_REPLAY = 10_000;
+/** Streams are public: the snapshot and every event show bidders to everyone as to anonymous viewers. */
+const noIds = bidderIdsShownTo(ANONYMOUS, '');
 
 type PublishedState = Omit<PublicBidState, 'leaderId'> & {
   seq: number;
@@ -49,13 +52,20 @@ export function eventsHandler(deps: AuctionDeps, hub: EventHub, heartbeatMs: num
     const rules = rulesOf(row);
     const stream = new SseStream(res);
     let lastSeq = 0;
+    // The leader's alias as of the last event sent: a sold auction's winner is its last leader, and the
+    // `closed` event the workflow publishes names the winner by account only.
+    let leaderAlias: string | null = null;
 
     const deliver = (message: string) => {
       const event = JSON.parse(message) as LiveEvent;
       if (event.type === 'cancelled') return stream.send('cancelled', {});
-      if (event.type === 'closed') return stream.send('closed', presentResult(event.result), event.seq);
+      if (event.type === 'closed') {
+        const result = presentResult(event.result, leaderAlias);
+        return stream.send('closed', { ...result, winnerId: noIds(result.winnerId) }, event.seq);
+      }
       if (event.seq <= lastSeq) return; // already in the replay or the snapshot
       lastSeq = event.seq;
+      leaderAlias = aliasName(event.leaderAlias);
       if (event.type === 'retracted') {
         return stream.send(
           'retracted',
@@ -109,7 +119,7 @@ export function eventsHandler(deps: AuctionDeps, hub: EventHub, heartbeatMs: num
     // The snapshot is read first (live events since are held), then exactly the bids between the
     // client's last id and the snapshot are replayed: nothing in between is skipped or repeated.
     // Read again now: the result may have been written since the first read.
-    const snapshot = await getAuction(deps, row.id);
+    const snapshot = withBidderIdsShown(await getAuction(deps, row.id), noIds);
     const header = req.get('last-event-id');
     const resumeFrom = header === undefined ? null : lastEventId.parse(header);
     const missed = resumeFrom === null ? 0 : snapshot.seq - resumeFrom;
@@ -137,6 +147,7 @@ export function eventsHandler(deps: AuctionDeps, hub: EventHub, heartbeatMs: num
       }
     }
     lastSeq = snapshot.seq;
+    leaderAlias = snapshot.leaderAlias;
     stream.send('snapshot', snapshot, snapshot.seq);
     following.release();
   };

@@ -6,7 +6,7 @@
  */
 import { and, desc, eq } from 'drizzle-orm';
 import { auctions } from '../../db/schema.js';
-import type { BiddingState } from '../../domain/bidding.js';
+import type { LiveBidding } from '../../lua/bidding-store.js';
 import { decodeKeyset, encodeKeyset, micros, pastKeyset } from './cursor.js';
 import { presentAuction } from './presenter.js';
 import type { AuctionPage } from './responses.js';
@@ -36,11 +36,14 @@ export async function listMyAuctions(
 }
 
 /** A closed or cancelled auction's row is final; only a live one has a fresher state in Redis. */
-export async function liveStateOf(deps: Pick<AuctionDeps, 'store'>, row: AuctionRow): Promise<BiddingState | null> {
+export async function liveStateOf(deps: Pick<AuctionDeps, 'store'>, row: AuctionRow): Promise<LiveBidding | null> {
   if (row.status !== 'scheduled' && row.status !== 'open') return null;
-  return (await deps.store.readState(row.id))?.state ?? null;
+  return deps.store.readLive(row.id);
 }
 
-/** The auction as GET /v1/auctions/:id shows it, from its row and, while live, its Redis state. */
+/**
+ * The auction as GET /v1/auctions/:id shows it, from its row and, while live, its Redis state; whole,
+ * every bidder id in it (a seller's own auctions show them; others: withBidderIdsShown).
+ */
 export const presentLive = async (deps: Pick<AuctionDeps, 'store'>, row: AuctionRow) =>
   presentAuction(row, await liveStateOf(deps, row));

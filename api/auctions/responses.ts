@@ -9,10 +9,29 @@ import { SALE_STATUSES } from '../../domain/sales/sale.js';
 import { MAX_BUYERS_PREMIUM_BPS } from '../../domain/settlement/amounts.js';
 import { count, instant, money, uuid } from '../wire-types.js';
 
+/** A bidder as everyone sees them: their number on this auction. */
+export const bidderAlias = z
+  .string()
+  .meta({ description: "A bidder's public name on this auction, stable for the auction.", example: 'Bidder 7' });
+
+/**
+ * A bidder's account id where the viewer may see it (docs/api.md, "Bidder privacy"): the auction's seller,
+ * admins, and the bidder themself; null for everyone else, and always in event streams and the listing.
+ */
+const bidderId = (what: string) =>
+  uuid.nullable().meta({
+    description:
+      `${what}'s account id, shown only to the auction's seller, to admins and to that bidder themself; ` +
+      'null for anyone else (they see the alias).',
+  });
+
 export const auctionResult = z
   .object({
     outcome: z.enum(AUCTION_OUTCOMES),
-    winnerId: uuid.nullable(),
+    winnerId: bidderId('The winner'),
+    winnerAlias: bidderAlias
+      .nullable()
+      .meta({ description: 'The winner (the last leader) by alias; null unless sold.' }),
     finalPrice: money.nullable(),
     orderId: uuid.nullable().meta({
       description:
@@ -53,7 +72,8 @@ export const auction = z
     startingPrice: money,
     currentPrice: money,
     minimumNextBid: money.meta({ description: 'The least the next bid may be.' }),
-    leaderId: uuid.nullable(),
+    leaderId: bidderId('The leader'),
+    leaderAlias: bidderAlias.nullable().meta({ description: 'Who leads now, by alias; null when no one does.' }),
     bidCount: count,
     reserveMet: z
       .boolean()
@@ -115,6 +135,11 @@ export const placedBid = z
     reserveMet: z.boolean(),
     status: z.enum(AUCTION_STATUSES),
     buyersPremiumBps: premiumBps,
+    bidderAlias: bidderAlias.nullable().meta({
+      description:
+        'Your alias on this auction: events name the leader by alias, so `leaderAlias === bidderAlias` means you lead. ' +
+        'Null only in a repeat of a bid placed before aliases existed.',
+    }),
   })
   .meta({ id: 'PlacedBid' });
 
@@ -144,7 +169,19 @@ export const bidRefusalDetails = {
 };
 
 export const bid = z
-  .object({ seq: count, bidderId: uuid, amount: money, placedAt: instant, kind: z.enum(BID_KINDS) })
+  .object({
+    seq: count,
+    bidderId: bidderId('The bidder'),
+    bidderAlias: bidderAlias
+      .nullable()
+      .meta({ description: 'The bidder by alias (null only on rows that predate aliases).' }),
+    amount: money,
+    placedAt: instant,
+    kind: z.enum(BID_KINDS),
+    retracted: z.boolean().meta({
+      description: 'Taken back since (by its bidder, or voided by an admin): it no longer counts nor makes the price.',
+    }),
+  })
   .meta({ id: 'Bid', description: 'A persisted bid; amount is the visible price it made (maxima stay private).' });
 
 export const bidPage = z
@@ -166,6 +203,30 @@ export const ownBidPage = z
   })
   .meta({ id: 'OwnBidPage' });
 
+/** GET /v1/auctions/{id}/bidders: who bids on a seller's auction, for its seller (and admins) alone. */
+export const auctionBidder = z
+  .object({
+    bidderAlias: bidderAlias
+      .nullable()
+      .meta({ description: 'As everyone else sees them (null only for bids older than aliases).' }),
+    bidderId: uuid,
+    displayName: z.string().meta({ example: 'Bea' }),
+    bidCount: count.meta({
+      description: 'Their bids on this auction that still count (retracted or voided ones do not).',
+    }),
+    retracted: z
+      .boolean()
+      .meta({ description: 'They retracted their bids on this auction (an admin’s void is not theirs).' }),
+    recentRetractions: count.meta({
+      description: 'Their own retractions on any auction in the last 6 months (admins’ voids not counted).',
+    }),
+  })
+  .meta({ id: 'AuctionBidder' });
+
+export const auctionBidderList = z
+  .object({ items: z.array(auctionBidder).meta({ description: 'By alias: in the order of their first bids.' }) })
+  .meta({ id: 'AuctionBidderList' });
+
 /** The component id a schema is registered under in the document. */
 const idOf = (schema: z.ZodType) => {
   const id = schema.meta()?.id;
@@ -178,11 +239,6 @@ export const jsonData = (schema: z.ZodType) =>
   z
     .string()
     .meta({ contentMediaType: 'application/json', contentSchema: { $ref: `#/components/schemas/${idOf(schema)}` } });
-
-/** A bidder as everyone sees them: their number on this auction. */
-export const bidderAlias = z
-  .string()
-  .meta({ description: "A bidder's public name on this auction, stable for the auction.", example: 'Bidder 7' });
 
 const publicLeader = {
   leaderId: z.null().meta({ description: 'Always null here: events are public, so bidders appear by alias.' }),
@@ -280,6 +336,8 @@ export type PublicAuction = z.infer<typeof auction>;
 export type PublicAuctionResult = z.infer<typeof auctionResult>;
 export type PlacedBid = z.infer<typeof placedBid>;
 export type Retraction = z.infer<typeof retraction>;
+export type AuctionBidder = z.infer<typeof auctionBidder>;
+export type AuctionBidderList = z.infer<typeof auctionBidderList>;
 export type BidPage = z.infer<typeof bidPage>;
 export type OwnBidPage = z.infer<typeof ownBidPage>;
 export type AuctionPage = z.infer<typeof auctionPage>;

@@ -5,7 +5,7 @@
  * first: a retraction still in the stream is not counted yet, which lets a user who races two
  * retractions on two auctions past the limit by one at most.
  */
-import { and, count, eq, gte } from 'drizzle-orm';
+import { and, count, eq, gte, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/pool.js';
 import { bidRetractions } from '../../db/schema.js';
 import { aliasName } from '../../domain/bidder-alias.js';
@@ -33,19 +33,28 @@ const REFUSAL_MESSAGE: Record<RetractionRefusal | 'auction_predates_book', strin
 const refused = (reason: RetractionRefusal) =>
   new AppError(409, 'RETRACTION_NOT_ALLOWED', REFUSAL_MESSAGE[reason], { reason });
 
+/** Retractions that count against a user: their own (not admins' voids of their bids), and recent. */
+const ownAndRecent = (nowMs: number) =>
+  and(eq(bidRetractions.mode, 'retract'), gte(bidRetractions.retractedAt, new Date(nowMs - RETRACTION_HISTORY_MS)));
+
 /** The user's own retractions (not admins' voids of their bids) in the last RETRACTION_HISTORY_MS. */
 export async function recentRetractions(db: Database, userId: string, nowMs = Date.now()): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
+  return (await recentRetractionsOf(db, [userId], nowMs)).get(userId) ?? 0;
+}
+
+/** recentRetractions for many users in one query (a seller's view of their bidders); absent: none. */
+export async function recentRetractionsOf(
+  db: Database,
+  userIds: readonly string[],
+  nowMs = Date.now(),
+): Promise<Map<string, number>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db
+    .select({ bidderId: bidRetractions.bidderId, n: count() })
     .from(bidRetractions)
-    .where(
-      and(
-        eq(bidRetractions.bidderId, userId),
-        eq(bidRetractions.mode, 'retract'),
-        gte(bidRetractions.retractedAt, new Date(nowMs - RETRACTION_HISTORY_MS)),
-      ),
-    );
-  return row?.n ?? 0;
+    .where(and(inArray(bidRetractions.bidderId, [...userIds]), ownAndRecent(nowMs)))
+    .groupBy(bidRetractions.bidderId);
+  return new Map(rows.map((row) => [row.bidderId, row.n]));
 }
 
 export interface TakeBack {

@@ -18,8 +18,21 @@ import {
   retractionBody,
 } from './schemas.js';
 import { takeBackBids } from './retractions.js';
+import { aliasName } from '../../domain/bidder-alias.js';
+import { bidderIdsShownTo, seesEveryBidder } from '../../domain/bidder-privacy.js';
+import { AppError } from '../errors.js';
 import { requestIdOf } from '../request-id.js';
-import { cancelAuction, createAuction, getAuctionWithRelists, type AuctionDeps } from './service.js';
+import { listBidders } from './bidders.js';
+import { withBidderIdsShown } from './presenter.js';
+import {
+  aliasOf,
+  cancelAuction,
+  createAuction,
+  findAuctionRow,
+  getAuctionWithRelists,
+  type AuctionDeps,
+} from './service.js';
+import { viewerOf } from './viewer.js';
 
 /**
  * POST /v1/auctions/:id/bids, behind its guards, which verify the user (api/hot-path.ts mounts it ahead
@@ -45,6 +58,8 @@ export function auctionRoutes(
   deps: AuctionDeps,
   hub: EventHub,
   requireUser: RequestHandler,
+  /** For the reads that show a viewer more of the bidders: a token is optional, but checked when sent. */
+  optionalUser: RequestHandler,
   sseHeartbeatMs: number,
   imagesOf: ImagesOf,
   /** How many users watch an auction (api/notifications/watchlist.ts). */
@@ -63,10 +78,25 @@ export function auctionRoutes(
     res.type('json').send(await deps.discovery.list(listAuctionsQuery.parse(req.query)));
   });
 
-  router.get('/v1/auctions/:id', async (req, res) => {
+  router.get('/v1/auctions/:id', optionalUser, async (req, res) => {
     const auction = await getAuctionWithRelists(deps, pathIdOf(req)); // first: it answers 404 for a bad id
-    const [images, watchers] = await Promise.all([imagesOf(auction.id), watchersOf(auction.id)]);
-    res.json({ ...auction, images, watchers });
+    const viewer = await viewerOf(res, deps.isAdmin, auction.sellerId);
+    const [images, watchers, viewerAlias] = await Promise.all([
+      imagesOf(auction.id),
+      watchersOf(auction.id),
+      viewer.userId === null ? null : aliasOf(deps, auction.id, viewer.userId),
+    ]);
+    const shown = withBidderIdsShown(auction, bidderIdsShownTo(viewer, auction.sellerId));
+    res.json({ ...shown, images, watchers, viewerAlias: aliasName(viewerAlias) });
+  });
+
+  // Who bids, by account: the seller's (and admins') view of their auction's bidders.
+  router.get('/v1/auctions/:id/bidders', requireUser, async (req, res) => {
+    const row = await findAuctionRow(deps.db, pathIdOf(req));
+    if (!seesEveryBidder(await viewerOf(res, deps.isAdmin, row.sellerId), row.sellerId)) {
+      throw new AppError(403, 'NOT_SELLER', "Only the auction's seller (or an admin) can see its bidders");
+    }
+    res.json(await listBidders(deps, row.id));
   });
 
   router.post('/v1/auctions/:id/retractions', requireUser, async (req, res) => {
@@ -92,16 +122,16 @@ export function auctionRoutes(
     res.json(await listMyAuctions(deps, userIdOf(res), pageQuery.parse(req.query)));
   });
 
-  // Public; with `bidder` it lists the caller's own bids, so it needs their token (any other value: a 400 after it).
+  // Public (a token shows the bidder ids its user may see); with `bidder` it lists the caller's own bids,
+  // so it needs their token (any other value: a 400 after it).
   const ownBidsNeedUser: RequestHandler = (req, res, next) =>
-    req.query.bidder === undefined ? next() : requireUser(req, res, next);
+    req.query.bidder === undefined ? optionalUser(req, res, next) : requireUser(req, res, next);
   router.get('/v1/auctions/:id/bids', ownBidsNeedUser, async (req, res) => {
     const query = bidsQuery.parse(req.query);
-    res.json(
-      query.bidder === 'me'
-        ? await listOwnBids(deps.db, pathIdOf(req), userIdOf(res), query)
-        : await listBids(deps.db, pathIdOf(req), query),
-    );
+    if (query.bidder === 'me') return void res.json(await listOwnBids(deps.db, pathIdOf(req), userIdOf(res), query));
+    const row = await findAuctionRow(deps.db, pathIdOf(req));
+    const viewer = await viewerOf(res, deps.isAdmin, row.sellerId);
+    res.json(await listBids(deps.db, row.id, bidderIdsShownTo(viewer, row.sellerId), query));
   });
 
   router.get('/v1/auctions/:id/events', eventsHandler(deps, hub, sseHeartbeatMs));

@@ -1,13 +1,14 @@
 /** Use cases behind the auction routes; plain inputs in, plain objects out, AppError for refusals. */
 import type { Client } from '@temporalio/client';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/pool.js';
-import { auctions } from '../../db/schema.js';
+import { auctions, bids } from '../../db/schema.js';
 import { AUCTION_TASK_QUEUE, auctionWorkflowId } from '../../domain/temporal-names.js';
 import type { BiddingStore, CancelOutcome } from '../../lua/bidding-store.js';
 import { auctionWorkflow } from '../../workflows/auction.js';
 import { cancelSignal } from '../../workflows/definitions.js';
+import type { IsAdmin } from '../admin/require-admin.js';
 import type { Discovery } from '../discovery/discovery.js';
 import type { BiddingBlocks } from '../settlement/bidding-blocks.js';
 import { AppError, notFound } from '../errors.js';
@@ -31,6 +32,8 @@ export interface AuctionDeps {
   biddingBlocks: Pick<BiddingBlocks, 'blockedUntil'>;
   /** RETRACTIONS_TO_BLOCK: more retractions than this in 6 months and a user may not retract again. */
   retractionsToBlock: number;
+  /** Whether a user is an admin (api/accounts/admins.ts): admins see bidders' account ids. */
+  isAdmin: IsAdmin;
 }
 
 /** Unknown and malformed ids are the same to a client: no such auction. */
@@ -102,20 +105,36 @@ export async function scheduleAuction(
   }
   // Created for good: a failed read now must not make the client retry (and create a second one).
   await deps.discovery.announceCreated(auction.id);
-  const live = await deps.store.readState(auction.id).catch(() => null);
-  return presentAuction(auction, live?.state ?? null);
+  const live = await deps.store.readLive(auction.id).catch(() => null);
+  return presentAuction(auction, live);
 }
 
+/** The whole auction, every bidder id in it: show it through withBidderIdsShown (presenter.ts). */
 export async function getAuction(deps: AuctionDeps, id: string): Promise<PublicAuction> {
   const row = await findAuctionRow(deps.db, id);
-  return presentAuction(row, (await deps.store.readState(id))?.state ?? null);
+  return presentAuction(row, await deps.store.readLive(id));
 }
 
 /** The auction's own page also links the relists: the auction made of this one, and the one it was made of. */
 export async function getAuctionWithRelists(deps: AuctionDeps, id: string) {
   const row = await findAuctionRow(deps.db, id);
-  const auction = presentAuction(row, (await deps.store.readState(id))?.state ?? null);
+  const auction = presentAuction(row, await deps.store.readLive(id));
   return { ...auction, relistedAs: row.relistedAs, relistedFrom: row.relistedFrom };
+}
+
+/**
+ * A user's alias on an auction: the bidder book's (Redis), or for a bidder the book never had (their
+ * bids came before it existed) the one the migration gave their persisted bids. Null: no bid of theirs.
+ */
+export async function aliasOf(deps: Pick<AuctionDeps, 'db' | 'store'>, auctionId: string, userId: string) {
+  const inBook = await deps.store.aliasOf(auctionId, userId);
+  if (inBook !== null) return inBook;
+  const [persisted] = await deps.db
+    .select({ alias: bids.bidderAlias })
+    .from(bids)
+    .where(and(eq(bids.auctionId, auctionId), eq(bids.bidderId, userId), isNotNull(bids.bidderAlias)))
+    .limit(1);
+  return persisted?.alias ?? null;
 }
 
 /** Seller only. Redis first (no bid is accepted from this moment), then the workflow is told. */

@@ -31,7 +31,8 @@ export class ListingNotes {
     private readonly logger: Logger,
   ) {}
 
-  bidAccepted(auctionId: string, state: PublicBidState & { seq: number }): void {
+  /** A bid's or a retraction's answer: the state after it, the leader by alias too. */
+  bidAccepted(auctionId: string, state: PublicBidState & { seq: number; leaderAlias: number | null }): void {
     const known = this.pending.get(auctionId);
     if (known && known.seq >= state.seq) return;
     this.pending.set(auctionId, {
@@ -40,6 +41,7 @@ export class ListingNotes {
       seq: state.seq,
       price: state.price,
       leaderId: state.leaderId,
+      leaderAlias: state.leaderAlias,
       minimumNextBid: state.minimumNextBid,
       endsAtMs: state.endsAtMs,
       bidCount: state.bidCount,

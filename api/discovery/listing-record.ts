@@ -39,12 +39,16 @@ export interface PastState extends ListingState {
   until: number;
 }
 
-/** The public bidding state, as the bid script answers it (or as derived from a Postgres row). */
+/**
+ * The public bidding state, as the bid script answers it (or as derived from a Postgres row). The leader
+ * by alias only: the listing is public, so it never shows a bidder's account id (docs/api.md).
+ */
 export interface BidState {
   seq: number;
   price: number;
   bidCount: number;
-  leaderId: string | null;
+  /** The leader's alias number (domain/bidder-alias.ts); null when no one leads. */
+  leaderAlias: number | null;
   minimumNextBid: number;
   reserveMet: boolean;
   endsAtMs: number;

@@ -37,7 +37,7 @@ function bidStateOf(row: StateRow): BidState {
   return {
     ...state,
     seq: row.biddingSeq,
-    leaderId: row.leaderId,
+    leaderAlias: row.leaderAlias,
     minimumNextBid: minimumNextBid(state, row),
     reserveMet: reserveMetByPrice(state, row),
     endsAtMs: row.endsAt.getTime(),

@@ -23,7 +23,7 @@ const stateColumns = {
   bidCount: auctions.bidCount,
   biddingSeq: auctions.biddingSeq,
   currentPrice: auctions.currentPrice,
-  leaderId: auctions.leaderId,
+  leaderAlias: auctions.leaderAlias,
   endsAt: auctions.endsAt,
   startingPrice: auctions.startingPrice,
   reservePrice: auctions.reservePrice,

@@ -1,8 +1,11 @@
 /**
  * A read-model record as the public auction (the same shape as GET /v1/auctions/{id}, from memory:
- * no Postgres row and no Redis read per item). The reserve is not in the record at all.
+ * no Postgres row and no Redis read per item), as anyone sees it: the JSON is cached per item and served
+ * to every viewer alike (item-json.ts), so bidders show by alias and every account id is null. The
+ * reserve is not in the record at all.
  */
 import { statusAt } from '../../domain/auction-status.js';
+import { aliasName } from '../../domain/bidder-alias.js';
 import { presentResult } from '../auctions/presenter.js';
 import { saleStatusAt } from '../../domain/sales/sale.js';
 import type { ListedAuction, ListedSale } from '../auctions/responses.js';
@@ -57,12 +60,14 @@ function presentAuctionRecord(record: ListingRecord, nowMs: number): ListedAucti
     startingPrice: record.startingPrice,
     currentPrice: record.price,
     minimumNextBid: record.minimumNextBid,
-    leaderId: record.leaderId,
+    // Public to everyone, so bidders show by alias only; the winner is the last leader.
+    leaderId: null,
+    leaderAlias: aliasName(record.leaderAlias),
     bidCount: record.bidCount,
     reserveMet: record.reserveMet,
     buyNowPrice: record.bidCount === 0 ? record.buyNowPrice : null,
     status: statusAt(record.status, record.startsAtMs, nowMs),
-    result: record.result && presentResult(record.result),
+    result: record.result && { ...presentResult(record.result, aliasName(record.leaderAlias)), winnerId: null },
     startsAt: new Date(record.startsAtMs).toISOString(),
     endsAt: new Date(record.endsAtMs).toISOString(),
     createdAt: new Date(record.createdAtMs).toISOString(),

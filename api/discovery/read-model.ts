@@ -132,7 +132,7 @@ export class ListingReadModel {
       seq: bid.seq,
       price: bid.price,
       bidCount: bid.bidCount,
-      leaderId: bid.leaderId,
+      leaderAlias: bid.leaderAlias,
       minimumNextBid: bid.minimumNextBid,
       reserveMet: bid.reserveMet,
       endsAtMs: bid.endsAtMs,
@@ -216,7 +216,7 @@ export class ListingReadModel {
     const status = isLaterStatus(record.status, bid.status) ? bid.status : record.status;
     this.setState(record, { price: bid.price, bidCount: bid.bidCount, endsAtMs: bid.endsAtMs, status }, version);
     record.seq = bid.seq;
-    record.leaderId = bid.leaderId;
+    record.leaderAlias = bid.leaderAlias;
     record.minimumNextBid = bid.minimumNextBid;
     record.reserveMet = bid.reserveMet;
     record.revision += 1;

@@ -34,7 +34,7 @@ export const saleItemOf = (row: SaleListingRow): NewItem => ({
     seq: 0,
     price: row.price,
     bidCount: 0,
-    leaderId: null,
+    leaderAlias: null,
     minimumNextBid: row.price,
     reserveMet: true,
     endsAtMs: row.endsAt?.getTime() ?? NO_END_MS,

@@ -1,6 +1,6 @@
 /** The image routes' answers, as zod schemas (the OpenAPI document is generated from them). */
 import { z } from 'zod';
-import { auction } from '../auctions/responses.js';
+import { auction, bidderAlias } from '../auctions/responses.js';
 import { count, uuid } from '../wire-types.js';
 import { IMAGE_CONTENT_TYPES } from './types.js';
 
@@ -22,13 +22,21 @@ export const auctionImage = z
   })
   .meta({ id: 'AuctionImage' });
 
-/** GET /v1/auctions/{id}: the auction, its images (oldest first), how many users watch it, and its relists. */
+/**
+ * GET /v1/auctions/{id}: the auction, its images (oldest first), how many users watch it, its relists, and
+ * the viewer's own alias.
+ */
 export const auctionDetail = auction
   .extend({
     images: z.array(auctionImage),
     watchers: count.meta({ description: 'How many users have it on their watchlist.' }),
     relistedAs: uuid.nullable().meta({ description: 'The auction its seller relisted it as (POST …/relist).' }),
     relistedFrom: uuid.nullable().meta({ description: 'The auction this one is a relist of.' }),
+    viewerAlias: bidderAlias.nullable().meta({
+      description:
+        'Your own alias on this auction when you send a token and have bid on it; null otherwise. Events name ' +
+        'the leader by alias: `leaderAlias === viewerAlias` means you lead.',
+    }),
   })
   .meta({ id: 'AuctionDetail' });
 

@@ -61,7 +61,7 @@ export async function listMyBids(
       return {
         auction: { id, title, status, currentPrice, minimumNextBid, endsAt, currency },
         myMaximum: myMaximum!, // max() over at least one bid: never null
-        leading: (live ? live.leaderId : row.leaderId) === bidderId,
+        leading: (live ? live.state.leaderId : row.leaderId) === bidderId,
         bidCount,
         lastBidAt: lastBidAt!.toISOString(),
         won: isEnded(row) ? row.outcome === 'sold' && row.winnerId === bidderId : null,

@@ -11,7 +11,7 @@ import { myBidsQuery, notificationSettingsBody } from './schemas.js';
 import { getNotificationSettings, putNotificationSettings } from './settings.js';
 import { listWatchlist, unwatch, watch } from './watchlist.js';
 
-export type NotificationDeps = Pick<AuctionDeps, 'db' | 'store'>;
+export type NotificationDeps = Pick<AuctionDeps, 'db' | 'store' | 'isAdmin'>;
 
 /** The :auctionId segment; anything but one string is no auction id (and so a 404 later). */
 const auctionIdOf = (req: Request) => (typeof req.params.auctionId === 'string' ? req.params.auctionId : '');

@@ -9,7 +9,9 @@ import { lockUserForCount } from '../../db/user-lock.js';
 import { auctions, watchlist } from '../../db/schema.js';
 import { decodeKeyset, encodeKeyset, micros, pastKeyset } from '../auctions/cursor.js';
 import { isAuctionId } from '../auctions/ids.js';
+import { bidderIdsShownTo } from '../../domain/bidder-privacy.js';
 import { presentLive } from '../auctions/my-auctions.js';
+import { withBidderIdsShown } from '../auctions/presenter.js';
 import { auctionRowColumns } from '../auctions/rules.js';
 import type { AuctionDeps } from '../auctions/service.js';
 import { AppError, notFound } from '../errors.js';
@@ -51,9 +53,12 @@ export async function unwatch(db: Database, userId: string, auctionId: string): 
   await db.delete(watchlist).where(and(eq(watchlist.userId, userId), eq(watchlist.auctionId, auctionId)));
 }
 
-/** Newest watched first, each auction with its live state; a keyset on (watched at, auction id). */
+/**
+ * Newest watched first, each auction with its live state; a keyset on (watched at, auction id). A watcher
+ * sees its bidders as any viewer would (domain/bidder-privacy.ts): by alias, by id only when entitled.
+ */
 export async function listWatchlist(
-  deps: Pick<AuctionDeps, 'db' | 'store'>,
+  deps: Pick<AuctionDeps, 'db' | 'store' | 'isAdmin'>,
   userId: string,
   query: { limit: number; cursor?: string | undefined },
 ): Promise<WatchlistPage> {
@@ -68,8 +73,12 @@ export async function listWatchlist(
     .orderBy(desc(watchlist.createdAt), desc(watchlist.auctionId))
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
+  const viewer = { userId, admin: page.length > 0 && (await deps.isAdmin(userId)) };
   const items = await Promise.all(
-    page.map(async ({ row, watchedAt }) => ({ ...(await presentLive(deps, row)), watchedAt: watchedAt.toISOString() })),
+    page.map(async ({ row, watchedAt }) => ({
+      ...withBidderIdsShown(await presentLive(deps, row), bidderIdsShownTo(viewer, row.sellerId)),
+      watchedAt: watchedAt.toISOString(),
+    })),
   );
   const last = page[page.length - 1];
   const more = rows.length > query.limit && last;

@@ -8,6 +8,7 @@ import { instant, uuid } from '../wire-types.js';
 import { auctionDetail } from '../images/responses.js';
 import {
   auction,
+  auctionBidderList,
   auctionEvent,
   auctionPage,
   listingPage,
@@ -106,9 +107,38 @@ export const auctionPaths: ZodOpenApiPathsObject = {
     get: {
       operationId: 'getAuction',
       summary: 'Read an auction, live price included',
+      description:
+        'Public: bidders show by alias (`leaderAlias`, `result.winnerAlias`). A bearer token is optional; when ' +
+        'given it must be valid, and it shows the account ids its user may see (`leaderId`, `result.winnerId`: ' +
+        'the seller and admins see them, a bidder their own; null for anyone else) and `viewerAlias`, your own ' +
+        'alias on the auction.',
       tags,
+      security: [{}, { bearerAuth: [] }],
       requestParams: { path },
-      responses: { 200: json('The auction, with its images.', auctionDetail), 404: notFound('auction') },
+      responses: {
+        200: json('The auction, with its images.', auctionDetail),
+        401: unauthenticated,
+        404: notFound('auction'),
+      },
+    },
+  },
+  '/v1/auctions/{id}/bidders': {
+    get: {
+      operationId: 'listAuctionBidders',
+      summary: "Your auction's bidders, by account (its seller, or an admin)",
+      description:
+        'Each bidder with their alias (what everyone else sees), account id, display name, their bids that still ' +
+        'count, whether they retracted here, and their own retractions in the last 6 months on any auction ' +
+        '(admins’ voids not counted).',
+      tags,
+      security: bearer,
+      requestParams: { path },
+      responses: {
+        200: json('Every bidder, in the order of their first bids.', auctionBidderList),
+        401: unauthenticated,
+        403: errorResponse('You are neither its seller nor an admin.', ['NOT_SELLER']),
+        404: notFound('auction'),
+      },
     },
   },
   '/v1/auctions/{id}/cancel': {
@@ -204,8 +234,10 @@ export const auctionPaths: ZodOpenApiPathsObject = {
       operationId: 'listBids',
       summary: 'The persisted bid history, oldest first (or, with bidder=me, your own bids)',
       description:
-        'Public, without maxima. With `bidder=me` it needs a bearer token and lists only your bids, each with ' +
-        'the maximum you bid (OwnBidPage), which nobody else ever sees.',
+        'Public, without maxima; retracted bids stay, marked `retracted`. Bidders show by alias; `bidderId` is ' +
+        'null unless the token sent is the seller’s, an admin’s, or (for their own bids) the bidder’s. With ' +
+        '`bidder=me` it needs a bearer token and lists only your bids, each with the maximum you bid ' +
+        '(OwnBidPage), which nobody else ever sees.',
       tags,
       security: [{}, { bearerAuth: [] }],
       requestParams: { path, query: bidsQuery },

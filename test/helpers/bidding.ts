@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { expectedResult as formulaResult, type AcceptedBid } from './expected-result.js';
 
-export { withoutOrder } from './expected-result.js';
+export { publicResult, withoutAlias, withoutOrder } from './expected-result.js';
 import { call, type BidJson } from './http.js';
 
 export interface Bidder {
@@ -70,13 +70,17 @@ export interface HistoryBid {
   kind: string;
 }
 
-/** The auction's whole persisted bid history (Postgres), through the API's pages. */
-export async function bidHistory(url: string, auctionId: string): Promise<HistoryBid[]> {
+/**
+ * The auction's whole persisted bid history (Postgres), through the API's pages, as its seller reads it
+ * (`sellerToken`): bidder ids show to the seller only (anyone else gets aliases).
+ */
+export async function bidHistory(url: string, auctionId: string, sellerToken: string): Promise<HistoryBid[]> {
   const history: HistoryBid[] = [];
   let cursor: string | null = null;
   do {
     const page: { status: number; body: { items: HistoryBid[]; nextCursor: string | null } } = await call(
       `${url}/v1/auctions/${auctionId}/bids?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+      { token: sellerToken },
     );
     assert.equal(page.status, 200);
     history.push(...page.body.items);

@@ -26,6 +26,12 @@ export const withoutOrder = ({ outcome, winnerId, finalPrice }: Omit<AuctionResu
   finalPrice,
 });
 
+/** A result as the API shows it, less the winner's alias: what the workflow announced. */
+export const withoutAlias = <T extends { winnerAlias: string | null }>({ winnerAlias: _, ...result }: T) => result;
+
+/** A result as everyone sees it (events, the listing, anonymous reads): the winner by alias only. */
+export const publicResult = <T extends { winnerId: string | null }>(result: T): T => ({ ...result, winnerId: null });
+
 /** The result an auction without buy-now must announce, given every accepted bid. */
 export function expectedResult(accepted: readonly AcceptedBid[], rules: Rules): AuctionResult {
   if (accepted.length === 0) return { outcome: 'unsold', winnerId: null, finalPrice: null };

@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { presentResult } from '../../../api/auctions/presenter.js';
 import type { PublicAuctionResult } from '../../../api/auctions/responses.js';
 import type { AuctionResult } from '../../../domain/auction-result.js';
+import { aliasName } from '../../../domain/bidder-alias.js';
 import { expectedResult, type AcceptedBid } from '../../helpers/expected-result.js';
 import type { SseEvent } from '../../helpers/sse.js';
 import type { Acknowledged } from './bidders.js';
@@ -26,7 +27,7 @@ export interface Verdict {
   endsAtMs: number;
   /** How often the SSE client learned the result: `closed` events, or a closed snapshot (one expected). */
   closedEvents: number;
-  /** As the API answers it (with the sale's orderId, or null). */
+  /** As the API answers its seller (with the sale's orderId, or null; the winner by id and alias). */
   stored: PublicAuctionResult | null;
   expected: AuctionResult;
   workflow: PublicAuctionResult | null;
@@ -45,6 +46,7 @@ interface AuctionRow {
   status: string;
   outcome: AuctionResult['outcome'] | null;
   winner_id: string | null;
+  leader_alias: number | null;
   final_price: string | null;
   order_id: string | null;
   ends_at: Date;
@@ -64,7 +66,7 @@ export async function verifyAuction(
     [auctionId],
   );
   const { rows: auctionRows } = await pool.query<AuctionRow>(
-    'SELECT status, outcome, winner_id, final_price, order_id, ends_at, starting_price, reserve_price FROM auctions WHERE id = $1',
+    'SELECT status, outcome, winner_id, leader_alias, final_price, order_id, ends_at, starting_price, reserve_price FROM auctions WHERE id = $1',
     [auctionId],
   );
   const auction = auctionRows[0];
@@ -100,6 +102,8 @@ export async function verifyAuction(
     return [];
   });
 
+  // A sold auction's winner is its last leader: the row's leader alias at the close.
+  const winnerAlias = auction.outcome === 'sold' ? aliasName(auction.leader_alias) : null;
   return {
     acknowledged: new Set(acknowledged.map((ack) => ack.seq)).size,
     persisted: bidRows.length,
@@ -115,11 +119,12 @@ export async function verifyAuction(
         : {
             outcome: auction.outcome,
             winnerId: auction.winner_id,
+            winnerAlias,
             finalPrice: auction.final_price === null ? null : Number(auction.final_price),
             orderId: auction.order_id,
           },
     expected: expectedResult(accepted, rules),
-    workflow: workflowResult && presentResult(workflowResult),
+    workflow: workflowResult && presentResult(workflowResult, winnerAlias),
     sseClosed: closed[0]?.data ?? null,
   };
 }
