@@ -12,7 +12,13 @@ import type { LiveAuction } from '../pages/auction';
 import { useAction } from '../use-action';
 import { ErrorNote } from './error-note';
 
-export function BidForm({ auction, onPlaced }: { auction: LiveAuction; onPlaced: () => void }) {
+export function BidForm({
+  auction,
+  onPlaced,
+}: {
+  auction: LiveAuction;
+  onPlaced: (placed: Schemas['PlacedBid']) => void;
+}) {
   const { url } = useLocation();
   const [text, setText] = useState('');
   const { busy, error, run } = useAction();
@@ -39,7 +45,7 @@ export function BidForm({ auction, onPlaced }: { auction: LiveAuction; onPlaced:
       );
       setPlaced(answer);
       setText('');
-      onPlaced();
+      onPlaced(answer);
     });
     // A refused bid replaces the last answer; an amount that is no amount leaves it shown.
     if (!placedNow && amount !== null) setPlaced(null);

@@ -1,12 +1,14 @@
 /**
- * The bids so far, newest first. The API lists the persisted history oldest first, a page at a time;
+ * The bids so far, newest first, each bidder by alias ("Bidder 7"; "You" for the viewer's own), and bids
+ * taken back struck through. The API lists the persisted history oldest first, a page at a time;
  * whenever the stream reports a newer bid (`seq`), the component reads on from where it stopped. A bid
  * reaches Postgres a moment after its event, so a read that comes back short of `seq` is tried again.
+ * A retraction marks bids already shown: after one (`retractions` counts them), the history is read
+ * again from the start, until the marks have arrived.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, call, type Schemas } from '../api/client';
 import { money, when } from '../format';
-import { me } from '../session';
 
 const KIND = { bid: 'Bid', raise: 'Raised maximum', buy_now: 'Bought now' } as const;
 const SHOWN = 20;
@@ -18,6 +20,8 @@ interface Known {
   /** The cursor of the last page read: reading on starts there again (the API's cursors are opaque). */
   resume: string | undefined;
 }
+
+const NOTHING: Known = { bids: [], resume: undefined };
 
 async function readOn(auctionId: string, known: Known): Promise<Known> {
   const bids = [...known.bids];
@@ -33,11 +37,22 @@ async function readOn(auctionId: string, known: Known): Promise<Known> {
   }
 }
 
-export function BidHistory({ auctionId, currency, seq }: { auctionId: string; currency: string; seq: number }) {
-  const [known, setKnown] = useState<Known>({ bids: [], resume: undefined });
-  const user = me.value;
+const retractedIn = (known: Known) => known.bids.filter((bid) => bid.retracted).length;
 
-  useEffect(() => setKnown({ bids: [], resume: undefined }), [auctionId]);
+interface Props {
+  auctionId: string;
+  currency: string;
+  seq: number;
+  /** Retractions seen live on this page: each one marks bids already shown. */
+  retractions: number;
+  /** The viewer's own alias on the auction, to show their bids as "You". */
+  viewerAlias: string | null;
+}
+
+export function BidHistory({ auctionId, currency, seq, retractions, viewerAlias }: Props) {
+  const [known, setKnown] = useState<Known>(NOTHING);
+
+  useEffect(() => setKnown(NOTHING), [auctionId]);
   useEffect(() => {
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout>;
@@ -64,6 +79,30 @@ export function BidHistory({ auctionId, currency, seq }: { auctionId: string; cu
     };
   }, [auctionId, seq]);
 
+  useEffect(() => {
+    if (retractions === 0) return;
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout>;
+    const marked = retractedIn(known);
+    const attempt = (left: number) => {
+      timer = setTimeout(() => {
+        readOn(auctionId, NOTHING).then(
+          (next) => {
+            if (cancelled) return;
+            setKnown(next);
+            if (retractedIn(next) <= marked && left > 0) attempt(left - 1);
+          },
+          () => undefined,
+        );
+      }, SETTLE_MS);
+    };
+    attempt(RETRIES);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [auctionId, retractions]);
+
   const shown = known.bids.slice(-SHOWN).reverse();
   return (
     <section aria-labelledby="history-title">
@@ -71,7 +110,7 @@ export function BidHistory({ auctionId, currency, seq }: { auctionId: string; cu
       {shown.length === 0 ? (
         <p class="muted">No bids yet.</p>
       ) : (
-        <table>
+        <table data-testid="bid-history">
           <caption class="muted">
             {known.bids.length > SHOWN ? `The latest ${SHOWN} of ${known.bids.length} bids` : 'Every bid, newest first'}
           </caption>
@@ -85,10 +124,12 @@ export function BidHistory({ auctionId, currency, seq }: { auctionId: string; cu
           </thead>
           <tbody>
             {shown.map((bid) => (
-              <tr key={bid.seq}>
-                <td>{user !== null && bid.bidderId === user.id ? 'You' : `Bidder ${bid.bidderId.slice(0, 4)}`}</td>
+              <tr key={bid.seq} class={bid.retracted ? 'retracted' : undefined}>
+                <td>
+                  {viewerAlias !== null && bid.bidderAlias === viewerAlias ? 'You' : (bid.bidderAlias ?? 'A bidder')}
+                </td>
                 <td>{money(bid.amount, currency)}</td>
-                <td>{KIND[bid.kind]}</td>
+                <td>{bid.retracted ? `${KIND[bid.kind]}, retracted` : KIND[bid.kind]}</td>
                 <td>{when(bid.placedAt)}</td>
               </tr>
             ))}

@@ -8,7 +8,10 @@ export function ResultPanel({ auction }: { auction: LiveAuction }) {
   if (auction.status === 'cancelled') return <p role="status">The seller cancelled this auction.</p>;
   const result = auction.result;
   if (!result) return <p role="status">The auction has closed; the result is on its way.</p>;
-  const won = me.value !== null && result.winnerId === me.value.id;
+  // The stream's `closed` event names the winner by alias only; the page's own read, by account too.
+  const won =
+    (auction.viewerAlias !== null && result.winnerAlias === auction.viewerAlias) ||
+    (me.value !== null && result.winnerId === me.value.id);
   return (
     <div class="result" role="status" data-testid="result">
       {result.outcome === 'sold' && result.finalPrice !== null ? (

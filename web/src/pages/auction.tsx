@@ -1,16 +1,21 @@
 /**
  * One auction, live: the price, the leader ("you lead" / "outbid"), the bid count and the countdown
- * follow the SSE stream, a soft-close extension shows when it happens, and the result appears at the
- * close. The page reads the auction once; after that the stream's snapshot and events are the truth.
+ * follow the SSE stream, a soft-close extension and a retraction show when they happen, and the result
+ * appears at the close. The page reads the auction once (again when the signed-in person changes); after
+ * that the stream's snapshot and events are the truth. Events name bidders by alias only: the viewer is
+ * told apart by their own alias (`viewerAlias`, then each bid's answer), never by account id.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, call, type Schemas } from '../api/client';
 import { BidForm } from '../components/bid-form';
 import { BidHistory } from '../components/bid-history';
+import { BiddersPanel } from '../components/bidders-panel';
 import { Countdown } from '../components/countdown';
 import { ErrorNote } from '../components/error-note';
 import { Gallery } from '../components/gallery';
 import { ResultPanel } from '../components/result-panel';
+import { RetractForm } from '../components/retract-form';
+import { RetractedNotice, type Retracted } from '../components/retracted-notice';
 import { WatchButton } from '../components/watch-button';
 import { money, when } from '../format';
 import { useEventStream } from '../live';
@@ -19,6 +24,8 @@ import { me } from '../session';
 type Detail = Schemas['AuctionDetail'];
 type BidEvent = Schemas['BidEvent'];
 type ReplayedBid = Schemas['ReplayedBidEvent'];
+type RetractedEvent = Schemas['RetractedEvent'];
+type ReplayedRetraction = Schemas['ReplayedRetractionEvent'];
 
 export interface LiveAuction extends Detail {
   /** When the last soft-close extension moved the end, for the notice on screen. */
@@ -29,26 +36,35 @@ export function AuctionPage({ id }: { id: string }) {
   const [auction, setAuction] = useState<LiveAuction | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [myBid, setMyBid] = useState<boolean>(false);
+  const [retracted, setRetracted] = useState<Retracted | null>(null);
+  /** Retractions seen live: each one marks bids the history already shows. */
+  const [retractions, setRetractions] = useState(0);
+  /** This person retracted on this auction (seen on this page): a bidder may retract once per auction. */
+  const [retractedHere, setRetractedHere] = useState(false);
   const user = me.value;
 
+  // Read again when the person changes: their token shows them their own alias (and ids they may see).
   useEffect(() => {
-    setAuction(null);
+    setAuction((known) => (known?.id === id ? known : null));
     call(() => api.GET('/v1/auctions/{id}', { params: { path: { id } } })).then(
-      (detail) => setAuction({ ...detail, extendedAt: null }),
+      (detail) => setAuction((known) => ({ ...detail, extendedAt: known?.extendedAt ?? null })),
       setError,
     );
-  }, [id]);
+  }, [id, user?.id]);
 
-  // Whether this person has a bid here decides between "outbid" and no label at all.
+  // Whether this person has a bid standing here decides between "outbid" and no label at all.
   useEffect(() => {
     if (!user) return setMyBid(false);
-    call(() => api.GET('/v1/auctions/{id}/bids', { params: { path: { id }, query: { bidder: 'me', limit: 1 } } })).then(
-      (page) => setMyBid(page.items.length > 0),
+    call(() =>
+      api.GET('/v1/auctions/{id}/bids', { params: { path: { id }, query: { bidder: 'me', limit: 100 } } }),
+    ).then(
+      (page) => setMyBid(page.items.some((bid) => !bid.retracted)),
       () => undefined,
     );
   }, [id, user?.id]);
 
   const update = (change: Partial<LiveAuction>) => setAuction((known) => (known ? { ...known, ...change } : known));
+  const viewerAlias = auction?.viewerAlias ?? null;
 
   useEventStream(auction ? `/v1/auctions/${encodeURIComponent(id)}/events` : null, {
     snapshot: (data) => {
@@ -64,11 +80,31 @@ export function AuctionPage({ id }: { id: string }) {
         currentPrice: bid.currentPrice,
         minimumNextBid: bid.minimumNextBid,
         bidCount: bid.bidCount,
-        leaderId: bid.leaderId,
+        leaderAlias: bid.leaderAlias,
         reserveMet: bid.reserveMet,
         endsAt: bid.endsAt,
         status: 'open',
       });
+    },
+    retracted: (data) => {
+      const taken = data as RetractedEvent | ReplayedRetraction;
+      const common = {
+        currentPrice: taken.currentPrice,
+        minimumNextBid: taken.minimumNextBid,
+        bidCount: taken.bidCount,
+      };
+      if ('replayed' in taken) return update(common);
+      update({
+        ...common,
+        seq: taken.seq,
+        leaderAlias: taken.leaderAlias,
+        reserveMet: taken.reserveMet,
+        endsAt: taken.endsAt,
+      });
+      setRetracted({ alias: taken.retractedAlias, at: Date.now() });
+      setRetractions((n) => n + 1);
+      // Taken back in another tab, perhaps: once per auction, so no second offer to retract.
+      if (taken.retractedAlias === viewerAlias) setRetractedHere(true);
     },
     extended: (data) => update({ endsAt: (data as Schemas['ExtendedEvent']).endsAt, extendedAt: Date.now() }),
     closed: (data) => update({ status: 'closed', result: data as Schemas['AuctionResult'] }),
@@ -78,9 +114,10 @@ export function AuctionPage({ id }: { id: string }) {
   if (error) return <ErrorNote error={error} />;
   if (!auction) return <p aria-busy="true">Loading the auction…</p>;
 
-  const leading = user !== null && auction.leaderId === user.id;
+  const leading = viewerAlias !== null && auction.leaderAlias === viewerAlias;
   const outbid = myBid && !leading && auction.bidCount > 0;
   const isSeller = user !== null && auction.sellerId === user.id;
+  const open = auction.status === 'open';
   return (
     <article class="auction" aria-labelledby="auction-title">
       <h1 id="auction-title">{auction.title}</h1>
@@ -97,6 +134,12 @@ export function AuctionPage({ id }: { id: string }) {
             </span>
             {auction.bidCount > 0 && !auction.reserveMet && <span class="muted"> · reserve not met yet</span>}
             {auction.bidCount > 0 && auction.reserveMet && <span class="muted"> · reserve met</span>}
+            {auction.leaderAlias !== null && !leading && (
+              <span class="muted" data-testid="leader-alias">
+                {' '}
+                · {auction.leaderAlias} {auction.status === 'closed' ? 'led' : 'leads'}
+              </span>
+            )}
           </p>
           <p role="status" data-testid="leader-status" class={leading ? 'leading' : outbid ? 'outbid' : ''}>
             {leading
@@ -108,12 +151,37 @@ export function AuctionPage({ id }: { id: string }) {
                 : ''}
           </p>
           <Countdown auction={auction} />
+          {retracted !== null && (
+            <RetractedNotice
+              retracted={retracted}
+              viewerAlias={viewerAlias}
+              price={auction.currentPrice}
+              currency={auction.currency}
+            />
+          )}
           {auction.status === 'closed' || auction.status === 'cancelled' ? (
             <ResultPanel auction={auction} />
           ) : isSeller ? (
             <p>This is your auction.</p>
           ) : (
-            <BidForm auction={auction} onPlaced={() => setMyBid(true)} />
+            <BidForm
+              auction={auction}
+              onPlaced={(placed) => {
+                setMyBid(true);
+                if (placed.bidderAlias !== null) update({ viewerAlias: placed.bidderAlias });
+              }}
+            />
+          )}
+          {open && myBid && !retractedHere && !isSeller && (
+            <RetractForm
+              auctionId={auction.id}
+              onRetracted={(taken) => {
+                // The new price and leader arrive with the stream's `retracted` event, as everyone's do.
+                setRetractedHere(true);
+                // Only the last bid taken: an earlier maximum of theirs may still stand.
+                if (taken.scope === 'all') setMyBid(false);
+              }}
+            />
           )}
           <WatchButton auctionId={auction.id} watchers={auction.watchers} />
         </section>
@@ -138,7 +206,14 @@ export function AuctionPage({ id }: { id: string }) {
           <dd>within {Math.round(auction.paymentWindowSeconds / 3600)} hours of winning</dd>
         </dl>
       </section>
-      <BidHistory auctionId={auction.id} currency={auction.currency} seq={auction.seq} />
+      {isSeller && <BiddersPanel auctionId={auction.id} seq={auction.seq} />}
+      <BidHistory
+        auctionId={auction.id}
+        currency={auction.currency}
+        seq={auction.seq}
+        retractions={retractions}
+        viewerAlias={viewerAlias}
+      />
     </article>
   );
 }
