@@ -54,6 +54,7 @@ describe('the document', () => {
       'POST /v1/auctions/{id}/relist',
       'POST /v1/auctions/{id}/bids',
       'POST /v1/auctions/{id}/retractions',
+      'GET /v1/auctions/{id}/bidders',
       'GET /v1/users/me',
       'GET /v1/users/me/auctions',
       'POST /v1/auctions/{id}/images',
@@ -95,10 +96,12 @@ describe('the document', () => {
       'GET /v1/admin/audit',
     ];
     // Public, but a token, when given, must be valid: the event stream (it counts toward the per-user
-    // stream cap) and the bid history (with bidder=me it lists the caller's own bids).
+    // stream cap), the auction and its bid history (a token shows the bidder ids its user may see; with
+    // bidder=me the history lists the caller's own bids).
     const optionallyGuarded = [
       'GET /v1/auctions/{id}/events',
       'GET /v1/sales/{id}/events',
+      'GET /v1/auctions/{id}',
       'GET /v1/auctions/{id}/bids',
     ];
     for (const [path, item] of Object.entries(document.paths)) {

@@ -130,15 +130,16 @@ const publicColumns = {
 
 /**
  * The persisted history, oldest first, retracted bids included (marked). Maxima stay private; bidders
- * show by alias, and by account id only where `shown` (domain/bidder-privacy.ts) lets them.
+ * show by alias, and by account id only where `shownTo` the auction's seller (domain/bidder-privacy.ts)
+ * lets them.
  */
 export async function listBids(
   db: Database,
   auctionId: string,
-  shown: ShownBidderId,
+  shownTo: (sellerId: string) => Promise<ShownBidderId>,
   query: BidsQuery,
 ): Promise<BidPage> {
-  await findAuctionRow(db, auctionId);
+  const shown = await shownTo((await findAuctionRow(db, auctionId)).sellerId);
   const rows = await db
     .select(publicColumns)
     .from(bids)

@@ -128,10 +128,12 @@ export function auctionRoutes(
     req.query.bidder === undefined ? optionalUser(req, res, next) : requireUser(req, res, next);
   router.get('/v1/auctions/:id/bids', ownBidsNeedUser, async (req, res) => {
     const query = bidsQuery.parse(req.query);
-    if (query.bidder === 'me') return void res.json(await listOwnBids(deps.db, pathIdOf(req), userIdOf(res), query));
-    const row = await findAuctionRow(deps.db, pathIdOf(req));
-    const viewer = await viewerOf(res, deps.isAdmin, row.sellerId);
-    res.json(await listBids(deps.db, row.id, bidderIdsShownTo(viewer, row.sellerId), query));
+    const shownTo = async (sellerId: string) => bidderIdsShownTo(await viewerOf(res, deps.isAdmin, sellerId), sellerId);
+    res.json(
+      query.bidder === 'me'
+        ? await listOwnBids(deps.db, pathIdOf(req), userIdOf(res), query)
+        : await listBids(deps.db, pathIdOf(req), shownTo, query),
+    );
   });
 
   router.get('/v1/auctions/:id/events', eventsHandler(deps, hub, sseHeartbeatMs));

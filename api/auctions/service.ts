@@ -32,7 +32,7 @@ export interface AuctionDeps {
   biddingBlocks: Pick<BiddingBlocks, 'blockedUntil'>;
   /** RETRACTIONS_TO_BLOCK: more retractions than this in 6 months and a user may not retract again. */
   retractionsToBlock: number;
-  /** Whether a user is an admin (api/accounts/admins.ts): admins see bidders' account ids. */
+  /** Whether a user is an admin (api/admin/require-admin.ts): admins see bidders' account ids. */
   isAdmin: IsAdmin;
 }
 

@@ -105,6 +105,8 @@ export interface PlacedBid {
   minimumNextBid: number;
   endsAt: string;
   extended: boolean;
+  /** The bidder's own alias on the auction ("Bidder 2"). */
+  bidderAlias: string | null;
 }
 
 export interface Sale {

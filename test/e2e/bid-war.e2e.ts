@@ -2,8 +2,10 @@
  * Two people in a bid war, each in a browser of their own, on one auction a third person listed: each
  * bid reaches the other screen within a second, the outbid one is told (the label and the header's
  * badge), a late bid extends the end on both screens, and at the close the winner is shown the win and
- * the way to pay, which leads to Stripe Checkout. Then the latency from a bid's 201 to the price in the
- * DOM, over 50 bids, printed (not asserted: it measures this machine as much as the app).
+ * the way to pay, which leads to Stripe Checkout. A retraction in one browser moves the price and the
+ * lead back on the other, with a notice and the bid struck through; a second one is refused in the API's
+ * words, and the seller sees who is behind each alias. Then the latency from a bid's 201 to the price in
+ * the DOM, over 50 bids, printed (not asserted: it measures this machine as much as the app).
  */
 import type { Page, Response } from '@playwright/test';
 import { money, type PlacedBid } from './api.js';
@@ -119,6 +121,68 @@ test('a bid war between two browsers: live prices, outbid, soft close on both sc
   });
   expect(session.checkoutUrl).toMatch(/^https:\/\//);
   expect(navigation.url()).toBe(session.checkoutUrl);
+});
+
+test('a retraction in one browser: the other sees the price and the lead fall back, the seller sees who', async ({
+  app,
+  person,
+}) => {
+  const seller = await app.signUp('Sam Seller');
+  const ann = await app.signUp('Ann Bidder');
+  const ben = await app.signUp('Ben Bidder');
+  // Less than 12 hours left: a retraction takes back only the last bid, placed within the hour.
+  const auction = await app.createAuction(seller, {
+    title: 'A Regency card table',
+    startingPrice: 1000,
+    endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+  });
+  const [annPage, benPage, samPage] = [await person(ann), await person(ben), await person(seller)];
+  for (const page of [annPage, benPage, samPage]) {
+    await page.goto(`/auctions/${auction.id}`);
+    await expect(page.getByRole('heading', { level: 1, name: 'A Regency card table' })).toBeVisible();
+  }
+
+  // Ann opens at $10 (Bidder 1); Ben's higher maximum leads at $10.50 (Bidder 2).
+  await bidThroughForm(annPage, '10.00');
+  const bens = await bidThroughForm(benPage, '15.00');
+  expect(bens.placed).toMatchObject({ leading: true, currentPrice: 1050, bidderAlias: 'Bidder 2' });
+  await expect(annPage.getByTestId('leader-status')).toHaveText('Outbid');
+  await expect(annPage.getByTestId('leader-alias')).toContainText('Bidder 2 leads');
+  await expect(benPage.getByTestId('leader-status')).toHaveText('You lead');
+
+  // Ben takes his bid back, with a reason, after a confirmation.
+  await benPage.getByRole('button', { name: 'Retract my bids…' }).click();
+  await benPage.getByLabel('I entered the wrong amount').check();
+  await expectAccessible(benPage);
+  await benPage.getByRole('button', { name: 'Yes, retract' }).click();
+  await expect(benPage.getByTestId('retracted')).toContainText('Your bids were taken back');
+
+  // Ann's screen follows at once: her price, her lead, one bid, and who retracted.
+  await expect(annPage.getByTestId('current-price')).toHaveText(money(1000));
+  await expect(annPage.getByTestId('leader-status')).toHaveText('You lead');
+  await expect(annPage.getByTestId('bid-count')).toHaveText('1 bid');
+  await expect(annPage.getByTestId('retracted')).toContainText("Bidder 2's bids were taken back");
+  // The history keeps Ben's bid, struck through, on both screens (his own says "You").
+  await expect(annPage.getByTestId('bid-history').locator('tr.retracted')).toHaveText([/Bidder 2.*retracted/]);
+  await expect(benPage.getByTestId('bid-history').locator('tr.retracted')).toHaveText([/You.*retracted/]);
+  await expectAccessible(annPage);
+
+  // He bids again, then tries to retract a second time: the API refuses, and the page says why.
+  await bidThroughForm(benPage, '12.00');
+  await benPage.reload();
+  await benPage.getByRole('button', { name: 'Retract my bids…' }).click();
+  await benPage.getByLabel('I cannot reach the seller').check();
+  await benPage.getByRole('button', { name: 'Yes, retract' }).click();
+  await expect(benPage.getByRole('alert')).toContainText('once per auction');
+  await expect(annPage.getByTestId('leader-status')).toHaveText('Outbid');
+
+  // The seller sees who is behind each alias, and Ben's retraction (counted once persisted: read afresh).
+  await samPage.reload();
+  const bidders = samPage.getByTestId('bidders');
+  await expect(bidders.locator('tbody tr')).toHaveCount(2);
+  await expect(bidders.getByRole('row', { name: /^Bidder 1 / })).toContainText('Ann Bidder');
+  await expect(bidders.getByRole('row', { name: /^Bidder 2 / })).toHaveText(/Ben Bidder.*1.*Yes.*1/);
+  await expectAccessible(samPage);
 });
 
 test('the latency from a bid’s 201 to its price in the browser, over 50 bids', async ({ app, page }) => {

@@ -27,6 +27,10 @@ type ReplayedBid = Schemas['ReplayedBidEvent'];
 type RetractedEvent = Schemas['RetractedEvent'];
 type ReplayedRetraction = Schemas['ReplayedRetractionEvent'];
 
+/** How often, and how long apart, one's own bids are read again for a retraction's marks. */
+const MARK_RETRIES = 4;
+const MARK_SETTLE_MS = 800;
+
 export interface LiveAuction extends Detail {
   /** When the last soft-close extension moved the end, for the notice on screen. */
   extendedAt: number | null;
@@ -43,6 +47,13 @@ export function AuctionPage({ id }: { id: string }) {
   const [retractedHere, setRetractedHere] = useState(false);
   const user = me.value;
 
+  // Another auction: nothing seen on this one's stream carries over.
+  useEffect(() => {
+    setRetracted(null);
+    setRetractions(0);
+    setRetractedHere(false);
+  }, [id]);
+
   // Read again when the person changes: their token shows them their own alias (and ids they may see).
   useEffect(() => {
     setAuction((known) => (known?.id === id ? known : null));
@@ -52,16 +63,32 @@ export function AuctionPage({ id }: { id: string }) {
     );
   }, [id, user?.id]);
 
-  // Whether this person has a bid standing here decides between "outbid" and no label at all.
+  // Whether this person has a bid standing here decides between "outbid" and no label at all. After a
+  // retraction of theirs, read until its mark is persisted: only the last bid may have gone.
   useEffect(() => {
     if (!user) return setMyBid(false);
-    call(() =>
-      api.GET('/v1/auctions/{id}/bids', { params: { path: { id }, query: { bidder: 'me', limit: 100 } } }),
-    ).then(
-      (page) => setMyBid(page.items.some((bid) => !bid.retracted)),
-      () => undefined,
-    );
-  }, [id, user?.id]);
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout>;
+    const attempt = (left: number) =>
+      call(() =>
+        api.GET('/v1/auctions/{id}/bids', { params: { path: { id }, query: { bidder: 'me', limit: 100 } } }),
+      ).then(
+        (page) => {
+          if (cancelled) return;
+          if (retractedHere && !page.items.some((bid) => bid.retracted) && left > 0) {
+            timer = setTimeout(() => void attempt(left - 1), MARK_SETTLE_MS);
+            return;
+          }
+          setMyBid(page.items.some((bid) => !bid.retracted));
+        },
+        () => undefined,
+      );
+    void attempt(MARK_RETRIES);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [id, user?.id, retractedHere]);
 
   const update = (change: Partial<LiveAuction>) => setAuction((known) => (known ? { ...known, ...change } : known));
   const viewerAlias = auction?.viewerAlias ?? null;
@@ -175,11 +202,11 @@ export function AuctionPage({ id }: { id: string }) {
           {open && myBid && !retractedHere && !isSeller && (
             <RetractForm
               auctionId={auction.id}
-              onRetracted={(taken) => {
-                // The new price and leader arrive with the stream's `retracted` event, as everyone's do.
+              onRetracted={() => {
+                // The new price and leader arrive with the stream's `retracted` event, as everyone's do;
+                // whether an earlier bid of theirs still stands, with the history's marks (above).
+                setMyBid(false);
                 setRetractedHere(true);
-                // Only the last bid taken: an earlier maximum of theirs may still stand.
-                if (taken.scope === 'all') setMyBid(false);
               }}
             />
           )}
