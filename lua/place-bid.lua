@@ -36,15 +36,8 @@ tostring and cjson print only 14 significant digits, so every number leaves this
 string.format('%d') and the published JSON is assembled by hand.
 ]]
 
-local function int(n)
-  return string.format('%d', n)
-end
-
+-- #include bidding-common.lua
 -- #include bidder-book.lua
-
-local function flag(b)
-  return b and '1' or '0'
-end
 
 local function set_field(reply, name, value)
   for i = 1, #reply, 2 do
@@ -70,20 +63,6 @@ local h = redis.call('HMGET', KEYS[1], 'status', 'startsAtMs', 'endsAtMs', 'pric
   'buyersPremiumBps', 'aliasCount', 'leaderAlias')
 if not h[1] then
   return { 'outcome', 'missing' }
-end
-
--- HMGET answers false for an absent field; '' stands for null.
-local function optional_number(v)
-  if v == false or v == '' then
-    return nil
-  end
-  return tonumber(v)
-end
-local function optional_string(v)
-  if v == false or v == '' then
-    return nil
-  end
-  return v
 end
 
 local state = {
@@ -116,21 +95,8 @@ local wake_ttl_ms = ARGV[5]
 local events_channel = ARGV[6]
 local publish_command = ARGV[7]
 
-local steps = {}
-for i = 8, #ARGV, 2 do
-  steps[#steps + 1] = { below = tonumber(ARGV[i]), step = tonumber(ARGV[i + 1]) }
-end
-local function increment(price)
-  for _, row in ipairs(steps) do
-    if row.below == nil or price < row.below then
-      return row.step
-    end
-  end
-  error('the increment table must end with an unbounded row')
-end
-
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local increment = increment_from_args(8)
+local now = redis_now_ms()
 
 local function minimum_next_bid(s)
   if s.bid_count == 0 then

@@ -22,27 +22,13 @@ Reply: a flat array of field, value pairs, every value a string:
           placedAtMs, wake ('1'/'0')
 ]]
 
-local function int(n)
-  return string.format('%d', n)
-end
-
-local function flag(b)
-  return b and '1' or '0'
-end
-
+-- #include bidding-common.lua
 -- #include bidder-book.lua
 
 local h = redis.call('HMGET', KEYS[1], 'status', 'startsAtMs', 'endsAtMs', 'price', 'leaderId', 'leaderMax', 'seq',
   'bidCount', 'startingPrice', 'reservePrice', 'bookPartial')
 if not h[1] then
   return { 'outcome', 'missing' }
-end
-
-local function optional_number(v)
-  if v == false or v == '' then
-    return nil
-  end
-  return tonumber(v)
 end
 
 local state = {
@@ -61,21 +47,8 @@ local wake_ttl_ms = ARGV[6]
 local events_channel = ARGV[7]
 local publish_command = ARGV[8]
 
-local steps = {}
-for i = 9, #ARGV, 2 do
-  steps[#steps + 1] = { below = tonumber(ARGV[i]), step = tonumber(ARGV[i + 1]) }
-end
-local function increment(price)
-  for _, row in ipairs(steps) do
-    if row.below == nil or price < row.below then
-      return row.step
-    end
-  end
-  error('the increment table must end with an unbounded row')
-end
-
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local increment = increment_from_args(9)
+local now = redis_now_ms()
 
 local function refuse(reason)
   return { 'outcome', 'refused', 'reason', reason }
