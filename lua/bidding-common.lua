@@ -42,6 +42,11 @@ local function increment_from_args(first)
   end
 end
 
+-- isOpenAt (domain/proxy-bidding.ts): bids, and retractions, are taken from the start up to (not at) the end.
+local function is_open_at(state, now)
+  return (state.status == 'scheduled' or state.status == 'open') and state.starts_at <= now and now < state.ends_at
+end
+
 -- Redis time in epoch milliseconds: the one clock of every bidding decision.
 local function redis_now_ms()
   local time = redis.call('TIME')

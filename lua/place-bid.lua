@@ -142,8 +142,7 @@ local function reject(code)
 end
 
 -- The order of the checks is decideBid's: open, seller, then the bid itself.
-local open = (state.status == 'scheduled' or state.status == 'open') and state.starts_at <= now and now < state.ends_at
-if not open then
+if not is_open_at(state, now) then
   return reject('AUCTION_NOT_OPEN')
 end
 if bidder_id == rules.seller_id then

@@ -25,8 +25,9 @@ Reply: a flat array of field, value pairs, every value a string:
 -- #include bidding-common.lua
 -- #include bidder-book.lua
 
-local h = redis.call('HMGET', KEYS[1], 'status', 'startsAtMs', 'endsAtMs', 'price', 'leaderId', 'leaderMax', 'seq',
-  'bidCount', 'startingPrice', 'reservePrice', 'bookPartial')
+-- Only what the rules read: the leader and price are found again from the book.
+local h = redis.call('HMGET', KEYS[1], 'status', 'startsAtMs', 'endsAtMs', 'seq', 'bidCount', 'startingPrice',
+  'reservePrice', 'bookPartial')
 if not h[1] then
   return { 'outcome', 'missing' }
 end
@@ -35,11 +36,11 @@ local state = {
   status = h[1],
   starts_at = tonumber(h[2]),
   ends_at = tonumber(h[3]),
-  seq = tonumber(h[7]),
-  bid_count = tonumber(h[8]),
+  seq = tonumber(h[4]),
+  bid_count = tonumber(h[5]),
 }
-local starting_price = tonumber(h[9])
-local reserve_price = optional_number(h[10])
+local starting_price = tonumber(h[6])
+local reserve_price = optional_number(h[7])
 
 local bidder_id = ARGV[1]
 local mode = ARGV[2]
@@ -55,15 +56,14 @@ local function refuse(reason)
 end
 
 -- The order of the checks is retractionScope's.
-local open = (state.status == 'scheduled' or state.status == 'open') and state.starts_at <= now and now < state.ends_at
-if not open then
+if not is_open_at(state, now) then
   return refuse('auction_not_open')
 end
 local entry = decode_entry(redis.call('HGET', KEYS[4], bidder_id))
 if not entry or not entry.live then
   return refuse('no_bids')
 end
-if h[11] == '1' then
+if h[8] == '1' then
   return refuse('auction_predates_book')
 end
 local scope

@@ -66,39 +66,27 @@ export function eventsHandler(deps: AuctionDeps, hub: EventHub, heartbeatMs: num
       if (event.seq <= lastSeq) return; // already in the replay or the snapshot
       lastSeq = event.seq;
       leaderAlias = aliasName(event.leaderAlias);
+      // What a bid and a retraction both leave: the public state, bidders by alias only.
+      const state = {
+        seq: event.seq,
+        currentPrice: event.price,
+        leaderId: null,
+        leaderAlias,
+        minimumNextBid: event.minimumNextBid,
+        bidCount: event.bidCount,
+        reserveMet: event.reserveMet,
+        endsAt: new Date(event.endsAtMs).toISOString(),
+      };
+      const at = new Date(event.placedAtMs).toISOString();
       if (event.type === 'retracted') {
-        return stream.send(
-          'retracted',
-          {
-            seq: event.seq,
-            retractedAlias: aliasName(event.retractedAlias)!,
-            currentPrice: event.price,
-            leaderId: null,
-            leaderAlias: aliasName(event.leaderAlias),
-            minimumNextBid: event.minimumNextBid,
-            bidCount: event.bidCount,
-            reserveMet: event.reserveMet,
-            endsAt: new Date(event.endsAtMs).toISOString(),
-            retractedAt: new Date(event.placedAtMs).toISOString(),
-          } satisfies RetractedEvent,
-          event.seq,
-        );
+        const retracted: RetractedEvent = {
+          ...state,
+          retractedAlias: aliasName(event.retractedAlias)!,
+          retractedAt: at,
+        };
+        return stream.send('retracted', retracted, event.seq);
       }
-      stream.send(
-        'bid',
-        {
-          seq: event.seq,
-          currentPrice: event.price,
-          leaderId: null,
-          leaderAlias: aliasName(event.leaderAlias),
-          minimumNextBid: event.minimumNextBid,
-          bidCount: event.bidCount,
-          reserveMet: event.reserveMet,
-          endsAt: new Date(event.endsAtMs).toISOString(),
-          placedAt: new Date(event.placedAtMs).toISOString(),
-        } satisfies LiveBidEvent,
-        event.seq,
-      );
+      stream.send('bid', { ...state, placedAt: at } satisfies LiveBidEvent, event.seq);
       if (event.extended) {
         stream.send('extended', {
           seq: event.seq,
