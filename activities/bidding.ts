@@ -19,6 +19,7 @@ import {
   type StreamEntry,
 } from '../lua/bidding-store.js';
 import { recordRetractions } from './retractions.js';
+import { recordDoublings } from './promotions/record-doublings.js';
 import { noteStatusChange } from './listing-notes.js';
 import { notifyOutbids } from './notifications/outbid.js';
 import type { NotificationPipeline } from './notifications/pipeline.js';
@@ -119,6 +120,7 @@ export function createBiddingActivities(
       }
       // After the bids: a retraction takes back bids before it, which this batch may have just stored.
       await recordRetractions(db, auctionId, batch);
+      await recordDoublings(db, notifications, auctionId, batch);
       await copyBiddingState(auctionId, batch[batch.length - 1]!);
       if (notifications) {
         const changes = batch.map((entry) => ({ ...entry, retraction: entry.type === 'retraction' }));

@@ -1,4 +1,4 @@
-/** Every activity the workflows call (auctions, notifications, the outbox dispatch, settlement, flash sales), built from the worker's dependencies. */
+/** Every activity the workflows call (auctions, notifications, the outbox dispatch, settlement, flash sales, promotions), built from the worker's dependencies. */
 import type { Transporter } from 'nodemailer';
 import type { RedisClient } from '../config/redis.js';
 import type { Database } from '../db/pool.js';
@@ -9,6 +9,7 @@ import { createBiddingActivities } from './bidding.js';
 import type { EmailOptions } from './notifications/email-sender.js';
 import { createNotificationActivities } from './notifications/index.js';
 import { NotificationPipeline } from './notifications/pipeline.js';
+import { createPromotionActivities } from './promotions/index.js';
 import { createSaleActivities } from './sales/index.js';
 import type { WebhookDeliveryOptions } from './notifications/webhook-delivery.js';
 import { createSettlementActivities, type SettlementDeps } from './settlement/index.js';
@@ -45,6 +46,7 @@ export function createActivities(deps: ActivityDeps) {
     }),
     ...createSettlementActivities({ db: deps.db, redis: deps.redis, pipeline, options: deps.settlement }),
     ...createSaleActivities({ db: deps.db, redis: deps.redis, saleStore: deps.sales, pipeline }),
+    ...createPromotionActivities(deps.db, deps.store),
   };
 }
 

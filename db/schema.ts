@@ -295,5 +295,6 @@ export const refreshTokens = pgTable(
 
 export * from './audit-log-schema.js';
 export * from './notifications-schema.js';
+export * from './promotions-schema.js';
 export * from './sales-schema.js';
 export * from './settlement-schema.js';

@@ -15,6 +15,8 @@ export function toOrder(row: typeof orders.$inferSelect): Order {
     hammerPrice: row.hammerPrice,
     buyersPremium: row.buyersPremium,
     total: row.total,
+    houseSubsidy: row.houseSubsidy,
+    amountDue: row.total - row.houseSubsidy,
     currency: row.currency,
     status: row.status,
     payBy: row.payBy.toISOString(),

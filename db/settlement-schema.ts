@@ -70,6 +70,13 @@ export const orders = pgTable(
     hammerPrice: money('hammer_price').notNull(),
     buyersPremium: money('buyers_premium').notNull(),
     total: money('total').notNull(),
+    /**
+     * What the house pays of the total because a promotion doubled the buyer's maximum
+     * (domain/promotions/subsidy.ts): the buyer is charged total − houseSubsidy.
+     */
+    houseSubsidy: money('house_subsidy').notNull().default(0),
+    /** The firing whose doubling the subsidy pays for (promotion_firings.id). */
+    promotionFiringId: text('promotion_firing_id'),
     currency: text('currency').notNull(),
     status: text('status').$type<OrderStatus>().notNull().default('awaiting_payment'),
     payBy: instant('pay_by').notNull(),
@@ -104,6 +111,7 @@ export const orders = pgTable(
       'orders_sale_or_auction',
       sql`(${t.kind} = 'sale') = (${t.saleId} IS NOT NULL) AND (${t.kind} = 'sale') = (${t.auctionId} IS NULL)`,
     ),
+    check('orders_house_subsidy', sql`${t.houseSubsidy} >= 0 AND ${t.houseSubsidy} < ${t.total}`),
     check('orders_quantity', sql`${t.quantity} >= 1 AND (${t.kind} = 'sale' OR ${t.quantity} = 1)`),
     check('orders_second_chance_has_offer', sql`(${t.kind} = 'second_chance') = (${t.offerId} IS NOT NULL)`),
   ],

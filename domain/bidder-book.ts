@@ -26,6 +26,11 @@ export interface BidderEntry {
   bids: number;
   /** They retracted on this auction already: once per auction. */
   retracted: boolean;
+  /**
+   * Their own maximum when the house doubled the live one (domain/promotions/doubling.ts), else null.
+   * Their next bid or a retraction replaces the live maximum, and with it the doubling.
+   */
+  promotedFrom: number | null;
 }
 
 export interface BidderBook {
@@ -47,9 +52,11 @@ export function withAcceptedBid(
   const entry: BidderEntry = {
     alias: known?.alias ?? aliasCount,
     live: bid,
-    previous: known?.live ?? null,
+    // A doubling ends with the bidder's own next bid: retracting that bid goes back to their own maximum.
+    previous: known?.live ? { ...known.live, max: known.promotedFrom ?? known.live.max } : null,
     bids: (known?.bids ?? 0) + 1,
     retracted: known?.retracted ?? false,
+    promotedFrom: null,
   };
   const bidders = new Map(book.bidders);
   bidders.set(bidderId, entry);

@@ -97,6 +97,7 @@ export function decideRetraction(
     bids: scope === 'all' ? 0 : taken.bids - 1,
     // A void is the house's doing: it does not use up the bidder's own retraction.
     retracted: taken.retracted || request.mode === 'retract',
+    promotedFrom: null,
   };
   const bidders = new Map(book.bidders);
   bidders.set(request.bidderId, remaining);

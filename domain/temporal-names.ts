@@ -28,3 +28,10 @@ export const settlementWorkflowId = (auctionId: string): string => `settlement-$
 
 /** One workflow per flash sale: its open and close, and every hold's expiry. */
 export const saleWorkflowId = (saleId: string): string => `sale-${saleId}`;
+
+/**
+ * One Temporal Schedule per promotion; each firing is a workflow the schedule starts, whose id (the
+ * schedule's workflow id with the firing time appended) names the firing in promotion_firings.
+ */
+export const promotionScheduleId = (promotionId: string): string => `promotion-${promotionId}`;
+export const promotionFiringWorkflowId = (promotionId: string): string => `promotion-firing-${promotionId}`;

@@ -3,9 +3,10 @@ bidder-book.lua: not a script of its own. The scripts that keep an auction's bid
 (domain/bidder-book.ts) include it where they say `-- #include bidder-book.lua` (lua/bidding-store.ts puts
 it there when it loads them), so the book's encoding has one definition.
 
-auction:{id}:bidders is a hash: bidderId → one entry, nine fields joined by ':' ('' for none):
+auction:{id}:bidders is a hash: bidderId → one entry, ten fields joined by ':' ('' for none):
   alias, bids, retracted ('1'/'0'), live max, live seq, live placedAtMs, previous max, previous seq,
-  previous placedAtMs
+  previous placedAtMs, promotedFrom (the bidder's own maximum when the house doubled the live one;
+  entries written before promotions have only the first nine)
 ]]
 
 local function split_entry(text)
@@ -35,6 +36,7 @@ local function decode_entry(text)
     retracted = p[3] == '1',
     live = decode_maximum(p[4], p[5], p[6]),
     previous = decode_maximum(p[7], p[8], p[9]),
+    promoted_from = (p[10] and p[10] ~= '') and tonumber(p[10]) or nil,
   }
 end
 
@@ -47,7 +49,8 @@ end
 
 local function encode_entry(e)
   return string.format('%d:%d:%s:', e.alias, e.bids, e.retracted and '1' or '0')
-    .. encode_maximum(e.live) .. ':' .. encode_maximum(e.previous)
+    .. encode_maximum(e.live) .. ':' .. encode_maximum(e.previous) .. ':'
+    .. (e.promoted_from and string.format('%d', e.promoted_from) or '')
 end
 
 --[[
@@ -58,4 +61,40 @@ maximum, is refused on it.
 local function book_alias_base(state_key, bid_count)
   redis.call('HSET', state_key, 'bookPartial', '1')
   return bid_count
+end
+
+--[[
+standingOf (domain/bidder-book.ts): the leader, their maximum and alias, and the price, found from the
+maxima in the book whatever order they came in. Returns leader_id, leader_max, leader_alias, price (the
+first three nil when no one has a live maximum).
+]]
+local function standing_of(book_key, starting_price, reserve_price, increment)
+  local top_id, top, top_alias, second
+  local function before(a, b)
+    return a.max > b.max or (a.max == b.max and a.seq < b.seq)
+  end
+  local book = redis.call('HGETALL', book_key)
+  for i = 1, #book, 2 do
+    local entry = decode_entry(book[i + 1])
+    local live = entry.live
+    if live then
+      if not top or before(live, top) then
+        second = top
+        top_id, top, top_alias = book[i], live, entry.alias
+      elseif not second or before(live, second) then
+        second = live
+      end
+    end
+  end
+  if not top then
+    return nil, nil, nil, starting_price
+  end
+  local price = starting_price
+  if second then
+    price = math.min(top.max, math.max(starting_price, second.max + increment(second.max)))
+  end
+  if reserve_price ~= nil and top.max >= reserve_price then
+    price = math.max(price, reserve_price)
+  end
+  return top_id, top.max, top_alias, price
 end

@@ -21,9 +21,12 @@ function maximum(max: string, seq: string, placedAtMs: string, bidderId: string)
 
 export function parseBidderEntry(bidderId: string, text: string): BidderEntry {
   const parts = text.split(':');
-  if (parts.length !== 9) throw new Error(`bidder book: ${bidderId}'s entry has ${parts.length} fields, not 9`);
-  const [alias, bids, retracted, max, seq, placedAtMs, prevMax, prevSeq, prevPlacedAtMs] = parts as [
-    string, string, string, string, string, string, string, string, string,
+  // Entries written before promotions have no tenth field.
+  if (parts.length !== 9 && parts.length !== 10) {
+    throw new Error(`bidder book: ${bidderId}'s entry has ${parts.length} fields, not 10`);
+  }
+  const [alias, bids, retracted, max, seq, placedAtMs, prevMax, prevSeq, prevPlacedAtMs, promotedFrom = ''] = parts as [
+    string, string, string, string, string, string, string, string, string, string?,
   ]; // prettier-ignore
   return {
     alias: integer(alias, `${bidderId}'s alias`),
@@ -31,6 +34,7 @@ export function parseBidderEntry(bidderId: string, text: string): BidderEntry {
     retracted: retracted === '1',
     live: maximum(max, seq, placedAtMs, bidderId),
     previous: maximum(prevMax, prevSeq, prevPlacedAtMs, bidderId),
+    promotedFrom: promotedFrom === '' ? null : integer(promotedFrom, `${bidderId}'s own maximum`),
   };
 }
 

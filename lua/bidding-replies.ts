@@ -10,6 +10,7 @@ import {
   type RetractionRefusal,
   type RetractionScope,
 } from '../domain/retraction.js';
+import { DOUBLING_REFUSALS, type DoublingDecision } from '../domain/promotions/doubling.js';
 
 const BID_REJECTIONS: readonly BidRejection[] = [
   'AUCTION_NOT_OPEN',
@@ -99,7 +100,31 @@ export interface StreamRetraction {
   requestId: string;
 }
 
-export type StreamEntry = StreamBid | StreamRetraction;
+/** The promoter doubled a bidder's maximum: not a bid, but it may change the leader and the price. */
+export interface StreamDoubling {
+  type: 'doubling';
+  seq: number;
+  bidderId: string;
+  bidderAlias: number;
+  /** The bidder's own maximum, and the house's doubling of it: private. */
+  fromMax: number;
+  toMax: number;
+  /** The price, leader and bid count after it. */
+  amount: number;
+  leaderId: string | null;
+  leaderAlias: number | null;
+  bidCount: number;
+  placedAtMs: number;
+  endsAtMs: number;
+  promotionId: string;
+  firingId: string;
+}
+
+export type StreamEntry = StreamBid | StreamRetraction | StreamDoubling;
+
+export type DoubledMaximum =
+  | Extract<DoublingDecision, { accepted: false }>
+  | (Extract<DoublingDecision, { accepted: true }> & { leaderAlias: number | null; placedAtMs: number; wake: boolean });
 
 /** Field access over a flat [field, value, field, value, ...] reply. */
 class Fields {
@@ -213,6 +238,32 @@ export function parseRetractReply(reply: readonly string[]): RetractResult | nul
   };
 }
 
+/** double-maximum.lua's reply; null when the auction is unknown. A repeated firing's reply has no wake flag. */
+export function parseDoubleReply(reply: readonly string[]): DoubledMaximum | null {
+  const fields = new Fields(reply, 'double-maximum reply');
+  const outcome = fields.oneOf('outcome', ['doubled', 'refused', 'missing']);
+  if (outcome === 'missing') return null;
+  if (outcome === 'refused') return { accepted: false, reason: fields.oneOf('reason', DOUBLING_REFUSALS) };
+  return {
+    accepted: true,
+    seq: fields.number('seq'),
+    alias: fields.number('alias'),
+    fromMax: fields.number('fromMax'),
+    toMax: fields.number('toMax'),
+    ownMax: fields.number('ownMax'),
+    price: fields.number('price'),
+    leaderId: fields.optionalText('leaderId'),
+    leaderAlias: fields.optionalNumber('leaderAlias'),
+    minimumNextBid: fields.number('minimumNextBid'),
+    endsAtMs: fields.number('endsAtMs'),
+    bidCount: fields.number('bidCount'),
+    reserveMet: fields.flag('reserveMet'),
+    status: fields.oneOf<AuctionStatus>('status', AUCTION_STATUSES),
+    placedAtMs: fields.number('placedAtMs'),
+    wake: fields.has('wake') && fields.flag('wake'),
+  };
+}
+
 export function parseCloseReply(reply: readonly string[]): CloseResult {
   const fields = new Fields(reply, 'close-bidding reply');
   const state = fields.oneOf('state', ['open', 'closed', 'cancelled', 'missing']);
@@ -268,6 +319,24 @@ export function parseLeaderAlias(hash: Record<string, string>): number | null {
 export function parseStreamEntry([id, flat]: [string, string[]]): StreamEntry {
   const fields = new Fields(flat, `stream entry ${id}`);
   const seq = fields.number('seq');
+  if (fields.has('type') && fields.text('type') === 'doubling') {
+    return {
+      type: 'doubling',
+      seq,
+      bidderId: fields.text('bidderId'),
+      bidderAlias: fields.number('bidderAlias'),
+      fromMax: fields.number('fromMax'),
+      toMax: fields.number('toMax'),
+      amount: fields.number('amount'),
+      leaderId: fields.optionalText('leaderId'),
+      leaderAlias: fields.optionalNumber('leaderAlias'),
+      bidCount: fields.number('bidCount'),
+      placedAtMs: fields.number('placedAtMs'),
+      endsAtMs: fields.number('endsAtMs'),
+      promotionId: fields.text('promotionId'),
+      firingId: fields.text('firingId'),
+    };
+  }
   if (fields.has('type') && fields.text('type') === 'retraction') {
     return {
       type: 'retraction',

@@ -10,15 +10,17 @@ import type { RedisClient } from '../config/redis.js';
 import { publishCommand, type PublishCommand } from '../config/redis-pubsub.js';
 import type { AuctionRules, BiddingState } from '../domain/bidding.js';
 import { INCREMENT_TABLE } from '../domain/increments.js';
-import { isValidAmount } from '../domain/money.js';
+import { isValidAmount, MAX_AMOUNT } from '../domain/money.js';
 import {
   parseAuctionHash,
   parseCloseReply,
+  parseDoubleReply,
   parseLeaderAlias,
   parsePlaceBidReply,
   parseRetractReply,
   parseStreamEntry,
   type CloseResult,
+  type DoubledMaximum,
   type PlaceBidResult,
   type RetractResult,
   type StreamEntry,
@@ -34,6 +36,8 @@ export type {
   StreamBid,
   StreamEntry,
   StreamRetraction,
+  StreamDoubling,
+  DoubledMaximum,
 } from './bidding-replies.js';
 
 /** An Idempotency-Key answers the same for a day (the usual promise of payment APIs). */
@@ -59,6 +63,8 @@ export const auctionKeys = (auctionId: string) => {
     /** The bidder book: every bidder's alias and maximum (domain/bidder-book.ts). */
     bidders: `${base}:bidders`,
     idempotency: (bidderId: string, key: string) => `${base}:idem:${bidderId}:${key}`,
+    /** The promoter's firings on this auction and what each did (double-maximum.lua), for repeats. */
+    firings: `${base}:firings`,
     /** A pub/sub channel, not a key. */
     events: `${base}:events`,
   };
@@ -111,6 +117,7 @@ interface BiddingScripts {
   gavelInitAuction(key: string, ...fieldsAndValues: string[]): Promise<number>;
   gavelPlaceBid(numberOfKeys: number, ...keysAndArgs: string[]): Promise<string[]>;
   gavelRetractBid(...keysAndArgs: string[]): Promise<string[]>;
+  gavelDoubleMaximum(...keysAndArgs: string[]): Promise<string[]>;
   gavelCloseBidding(key: string): Promise<string[]>;
   gavelCancelAuction(
     key: string,
@@ -143,6 +150,7 @@ export class BiddingStore {
     // No fixed key count: the idempotency key is passed only when there is one.
     redis.defineCommand('gavelPlaceBid', { lua: loadScript('place-bid') });
     redis.defineCommand('gavelRetractBid', { numberOfKeys: 4, lua: loadScript('retract-bid') });
+    redis.defineCommand('gavelDoubleMaximum', { numberOfKeys: 5, lua: loadScript('double-maximum') });
     redis.defineCommand('gavelCloseBidding', { numberOfKeys: 1, lua: loadScript('close-bidding') });
     redis.defineCommand('gavelCancelAuction', { numberOfKeys: 1, lua: loadScript('cancel-auction') });
     this.scripts = redis as unknown as BiddingScripts;
@@ -228,6 +236,35 @@ export class BiddingStore {
     return parseRetractReply(reply);
   }
 
+  /**
+   * The promoter's doubling of one bidder's live maximum (domain/promotions/doubling.ts), if it is still
+   * `expectedMax`; null when the auction is unknown. A repeat of `firingId` answers the same and changes nothing.
+   */
+  async doubleMaximum(
+    auctionId: string,
+    input: { bidderId: string; expectedMax: number; promotionId: string; firingId: string },
+  ): Promise<DoubledMaximum | null> {
+    const keys = keysOf(auctionId);
+    if (!BIDDER_ID.test(input.bidderId)) throw new TypeError(`not a bidder id: ${JSON.stringify(input.bidderId)}`);
+    const reply = await this.scripts.gavelDoubleMaximum(
+      keys.state,
+      keys.bids,
+      keys.wake,
+      keys.bidders,
+      keys.firings,
+      input.bidderId,
+      integerArg('expectedMax', input.expectedMax),
+      input.promotionId,
+      input.firingId,
+      String(WAKE_TTL_MS),
+      keys.events,
+      this.publish,
+      String(MAX_AMOUNT),
+      ...INCREMENT_ARGS,
+    );
+    return parseDoubleReply(reply);
+  }
+
   /** Every bidder's standing on the auction (empty when no one has bid, or the auction is unknown). */
   async readBook(auctionId: string): Promise<BidderBook> {
     const keys = keysOf(auctionId);
@@ -292,6 +329,6 @@ export class BiddingStore {
    */
   async discardAuction(auctionId: string): Promise<void> {
     const keys = keysOf(auctionId);
-    await this.redis.del(keys.state, keys.bids, keys.wake, keys.bidders);
+    await this.redis.del(keys.state, keys.bids, keys.wake, keys.bidders, keys.firings);
   }
 }

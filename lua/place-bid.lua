@@ -202,7 +202,13 @@ if not entry then
   alias_count = alias_count + 1
   entry = { alias = alias_count, bids = 0, retracted = false }
 end
+-- A doubling (double-maximum.lua) ends with the bidder's own next bid: what a retraction of that bid
+-- goes back to is their own maximum, not the house's.
 entry.previous = entry.live
+if entry.promoted_from then
+  entry.previous.max = entry.promoted_from
+  entry.promoted_from = nil
+end
 entry.live = { max = amount, seq = next_seq, placed_at = now }
 entry.bids = entry.bids + 1
 redis.call('HSET', KEYS[4], bidder_id, encode_entry(entry))

@@ -89,37 +89,11 @@ else
   entry.bids = entry.bids - 1
 end
 entry.previous = nil
+entry.promoted_from = nil
 entry.retracted = entry.retracted or mode == 'retract'
 redis.call('HSET', KEYS[4], bidder_id, encode_entry(entry))
 
--- standingOf (domain/bidder-book.ts): the leader and price again, from the maxima that remain.
-local top_id, top, second
-local function before(a, b)
-  return a.max > b.max or (a.max == b.max and a.seq < b.seq)
-end
-local book = redis.call('HGETALL', KEYS[4])
-for i = 1, #book, 2 do
-  local live = decode_entry(book[i + 1]).live
-  if live then
-    if not top or before(live, top) then
-      second = top
-      top_id, top = book[i], live
-    elseif not second or before(live, second) then
-      second = live
-    end
-  end
-end
-local price, leader_id, leader_max, leader_alias = starting_price, nil, nil, nil
-if top then
-  leader_id, leader_max = top_id, top.max
-  leader_alias = top_id == bidder_id and entry.alias or decode_entry(redis.call('HGET', KEYS[4], top_id)).alias
-  if second then
-    price = math.min(top.max, math.max(starting_price, second.max + increment(second.max)))
-  end
-  if reserve_price ~= nil and top.max >= reserve_price then
-    price = math.max(price, reserve_price)
-  end
-end
+local leader_id, leader_max, leader_alias, price = standing_of(KEYS[4], starting_price, reserve_price, increment)
 
 local seq = state.seq + 1
 local bid_count = state.bid_count - (taken_bids - entry.bids)

@@ -111,6 +111,7 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
   await assert.rejects(insert('outbid', 'k1'), /notifications_dedupe_key_unique/);
   await assert.rejects(insert('spam', 'k2'), /notifications_type/);
   await insert('waitlist_offer', 'k3'); // migration 0008: a flash sale's waitlist
+  await insert('bid_doubled', 'k4'); // migration 0011: the promoter
   assert.deepEqual(await primaryKeyOf('watchlist'), ['auction_id', 'user_id']);
   // Orders: the total adds up, and an auction never has two orders awaiting payment or two paid.
   const [auction] = (

@@ -94,6 +94,11 @@ describe('the document', () => {
       'POST /v1/admin/auctions/{id}/voids',
       'POST /v1/admin/sales/{id}/cancel',
       'GET /v1/admin/audit',
+      'POST /v1/admin/promotions',
+      'GET /v1/admin/promotions',
+      'GET /v1/admin/promotions/{id}',
+      'PATCH /v1/admin/promotions/{id}',
+      'DELETE /v1/admin/promotions/{id}',
     ];
     // Public, but a token, when given, must be valid: the event stream (it counts toward the per-user
     // stream cap), the auction and its bid history (a token shows the bidder ids its user may see; with

@@ -13,7 +13,8 @@ const orderData = (order: Order, title: string, role: 'buyer' | 'seller') => ({
   currency: order.currency,
   hammerPrice: order.hammerPrice,
   buyersPremium: order.buyersPremium,
-  total: order.total,
+  // What the buyer pays: a promotion's subsidy is taken off already.
+  total: order.amountDue,
   payBy: order.payBy,
   role,
 });

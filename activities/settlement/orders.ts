@@ -17,6 +17,7 @@ import type { Order, OrderStatus } from '../../domain/settlement/order.js';
 import { BIDDING_BLOCKS_CHANNEL } from '../../domain/settlement/strikes.js';
 import type { OrderClock } from '../../domain/settlement/workflow.js';
 import type { SettlementNotices } from './notices.js';
+import { subsidyForOrder } from '../promotions/order-subsidy.js';
 
 export interface SettlementOptions {
   sellerFeeBps: number;
@@ -68,6 +69,7 @@ export function createOrderActivities(
           .where(and(eq(orders.auctionId, input.auctionId), eq(orders.kind, 'auction')));
         if (existing) return { order: toOrder(existing), auction };
         const amounts = orderAmounts(input.hammerPrice, auction.buyersPremiumBps);
+        const subsidy = await subsidyForOrder(tx, { ...input, buyersPremiumBps: auction.buyersPremiumBps });
         const now = new Date();
         const [created] = await tx
           .insert(orders)
@@ -77,6 +79,7 @@ export function createOrderActivities(
             buyerId: input.buyerId,
             sellerId: auction.sellerId,
             ...amounts,
+            ...subsidy,
             currency: auction.currency,
             payBy: new Date(now.getTime() + auction.paymentWindowSeconds * 1000),
             createdAt: now,

@@ -1,10 +1,12 @@
 /**
  * The admin routes, all under /v1/admin and all behind requireAdmin (mounted on the prefix, so a route
  * added here later is guarded too): accounts (read, role, block, unblock), cancels of any auction or
- * sale, voids of a bidder's bids, and the audit log. Thin: validate, call, answer.
+ * sale, voids of a bidder's bids, the audit log, and the promoter's promotions (api/promotions/). Thin: validate, call, answer.
  */
 import { Router, type RequestHandler } from 'express';
+import { AUCTION_TASK_QUEUE } from '../../domain/temporal-names.js';
 import { pathIdOf } from '../auctions/ids.js';
+import { promotionRoutes } from '../promotions/routes.js';
 import { listAuditLog } from './audit.js';
 import { cancelAuctionAsAdmin, cancelSaleAsAdmin, type AdminCancelDeps } from './cancels.js';
 import { actorOf } from './require-admin.js';
@@ -65,6 +67,14 @@ export function adminRoutes(deps: AdminDeps, requireAdmin: RequestHandler): Rout
   router.get('/v1/admin/audit', async (req, res) => {
     res.json(await listAuditLog(deps.db, auditQuery.parse(req.query)));
   });
+
+  router.use(
+    promotionRoutes({
+      db: deps.db,
+      temporal: deps.auctions.temporal,
+      taskQueue: deps.auctions.taskQueue ?? AUCTION_TASK_QUEUE,
+    }),
+  );
 
   return router;
 }

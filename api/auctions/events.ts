@@ -1,13 +1,11 @@
 /**
- * GET /v1/auctions/:id/events. On connect: the bids and retractions missed since Last-Event-ID (Postgres
- * for what is persisted, then the Redis stream), then a `snapshot` of the whole auction; then live `bid`,
- * `retracted`, `extended`, `closed` and `cancelled` events. `id:` is the seq, so a reconnect resumes
+ * GET /v1/auctions/:id/events. On connect: the bids, retractions and doublings missed since Last-Event-ID
+ * (missed-events.ts), then a `snapshot` of the whole auction; then live `bid`, `retracted`, `doubled`,
+ * `extended`, `closed` and `cancelled` events. `id:` is the seq, so a reconnect resumes
  * exactly. Live events that arrive while the replay runs are held and delivered after it, without repeats.
  * Events are public, whoever opens the stream: bidders appear by alias, never by account id.
  */
 import type { Request, Response } from 'express';
-import { and, eq, gt, lte } from 'drizzle-orm';
-import { bidRetractions, bids } from '../../db/schema.js';
 import type { AuctionResult } from '../../domain/auction-result.js';
 import { aliasName } from '../../domain/bidder-alias.js';
 import { ANONYMOUS, bidderIdsShownTo } from '../../domain/bidder-privacy.js';
@@ -18,10 +16,13 @@ import type { EventHub } from '../sse/hub.js';
 import { followChannel } from '../sse/follow-channel.js';
 import { SseStream } from '../sse/stream.js';
 import { presentResult, withBidderIdsShown } from './presenter.js';
+import { missedEntries } from './missed-events.js';
 import type {
+  DoubledEvent,
   ExtendedEvent,
   LiveBidEvent,
   ReplayedBidEvent,
+  ReplayedDoublingEvent,
   ReplayedRetractionEvent,
   RetractedEvent,
 } from './responses.js';
@@ -42,8 +43,14 @@ type PublishedState = Omit<PublicBidState, 'leaderId'> & {
 type LiveBid = PublishedState & { type: 'bid'; extended: boolean };
 /** What lua/retract-bid.lua publishes for a retraction or a void. */
 type LiveRetraction = PublishedState & { type: 'retracted'; retractedAlias: number };
+/** What lua/double-maximum.lua publishes for a promoter's doubling. */
+type LiveDoubling = PublishedState & { type: 'doubled'; doubledAlias: number };
 type LiveEvent =
-  LiveBid | LiveRetraction | { type: 'closed'; seq: number; result: AuctionResult } | { type: 'cancelled' };
+  | LiveBid
+  | LiveRetraction
+  | LiveDoubling
+  | { type: 'closed'; seq: number; result: AuctionResult }
+  | { type: 'cancelled' };
 
 export function eventsHandler(deps: AuctionDeps, hub: EventHub, heartbeatMs: number) {
   return async (req: Request<{ id: string }>, res: Response) => {
@@ -86,6 +93,10 @@ export function eventsHandler(deps: AuctionDeps, hub: EventHub, heartbeatMs: num
         };
         return stream.send('retracted', retracted, event.seq);
       }
+      if (event.type === 'doubled') {
+        const doubled: DoubledEvent = { ...state, doubledAlias: aliasName(event.doubledAlias)!, doubledAt: at };
+        return stream.send('doubled', doubled, event.seq);
+      }
       stream.send('bid', { ...state, placedAt: at } satisfies LiveBidEvent, event.seq);
       if (event.extended) {
         stream.send('extended', {
@@ -122,15 +133,18 @@ export function eventsHandler(deps: AuctionDeps, hub: EventHub, heartbeatMs: num
           replayed: true as const,
         };
         const at = new Date(missed.placedAtMs).toISOString();
-        if (missed.retractedAlias === null) {
+        if (missed.kind === 'bid') {
           stream.send('bid', { ...common, placedAt: at } satisfies ReplayedBidEvent, missed.seq);
-        } else {
+        } else if (missed.kind === 'retracted') {
           const data: ReplayedRetractionEvent = {
             ...common,
-            retractedAlias: aliasName(missed.retractedAlias)!,
+            retractedAlias: aliasName(missed.alias)!,
             retractedAt: at,
           };
           stream.send('retracted', data, missed.seq);
+        } else {
+          const data: ReplayedDoublingEvent = { ...common, doubledAlias: aliasName(missed.alias)!, doubledAt: at };
+          stream.send('doubled', data, missed.seq);
         }
       }
     }
@@ -139,72 +153,4 @@ export function eventsHandler(deps: AuctionDeps, hub: EventHub, heartbeatMs: num
     stream.send('snapshot', snapshot, snapshot.seq);
     following.release();
   };
-}
-
-interface MissedEntry {
-  seq: number;
-  price: number;
-  bidCount: number;
-  placedAtMs: number;
-  /** Null for a bid; the alias whose bids a retraction took back. */
-  retractedAlias: number | null;
-}
-
-/** Bids and retractions in (afterSeq, throughSeq]: the persisted ones from Postgres, the rest from the Redis stream. */
-async function missedEntries(
-  deps: AuctionDeps,
-  auctionId: string,
-  afterSeq: number,
-  throughSeq: number,
-): Promise<MissedEntry[]> {
-  const [persisted, retracted] = await Promise.all([
-    deps.db
-      .select({ seq: bids.seq, price: bids.amount, placedAt: bids.placedAt, bidCountAfter: bids.bidCountAfter })
-      .from(bids)
-      .where(and(eq(bids.auctionId, auctionId), gt(bids.seq, afterSeq), lte(bids.seq, throughSeq))),
-    deps.db
-      .select({
-        seq: bidRetractions.seq,
-        price: bidRetractions.priceAfter,
-        bidCount: bidRetractions.bidCountAfter,
-        retractedAt: bidRetractions.retractedAt,
-        alias: bidRetractions.bidderAlias,
-      })
-      .from(bidRetractions)
-      .where(
-        and(
-          eq(bidRetractions.auctionId, auctionId),
-          gt(bidRetractions.seq, afterSeq),
-          lte(bidRetractions.seq, throughSeq),
-        ),
-      ),
-  ]);
-  const fromDb: MissedEntry[] = [
-    ...persisted.map((bid) => ({
-      seq: bid.seq,
-      price: bid.price,
-      bidCount: bid.bidCountAfter ?? bid.seq, // rows from before retractions existed: the seq was the count
-      placedAtMs: bid.placedAt.getTime(),
-      retractedAlias: null,
-    })),
-    ...retracted.map((entry) => ({
-      seq: entry.seq,
-      price: entry.price,
-      bidCount: entry.bidCount,
-      placedAtMs: entry.retractedAt.getTime(),
-      retractedAlias: entry.alias,
-    })),
-  ].sort((a, b) => a.seq - b.seq);
-  const highWater = fromDb.at(-1)?.seq ?? afterSeq;
-  const rest = throughSeq > highWater ? await deps.store.readBids(auctionId, highWater, throughSeq - highWater) : [];
-  const fromStream = rest
-    .filter((entry) => entry.seq <= throughSeq)
-    .map((entry) => ({
-      seq: entry.seq,
-      price: entry.amount,
-      bidCount: entry.bidCount,
-      placedAtMs: entry.placedAtMs,
-      retractedAlias: entry.type === 'retraction' ? entry.bidderAlias : null,
-    }));
-  return [...fromDb, ...fromStream];
 }

@@ -300,6 +300,35 @@ export const replayedRetractionEvent = z
   })
   .meta({ id: 'ReplayedRetractionEvent', description: 'A retraction missed since Last-Event-ID, replayed.' });
 
+export const doubledEvent = z
+  .object({
+    seq: count,
+    doubledAlias: bidderAlias.meta({ description: 'The bidder whose maximum a promotion doubled.' }),
+    currentPrice: money,
+    ...publicLeader,
+    minimumNextBid: money,
+    bidCount: count.meta({ description: 'A doubling is not a bid: the count is unchanged.' }),
+    reserveMet: z.boolean(),
+    endsAt: instant,
+    doubledAt: instant,
+  })
+  .meta({
+    id: 'DoubledEvent',
+    description: "A promotion doubled a bidder's maximum at the house's expense: the leader and price found again.",
+  });
+
+export const replayedDoublingEvent = z
+  .object({
+    seq: count,
+    doubledAlias: bidderAlias,
+    currentPrice: money,
+    minimumNextBid: money,
+    bidCount: count,
+    doubledAt: instant,
+    replayed: z.literal(true),
+  })
+  .meta({ id: 'ReplayedDoublingEvent', description: 'A doubling missed since Last-Event-ID, replayed.' });
+
 /** One event of GET /v1/auctions/{id}/events, as a parsed SSE event (`event`, `id`, `data`). */
 export const auctionEvent = z
   .union([
@@ -308,6 +337,8 @@ export const auctionEvent = z
     z.object({ event: z.literal('bid'), id: z.string(), data: jsonData(replayedBidEvent) }),
     z.object({ event: z.literal('retracted'), id: z.string(), data: jsonData(retractedEvent) }),
     z.object({ event: z.literal('retracted'), id: z.string(), data: jsonData(replayedRetractionEvent) }),
+    z.object({ event: z.literal('doubled'), id: z.string(), data: jsonData(doubledEvent) }),
+    z.object({ event: z.literal('doubled'), id: z.string(), data: jsonData(replayedDoublingEvent) }),
     z.object({ event: z.literal('extended'), id: z.string().optional(), data: jsonData(extendedEvent) }),
     z.object({ event: z.literal('closed'), id: z.string(), data: jsonData(auctionResult) }),
     z.object({ event: z.literal('cancelled'), id: z.string().optional(), data: z.literal('{}') }),
@@ -315,8 +346,9 @@ export const auctionEvent = z
   .meta({
     id: 'AuctionEvent',
     description:
-      'On connect: the bids and retractions missed since Last-Event-ID (events `bid` and `retracted`, ' +
-      '`replayed: true`), then a `snapshot` of the auction; then live `bid`, `retracted`, `extended`, `closed` ' +
+      'On connect: the bids, retractions and doublings missed since Last-Event-ID (events `bid`, `retracted` ' +
+      'and `doubled`, `replayed: true`), then a `snapshot` of the auction; then live `bid`, `retracted`, ' +
+      '`doubled`, `extended`, `closed` ' +
       'and `cancelled` events. `id` is the seq: send it back as Last-Event-ID to resume. Comment lines ' +
       '(`: ping`) keep the connection alive. Bidders appear by alias, never by account id.',
   });
@@ -326,10 +358,15 @@ export const auctionEvent = z
  * registers them itself; test/openapi.test.ts checks that every $ref resolves.
  */
 export const eventDataSchemas = Object.fromEntries(
-  [liveBidEvent, replayedBidEvent, retractedEvent, replayedRetractionEvent, extendedEvent].map((schema) => [
-    idOf(schema),
-    schema,
-  ]),
+  [
+    liveBidEvent,
+    replayedBidEvent,
+    retractedEvent,
+    replayedRetractionEvent,
+    doubledEvent,
+    replayedDoublingEvent,
+    extendedEvent,
+  ].map((schema) => [idOf(schema), schema]),
 );
 
 export type PublicAuction = z.infer<typeof auction>;
@@ -349,3 +386,5 @@ export type ReplayedBidEvent = z.infer<typeof replayedBidEvent>;
 export type ExtendedEvent = z.infer<typeof extendedEvent>;
 export type RetractedEvent = z.infer<typeof retractedEvent>;
 export type ReplayedRetractionEvent = z.infer<typeof replayedRetractionEvent>;
+export type DoubledEvent = z.infer<typeof doubledEvent>;
+export type ReplayedDoublingEvent = z.infer<typeof replayedDoublingEvent>;

@@ -23,7 +23,8 @@ import {
 } from './parts.js';
 
 const tags = ['Admin'];
-const idParam = (what: string) => z.object({ id: auctionIdParam.meta({ description: `The ${what} id (a UUID).` }) });
+export const idParam = (what: string) =>
+  z.object({ id: auctionIdParam.meta({ description: `The ${what} id (a UUID).` }) });
 const requestId = z.object({
   'X-Request-Id': z.string().meta({
     description: "The request's id, as its audit entries name it: yours when you sent a plain one, else one made up.",
@@ -33,7 +34,7 @@ const requestId = z.object({
 const notAdmin = errorResponse('Your account is not an admin.', ['FORBIDDEN']);
 
 /** What every admin operation shares: the token, who may, and the request id in the answer. */
-function adminOperation(operation: ZodOpenApiOperationObject): ZodOpenApiOperationObject {
+export function adminOperation(operation: ZodOpenApiOperationObject): ZodOpenApiOperationObject {
   const responses = Object.fromEntries(
     Object.entries(operation.responses).map(([status, response]) => [
       status,

@@ -8,6 +8,7 @@ import { eventDataSchemas } from '../auctions/responses.js';
 import { saleCountsEvent } from '../sales/responses.js';
 import { accountPaths } from './account-paths.js';
 import { adminPaths } from './admin-paths.js';
+import { promotionPaths } from './promotion-paths.js';
 import { auctionPaths } from './auction-paths.js';
 import { imagePaths } from './image-paths.js';
 import { inboxPaths, unreadCountSchema } from './inbox-paths.js';
@@ -73,6 +74,7 @@ export function buildOpenApiDocument() {
         ...webhookPaths,
         ...settlementPaths,
         ...adminPaths,
+        ...promotionPaths,
       }),
       ...operationalPaths,
     },

@@ -85,11 +85,12 @@ async function openSession(deps: CheckoutDeps, order: Order, title: string, atte
         mode: 'payment',
         line_items: [
           {
-            // A sale's units each at its price; an auction's lot once, at its total (premium included).
+            // A sale's units each at its price; an auction's lot once, at what is due (premium included, a
+            // promotion's subsidy taken off).
             quantity: order.quantity,
             price_data: {
               currency: order.currency.toLowerCase(),
-              unit_amount: order.total / order.quantity,
+              unit_amount: order.amountDue / order.quantity,
               product_data: { name: title },
             },
           },

@@ -21,7 +21,13 @@ export const order = z
     sellerId: uuid,
     hammerPrice: money,
     buyersPremium: amount,
-    total: money.meta({ description: 'hammerPrice + buyersPremium: what the buyer pays.' }),
+    total: money.meta({ description: 'hammerPrice + buyersPremium.' }),
+    houseSubsidy: amount.meta({
+      description:
+        'What the house pays of the total, when a promotion doubled the buyer’s maximum: the buyer never pays ' +
+        'more than their own maximum would have cost them. 0 otherwise.',
+    }),
+    amountDue: money.meta({ description: 'total − houseSubsidy: what the buyer pays.' }),
     currency,
     status: z.enum(ORDER_STATUSES),
     payBy: instant.meta({

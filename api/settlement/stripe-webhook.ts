@@ -175,7 +175,7 @@ async function apply(deps: StripeWebhookDeps, tx: Transaction, subject: Subject)
     await refund(deps, paymentIntentId);
     return { outcome: 'unknown_order_refunded', orderId: null, notify: false };
   }
-  if (subject.amount !== order.total || subject.currency?.toUpperCase() !== order.currency) {
+  if (subject.amount !== order.amountDue || subject.currency?.toUpperCase() !== order.currency) {
     await refund(deps, paymentIntentId);
     return { outcome: 'amount_mismatch_refunded', orderId, notify: false };
   }

@@ -17,11 +17,18 @@ export const AUDIT_ACTIONS = [
   'bids_retracted',
   // The system's (actor null): the settlement's expiry of an unpaid order (activities/settlement/orders.ts).
   'unpaid_strike',
+  // The promoter: an admin's changes to a promotion (api/admin/promotions.ts), and every firing of one,
+  // whatever came of it (activities/promotions/fire.ts; actor null).
+  'promotion_created',
+  'promotion_paused',
+  'promotion_resumed',
+  'promotion_deleted',
+  'promotion_fired',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** What an entry is about; its id is in `target_id`. */
-export const AUDIT_TARGET_TYPES = ['user', 'auction', 'sale', 'order'] as const;
+export const AUDIT_TARGET_TYPES = ['user', 'auction', 'sale', 'order', 'promotion'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 /** One entry as it is written: `at` and `id` come from the database. */

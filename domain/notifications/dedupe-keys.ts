@@ -18,5 +18,8 @@ export const settlementKey = (
   moment?: number,
 ) => `${type}:${subjectId}:${userId}${moment === undefined ? '' : `:${moment}`}`;
 
+/** A doubling happens once per firing (a bidder's maximum is doubled at most once per auction at a time). */
+export const doublingKey = (auctionId: string, seq: number) => `bid_doubled:${auctionId}:${seq}`;
+
 /** A waitlist offer happens once per hold it made (its order) per user. */
 export const waitlistOfferKey = (orderId: string, userId: string) => `waitlist_offer:${orderId}:${userId}`;

@@ -36,6 +36,7 @@ const TYPE_NAMES: Record<NotificationType, string> = {
   second_chance_offer: 'second-chance offers',
   second_chance_answered: 'second-chance answers',
   waitlist_offer: 'waitlist offers',
+  bid_doubled: 'promotion notices',
 };
 
 function lines(notification: Notification): { subject: string; body: string[] } {
@@ -50,6 +51,14 @@ function lines(notification: Notification): { subject: string; body: string[] } 
         body: [
           `Someone bid more than your maximum on ${title}. The price is now ${money(d.currentPrice)}.`,
           `Bid at least ${money(d.minimumNextBid)} to take the lead back before it ends at ${d.endsAt}.`,
+        ],
+      };
+    case 'bid_doubled':
+      return {
+        subject: `We doubled your maximum bid on ${title}`,
+        body: [
+          `A Gavel promotion doubled your maximum bid on ${title} from ${money(d.ownMaximum)} to ${money(d.doubledMaximum)}, at our expense.`,
+          `If you win, you never pay more than your own maximum would have cost you: we pay the rest. The price is now ${money(d.currentPrice)}.`,
         ],
       };
     case 'auction_won':

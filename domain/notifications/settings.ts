@@ -31,6 +31,7 @@ export const DEFAULT_SETTINGS: NotificationSettings = {
       'second_chance_offer',
       'second_chance_answered',
       'waitlist_offer',
+      'bid_doubled',
     ],
     webhook: [...NOTIFICATION_TYPES],
   },

@@ -22,6 +22,8 @@ export const NOTIFICATION_TYPES = [
   'second_chance_answered',
   // Flash sales: units an expired hold gave back, held for a buyer on the waitlist.
   'waitlist_offer',
+  // The promoter doubled the recipient's maximum on an auction, at the house's expense.
+  'bid_doubled',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -87,4 +89,7 @@ export interface NotificationData {
   /** waitlist_offer: the sale, and how many units its new hold keeps until payBy. */
   saleId?: string;
   quantity?: number;
+  /** bid_doubled: the recipient's own maximum and the doubled one the house now bids for them. */
+  ownMaximum?: number;
+  doubledMaximum?: number;
 }

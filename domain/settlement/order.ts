@@ -29,6 +29,10 @@ export interface Order {
   hammerPrice: number;
   buyersPremium: number;
   total: number;
+  /** What the house pays of the total: a promotion doubled the buyer's maximum (domain/promotions/subsidy.ts). */
+  houseSubsidy: number;
+  /** What the buyer is charged: total − houseSubsidy. */
+  amountDue: number;
   currency: string;
   status: OrderStatus;
   /** ISO-8601 UTC. */

@@ -105,6 +105,8 @@ export class FakeActivities {
   readonly auctions = new Map<string, FakeAuction>();
   readonly settlement: FakeSettlement;
   readonly sales: FakeSale;
+  /** The promotion firings the firing workflow asked for, with the ids it gave them. */
+  readonly firings: { promotionId: string; firingId: string }[] = [];
   readonly activities: Activities;
   private readonly now: () => number;
   private readonly latency: 'io' | 'none';
@@ -207,6 +209,10 @@ export class FakeActivities {
     return {
       ...this.settlement.activities,
       ...this.sales.activities,
+      firePromotion: (input) => {
+        this.firings.push(input);
+        return Promise.resolve('doubled' as const);
+      },
       recordAuctionStatus: async (input) => {
         await this.record(this.get(input.auctionId), 'recordAuctionStatus', [input], input.status);
       },

@@ -206,6 +206,7 @@ export class FakeSettlement {
     now: number = this.now(),
   ): Order {
     const terms = this.auctions.get(auctionId) ?? this.auction(auctionId);
+    const amounts = orderAmounts(hammerPrice, terms.buyersPremiumBps);
     const order: Order = {
       id: randomUUID(),
       auctionId,
@@ -214,7 +215,9 @@ export class FakeSettlement {
       quantity: 1,
       buyerId,
       sellerId: terms.sellerId,
-      ...orderAmounts(hammerPrice, terms.buyersPremiumBps),
+      ...amounts,
+      houseSubsidy: 0,
+      amountDue: amounts.total,
       currency: terms.currency,
       status: 'awaiting_payment',
       payBy: new Date(now + terms.paymentWindowSeconds * 1000).toISOString(),

@@ -46,6 +46,11 @@ export function notificationText(notification: Notification): NotificationText {
         text: `You were outbid on ${title}: the price is now ${amount(d, 'currentPrice')}. Bid at least ${amount(d, 'minimumNextBid')} to lead again.`,
         link: auction === null ? null : { href: auction, label: 'Bid again' },
       };
+    case 'bid_doubled':
+      return {
+        text: `A promotion doubled your maximum on ${title} from ${amount(d, 'ownMaximum')} to ${amount(d, 'doubledMaximum')}, at the house's expense: if you win, you never pay more than your own maximum would have cost.`,
+        link: toAuction,
+      };
     case 'auction_won':
       return { text: `You won ${title} for ${amount(d, 'finalPrice')}.`, link: toAuction };
     case 'auction_lost':

@@ -18,6 +18,7 @@ export const TYPE_LABEL: Record<NotificationType, string> = {
   order_unpaid: 'Order unpaid',
   order_cancelled: 'Order cancelled',
   second_chance_offer: 'Second-chance offer',
+  bid_doubled: 'Maximum doubled',
   second_chance_answered: 'Second-chance answer',
   waitlist_offer: 'Waitlist offer',
 };
