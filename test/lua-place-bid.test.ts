@@ -16,6 +16,7 @@ import { onMessage, subscribe } from '../config/redis-pubsub.js';
 import { decideBid } from '../domain/proxy-bidding.js';
 import { emptyBook, leaderAliasOf, withAcceptedBid, type BidderBook } from '../domain/bidder-book.js';
 import { decideRetraction, type RetractionMode } from '../domain/retraction.js';
+import { decideDoubling } from '../domain/promotions/doubling.js';
 import { BiddingStore, auctionKeys, type PlaceBidInput, type StreamEntry } from '../lua/bidding-store.js';
 import { testConfig } from './helpers/config.js';
 import { redisNowMs } from './helpers/redis.js';
@@ -110,6 +111,8 @@ interface StepSpec {
   buyNow: boolean;
   /** Not a bid: the bidder retracts, or an admin voids their bids. */
   retract: RetractionMode | null;
+  /** Not a bid either (when retract is null): the promoter doubles the bidder's maximum, as seen or one off. */
+  double: 'seen' | 'stale' | null;
 }
 
 const amountArb: fc.Arbitrary<number> = fc.oneof(
@@ -152,6 +155,11 @@ const stepArb: fc.Arbitrary<StepSpec> = fc.record({
     { weight: 2, arbitrary: fc.constant('retract' as const) },
     { weight: 1, arbitrary: fc.constant('void' as const) },
   ),
+  double: fc.oneof(
+    { weight: 8, arbitrary: fc.constant(null) },
+    { weight: 2, arbitrary: fc.constant('seen' as const) },
+    { weight: 1, arbitrary: fc.constant('stale' as const) },
+  ),
 }); // prettier-ignore
 
 /** When the auction runs relative to Redis time: mostly open, sometimes not yet or no longer. */
@@ -180,7 +188,10 @@ function requestFor(step: StepSpec, state: BiddingState, rules: AuctionRules, bi
   return bid(bidderId, amount, { buyNow: spec.type === 'buyNowPrice' || step.buyNow });
 }
 
-test('the scripts decide every bid and retraction exactly as the domain does, and keep the same state, book and history', async () => {
+/** The promotion every doubling in the property names (the script only carries it to the stream). */
+const PROMOTION = randomUUID();
+
+test('the scripts decide every bid, retraction and doubling exactly as the domain does, and keep the same state, book and history', async () => {
   await fc.assert(
     fc.asyncProperty(
       rulesArb,
@@ -202,7 +213,54 @@ test('the scripts decide every bid and retraction exactly as the domain does, an
           const expectedStream: StreamEntry[] = [];
           for (const step of steps) {
             const input = requestFor(step, state, rules, bidders);
-            if (step.retract !== null) {
+            if (step.retract === null && step.double !== null) {
+              const seen = book.bidders.get(input.bidderId)?.live?.max ?? 1;
+              const expectedMax = step.double === 'seen' ? seen : seen + 1;
+              const firingId = `firing-${expectedStream.length}-${randomUUID()}`;
+              const result = await store.doubleMaximum(auctionId, {
+                bidderId: input.bidderId,
+                expectedMax,
+                promotionId: PROMOTION,
+                firingId,
+              });
+              assert.ok(result, 'the auction exists');
+              const nowMs = result.accepted ? result.placedAtMs : await redisNowMs(redis);
+              const model = decideDoubling(state, rules, book, { bidderId: input.bidderId, expectedMax, nowMs });
+              if (!result.accepted) {
+                assert.deepEqual(result, model.decision, `doubling ${JSON.stringify(step)}`);
+              } else {
+                const { placedAtMs, leaderAlias, wake, ...decision } = result;
+                assert.deepEqual(decision, model.decision, `doubling ${JSON.stringify(step)}`);
+                assert.equal(typeof wake, 'boolean');
+                state = model.next;
+                book = model.book;
+                assert.equal(leaderAlias, leaderAliasOf(book, state));
+                expectedStream.push({
+                  type: 'doubling',
+                  seq: result.seq,
+                  bidderId: input.bidderId,
+                  bidderAlias: result.alias,
+                  fromMax: result.fromMax,
+                  toMax: result.toMax,
+                  amount: result.price,
+                  leaderId: result.leaderId,
+                  leaderAlias,
+                  bidCount: result.bidCount,
+                  placedAtMs,
+                  endsAtMs: result.endsAtMs,
+                  promotionId: PROMOTION,
+                  firingId,
+                });
+                // The same firing again answers as the first did and changes nothing.
+                const again = await store.doubleMaximum(auctionId, {
+                  bidderId: input.bidderId,
+                  expectedMax,
+                  promotionId: PROMOTION,
+                  firingId,
+                });
+                assert.deepEqual(again, { ...result, wake: false });
+              }
+            } else if (step.retract !== null) {
               const result = await store.retractBid(auctionId, {
                 bidderId: input.bidderId,
                 mode: step.retract,
