@@ -60,6 +60,8 @@ import type { SaleWorkflowInput, SaleWorkflowState } from '../domain/sales/workf
 import { saleWorkflowId } from '../domain/temporal-names.js';
 import { cancelSaleSignal, claimsPendingSignal, saleOrderPaidSignal } from '../workflows/sales/definitions.js';
 import type { saleWorkflow } from '../workflows/sales/sale.js';
+import type { promotionFiringWorkflow } from '../workflows/promotions/firing.js';
+import { promotionFiringWorkflowId } from '../domain/temporal-names.js';
 import { startChild, stopChild } from './stack/child.js';
 import { temporalCli } from './stack/profiles.js';
 import { waitUntilReady } from './stack/wait.js';
@@ -361,13 +363,14 @@ interface Recorded {
 interface Scenario {
   name: string;
   /** The workflow it records, the file name's <workflow> part: auction unless said. */
-  workflow?: 'settlement' | 'sale';
+  workflow?: 'settlement' | 'sale' | 'promotion';
   /** The <path> of each history it records, when not just its name. */
   records?: string[];
   run(
     driver: (plan: AuctionPlan) => Driver,
     settlement: (plan: SettlementPlan) => SettlementDriver,
     sale: (plan: SalePlan) => SaleDriver,
+    promotion: (promotionId: string) => Promise<WorkflowHandleWithFirstExecutionRunId>,
   ): Promise<Recorded[]>;
 }
 
@@ -710,6 +713,20 @@ const scenarios: Scenario[] = [
       return recordedRun('ops-signal-between-orders', s);
     },
   },
+  // --- The promoter's path: a schedule's firing, one activity ---
+  {
+    name: 'fired',
+    workflow: 'promotion',
+    async run(_, __, ___, fire) {
+      const promotionId = randomUUID();
+      const handle = await fire(promotionId);
+      assert.equal(await handle.result(), 'doubled');
+      assert.ok(
+        fakes.firings.some((firing) => firing.promotionId === promotionId && firing.firingId === handle.workflowId),
+      );
+      return recordedRun('fired', { handle: Promise.resolve(handle) });
+    },
+  },
   // --- The sale's paths ---
   {
     name: 'sold-out-expired-waitlist',
@@ -929,6 +946,13 @@ async function main(): Promise<void> {
           (plan) => new Driver(client, taskQueue, plan),
           (plan) => new SettlementDriver(client, taskQueue, plan),
           (plan) => new SaleDriver(client, taskQueue, plan),
+          // As a schedule starts it: the schedule's workflow id with the firing time appended.
+          (promotionId) =>
+            client.workflow.start<typeof promotionFiringWorkflow>('promotionFiringWorkflow', {
+              taskQueue,
+              workflowId: `${promotionFiringWorkflowId(promotionId)}-${new Date().toISOString()}`,
+              args: [{ promotionId }],
+            }),
         );
         const runs = await Promise.race([driving, timeout]).finally(() => clearTimeout(timer));
         process.stdout.write(`  ${scenario.name}: ${((Date.now() - scenarioStarted) / 1000).toFixed(1)} s\n`);

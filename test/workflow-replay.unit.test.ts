@@ -24,7 +24,12 @@ const files = fs
   .sort();
 
 /** The workflow type each file name's prefix stands for (`<workflow>-<path>[-<version>].json`). */
-const WORKFLOW_TYPES = { auction: 'auctionWorkflow', settlement: 'settlementWorkflow', sale: 'saleWorkflow' } as const;
+const WORKFLOW_TYPES = {
+  auction: 'auctionWorkflow',
+  settlement: 'settlementWorkflow',
+  sale: 'saleWorkflow',
+  promotion: 'promotionFiringWorkflow',
+} as const;
 const prefixOf = (file: string) => file.slice(0, file.indexOf('-'));
 
 /**
@@ -54,8 +59,9 @@ before(async () => {
   }
 });
 
-test('when the histories folder is read, then it holds the recorded auction, settlement and sale paths', () => {
+test('when the histories folder is read, then it holds the recorded auction, settlement, sale and promotion paths', () => {
   const required = [
+    'promotion-fired',
     ...['sold', 'soft-close', 'cancelled-scheduled', 'cancelled-open', 'cancel-lost-race'].map((p) => `auction-${p}`),
     // The sold path since a sale starts its settlement.
     'auction-sold-settlement',
