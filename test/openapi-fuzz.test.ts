@@ -115,6 +115,12 @@ test(title, { timeout: DEADLINE_MS + 30_000 }, async () => {
     body: { title: 'Fuzzed sale, for the admins', price: 1000, stock: 10 },
   });
   assert.equal(adminSale.status, 201, JSON.stringify(adminSale.body));
+  // Fires monthly on the admin's auction: the fuzzer reads, pauses, resumes and deletes it (then 404s).
+  const promotion = await call<{ id: string }>(`${api.url}/v1/admin/promotions`, {
+    token: adminToken.body.accessToken,
+    body: { every: 'P30D', budget: 1000, scope: { auctionId: adminAuction.id } },
+  });
+  assert.equal(promotion.status, 201, JSON.stringify(promotion.body));
 
   const { code, output, ms } = await run(
     SCHEMATHESIS,
@@ -141,6 +147,7 @@ test(title, { timeout: DEADLINE_MS + 30_000 }, async () => {
       GAVEL_FUZZ_TARGET_USER_ID: target.id,
       GAVEL_FUZZ_ADMIN_AUCTION_ID: adminAuction.id,
       GAVEL_FUZZ_ADMIN_SALE_ID: adminSale.body.id,
+      GAVEL_FUZZ_PROMOTION_ID: promotion.body.id,
       GAVEL_FUZZ_UNSUBSCRIBE_TOKEN: await signUnsubscribeToken(DEVELOPMENT_LINK_SECRET, {
         userId: bidder.id,
         type: 'auction_started',
