@@ -58,6 +58,7 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
       'auction_images',
       'auctions',
       'audit_log',
+      'bid_doublings',
       'bid_retractions',
       'bids',
       'checkout_sessions',
@@ -66,6 +67,8 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
       'notifications',
       'orders',
       'payouts',
+      'promotion_firings',
+      'promotions',
       'refresh_tokens',
       'sales',
       'second_chance_offers',
@@ -131,6 +134,20 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
   await order('awaiting_payment');
   await assert.rejects(order('paid'), /orders_one_per_auction_close/);
   await assert.rejects(order('lost'), /orders_status/);
+  // Promotions (migration 0011): the house never pays the whole order, and budgets stay in bounds.
+  await assert.rejects(
+    database.pool.query('UPDATE orders SET house_subsidy = total WHERE auction_id = $1', [auction!.id]),
+    /orders_house_subsidy/,
+  );
+  const promotion = (budget: number) =>
+    database.pool.query(
+      `INSERT INTO promotions (every, jitter, max_per_auction, budget, currency, strategy, created_by)
+       VALUES ('PT1H', 'PT0S', 1, $1, 'USD', 'uniform', $2)`,
+      [budget, user!.id],
+    );
+  await assert.rejects(promotion(-1), /promotions_budget/);
+  await assert.rejects(promotion(1e12), /promotions_budget/);
+  await promotion(100);
   // Moderation (migration 0010): known roles only, a block always with its reason; the audit log append-only.
   await assert.rejects(
     database.pool.query('UPDATE users SET role = $1 WHERE id = $2', ['root', user!.id]),

@@ -12,7 +12,11 @@ import { trimmedText } from '../text.js';
 import { uuid } from '../wire-types.js';
 
 const reason = trimmedText(1, 500).meta({ description: 'Why: kept in the audit log. Trimmed; 1 to 500 characters.' });
-const isoDuration = z.string().max(40);
+/** The shape of an ISO-8601 duration in weeks, days, hours, minutes and seconds; the range is scheduleProblem's. */
+const isoDuration = z
+  .string()
+  .max(40)
+  .regex(/^P(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$/, 'an ISO-8601 duration such as PT1H');
 
 export const createPromotionBody = z
   .object({

@@ -16,6 +16,7 @@ import { Gallery } from '../components/gallery';
 import { ResultPanel } from '../components/result-panel';
 import { RetractForm } from '../components/retract-form';
 import { RetractedNotice, type Retracted } from '../components/retracted-notice';
+import { DoubledNotice, type Doubled } from '../components/doubled-notice';
 import { WatchButton } from '../components/watch-button';
 import { money, when } from '../format';
 import { useEventStream } from '../live';
@@ -26,6 +27,8 @@ type BidEvent = Schemas['BidEvent'];
 type ReplayedBid = Schemas['ReplayedBidEvent'];
 type RetractedEvent = Schemas['RetractedEvent'];
 type ReplayedRetraction = Schemas['ReplayedRetractionEvent'];
+type DoubledEvent = Schemas['DoubledEvent'];
+type ReplayedDoubling = Schemas['ReplayedDoublingEvent'];
 
 /** How often, and how long apart, one's own bids are read again for a retraction's marks. */
 const MARK_RETRIES = 4;
@@ -41,6 +44,7 @@ export function AuctionPage({ id }: { id: string }) {
   const [error, setError] = useState<unknown>(null);
   const [myBid, setMyBid] = useState<boolean>(false);
   const [retracted, setRetracted] = useState<Retracted | null>(null);
+  const [doubled, setDoubled] = useState<Doubled | null>(null);
   /** Retractions seen live: each one marks bids the history already shows. */
   const [retractions, setRetractions] = useState(0);
   /** This person retracted on this auction (seen on this page): a bidder may retract once per auction. */
@@ -133,6 +137,23 @@ export function AuctionPage({ id }: { id: string }) {
       // Taken back in another tab, perhaps: once per auction, so no second offer to retract.
       if (taken.retractedAlias === viewerAlias) setRetractedHere(true);
     },
+    doubled: (data) => {
+      const event = data as DoubledEvent | ReplayedDoubling;
+      const common = {
+        currentPrice: event.currentPrice,
+        minimumNextBid: event.minimumNextBid,
+        bidCount: event.bidCount,
+      };
+      if ('replayed' in event) return update(common);
+      update({
+        ...common,
+        seq: event.seq,
+        leaderAlias: event.leaderAlias,
+        reserveMet: event.reserveMet,
+        endsAt: event.endsAt,
+      });
+      setDoubled({ alias: event.doubledAlias, at: Date.now() });
+    },
     extended: (data) => update({ endsAt: (data as Schemas['ExtendedEvent']).endsAt, extendedAt: Date.now() }),
     closed: (data) => update({ status: 'closed', result: data as Schemas['AuctionResult'] }),
     cancelled: () => update({ status: 'cancelled' }),
@@ -181,6 +202,14 @@ export function AuctionPage({ id }: { id: string }) {
           {retracted !== null && (
             <RetractedNotice
               retracted={retracted}
+              viewerAlias={viewerAlias}
+              price={auction.currentPrice}
+              currency={auction.currency}
+            />
+          )}
+          {doubled !== null && (
+            <DoubledNotice
+              doubled={doubled}
               viewerAlias={viewerAlias}
               price={auction.currentPrice}
               currency={auction.currency}

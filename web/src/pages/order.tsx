@@ -112,6 +112,14 @@ function OrderDetails({ order }: { order: Schemas['Order'] }) {
         )}
         <dt>Total</dt>
         <dd data-testid="order-total">{money(order.total, order.currency)}</dd>
+        {order.houseSubsidy > 0 && (
+          <>
+            <dt>Paid by Gavel's promotion</dt>
+            <dd data-testid="order-subsidy">−{money(order.houseSubsidy, order.currency)}</dd>
+            <dt>You pay</dt>
+            <dd data-testid="order-amount-due">{money(order.amountDue, order.currency)}</dd>
+          </>
+        )}
         {order.status === 'paid' && order.paidAt !== null ? (
           <>
             <dt>Paid</dt>

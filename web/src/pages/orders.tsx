@@ -1,4 +1,4 @@
-/** The signed-in person's orders as a buyer: what each is for, its total, status and deadline, and "Pay now". */
+/** The signed-in person's orders as a buyer: what each is for, what they pay, status and deadline, and "Pay now". */
 import { api, call, type Schemas } from '../api/client';
 import { ItemLink } from '../components/item-link';
 import { PayButton } from '../components/pay-button';
@@ -56,7 +56,7 @@ function OrderTable({ orders }: { orders: Schemas['Order'][] }) {
               <ItemLink auctionId={order.auctionId} saleId={order.saleId} />
               {order.quantity > 1 && <span class="muted"> × {order.quantity}</span>}
             </td>
-            <td data-label="Total">{money(order.total, order.currency)}</td>
+            <td data-label="Total">{money(order.amountDue, order.currency)}</td>
             <td data-label="Status" class={orderTone(order.status)} data-testid="order-status">
               {ORDER_STATUS[order.status]}
             </td>
