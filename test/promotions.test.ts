@@ -70,10 +70,15 @@ const promotionsApi = <T>(path: string, init: { method?: string; body?: unknown;
   call<T & ErrorJson>(`${api.url}/v1/admin/promotions${path}`, { token: boss.token, ...init });
 
 /** An auction with Alice's maximum below Bob's: Bob leads until a doubling of Alice's passes him. */
-async function contestedAuction(endsInMs: number): Promise<string> {
+async function contestedAuction(endsInMs: number, category?: string): Promise<string> {
   const created = await call<AuctionJson>(`${api.url}/v1/auctions`, {
     token: seller.token,
-    body: { title: 'A brass telescope', startingPrice: 1000, endsAt: new Date(Date.now() + endsInMs).toISOString() },
+    body: {
+      title: 'A brass telescope',
+      startingPrice: 1000,
+      endsAt: new Date(Date.now() + endsInMs).toISOString(),
+      ...(category ? { category } : {}),
+    },
   });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   await database.db.update(auctions).set({ buyersPremiumBps: PREMIUM_BPS }).where(eq(auctions.id, created.body.id));
@@ -361,5 +366,43 @@ describe('a firing', () => {
       .from(promotionFirings)
       .where(eq(promotionFirings.promotionId, quiet.id));
     assert.deepEqual(outcomes.map((row) => row.outcome).sort(), ['inactive', 'no_candidate']);
+  });
+
+  test('when firings race, then the budget is never passed, and one firing run many times at once doubles once', async () => {
+    const activities = createPromotionActivities(database.db, worker.store);
+    const auctionIds = await Promise.all([1, 2, 3, 4].map(() => contestedAuction(3_600_000, 'toys')));
+    // A doubling's worst case here is 2,200 (Alice's 2,000) or 3,300 (Bob's 3,000): two fit at most.
+    const promotion = await createPromotion({ scope: { category: 'toys' }, budget: 5_000, maxPerAuction: 2 });
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        activities.firePromotion({ promotionId: promotion.id, firingId: `race-${randomUUID()}` }),
+      ),
+    );
+    const doubled = await database.db
+      .select()
+      .from(promotionFirings)
+      .where(and(eq(promotionFirings.promotionId, promotion.id), eq(promotionFirings.outcome, 'doubled')));
+    assert.ok(doubled.length >= 1, `outcomes: ${outcomes.join(', ')}`);
+    const held = doubled.reduce((sum, firing) => sum + firing.exposure, 0);
+    assert.ok(held <= 5_000, `committed ${held} of 5,000`);
+    assert.equal(outcomes.filter((o) => o === 'doubled').length, doubled.length);
+    const books = await Promise.all(auctionIds.map((id) => worker.store.readBook(id)));
+    const doubledInRedis = books.flatMap((book) => [...book.bidders.values()].filter((e) => e.promotedFrom !== null));
+    assert.equal(doubledInRedis.length, doubled.length, 'every doubling recorded is in Redis, and no other');
+
+    const auctionId = await contestedAuction(3_600_000);
+    const one = await createPromotion({ scope: { auctionId } });
+    const firingId = `retry-${randomUUID()}`;
+    const repeats = await Promise.all(
+      Array.from({ length: 5 }, () => activities.firePromotion({ promotionId: one.id, firingId })),
+    );
+    assert.equal(new Set(repeats).size, 1, repeats.join(', '));
+    const entries = (await worker.store.readBids(auctionId, 0, 100)).filter((entry) => entry.type === 'doubling');
+    assert.equal(entries.length, repeats[0] === 'doubled' ? 1 : 0);
+    const fired = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, one.id), eq(auditLog.action, 'promotion_fired')));
+    assert.equal(fired.length, 1);
   });
 });

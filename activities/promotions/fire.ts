@@ -8,7 +8,7 @@
  * promotion can never both fit in the same remainder.
  */
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { appendAuditEntry } from '../../db/audit-log.js';
 import type { Database } from '../../db/pool.js';
 import { auctions, promotionFirings, promotions } from '../../db/schema.js';
@@ -56,15 +56,16 @@ export function createPromotionActivities(db: Database, store: BiddingStore) {
     outcome: Exclude<FiringOutcome, 'doubled' | 'refused'>,
     candidates: CandidateAuction[],
   ): Promise<FiringOutcome> {
-    return db.transaction(async (tx) => {
+    const written = await db.transaction(async (tx) => {
       const [row] = await tx
         .insert(promotionFirings)
         .values({ ...firing, outcome, candidates })
         .onConflictDoNothing()
         .returning();
       if (row) await recordOutcome(tx, row);
-      return outcome;
+      return row !== undefined;
     });
+    return written ? outcome : answerOf(firing.id);
   }
 
   /** Runs the doubling the row holds (again, on a retry: the script answers a repeat as before) and records it. */
@@ -80,17 +81,36 @@ export function createPromotionActivities(db: Database, store: BiddingStore) {
         ? { seq: result.seq, toMax: result.toMax }
         : { outcome: 'refused', reason: result?.reason ?? 'auction_not_open', exposure: 0 };
     return db.transaction(async (tx) => {
-      const [updated] = await tx.update(promotionFirings).set(done).where(eq(promotionFirings.id, row.id)).returning();
-      await recordOutcome(tx, updated!);
-      return updated!.outcome;
+      // Only the attempt that completes the row writes the entry: two attempts at once both get here.
+      const [updated] = await tx
+        .update(promotionFirings)
+        .set(done)
+        .where(
+          and(eq(promotionFirings.id, row.id), eq(promotionFirings.outcome, 'doubled'), isNull(promotionFirings.seq)),
+        )
+        .returning();
+      if (updated) {
+        await recordOutcome(tx, updated);
+        return updated.outcome;
+      }
+      const [now] = await tx.select().from(promotionFirings).where(eq(promotionFirings.id, row.id));
+      return now!.outcome;
     });
+  }
+
+  /** The outcome of a firing whose row exists, finishing its doubling if it is still under way. */
+  async function answerOf(firingId: string): Promise<FiringOutcome> {
+    const [row] = await db.select().from(promotionFirings).where(eq(promotionFirings.id, firingId));
+    return row!.outcome === 'doubled' && row!.seq === null ? finishDoubling(row!) : row!.outcome;
   }
 
   return {
     async firePromotion({ promotionId, firingId }: { promotionId: string; firingId: string }): Promise<FiringOutcome> {
-      const [existing] = await db.select().from(promotionFirings).where(eq(promotionFirings.id, firingId));
-      if (existing)
-        return existing.outcome === 'doubled' && existing.seq === null ? finishDoubling(existing) : existing.outcome;
+      const [existing] = await db
+        .select({ id: promotionFirings.id })
+        .from(promotionFirings)
+        .where(eq(promotionFirings.id, firingId));
+      if (existing) return answerOf(firingId);
 
       const [promotion] = await db.select().from(promotions).where(eq(promotions.id, promotionId));
       // Rows are never deleted (a deleted promotion keeps its row): none means the id was never one.
@@ -128,8 +148,8 @@ export function createPromotionActivities(db: Database, store: BiddingStore) {
         if (row && row.outcome !== 'doubled') await recordOutcome(tx, row);
         return row ?? null;
       });
-      // Another attempt of this firing wrote the row first: it finishes the firing.
-      if (!reserved) return 'inactive';
+      // Another attempt of this firing wrote the row first: answer as it does.
+      if (!reserved) return answerOf(firingId);
       return reserved.outcome === 'doubled' ? finishDoubling(reserved) : reserved.outcome;
     },
   };
