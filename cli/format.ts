@@ -1,21 +1,8 @@
-/** Words for people: money from integer minor units (exactly, domain/notifications/money-text.ts), times, tables. */
-import { moneyText } from '../domain/notifications/money-text.js';
+/** Words for people: money from integer minor units and the time left (domain/people-format.ts), times, tables. */
+import { moneyText, timeLeft } from '../domain/people-format.js';
 
 export const money = moneyText;
-
-/** "2d 4h", "3h 12m", "4m 05s", "12s" until `endsAtMs`; null once it has passed. */
-export function timeLeft(endsAtMs: number, nowMs: number): string | null {
-  const seconds = Math.ceil((endsAtMs - nowMs) / 1000);
-  if (seconds <= 0) return null;
-  const d = Math.floor(seconds / 86_400);
-  const h = Math.floor((seconds % 86_400) / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  if (d > 0) return `${d}d ${h}h`;
-  if (h > 0) return `${h}h ${m}m`;
-  if (m > 0) return `${m}m ${String(s).padStart(2, '0')}s`;
-  return `${s}s`;
-}
+export { timeLeft };
 
 /** A time as people read it here: the local date and time, to the minute. */
 export const when = (iso: string): string =>

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { emailContent } from '../domain/notifications/email-content.js';
 import { dueEndingSoon, ENDING_SOON_MINUTES, nextEndingSoonAtMs } from '../domain/notifications/ending-soon.js';
-import { moneyText } from '../domain/notifications/money-text.js';
+import { moneyText } from '../domain/people-format.js';
 import { outbidsIn } from '../domain/notifications/outbid.js';
 import {
   InvalidUnsubscribeToken,

@@ -10,6 +10,8 @@ describe('money', () => {
     assert.match(money(5000, 'JPY'), /5,?000/);
     assert.doesNotMatch(money(5000, 'JPY'), /\./, 'the yen has no minor unit');
     assert.match(money(7, 'USD'), /0\.07/);
+    // The largest amount the API takes, every digit exact (a float division would round the cents).
+    assert.match(money(999_999_999_999_999, 'USD'), /9,?999,?999,?999,?999\.99/);
   });
 
   test('when a person types an amount, then it becomes exact minor units, never a float', () => {

@@ -4,7 +4,7 @@
  * Pure: the sender supplies the links.
  */
 import escapeHtml from 'escape-html';
-import { moneyText } from './money-text.js';
+import { moneyText } from '../people-format.js';
 import type { Notification, NotificationType } from './types.js';
 
 export interface EmailLinks {
