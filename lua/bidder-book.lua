@@ -1,7 +1,8 @@
 --[[
 bidder-book.lua: not a script of its own. The scripts that keep an auction's bidder book
 (domain/bidder-book.ts) include it where they say `-- #include bidder-book.lua` (lua/bidding-store.ts puts
-it there when it loads them), so the book's encoding has one definition.
+it there when it loads them), so the book's encoding has one definition. It uses bidding-common.lua's
+helpers, so it is included after that.
 
 auction:{id}:bidders is a hash: bidderId → one entry, ten fields joined by ':' ('' for none):
   alias, bids, retracted ('1'/'0'), live max, live seq, live placedAtMs, previous max, previous seq,
@@ -61,6 +62,29 @@ maximum, is refused on it.
 local function book_alias_base(state_key, bid_count)
   redis.call('HSET', state_key, 'bookPartial', '1')
   return bid_count
+end
+
+--[[
+What the scripts that find the standing again from the book (retract-bid.lua, double-maximum.lua) read
+of the bidding hash: its state, the prices the standing needs, and whether the book is partial. nil when
+there is no such auction.
+]]
+local function read_book_state(state_key)
+  local h = redis.call('HMGET', state_key, 'status', 'startsAtMs', 'endsAtMs', 'seq', 'bidCount', 'startingPrice',
+    'reservePrice', 'bookPartial')
+  if not h[1] then
+    return nil
+  end
+  return {
+    status = h[1],
+    starts_at = tonumber(h[2]),
+    ends_at = tonumber(h[3]),
+    seq = tonumber(h[4]),
+    bid_count = tonumber(h[5]),
+    starting_price = tonumber(h[6]),
+    reserve_price = optional_number(h[7]),
+    book_partial = h[8] == '1',
+  }
 end
 
 --[[

@@ -214,6 +214,19 @@ export function parsePlaceBidReply(reply: readonly string[]): PlaceBidResult | n
 }
 
 /** null: the auction is unknown. A refusal the book's age caused reads as 'auction_predates_book'. */
+/** Where a retraction or a doubling left the auction: its public state, the leader's alias, and the script's time. */
+const standingAfter = (fields: Fields) => ({
+  price: fields.number('price'),
+  leaderId: fields.optionalText('leaderId'),
+  leaderAlias: fields.optionalNumber('leaderAlias'),
+  minimumNextBid: fields.number('minimumNextBid'),
+  endsAtMs: fields.number('endsAtMs'),
+  bidCount: fields.number('bidCount'),
+  reserveMet: fields.flag('reserveMet'),
+  status: fields.oneOf<AuctionStatus>('status', AUCTION_STATUSES),
+  placedAtMs: fields.number('placedAtMs'),
+});
+
 export function parseRetractReply(reply: readonly string[]): RetractResult | null {
   const fields = new Fields(reply, 'retract-bid reply');
   const outcome = fields.oneOf('outcome', ['retracted', 'refused', 'missing']);
@@ -225,15 +238,7 @@ export function parseRetractReply(reply: readonly string[]): RetractResult | nul
     scope: fields.oneOf('scope', ['all', 'last']),
     alias: fields.number('alias'),
     lastSeq: fields.number('lastSeq'),
-    price: fields.number('price'),
-    leaderId: fields.optionalText('leaderId'),
-    leaderAlias: fields.optionalNumber('leaderAlias'),
-    minimumNextBid: fields.number('minimumNextBid'),
-    endsAtMs: fields.number('endsAtMs'),
-    bidCount: fields.number('bidCount'),
-    reserveMet: fields.flag('reserveMet'),
-    status: fields.oneOf<AuctionStatus>('status', AUCTION_STATUSES),
-    placedAtMs: fields.number('placedAtMs'),
+    ...standingAfter(fields),
     wake: fields.flag('wake'),
   };
 }
@@ -251,15 +256,7 @@ export function parseDoubleReply(reply: readonly string[]): DoubledMaximum | nul
     fromMax: fields.number('fromMax'),
     toMax: fields.number('toMax'),
     ownMax: fields.number('ownMax'),
-    price: fields.number('price'),
-    leaderId: fields.optionalText('leaderId'),
-    leaderAlias: fields.optionalNumber('leaderAlias'),
-    minimumNextBid: fields.number('minimumNextBid'),
-    endsAtMs: fields.number('endsAtMs'),
-    bidCount: fields.number('bidCount'),
-    reserveMet: fields.flag('reserveMet'),
-    status: fields.oneOf<AuctionStatus>('status', AUCTION_STATUSES),
-    placedAtMs: fields.number('placedAtMs'),
+    ...standingAfter(fields),
     wake: fields.has('wake') && fields.flag('wake'),
   };
 }

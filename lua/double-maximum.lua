@@ -31,21 +31,11 @@ if done then
   return cjson.decode(done)
 end
 
-local h = redis.call('HMGET', KEYS[1], 'status', 'startsAtMs', 'endsAtMs', 'seq', 'bidCount', 'startingPrice',
-  'reservePrice', 'bookPartial')
-if not h[1] then
+local state = read_book_state(KEYS[1])
+if not state then
   return { 'outcome', 'missing' }
 end
-
-local state = {
-  status = h[1],
-  starts_at = tonumber(h[2]),
-  ends_at = tonumber(h[3]),
-  seq = tonumber(h[4]),
-  bid_count = tonumber(h[5]),
-}
-local starting_price = tonumber(h[6])
-local reserve_price = optional_number(h[7])
+local starting_price, reserve_price = state.starting_price, state.reserve_price
 
 local bidder_id = ARGV[1]
 local expected_max = tonumber(ARGV[2])
@@ -84,7 +74,7 @@ local to_max = from_max * 2
 if to_max > max_amount then
   return refuse('maximum_too_large')
 end
-if h[8] == '1' then
+if state.book_partial then
   return refuse('auction_predates_book')
 end
 

@@ -26,21 +26,11 @@ Reply: a flat array of field, value pairs, every value a string:
 -- #include bidder-book.lua
 
 -- Only what the rules read: the leader and price are found again from the book.
-local h = redis.call('HMGET', KEYS[1], 'status', 'startsAtMs', 'endsAtMs', 'seq', 'bidCount', 'startingPrice',
-  'reservePrice', 'bookPartial')
-if not h[1] then
+local state = read_book_state(KEYS[1])
+if not state then
   return { 'outcome', 'missing' }
 end
-
-local state = {
-  status = h[1],
-  starts_at = tonumber(h[2]),
-  ends_at = tonumber(h[3]),
-  seq = tonumber(h[4]),
-  bid_count = tonumber(h[5]),
-}
-local starting_price = tonumber(h[6])
-local reserve_price = optional_number(h[7])
+local starting_price, reserve_price = state.starting_price, state.reserve_price
 
 local bidder_id = ARGV[1]
 local mode = ARGV[2]
@@ -63,7 +53,7 @@ local entry = decode_entry(redis.call('HGET', KEYS[4], bidder_id))
 if not entry or not entry.live then
   return refuse('no_bids')
 end
-if h[8] == '1' then
+if state.book_partial then
   return refuse('auction_predates_book')
 end
 local scope

@@ -29,25 +29,7 @@ export interface PromotionDeps extends ScheduleDeps {
 type PromotionRow = typeof promotions.$inferSelect;
 type Reader = Pick<Database, 'select'>;
 
-async function present(db: Reader, row: PromotionRow): Promise<PromotionJson> {
-  const committed = await committedBudget(db, row.id);
-  return {
-    id: row.id,
-    scope: { category: row.category, auctionId: row.auctionId },
-    every: row.every,
-    jitter: row.jitter,
-    maxPerAuction: row.maxPerAuction,
-    budget: row.budget,
-    currency: row.currency,
-    strategy: row.strategy,
-    status: row.status,
-    committed,
-    remaining: Math.max(0, row.budget - committed),
-    createdBy: row.createdBy,
-    createdAt: row.createdAt.toISOString(),
-  };
-}
-
+/** What an admin set: the audit entries' details, and the body of every answer. */
 const specOf = (row: PromotionRow) => ({
   scope: { category: row.category, auctionId: row.auctionId },
   every: row.every,
@@ -57,6 +39,19 @@ const specOf = (row: PromotionRow) => ({
   currency: row.currency,
   strategy: row.strategy,
 });
+
+async function present(db: Reader, row: PromotionRow): Promise<PromotionJson> {
+  const committed = await committedBudget(db, row.id);
+  return {
+    id: row.id,
+    ...specOf(row),
+    status: row.status,
+    committed,
+    remaining: Math.max(0, row.budget - committed),
+    createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
 
 export async function createPromotion(
   deps: PromotionDeps,
