@@ -7,6 +7,7 @@ import { createStripe } from '../config/stripe.js';
 import { accountDeletionRoutes, accountRoutes } from './accounts/routes.js';
 import { adminLookup, requireAdmin } from './admin/require-admin.js';
 import { adminRoutes } from './admin/routes.js';
+import { RetractionLedger } from '../lua/retraction-ledger.js';
 import { adminEmailSet } from '../domain/moderation/roles.js';
 import { AccountBlocks } from './moderation/account-blocks.js';
 import { blockedAccountGuards } from './moderation/guards.js';
@@ -109,6 +110,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     terms: termsPolicyOf(config),
     biddingBlocks,
     retractionsToBlock: config.RETRACTIONS_TO_BLOCK,
+    retractionLedger: new RetractionLedger(deps.redis),
     isAdmin: adminLookup({ db: deps.database.db, adminEmails }),
   };
   const sales = {

@@ -187,6 +187,24 @@ describe('refusals change nothing', () => {
     assert.deepEqual([(await auctionNow(second)).leaderId, (await auctionNow(second)).seq], [a.id, 1]);
   });
 
+  test('when a user retracts on several auctions at once, then no more than RETRACTIONS_TO_BLOCK + 1 get through', async () => {
+    const a = await signUp(strictApi.url, 'a');
+    // A refused retraction (no bid here) uses up nothing.
+    const empty = await createAuction(HOUR);
+    assert.equal((await retract(empty, a.token, undefined, strictApi.url)).body.error?.reason, 'no_bids');
+    const auctionIds = await Promise.all([1, 2, 3, 4, 5].map(() => createAuction(HOUR)));
+    for (const auctionId of auctionIds) await bid(auctionId, a.token, 2_000, strictApi.url);
+    const answers = await Promise.all(auctionIds.map((id) => retract(id, a.token, undefined, strictApi.url)));
+    const reasons = answers.map((answer) => (answer.status === 201 ? 'retracted' : answer.body.error?.reason));
+    assert.deepEqual(reasons.slice().sort(), [
+      'retracted',
+      'too_many_retractions',
+      'too_many_retractions',
+      'too_many_retractions',
+      'too_many_retractions',
+    ]);
+  });
+
   test('bad input: no token, an unknown reason, a malformed body, an unknown auction', async () => {
     const a = await signUp(api.url, 'a');
     const auctionId = await createAuction(HOUR);

@@ -1,20 +1,14 @@
 /**
  * Taking bids back: a bidder's retraction (POST /v1/auctions/:id/retractions), and an admin's void of a
  * bidder's bids. The rules are domain/retraction.ts's; the script applies them atomically on Redis time
- * and answers at once, like a bid. The user's own history (RETRACTIONS_TO_BLOCK) is read from Postgres
- * first: a retraction still in the stream is not counted yet, which lets a user who races two
- * retractions on two auctions past the limit by one at most.
+ * and answers at once, like a bid. The user's own history (RETRACTIONS_TO_BLOCK) is counted first, over
+ * the retractions Postgres has and those still on their way to it (lua/retraction-ledger.ts).
  */
 import { and, count, eq, gte, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/pool.js';
 import { bidRetractions } from '../../db/schema.js';
 import { aliasName } from '../../domain/bidder-alias.js';
-import {
-  mayRetractAgain,
-  RETRACTION_HISTORY_MS,
-  type RetractionMode,
-  type RetractionRefusal,
-} from '../../domain/retraction.js';
+import { RETRACTION_HISTORY_MS, type RetractionMode, type RetractionRefusal } from '../../domain/retraction.js';
 import { AppError, notFound } from '../errors.js';
 import { signalBidsPending } from './bids.js';
 import { isAuctionId } from './ids.js';
@@ -37,12 +31,7 @@ const refused = (reason: RetractionRefusal) =>
 const ownAndRecent = (nowMs: number) =>
   and(eq(bidRetractions.mode, 'retract'), gte(bidRetractions.retractedAt, new Date(nowMs - RETRACTION_HISTORY_MS)));
 
-/** The user's own retractions (not admins' voids of their bids) in the last RETRACTION_HISTORY_MS. */
-export async function recentRetractions(db: Database, userId: string, nowMs = Date.now()): Promise<number> {
-  return (await recentRetractionsOf(db, [userId], nowMs)).get(userId) ?? 0;
-}
-
-/** recentRetractions for many users in one query (a seller's view of their bidders); absent: none. */
+/** Each user's own persisted retractions in the last RETRACTION_HISTORY_MS, in one query (a seller's view of their bidders); absent: none. */
 export async function recentRetractionsOf(
   db: Database,
   userIds: readonly string[],
@@ -67,14 +56,42 @@ export interface TakeBack {
   requestId: string;
 }
 
+/** The auctions of the user's own persisted retractions in the last RETRACTION_HISTORY_MS. */
+async function retractedAuctionsOf(db: Database, userId: string, nowMs = Date.now()): Promise<string[]> {
+  const rows = await db
+    .select({ auctionId: bidRetractions.auctionId })
+    .from(bidRetractions)
+    .where(and(eq(bidRetractions.bidderId, userId), ownAndRecent(nowMs)));
+  return rows.map((row) => row.auctionId);
+}
+
+/**
+ * A bidder's own retraction is counted before the script runs, and reserved in the ledger so that one at
+ * the same moment counts it too (mayRetractAgain's rule, applied in lua/reserve-retraction.lua); a
+ * refused retraction gives its reservation back. An admin's void is not the bidder's and is not counted.
+ */
+async function reserveRetraction(deps: AuctionDeps, input: TakeBack): Promise<() => Promise<void>> {
+  if (input.mode !== 'retract') return async () => {};
+  const reservation = await deps.retractionLedger.reserve({
+    userId: input.bidderId,
+    auctionId: input.auctionId,
+    windowMs: RETRACTION_HISTORY_MS,
+    limit: deps.retractionsToBlock,
+    persistedAuctionIds: await retractedAuctionsOf(deps.db, input.bidderId),
+  });
+  if (!reservation.allowed) throw refused('too_many_retractions');
+  return reservation.release;
+}
+
 export async function takeBackBids(deps: AuctionDeps, input: TakeBack): Promise<Retraction> {
   const { auctionId } = input;
   if (!isAuctionId(auctionId)) throw notFound('auction');
-  if (input.mode === 'retract') {
-    const past = await recentRetractions(deps.db, input.bidderId);
-    if (!mayRetractAgain(past, deps.retractionsToBlock)) throw refused('too_many_retractions');
-  }
-  const result = await deps.store.retractBid(auctionId, input);
+  const release = await reserveRetraction(deps, input);
+  const result = await deps.store.retractBid(auctionId, input).catch(async (error: unknown) => {
+    await release();
+    throw error;
+  });
+  if (!result?.accepted) await release();
   if (!result) throw notFound('auction');
   if (!result.accepted) throw refused(result.reason);
   if (result.wake) signalBidsPending(deps, auctionId, result);

@@ -6,6 +6,7 @@ import type { Database } from '../../db/pool.js';
 import { auctions, bids } from '../../db/schema.js';
 import { AUCTION_TASK_QUEUE, auctionWorkflowId } from '../../domain/temporal-names.js';
 import type { BiddingStore, CancelOutcome } from '../../lua/bidding-store.js';
+import type { RetractionLedger } from '../../lua/retraction-ledger.js';
 import { auctionWorkflow } from '../../workflows/auction.js';
 import { cancelSignal } from '../../workflows/definitions.js';
 import type { IsAdmin } from '../admin/require-admin.js';
@@ -32,6 +33,8 @@ export interface AuctionDeps {
   biddingBlocks: Pick<BiddingBlocks, 'blockedUntil'>;
   /** RETRACTIONS_TO_BLOCK: more retractions than this in 6 months and a user may not retract again. */
   retractionsToBlock: number;
+  /** Counts each user's retractions against that limit, persisted and in flight (lua/retraction-ledger.ts). */
+  retractionLedger: RetractionLedger;
   /** Whether a user is an admin (api/admin/require-admin.ts): admins see bidders' account ids. */
   isAdmin: IsAdmin;
 }
