@@ -47,6 +47,12 @@ export function fromSnapshot(auction: Schemas['Auction'] & Leader): LiveAuction 
 }
 
 type BidData = (Schemas['BidEvent'] & Leader) | Schemas['ReplayedBidEvent'];
+/** A retraction or a promotion's doubling: not a bid, but the leader and price are found again. */
+type RestandingData =
+  | Schemas['RetractedEvent']
+  | Schemas['ReplayedRetractionEvent']
+  | Schemas['DoubledEvent']
+  | Schemas['ReplayedDoublingEvent'];
 
 /** The state after one event; `null` state until the snapshot (replayed bids before it change nothing shown). */
 export function applyEvent(state: LiveAuction | null, event: string, data: unknown): LiveAuction | null {
@@ -65,6 +71,13 @@ export function applyEvent(state: LiveAuction | null, event: string, data: unkno
         ...(bid.leaderAlias === undefined ? {} : { leaderAlias: bid.leaderAlias }),
         status: 'open',
       };
+    }
+    case 'retracted':
+    case 'doubled': {
+      const change = data as RestandingData;
+      const next = { ...state, currentPrice: change.currentPrice, bidCount: change.bidCount };
+      if ('replayed' in change) return next;
+      return { ...next, reserveMet: change.reserveMet, leaderId: null, leaderAlias: change.leaderAlias };
     }
     case 'extended':
       return { ...state, endsAt: (data as Schemas['ExtendedEvent']).endsAt, extensions: state.extensions + 1 };

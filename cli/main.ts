@@ -13,12 +13,26 @@ const json = process.argv.includes('--json');
 /** Exits once stdout has taken everything written to it (a pipe may still hold some). */
 const exit = (code: number): void => void process.stdout.write('', () => process.exit(code));
 
+function issuesOf(details: Record<string, unknown>): { path: string; message: string }[] {
+  const issues = details.issues;
+  if (!Array.isArray(issues)) return [];
+  return issues.filter(
+    (issue): issue is { path: string; message: string } =>
+      typeof (issue as { path?: unknown }).path === 'string' &&
+      typeof (issue as { message?: unknown }).message === 'string',
+  );
+}
+
 function report(error: CliError): void {
   // A refusal's reason (RETRACTION_NOT_ALLOWED's `last_bid_too_old`, …) is what tells cases of one code apart.
   const reason =
     error instanceof ApiRefusal && typeof error.details.reason === 'string' ? `: ${error.details.reason}` : '';
   const suffix = error instanceof ApiRefusal ? ` (${error.status} ${error.code}${reason})` : '';
   process.stderr.write(`gavel: ${error.message}${suffix}\n`);
+  // A VALIDATION refusal says what is wrong in its issues: one line each, as the API words them.
+  for (const issue of error instanceof ApiRefusal ? issuesOf(error.details) : []) {
+    process.stderr.write(`  ${issue.path || 'body'}: ${issue.message}\n`);
+  }
   if (json) process.stdout.write(JSON.stringify(error.toJson()) + '\n');
   exit(error.exitCode);
 }

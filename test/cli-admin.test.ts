@@ -38,6 +38,7 @@ let seller: { id: string; token: string; email: string };
 let bidder: { id: string; token: string; email: string };
 let rival: { id: string; token: string; email: string };
 let adminId: string;
+let adminToken: string;
 /** The admin's and the bidder's terminals, signed in once. */
 let ada: CliUser;
 let bea: CliUser;
@@ -58,6 +59,10 @@ before(async () => {
   });
   assert.equal(admin.status, 201, JSON.stringify(admin.body));
   adminId = admin.body.id;
+  const token = await call<{ accessToken: string }>(`${api.url}/v1/auth/token`, {
+    body: { email: ADMIN_EMAIL, password: PASSWORD },
+  });
+  adminToken = token.body.accessToken;
   [seller, bidder, rival] = await Promise.all([signUp(api.url, 'sam'), signUp(api.url, 'bea'), signUp(api.url, 'cal')]);
   ada = cliUser(api.url);
   bea = cliUser(api.url);
@@ -233,6 +238,82 @@ describe('retracting', () => {
   });
 });
 
+describe('promotions', () => {
+  test('when an admin creates, lists, shows, pauses, resumes and deletes a promotion, then each answers as the API does', async () => {
+    const auction = await auctionOverApi();
+    const created = await runCli(ada, [
+      'admin',
+      'promotions',
+      'create',
+      '--every',
+      'PT2H',
+      '--jitter',
+      'PT5M',
+      '--budget',
+      '250.50',
+      '--auction',
+      auction.id,
+      '--strategy',
+      'newer_bidders',
+      '--reason',
+      'launch week',
+      '--json',
+    ]);
+    assert.equal(created.code, 0, created.stderr);
+    const promotion = jsonOf<{ id: string; budget: number; strategy: string; status: string }>(created);
+    assert.deepEqual([promotion.budget, promotion.strategy, promotion.status], [25_050, 'newer_bidders', 'active']);
+
+    const listed = await runCli(ada, ['admin', 'promotions', 'list']);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(
+      listed.stdout,
+      new RegExp(`${promotion.id} +active +auction ${auction.id} +PT2H +\\$250\\.50 of \\$250\\.50`),
+    );
+
+    const shown = await runCli(ada, ['admin', 'promotions', 'show', promotion.id]);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /Fires every PT2H \(up to PT5M late\)[\s\S]*Next firing .*\.\nNo firings yet\./);
+
+    const paused = await runCli(ada, ['admin', 'promotions', 'pause', promotion.id, '--reason', 'quiet week']);
+    assert.equal(paused.code, 0, paused.stderr);
+    assert.match(paused.stdout, /^Paused: no firings until resumed\.\nPromotion .*: paused,/);
+    const resumed = await runCli(ada, ['admin', 'promotions', 'resume', promotion.id, '--json']);
+    assert.equal(jsonOf<{ status: string }>(resumed).status, 'active');
+    const deleted = await runCli(ada, ['admin', 'promotions', 'delete', promotion.id, '--reason', 'done']);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.match(deleted.stdout, /^Deleted\.\nPromotion .*: deleted,/);
+    const gone = await runCli(ada, ['admin', 'promotions', 'show', promotion.id]);
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /\(404 NOT_FOUND\)/);
+
+    const audit = await runCli(ada, ['admin', 'audit', '--target', promotion.id, '--json']);
+    assert.deepEqual(
+      jsonOf<AuditPageOut>(audit).items.map((entry) => [entry.action, entry.reason]),
+      [
+        ['promotion_deleted', 'done'],
+        ['promotion_resumed', null],
+        ['promotion_paused', 'quiet week'],
+        ['promotion_created', 'launch week'],
+      ],
+    );
+  });
+
+  test("when a non-admin or a bad schedule is given, then the API's refusal in plain words, and nothing is created", async () => {
+    const before = await call<{ items: unknown[] }>(`${api.url}/v1/admin/promotions`, { token: adminToken });
+    const notAdmin = await runCli(bea, ['admin', 'promotions', 'create', '--every', 'PT1H', '--budget', '10']);
+    assert.equal(notAdmin.code, 1);
+    assert.match(notAdmin.stderr, /\(403 FORBIDDEN\)/);
+    const tooOften = await runCli(ada, ['admin', 'promotions', 'create', '--every', 'PT10S', '--budget', '10']);
+    assert.equal(tooOften.code, 1);
+    assert.equal(
+      tooOften.stderr,
+      'gavel: The request is not valid (400 VALIDATION)\n  every: every must be from PT1M to P31D\n',
+    );
+    const after = await call<{ items: unknown[] }>(`${api.url}/v1/admin/promotions`, { token: adminToken });
+    assert.equal(after.body.items.length, before.body.items.length);
+  });
+});
+
 describe('usage', () => {
   test('when an argument is bad, then a usage error (2) before any request', async () => {
     const id = randomUUID();
@@ -244,6 +325,13 @@ describe('usage', () => {
       ['admin', 'block', id, '--reason', '  '],
       ['admin', 'audit', '--limit', '1000'],
       ['admin', 'promote', id],
+      ['admin', 'promotions', 'create', '--every', 'PT1H', '--budget', '-5'],
+      ['admin', 'promotions', 'create', '--every', 'PT1H', '--budget', '12.345'],
+      ['admin', 'promotions', 'create', '--every', 'every hour', '--budget', '10'],
+      ['admin', 'promotions', 'create', '--every', 'PT1H', '--budget', '10', '--strategy', 'favourites'],
+      ['admin', 'promotions', 'create', '--every', 'PT1H', '--budget', '10', '--category', 'pets'],
+      ['admin', 'promotions', 'create', '--budget', '10'],
+      ['admin', 'promotions', 'pause', id, '--reason', ' '],
     ]) {
       const run = await runCli({ ...ada, env: { ...ada.env, GAVEL_API: 'http://127.0.0.1:9' } }, args);
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
@@ -251,10 +339,13 @@ describe('usage', () => {
   });
 
   test('when --help is asked of an admin command or retract, then it answers with its examples', async () => {
-    const commands = ['user', 'block', 'unblock', 'role', 'cancel', 'cancel-sale', 'void', 'audit'].map((name) => [
-      'admin',
-      name,
-    ]);
+    const commands = [
+      ...['user', 'block', 'unblock', 'role', 'cancel', 'cancel-sale', 'void', 'audit', 'promotions'].map((name) => [
+        'admin',
+        name,
+      ]),
+      ['admin', 'promotions', 'create'],
+    ];
     const runs = await Promise.all(
       [['admin'], ['retract'], ...commands].map((args) => runCli(bea, [...args, '--help'])),
     );

@@ -79,6 +79,38 @@ describe('the live line', () => {
     assert.match(liveLine(state, NOW), / · leader Bidder 3 · /);
   });
 
+  test('when a retraction or a promotion moves the lead, then price, leader and bids follow; replayed, price and bids', () => {
+    const standing = (price: number, leaderAlias: string | null, bidCount: number) => ({
+      currentPrice: price,
+      leaderId: null,
+      leaderAlias,
+      minimumNextBid: price + 50,
+      bidCount,
+      reserveMet: false,
+      endsAt: inSeconds(125),
+    });
+    const state = follow([
+      ['snapshot', { ...snapshot, leaderId: null, leaderAlias: 'Bidder 2', bidCount: 2, currentPrice: 2000 }],
+      [
+        'retracted',
+        { seq: 3, retractedAlias: 'Bidder 2', retractedAt: inSeconds(0), ...standing(1000, 'Bidder 1', 1) },
+      ],
+      ['bid', bid(4, 1500, { leaderId: null, leaderAlias: 'Bidder 3' })],
+      ['doubled', { seq: 5, doubledAlias: 'Bidder 1', doubledAt: inSeconds(0), ...standing(1600, 'Bidder 1', 4) }],
+    ])!;
+    assert.match(liveLine(state, NOW), /\$16\.00 · leader Bidder 1 · 4 bids · reserve not met/);
+    const replayed = applyEvent(state, 'doubled', {
+      seq: 6,
+      doubledAlias: 'Bidder 3',
+      currentPrice: 1700,
+      minimumNextBid: 1750,
+      bidCount: 4,
+      doubledAt: inSeconds(0),
+      replayed: true,
+    })!;
+    assert.match(liveLine(replayed, NOW), /\$17\.00 · leader Bidder 1 · 4 bids/);
+  });
+
   test('when bids are replayed before the snapshot (a resumed stream), then only the snapshot counts; replayed ones after it keep the leader', () => {
     assert.equal(follow([['bid', { ...bid(1, 1000), replayed: true }]]), null);
     const state = follow([

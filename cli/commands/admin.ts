@@ -11,6 +11,7 @@ import { contextOf, type Context } from '../context.js';
 import { NotSignedInError, UsageError } from '../errors.js';
 import { money, plain, table, when } from '../format.js';
 import { withExamples } from '../help.js';
+import { addPromotionCommands } from './promotions.js';
 
 type ModeratedUser = Schemas['ModeratedUser'];
 type AuditPage = Schemas['AuditPage'];
@@ -102,14 +103,18 @@ async function auditLog(context: Context, options: AuditOptions): Promise<AuditP
 
 export function addAdminCommands(program: Command): void {
   const admin = withExamples(
-    program.command('admin').description('Operator commands: accounts, blocks, cancels, voids, the audit log'),
+    program
+      .command('admin')
+      .description('Operator commands: accounts, blocks, cancels, voids, the audit log, promotions'),
     [
       'gavel admin user <user-id>',
       'gavel admin block <user-id> --reason "shill bidding"',
       'gavel admin void <auction-id> <bidder-id> --reason "shill bidding"',
       'gavel admin audit --target <user-id>',
+      'gavel admin promotions list',
     ],
   );
+  addPromotionCommands(admin);
 
   withExamples(
     admin

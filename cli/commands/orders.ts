@@ -20,11 +20,13 @@ function ordersText(page: Schemas['OrderPage']): string {
   const rows = page.items.map((order) => [
     order.id,
     order.kind === 'sale' ? `sale ${order.saleId ?? ''}` : `auction ${order.auctionId ?? ''}`,
-    money(order.total, order.currency),
+    order.houseSubsidy > 0
+      ? `${money(order.amountDue, order.currency)} (house pays ${money(order.houseSubsidy, order.currency)})`
+      : money(order.amountDue, order.currency),
     order.status,
     dueText(order),
   ]);
-  const text = table(['ID', 'FOR', 'TOTAL', 'STATUS', 'WHEN'], rows);
+  const text = table(['ID', 'FOR', 'YOU PAY', 'STATUS', 'WHEN'], rows);
   return page.nextCursor ? `${text}\n\nMore: add --cursor ${page.nextCursor}` : text;
 }
 

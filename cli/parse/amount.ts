@@ -4,13 +4,11 @@
  * happen. How many decimals a currency has is Intl's answer (USD 2, JPY 0, KWD 3), as the web app's.
  */
 import { MAX_AMOUNT } from '../../domain/money.js';
+import { minorDigitsOf } from '../../domain/people-format.js';
 import { UsageError } from '../errors.js';
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
-/** The minor-unit digits of an ISO 4217 currency (2 when Intl does not know it). */
-export const minorDigitsOf = (currency: string): number =>
-  new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 
 /** The digits of a well-formed positive decimal, or a usage error naming `what`. */
 function decimalParts(text: string, what: string): { whole: string; fraction: string } {
