@@ -9,7 +9,6 @@ import { UsageError } from '../errors.js';
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
-
 /** The digits of a well-formed positive decimal, or a usage error naming `what`. */
 function decimalParts(text: string, what: string): { whole: string; fraction: string } {
   const match = DECIMAL.exec(text.trim());
