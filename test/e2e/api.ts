@@ -3,6 +3,7 @@
  * auctions, sales) and for the bids it times. Plain fetch against the base URL the browser uses.
  */
 import { randomUUID } from 'node:crypto';
+import { E2E_ADMIN_EMAIL } from './env.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -53,6 +54,20 @@ export class Api {
       body: { email, password: PASSWORD },
     });
     return { id, email, displayName, token: accessToken };
+  }
+
+  /** The admin by ADMIN_EMAILS (E2E_ADMIN_EMAIL): signed up by the first test that asks, signed in after. */
+  async admin(): Promise<User> {
+    const email = E2E_ADMIN_EMAIL;
+    const created = await this.call<{ id: string }>('/v1/users', {
+      body: { email, password: PASSWORD, displayName: 'Ada Admin' },
+    });
+    if (created.status !== 201 && created.status !== 409) throw new Error(`admin sign-up: ${created.status}`);
+    const { accessToken } = await this.expect<{ accessToken: string }>(200, '/v1/auth/token', {
+      body: { email, password: PASSWORD },
+    });
+    const me = await this.expect<{ id: string }>(200, '/v1/users/me', { method: 'GET', token: accessToken });
+    return { id: me.id, email, displayName: 'Ada Admin', token: accessToken };
   }
 
   createAuction(seller: User, body: Record<string, unknown>): Promise<Auction> {

@@ -12,7 +12,7 @@ import { freePort, spawnApi } from '../helpers/api-process.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { startOidcProvider, type TestAccount } from '../helpers/oidc-provider.js';
 import { spawnWorker, stopWorker, workerEnvFor, type WorkerProcess } from '../helpers/worker-process.js';
-import { E2E_BASE_URL, SSO_PROVIDER } from './env.js';
+import { E2E_ADMIN_EMAIL, E2E_BASE_URL, SSO_PROVIDER } from './env.js';
 
 /** Orders payable in seconds, not hours; the rest as the supervisor's `npm start` has it. */
 const APP_ENV = { SETTLEMENT_MIN_WINDOW_SECONDS: '60', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' };
@@ -62,6 +62,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         DATABASE_URL: database.url,
         TEMPORAL_TASK_QUEUE: taskQueue,
         PUBLIC_URL: baseUrl,
+        ADMIN_EMAILS: E2E_ADMIN_EMAIL,
         OIDC_PROVIDERS: JSON.stringify([
           { ...SSO_PROVIDER, issuer: provider.issuer, clientId: 'gavel-e2e', clientSecret, redirectUri },
         ]),

@@ -22,6 +22,7 @@ const Orders = lazy(() => import('./pages/orders').then((m) => m.Orders));
 const OrderPage = lazy(() => import('./pages/order').then((m) => m.OrderPage));
 const OfferPage = lazy(() => import('./pages/offer').then((m) => m.OfferPage));
 const Settings = lazy(() => import('./pages/settings').then((m) => m.Settings));
+const Admin = lazy(() => import('./pages/admin').then((m) => m.Admin));
 const NotFound = lazy(() => import('./pages/not-found').then((m) => m.NotFound));
 
 /**
@@ -57,6 +58,7 @@ export function App() {
             <Route path="/me/settings" component={Settings} />
             <Route path="/orders/:id" component={OrderPage} />
             <Route path="/offers/:id" component={OfferPage} />
+            <Route path="/admin" component={Admin} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

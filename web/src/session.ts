@@ -10,7 +10,8 @@ import { signal } from '@preact/signals';
 import { toApiError } from './api/errors';
 import type { components } from './api/schema';
 
-type User = components['schemas']['User'];
+/** The signed-in account as GET /v1/users/me answers it: its role (for the admin area) and block. */
+type User = components['schemas']['Me'];
 /** What the session routes answer: the access token only (the refresh token stays in its cookie). */
 type AccessToken = components['schemas']['AccessToken'];
 

@@ -42,6 +42,11 @@ export function Header() {
                   )}
                 </a>
               </li>
+              {user.role === 'admin' && (
+                <li>
+                  <a href="/admin">Admin</a>
+                </li>
+              )}
             </>
           )}
         </ul>

@@ -165,6 +165,7 @@ export function AuctionPage({ id }: { id: string }) {
   const leading = viewerAlias !== null && auction.leaderAlias === viewerAlias;
   const outbid = myBid && !leading && auction.bidCount > 0;
   const isSeller = user !== null && auction.sellerId === user.id;
+  const isAdmin = user?.role === 'admin';
   const open = auction.status === 'open';
   return (
     <article class="auction" aria-labelledby="auction-title">
@@ -262,7 +263,14 @@ export function AuctionPage({ id }: { id: string }) {
           <dd>within {Math.round(auction.paymentWindowSeconds / 3600)} hours of winning</dd>
         </dl>
       </section>
-      {isSeller && <BiddersPanel auctionId={auction.id} seq={auction.seq} />}
+      {(isSeller || isAdmin) && (
+        <BiddersPanel
+          auctionId={auction.id}
+          seq={auction.seq}
+          asAdmin={isAdmin && !isSeller}
+          canVoid={isAdmin && open}
+        />
+      )}
       <BidHistory
         auctionId={auction.id}
         currency={auction.currency}
