@@ -3,7 +3,8 @@
 # everything else here (package.json's `engines` promises them all). Each Node comes pinned from the
 # npm registry's node-<os>-<arch> package (the machine reaches package registries only), unpacked
 # into .gavel/node/<version>. Arguments go to `npm test` (test files, say). Every line is tried; the
-# exit status says whether all passed.
+# exit status says whether all passed. A line that fails has its failing tests repeated at the very end,
+# so the tail of the output (all a CI summary may show) names them, not the next line's passing run.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,9 +48,17 @@ for version in $NODE_LINES; do
   fi
   say "npm test on Node $("$dir/bin/node" --version)"
   # npm, the stack supervisor and the test runner all start as `node`: first on PATH, this one.
-  PATH="$dir/bin:$PATH" npm test -- "$@" || failed+=("$version")
+  log="$tmp/npm-test-$version.log"
+  PATH="$dir/bin:$PATH" npm test -- "$@" 2>&1 | tee "$log" || failed+=("$version")
 done
 if [ ${#failed[@]} -gt 0 ]; then
+  for version in "${failed[@]}"; do
+    log="$tmp/npm-test-${version%% *}.log"
+    [ -f "$log" ] || continue
+    say "Node $version: the failing tests, as its run reported them"
+    # node's spec reporter lists them after "failing tests:"; without it, the run's last lines say why.
+    if grep -q 'failing tests:' "$log"; then sed -n '/failing tests:/,$p' "$log"; else tail -n 40 "$log"; fi
+  done
   say "failed on Node ${failed[*]}"
   exit 1
 fi
