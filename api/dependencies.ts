@@ -1,5 +1,6 @@
 /** The API's connections to Postgres, Redis and Temporal, their readiness checks, and their release. */
 import { Client, Connection } from '@temporalio/client';
+import { temporalConnectionOptions } from '../config/temporal-connection.js';
 import type { Config } from '../config/env.js';
 import { closeRedis, createRedis, pingRedis, type RedisClient } from '../config/redis.js';
 import { openDatabase, type DatabaseHandle } from '../db/pool.js';
@@ -34,11 +35,12 @@ export function connectDependencies(config: Config): ApiDependencies {
   const listingFeed = createRedis(config, 'feed');
   listingFeed.on('error', () => undefined);
   // Lazy: the API starts (and /readyz says why it is not ready) even while Temporal is still starting.
-  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+  const temporalOptions = temporalConnectionOptions(config);
+  const connection = Connection.lazy(temporalOptions);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   // Readiness reports the state now, so its probe has no retry interceptor: a retry scheduled after
   // the answer was given would outlive the check (and even the connection, at shutdown).
-  const probe = Connection.lazy({ address: config.TEMPORAL_ADDRESS, interceptors: [] });
+  const probe = Connection.lazy({ ...temporalOptions, interceptors: [] });
   const imageStorage = createImageStorage(config);
   return {
     database,

@@ -284,6 +284,17 @@ export const envSchema = z.object({
   TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(AUCTION_TASK_QUEUE),
+  /** TLS to the frontend; implied by a client certificate or an API key (config/temporal-connection.ts). */
+  TEMPORAL_TLS: flag.default(false),
+  /** mTLS (Temporal Cloud, or a self-hosted cluster that asks for client certificates): PEM files, both or neither. */
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  /** A private CA's certificate (PEM file); unset, the system's roots. */
+  TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),
+  /** The name the server's certificate must carry when it differs from TEMPORAL_ADDRESS's host. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** A Temporal Cloud API key (instead of a client certificate). */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   /** A prebuilt workflow bundle; production defaults to npm run build's (worker/workflow-source.ts). */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   READINESS_TIMEOUT_MS: positiveInt.default(2000),
@@ -514,11 +525,22 @@ const altchaKeyRule: Parameters<typeof envSchema.refine> = [
   },
 ];
 
+/** Half a client certificate would connect without one and fail at the first call, far from the cause. */
+const temporalCertPairRule: Parameters<typeof envSchema.refine> = [
+  (env) => (env.TEMPORAL_TLS_CERT_PATH === undefined) === (env.TEMPORAL_TLS_KEY_PATH === undefined),
+  {
+    path: ['TEMPORAL_TLS_KEY_PATH'],
+    message: 'set both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH, or neither',
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+  },
+];
+
 const workerConfigSchema = envSchema
   .refine(...linkSecretRule)
   .refine(...stripeKeyRule)
   .refine(...stripeWebhookSecretRule)
-  .refine(...stripeApiUrlRule);
+  .refine(...stripeApiUrlRule)
+  .refine(...temporalCertPairRule);
 
 /**
  * The API signs access tokens, so in production it needs a configured key; the worker and tools sign
@@ -549,7 +571,8 @@ const apiConfigSchema = envSchema
   .refine(...stripeKeyRule)
   .refine(...stripeWebhookSecretRule)
   .refine(...stripeApiUrlRule)
-  .refine(...altchaKeyRule);
+  .refine(...altchaKeyRule)
+  .refine(...temporalCertPairRule);
 
 export type Config = z.infer<typeof envSchema>;
 

@@ -6,6 +6,7 @@ import { createMailer } from '../activities/notifications/email-sender.js';
 import { startOutboxDispatch } from './outbox-dispatch.js';
 import { webhookDeliveryOptions } from '../activities/notifications/webhook-delivery.js';
 import { loadConfig } from '../config/env.js';
+import { temporalConnectionOptions } from '../config/temporal-connection.js';
 import { closeRedis, createRedis } from '../config/redis.js';
 import { createLogger, exitOnCrash } from '../config/logger.js';
 import { migrateDatabase } from '../db/migrate.js';
@@ -43,7 +44,7 @@ await migrateDatabase(database.pool);
 const redis = createRedis(config, 'worker');
 redis.on('error', (error) => logger.warn({ err: error }, 'redis'));
 const mail = createMailer(config);
-const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const connection = await NativeConnection.connect(temporalConnectionOptions(config));
 const worker = await Worker.create({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
