@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
 import { migrateDatabase, migrationsFolder } from '../db/migrate.js';
 import { openDatabase } from '../db/pool.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
@@ -162,4 +164,45 @@ test('when migrated, then the tables, keys and checks of the schema exist', asyn
     [user!.id],
   );
   await assert.rejects(database.pool.query('DELETE FROM audit_log'), /append-only/);
+});
+
+/** The command the Helm chart's pre-install/pre-upgrade hook runs, as a process of its own. */
+async function runMigrationCommand(databaseUrl: string): Promise<{ code: number; output: string }> {
+  const env = { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_URL: databaseUrl };
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'db/migrate-main.ts'], {
+      env,
+      timeout: 60_000,
+    });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
+  }
+}
+
+test('when the migration command runs on an empty database with only DATABASE_URL set, then it applies every migration and exits 0, and again changes nothing', async () => {
+  const empty = await createTestDatabase({ migrate: false });
+  try {
+    const first = await runMigrationCommand(empty.url);
+    assert.equal(first.code, 0, first.output);
+    assert.match(first.output, /migrations applied/);
+    const count = async () =>
+      Number(
+        (await empty.pool.query<{ n: string }>('SELECT count(*) AS n FROM drizzle.__drizzle_migrations')).rows[0]?.n,
+      );
+    assert.equal(await count(), journal.entries.length);
+    assert.equal((await runMigrationCommand(empty.url)).code, 0);
+    assert.equal(await count(), journal.entries.length);
+  } finally {
+    await empty.drop();
+  }
+});
+
+test('when the migration command cannot reach its database, then it exits 1 and says why', async () => {
+  const url = new URL(database.url);
+  url.pathname = '/no_such_database_here';
+  const result = await runMigrationCommand(url.toString());
+  assert.equal(result.code, 1);
+  assert.match(result.output, /no_such_database_here/);
 });
