@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { describe, test } from 'node:test';
 import {
   DEVELOPMENT_ALTCHA_HMAC_KEY,
   ConfigError,
   DEVELOPMENT_STRIPE_SECRET_KEY,
+  envSchema,
   DEVELOPMENT_STRIPE_WEBHOOK_SECRET,
   parseConfig,
 } from '../config/env.js';
@@ -318,4 +320,19 @@ describe('ADMIN_EMAILS', () => {
       );
     }
   });
+});
+
+test('when .env.example is read, then it names every variable the config reads and no other, and the values it sets parse', () => {
+  const lines = fs.readFileSync(new URL('../.env.example', import.meta.url), 'utf8').split('\n');
+  // Set (`NAME=value`) or shown commented out (`# NAME=`), as secrets and optional ones are.
+  const named = lines.flatMap((line) => /^(?:# ?)?([A-Z][A-Z0-9_]+)=/.exec(line)?.[1] ?? []);
+  assert.deepEqual([...new Set(named)].sort(), Object.keys(envSchema.shape).sort());
+  const set = Object.fromEntries(
+    lines.flatMap((line) => {
+      const match = /^([A-Z][A-Z0-9_]+)=(.*)$/.exec(line);
+      return match ? [[match[1], match[2]]] : [];
+    }),
+  );
+  assert.ok(Object.keys(set).length > 50, 'most variables are set to their defaults');
+  assert.doesNotThrow(() => parseConfig(set));
 });
