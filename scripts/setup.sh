@@ -7,6 +7,9 @@
 #   - Mailpit (the local SMTP server that catches mail, with a web UI and an HTTP API), pinned, built with
 #     `go install` into .gavel/bin
 #   - stripe-mock (Stripe's own mock of its API, for payments), pinned, built with `go install` into .gavel/bin
+#   - helm (the chart's lint and render in the tests), pinned, built with `go install` into .gavel/bin
+#   - kube-validate (deploy/kube-validate: checks what `helm template` renders against the Kubernetes API's
+#     own types, offline), built with `go build` into .gavel/bin whenever its sources change
 #   - schemathesis (the API fuzzer the tests run), pinned, from PyPI into the virtualenv .gavel/venv
 #   - Temporal's time-skipping test server (the Java one, for the workflow tests that skip days of timers),
 #     pinned, resolved from Maven Central with mvn into .gavel/m2, run by the wrapper
@@ -29,6 +32,8 @@ TEMPORAL_CLI_VERSION=v1.5.1
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 MAILPIT_VERSION=v1.33.1
 STRIPE_MOCK_VERSION=v0.203.0
+# deploy/kube-validate's k8s.io modules (v0.37.2) are the ones this helm is built from: keep them in step.
+HELM_VERSION=v4.3.2
 SCHEMATHESIS_VERSION=4.32.5
 TEMPORAL_TEST_SERVER_VERSION=1.31.0
 
@@ -122,6 +127,24 @@ ensure_mailpit() { go_build mailpit Mailpit "$MAILPIT_VERSION" github.com/axllen
 
 # --- Payments: Stripe's mock API server (its OpenAPI spec and fixtures are embedded in the binary) ---
 ensure_stripe_mock() { go_build stripe-mock stripe-mock "$STRIPE_MOCK_VERSION" github.com/stripe/stripe-mock; }
+
+# --- Deployment: helm renders the chart; kube-validate checks the result with no cluster to ask ---
+ensure_helm() { go_build helm Helm "$HELM_VERSION" helm.sh/helm/v4/cmd/helm; }
+
+# Built from this repository's own source, so its stamp is a hash of that source rather than a version.
+ensure_kube_validate() {
+  local src="$root/deploy/kube-validate"
+  local stamp="$state/bin/kube-validate.version"
+  local want
+  want=$(cat "$src/go.mod" "$src/go.sum" "$src"/*.go | sha256sum | cut -d' ' -f1)
+  if [ -x "$state/bin/kube-validate" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return; fi
+  ensure_go kube-validate
+  local log="$logs/kube-validate-build.log"
+  say "building kube-validate from deploy/kube-validate (log: $log)"
+  (cd "$src" && GOFLAGS=-buildvcs=false go build -ldflags='-s -w' -o "$state/bin/kube-validate" .) >"$log" 2>&1 \
+    || fail "could not build kube-validate, see $log"
+  echo "$want" >"$stamp"
+}
 
 ensure_schemathesis() {
   local venv="$state/venv"
@@ -244,6 +267,8 @@ ensure_temporal_cli
 ensure_minio
 ensure_mailpit
 ensure_stripe_mock
+ensure_helm
+ensure_kube_validate
 ensure_schemathesis
 ensure_temporal_test_server
 ensure_tmux

@@ -327,12 +327,11 @@ test('when .env.example is read, then it names every variable the config reads a
   // Set (`NAME=value`) or shown commented out (`# NAME=`), as secrets and optional ones are.
   const named = lines.flatMap((line) => /^(?:# ?)?([A-Z][A-Z0-9_]+)=/.exec(line)?.[1] ?? []);
   assert.deepEqual([...new Set(named)].sort(), Object.keys(envSchema.shape).sort());
-  const set = Object.fromEntries(
-    lines.flatMap((line) => {
-      const match = /^([A-Z][A-Z0-9_]+)=(.*)$/.exec(line);
-      return match ? [[match[1], match[2]]] : [];
-    }),
-  );
+  const set: Record<string, string> = {};
+  for (const line of lines) {
+    const match = /^([A-Z][A-Z0-9_]+)=(.*)$/.exec(line);
+    if (match) set[match[1]!] = match[2]!;
+  }
   assert.ok(Object.keys(set).length > 50, 'most variables are set to their defaults');
   assert.doesNotThrow(() => parseConfig(set));
 });
