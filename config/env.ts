@@ -281,6 +281,10 @@ export const envSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6390'),
   /** When set, Redis is a Cluster reached through these seeds, and REDIS_URL is not used (config/redis.ts). */
   REDIS_CLUSTER_NODES: clusterNodes.optional(),
+  /** A Cluster's ACL user and password (AUTH on every node), and TLS to its nodes: what managed clusters ask. */
+  REDIS_CLUSTER_USERNAME: z.string().min(1).optional(),
+  REDIS_CLUSTER_PASSWORD: z.string().min(1).optional(),
+  REDIS_CLUSTER_TLS: flag.default(false),
   TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(AUCTION_TASK_QUEUE),

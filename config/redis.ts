@@ -25,17 +25,33 @@ const OPTIONS: Record<RedisUse, RedisOptions> = {
   feed: {},
 };
 
-export function createRedis(config: Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES'>, use: RedisUse): RedisClient {
+/** The credentials and TLS apply to a Cluster only; unset, none. */
+export type RedisSettings = Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES'> &
+  Partial<Pick<Config, 'REDIS_CLUSTER_USERNAME' | 'REDIS_CLUSTER_PASSWORD' | 'REDIS_CLUSTER_TLS'>>;
+
+export function createRedis(config: RedisSettings, use: RedisUse): RedisClient {
   const options = OPTIONS[use];
+  // One server takes its credentials and TLS (rediss://) from the URL.
   if (config.REDIS_CLUSTER_NODES === undefined) return new Redis(config.REDIS_URL, options);
   // A Cluster never pipelines on its own: ioredis routes an automatic pipeline by the first argument of
   // its first command, which for EVALSHA is the script's hash, not a key, so scripts on other nodes'
   // slots fail (https://github.com/redis/ioredis/issues/2109; test:cluster shows it).
-  const nodeOptions: RedisOptions = { ...options, enableAutoPipelining: false };
+  const nodeOptions: RedisOptions = {
+    ...options,
+    enableAutoPipelining: false,
+    username: config.REDIS_CLUSTER_USERNAME,
+    password: config.REDIS_CLUSTER_PASSWORD,
+    tls: config.REDIS_CLUSTER_TLS ? {} : undefined,
+  };
   return new Cluster(config.REDIS_CLUSTER_NODES, {
     // The Cluster queues (or not) as a whole; its per-node connections take the rest of the options.
     enableOfflineQueue: options.enableOfflineQueue ?? true,
     redisOptions: nodeOptions,
+    // Over TLS the nodes are reached by the names they announce, not addresses resolved here, so each
+    // node's certificate is checked against its name (managed clusters announce names).
+    ...(config.REDIS_CLUSTER_TLS
+      ? { dnsLookup: (address: string, callback: (error: null, address: string) => void) => callback(null, address) }
+      : {}),
     // One subscriber connection per master, each holding the channels of its own slots (SSUBSCRIBE).
     shardedSubscribers: use === 'subscriber',
   });

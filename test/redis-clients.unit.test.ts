@@ -26,3 +26,20 @@ test('when the API talks to a Cluster, then nothing pipelines on its own (ioredi
   // The rest of the command connection's behaviour is kept: fail fast while Redis is away.
   assert.equal(cluster.options.enableOfflineQueue, false);
 });
+
+test('when a Cluster asks for a password and TLS, then every node connection sends them and checks each node by its name', async () => {
+  const cluster = createRedis(
+    { ...CLUSTER, REDIS_CLUSTER_USERNAME: 'gavel', REDIS_CLUSTER_PASSWORD: 'secret', REDIS_CLUSTER_TLS: true },
+    'command',
+  ) as Cluster;
+  cluster.on('error', () => undefined);
+  cluster.disconnect();
+  assert.equal(cluster.options.redisOptions?.username, 'gavel');
+  assert.equal(cluster.options.redisOptions?.password, 'secret');
+  assert.deepEqual(cluster.options.redisOptions?.tls, {});
+  const resolved = await new Promise((resolve) =>
+    cluster.options.dnsLookup!('node-1.cache.example', (_, address) => resolve(address)),
+  );
+  assert.equal(resolved, 'node-1.cache.example', 'not resolved to an address the certificate does not name');
+  assert.equal((made(CLUSTER, 'command') as Cluster).options.redisOptions?.tls, undefined);
+});
