@@ -12,6 +12,8 @@ import { answerOptions, methodNotAllowed } from './route-table.js';
 export interface AppDeps {
   logger: Logger;
   metrics: Metrics;
+  /** False when METRICS_PORT serves them apart from the API. */
+  serveMetrics: boolean;
   readinessChecks: DependencyCheck[];
   readinessTimeoutMs: number;
   isShuttingDown: () => boolean;
@@ -60,7 +62,7 @@ export function createApp(deps: AppDeps): Express {
       isShuttingDown: deps.isShuttingDown,
     }),
   );
-  app.get('/metrics', deps.metrics.serve);
+  if (deps.serveMetrics) app.get('/metrics', deps.metrics.serve);
   for (const router of deps.routers) app.use(router);
 
   app.use(methodNotAllowed(app));

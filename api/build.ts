@@ -32,7 +32,7 @@ import { settlementRoutes } from './settlement/routes.js';
 import { Discovery } from './discovery/discovery.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { watchersOf } from './notifications/watchlist.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { hotPathGuards, securityGuards } from './security/guards.js';
 import { hotPath } from './hot-path.js';
 import { buildOpenApiDocument } from './openapi/document.js';
@@ -60,6 +60,8 @@ export interface Api {
    */
   stop: () => void;
   discovery: Discovery;
+  /** Served by the app at /metrics, or on METRICS_PORT by the caller (api/main.ts). */
+  metrics: Metrics;
 }
 
 export async function buildApi(config: Config, deps: ApiDependencies, logger: Logger): Promise<Api> {
@@ -135,9 +137,11 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     ttlSeconds: config.SALE_CHALLENGE_TTL_SECONDS,
   };
   const imagesOf = (auctionId: string) => listImages(deps.database.db, deps.imageStorage, auctionId);
+  const metrics = createMetrics();
   const app = createApp({
     logger,
-    metrics: createMetrics(),
+    metrics,
+    serveMetrics: config.METRICS_PORT === undefined,
     readinessChecks: deps.readinessChecks,
     readinessTimeoutMs: config.READINESS_TIMEOUT_MS,
     isShuttingDown: lifecycle.isShuttingDown,
@@ -237,5 +241,5 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     biddingBlocks.stop();
     accountBlocks.stop();
   };
-  return { app, hub, lifecycle, discovery, stop };
+  return { app, hub, lifecycle, discovery, metrics, stop };
 }

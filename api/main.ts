@@ -4,6 +4,7 @@ import { createLogger, exitOnCrash } from '../config/logger.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { buildApi } from './build.js';
 import { connectDependencies } from './dependencies.js';
+import { listenMetrics } from './metrics.js';
 import { drain, listen } from './server.js';
 
 /** How soon SSE clients cut at shutdown should reconnect (to another process, behind a balancer). */
@@ -20,9 +21,11 @@ exitOnCrash(logger);
 
 const deps = connectDependencies(config);
 await migrateDatabase(deps.database.pool);
-const { app, hub, lifecycle, stop } = await buildApi(config, deps, logger);
+const { app, hub, lifecycle, metrics, stop } = await buildApi(config, deps, logger);
 const server = await listen(app, config.HOST, config.PORT);
-logger.info({ host: config.HOST, port: config.PORT }, 'api listening');
+const metricsServer =
+  config.METRICS_PORT === undefined ? null : await listenMetrics(metrics, config.HOST, config.METRICS_PORT);
+logger.info({ host: config.HOST, port: config.PORT, metricsPort: config.METRICS_PORT }, 'api listening');
 
 async function shutdown(signal: string): Promise<void> {
   if (lifecycle.isShuttingDown()) return;
@@ -38,6 +41,7 @@ async function shutdown(signal: string): Promise<void> {
   hub.closeAll(SSE_RETRY_AFTER_SHUTDOWN_MS);
   await drain(server, config.SHUTDOWN_TIMEOUT_MS, logger, DRAIN_IDLE_GRACE_MS);
   const drainedMs = Date.now() - started;
+  metricsServer?.close();
   stop();
   await deps.close();
   logger.info({ drainedMs, stoppedMs: Date.now() - started }, 'api stopped');

@@ -18,7 +18,7 @@ import { promisify } from 'node:util';
 import { parse, parseAllDocuments } from 'yaml';
 import { envSchema, parseConfig } from '../config/env.js';
 import { SEARCH_ATTRIBUTES } from '../domain/temporal-names.js';
-import { findObject, getObject, podSpecOf, type KubeObject } from './helpers/kube-manifests.js';
+import { findObject, getObject, podSpecOf, secretValues, type KubeObject } from './helpers/kube-manifests.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const chart = path.join(root, 'deploy/helm/gavel');
@@ -110,7 +110,13 @@ for (const set of valueSets) {
         return spec ? [{ name: `${object.kind} ${object.metadata.name}`, spec }] : [];
       });
       assert.equal(pods.length, 4, 'api, worker, the migration Job and the test Pod');
+      const pullSecrets = (
+        objects.find((object) => object.kind === 'Deployment') as {
+          spec: { template: { spec: { imagePullSecrets?: unknown } } };
+        }
+      ).spec.template.spec.imagePullSecrets;
       for (const { name, spec } of pods) {
+        assert.deepEqual(spec.imagePullSecrets, pullSecrets, `${name}: the same registry credentials`);
         assert.equal(spec.securityContext.runAsNonRoot, true, name);
         assert.equal(spec.automountServiceAccountToken, false, name);
         const volumes = new Set((spec.volumes ?? []).map((volume) => volume.name));
@@ -155,6 +161,20 @@ for (const set of valueSets) {
       const shutdownSeconds = (2 * parseConfig(environment).SHUTDOWN_TIMEOUT_MS) / 1000;
       const api = getObject(objects, 'Deployment', 'shop-gavel-api').spec.template.spec;
       const container = api.containers[0];
+      const portNames = (container?.ports ?? []).map((port) => port.name);
+      for (const probe of [container?.livenessProbe, container?.readinessProbe, container?.startupProbe])
+        assert.ok(portNames.includes(String(probe?.httpGet.port)), 'each probe names a declared port');
+      const service = getObject(objects, 'Service', 'shop-gavel-api');
+      assert.ok(portNames.includes(String(service.spec.ports[0]?.targetPort)), 'the Service targets a declared port');
+      assert.deepEqual(
+        service.spec.ports.map((port) => port.targetPort),
+        ['http'],
+        'the Service never routes to the metrics port',
+      );
+      assert.equal(
+        container?.ports?.find((port) => port.name === 'metrics')?.containerPort,
+        Number(environment.METRICS_PORT),
+      );
       assert.equal(container?.livenessProbe?.httpGet.path, '/healthz');
       assert.equal(container?.readinessProbe?.httpGet.path, '/readyz');
       assert.equal(container?.startupProbe?.httpGet.path, '/healthz');
@@ -177,6 +197,8 @@ for (const set of valueSets) {
       }
       const environment = environmentOf(objects);
       assert.equal(environment.NODE_ENV, 'production');
+      for (const [name, value] of Object.entries(environment))
+        assert.doesNotMatch(value, /^\d+(\.\d+)?e[+-]\d+$/, `${name} is not written in exponent form`);
       for (const role of ['api', 'worker'] as const) {
         const config = parseConfig(environment, role);
         assert.equal(config.NODE_ENV, 'production', role);
@@ -193,6 +215,14 @@ for (const set of valueSets) {
       const source = container?.env?.find((variable) => variable.name === 'DATABASE_URL')?.valueFrom?.secretKeyRef;
       assert.ok(source, 'DATABASE_URL comes from a Secret');
       assert.equal(source.key, 'DATABASE_URL');
+      const jobEnvironment = Object.fromEntries(
+        (container?.env ?? []).flatMap((variable) =>
+          variable.value === undefined ? [] : [[variable.name, variable.value]],
+        ),
+      );
+      assert.doesNotThrow(() =>
+        parseConfig({ ...jobEnvironment, DATABASE_URL: 'postgres://gavel:x@db.example.com/gavel' }, 'tool'),
+      );
       if (set === 'existing-secret') {
         assert.equal(source.name, 'gavel-env');
       } else {
@@ -204,8 +234,8 @@ for (const set of valueSets) {
           'the Secret is made before the Job',
         );
         assert.equal(
-          hookSecret.stringData.DATABASE_URL,
-          getObject(objects, 'Secret', 'shop-gavel').stringData.DATABASE_URL,
+          secretValues(hookSecret).DATABASE_URL,
+          secretValues(getObject(objects, 'Secret', 'shop-gavel')).DATABASE_URL,
         );
       }
     });
@@ -220,7 +250,7 @@ function environmentOf(objects: KubeObject[]): Record<string, string> {
     if (source.configMapRef) Object.assign(environment, getObject(objects, 'ConfigMap', source.configMapRef.name).data);
     if (source.secretRef) {
       const secret = findObject(objects, 'Secret', source.secretRef.name);
-      Object.assign(environment, secret ? secret.stringData : placeholderSecrets());
+      Object.assign(environment, secret ? secretValues(secret) : placeholderSecrets());
     }
   }
   return environment;
@@ -281,6 +311,14 @@ describe('with bad values', () => {
     ['an unknown log level', ['--set', 'config.LOG_LEVEL=loud'], /LOG_LEVEL/],
     ['a bad ingress host', ['--set', 'api.ingress.host=Not_A_Host'], /host/],
     ['an unknown value', ['--set', 'api.replica=3'], /replica/],
+    ['a development NODE_ENV', ['--set', 'config.NODE_ENV=development'], /NODE_ENV/],
+    ['no PUBLIC_URL', ['--set', 'config.PUBLIC_URL='], /PUBLIC_URL/],
+    ['a short link secret', ['--set', 'secrets.NOTIFICATION_LINK_SECRET=short'], /NOTIFICATION_LINK_SECRET/],
+    [
+      'an HPA minimum above its maximum',
+      ['--set', 'api.autoscaling.enabled=true,api.autoscaling.minReplicas=5,api.autoscaling.maxReplicas=2'],
+      /minReplicas \(5\) is above maxReplicas \(2\)/,
+    ],
   ];
   for (const [what, args, message] of refusals) {
     test(`when ${what}, then the install fails and names it`, async () => {
@@ -289,6 +327,17 @@ describe('with bad values', () => {
       assert.match(result.stderr, message);
     });
   }
+
+  test('when a required secret is left out, then the install fails because it is required', async () => {
+    const without = path.join(path.dirname(jwtKeyValues), 'without-database-url.yaml');
+    fs.writeFileSync(
+      without,
+      fs.readFileSync(path.join(chart, 'ci/minimal.yaml'), 'utf8').replace(/^ {2}DATABASE_URL: .*\n/m, ''),
+    );
+    const { result } = await render(['-f', without, '-f', jwtKeyValues]);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /missing propert(y|ies) 'DATABASE_URL'/);
+  });
 
   test('when no secrets are given at all, then the install fails listing the required ones', async () => {
     const { result } = await render([]);
@@ -302,4 +351,42 @@ test("when NOTES.txt is read, then it registers every one of the workflows' sear
   const notes = fs.readFileSync(path.join(chart, 'templates/NOTES.txt'), 'utf8');
   for (const { name, type } of Object.values(SEARCH_ATTRIBUTES))
     assert.match(notes, new RegExp(`--name ${name} --type ${type}\\b`));
+});
+
+describe('with values the templates must convert', () => {
+  test('then large numbers are written as integers, not in exponent form, and the drain follows them', async () => {
+    const { result, objects } = await render([
+      ...valuesArgs('minimal'),
+      '--set',
+      'config.IMAGE_MAX_BYTES=20971520,config.TEMPORAL_TASK_QUEUE=1234567,config.SHUTDOWN_TIMEOUT_MS=120000',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const environment = environmentOf(objects);
+    assert.equal(environment.IMAGE_MAX_BYTES, '20971520');
+    assert.equal(environment.TEMPORAL_TASK_QUEUE, '1234567');
+    const api = getObject(objects, 'Deployment', 'shop-gavel-api').spec.template.spec;
+    assert.ok((api.terminationGracePeriodSeconds ?? 0) > 240);
+  });
+
+  test('then a preStop sleep of 0 leaves the hook out (API servers before 1.33 refuse a zero sleep)', async () => {
+    const { objects } = await render([...valuesArgs('minimal'), '--set', 'api.preStopSleepSeconds=0']);
+    const container = getObject(objects, 'Deployment', 'shop-gavel-api').spec.template.spec.containers[0];
+    assert.equal(container?.lifecycle, undefined);
+  });
+
+  test('then a trusted CA is mounted in every pod and named to Node', async () => {
+    const { objects } = await render(valuesArgs('existing-secret'));
+    const pods = objects.flatMap((object) => podSpecOf(object) ?? []);
+    const running = pods.filter(
+      (spec) => spec.containers[0]?.command?.[0] === 'node' && spec.containers[0].command[1] !== '-e',
+    );
+    assert.equal(running.length, 3, 'api, worker, migrations');
+    for (const spec of running) {
+      const container = spec.containers[0]!;
+      const extra = container.env?.find((variable) => variable.name === 'NODE_EXTRA_CA_CERTS')?.value;
+      const mount = container.volumeMounts?.find((candidate) => candidate.name === 'trusted-ca');
+      assert.ok(mount && extra?.startsWith(`${mount.mountPath}/`), container.name);
+      assert.equal(spec.volumes?.find((volume) => volume.name === 'trusted-ca')?.secret?.secretName, 'database-ca');
+    }
+  });
 });

@@ -6,27 +6,19 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Redis, type Cluster } from 'ioredis';
 import { parseConfig } from '../config/env.js';
 import { closeRedis, createRedis } from '../config/redis.js';
+import { freePort } from './helpers/api-process.js';
 import { adopt } from './helpers/children.js';
 
 const PASSWORD = 'cluster-auth-test-password';
 let port: number;
 let server: ChildProcess;
 let dir: string;
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => probe.once('listening', resolve));
-  const { port: free } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return free;
-}
 
 before(async () => {
   port = await freePort();

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { BiddingStore } from '../lua/bidding-store.js';
-import { spawnApi, type ApiProcess } from './helpers/api-process.js';
+import { freePort, spawnApi, type ApiProcess } from './helpers/api-process.js';
 import { testConfig } from './helpers/config.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { call, signUp, type AuctionJson } from './helpers/http.js';
@@ -142,4 +142,32 @@ test('when the API is SIGTERMed under a bid load, then it answers what it read, 
     assert.ok(complete, 'the stream was ended, not cut');
     assert.match(text, /\nretry: 1000\n\n$/);
   }
+});
+
+test('when METRICS_PORT is set, then /metrics is served on that port alone, never on the API port, and stops with the API', async () => {
+  const metricsPort = await freePort();
+  const separate = await spawnApi({
+    DATABASE_URL: database.url,
+    TEMPORAL_TASK_QUEUE: `metrics-${randomUUID()}`,
+    METRICS_PORT: String(metricsPort),
+  });
+  try {
+    assert.equal((await fetch(`${separate.url}/healthz`)).status, 200);
+    const onApiPort = await fetch(`${separate.url}/metrics`);
+    await onApiPort.body?.cancel();
+    assert.equal(onApiPort.status, 404);
+    const scraped = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    assert.equal(scraped.status, 200);
+    assert.match(
+      await scraped.text(),
+      /http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} 1/,
+    );
+    const elsewhere = await fetch(`http://127.0.0.1:${metricsPort}/v1/auctions`);
+    await elsewhere.body?.cancel();
+    assert.equal(elsewhere.status, 404);
+  } finally {
+    separate.process.kill('SIGTERM');
+  }
+  assert.equal((await separate.exited).code, 0);
+  await assert.rejects(fetch(`http://127.0.0.1:${metricsPort}/metrics`));
 });

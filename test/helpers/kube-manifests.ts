@@ -37,6 +37,7 @@ export interface Container {
 
 export interface PodSpec {
   securityContext: { runAsNonRoot?: boolean };
+  imagePullSecrets?: { name: string }[];
   automountServiceAccountToken?: boolean;
   terminationGracePeriodSeconds?: number;
   containers: Container[];
@@ -52,9 +53,12 @@ export type KubeObject = { apiVersion: string; metadata: Metadata } & (
   | { kind: 'Deployment'; spec: { replicas?: number; selector: { matchLabels: Labels }; template: PodTemplate } }
   | { kind: 'Job'; spec: { template: PodTemplate } }
   | { kind: 'Pod'; spec: PodSpec }
-  | { kind: 'Service'; spec: { selector: Labels } }
+  | {
+      kind: 'Service';
+      spec: { selector: Labels; ports: { name: string; port: number; targetPort: string | number }[] };
+    }
   | { kind: 'ConfigMap'; data: Labels }
-  | { kind: 'Secret'; stringData: Labels }
+  | { kind: 'Secret'; data: Labels }
   | { kind: 'HorizontalPodAutoscaler'; spec: { scaleTargetRef: { name: string } } }
   | { kind: 'PodDisruptionBudget'; spec: { selector: { matchLabels: Labels } } }
   | {
@@ -83,4 +87,11 @@ export function podSpecOf(object: KubeObject): PodSpec | undefined {
   if (object.kind === 'Deployment' || object.kind === 'Job') return object.spec.template.spec;
   if (object.kind === 'Pod') return object.spec;
   return undefined;
+}
+
+/** A Secret's values, decoded: the chart writes `data` (base64), not `stringData`. */
+export function secretValues(secret: OfKind<'Secret'>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(secret.data).map(([name, value]) => [name, Buffer.from(value, 'base64').toString('utf8')]),
+  );
 }

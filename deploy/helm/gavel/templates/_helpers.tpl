@@ -4,13 +4,14 @@
 {{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
+{{/* 52, not 63: the longest suffix, "-migrations", must still fit a 63-character name. */}}
 {{- define "gavel.fullname" -}}
 {{- if .Values.fullnameOverride }}
-{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- .Values.fullnameOverride | trunc 52 | trimSuffix "-" }}
 {{- else if contains (include "gavel.name" .) .Release.Name }}
-{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- .Release.Name | trunc 52 | trimSuffix "-" }}
 {{- else }}
-{{- printf "%s-%s" .Release.Name (include "gavel.name" .) | trunc 63 | trimSuffix "-" }}
+{{- printf "%s-%s" .Release.Name (include "gavel.name" .) | trunc 52 | trimSuffix "-" }}
 {{- end }}
 {{- end }}
 
@@ -47,28 +48,33 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- .Values.existingSecret | default (include "gavel.fullname" .) }}
 {{- end }}
 
+{{/*
+  A value as the processes read it. Helm reads a YAML number as a float64, which toString would write
+  as 2.097152e+07: whole numbers are written as integers.
+*/}}
+{{- define "gavel.text" -}}
+{{- if kindIs "invalid" . }}{{ else if and (kindIs "float64" .) (eq (floor .) .) }}{{ . | int64 }}{{ else }}{{ . }}{{ end -}}
+{{- end }}
+
 {{/* A config value, or "" when unset. */}}
 {{- define "gavel.config" -}}
-{{- $value := index (index . 0).Values.config (index . 1) -}}
-{{- if kindIs "invalid" $value }}{{ else }}{{ $value }}{{ end -}}
+{{- include "gavel.text" (index (index . 0).Values.config (index . 1)) -}}
 {{- end }}
 
 {{/*
-  What the processes read from the ConfigMap: config, with the values the chart derives from its other
-  settings (the ingress's address, the mounted Temporal certificate) where config leaves them unset.
+  What the processes read from the ConfigMap: config, with what the chart fixes (production; the
+  metrics port) and derives (the proxy hop of the ingress, the mounted Temporal certificate).
 */}}
 {{- define "gavel.environment" -}}
 {{- $env := dict -}}
 {{- range $name, $value := .Values.config -}}
-{{- if not (kindIs "invalid" $value) -}}
-{{- $text := toString $value -}}
+{{- $text := include "gavel.text" $value -}}
 {{- if ne $text "" }}{{ $_ := set $env $name $text }}{{ end -}}
 {{- end -}}
-{{- end -}}
-{{- if .Values.api.ingress.enabled -}}
-{{- if not (hasKey $env "PUBLIC_URL") }}{{ $_ := set $env "PUBLIC_URL" (printf "%s://%s" (ternary "https" "http" (ne .Values.api.ingress.tlsSecretName "")) .Values.api.ingress.host) }}{{ end -}}
-{{- if not (hasKey $env "TRUST_PROXY") }}{{ $_ := set $env "TRUST_PROXY" "1" }}{{ end -}}
-{{- end -}}
+{{- /* Production refuses development keys and runs the prebuilt workflow bundle. */ -}}
+{{- $_ := set $env "NODE_ENV" "production" -}}
+{{- $_ := set $env "METRICS_PORT" (toString .Values.metrics.port) -}}
+{{- if and .Values.api.ingress.enabled (not (hasKey $env "TRUST_PROXY")) }}{{ $_ := set $env "TRUST_PROXY" "1" }}{{ end -}}
 {{- with .Values.temporal.tls -}}
 {{- if .existingSecret -}}
 {{- $_ := set $env "TEMPORAL_TLS" "true" -}}
@@ -96,6 +102,17 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- $preStop := index . 1 | int -}}
 {{- $processLimit := div (add (mul 2 (include "gavel.shutdownTimeoutMs" $root | int)) 999) 1000 -}}
 {{- add $preStop $processLimit 5 -}}
+{{- end }}
+
+{{/* Fails the install on what the schema cannot say: an HPA whose minimum is above its maximum. */}}
+{{- define "gavel.checkValues" -}}
+{{- range $component := list "api" "worker" }}
+{{- with (index $.Values $component).autoscaling }}
+{{- if and .enabled (gt (int .minReplicas) (int .maxReplicas)) }}
+{{- fail (printf "%s.autoscaling: minReplicas (%d) is above maxReplicas (%d)" $component (int .minReplicas) (int .maxReplicas)) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{- define "gavel.podSecurityContext" -}}
@@ -130,9 +147,22 @@ checksum/secret: {{ toYaml .Values.secrets | sha256sum }}
     name: {{ include "gavel.secretName" . }}
 {{- end }}
 
+{{/* Node reads extra CAs from a file named at start: the CA of a private Postgres, Redis or SMTP server. */}}
+{{- define "gavel.env" -}}
+{{- if .Values.trustedCA.existingSecret }}
+- name: NODE_EXTRA_CA_CERTS
+  value: /etc/gavel/trusted-ca/{{ .Values.trustedCA.key }}
+{{- end }}
+{{- end }}
+
 {{- define "gavel.volumeMounts" -}}
 - name: tmp
   mountPath: /tmp
+{{- if .Values.trustedCA.existingSecret }}
+- name: trusted-ca
+  mountPath: /etc/gavel/trusted-ca
+  readOnly: true
+{{- end }}
 {{- if .Values.temporal.tls.existingSecret }}
 - name: temporal-tls
   mountPath: {{ .Values.temporal.tls.mountPath }}
@@ -144,6 +174,14 @@ checksum/secret: {{ toYaml .Values.secrets | sha256sum }}
 - name: tmp
   emptyDir:
     sizeLimit: {{ .Values.tmpSizeLimit }}
+{{- if .Values.trustedCA.existingSecret }}
+- name: trusted-ca
+  secret:
+    secretName: {{ .Values.trustedCA.existingSecret }}
+    items:
+      - key: {{ .Values.trustedCA.key }}
+        path: {{ .Values.trustedCA.key }}
+{{- end }}
 {{- if .Values.temporal.tls.existingSecret }}
 - name: temporal-tls
   secret:
