@@ -78,6 +78,8 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
   const refreshTokens = new RefreshTokenStore(deps.database.db, config.REFRESH_TOKEN_TTL_SECONDS);
   const sessions = createSessions(tokens, refreshTokens);
   const hub = new EventHub(deps.subscriber, logger);
+  const metrics = createMetrics();
+  metrics.countStreams(() => hub.streamCount);
   const tickets = new StreamTickets(deps.redis);
   // The listing read model loads before the API listens (or keeps trying while the listing answers 503).
   const discovery = new Discovery({
@@ -114,6 +116,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     retractionsToBlock: config.RETRACTIONS_TO_BLOCK,
     retractionLedger: new RetractionLedger(deps.redis),
     isAdmin: adminLookup({ db: deps.database.db, adminEmails }),
+    bidDecided: metrics.bidDecided,
   };
   const sales = {
     db: deps.database.db,
@@ -137,7 +140,6 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
     ttlSeconds: config.SALE_CHALLENGE_TTL_SECONDS,
   };
   const imagesOf = (auctionId: string) => listImages(deps.database.db, deps.imageStorage, auctionId);
-  const metrics = createMetrics();
   const app = createApp({
     logger,
     metrics,

@@ -1,12 +1,22 @@
-/** Prometheus metrics: process defaults plus one request-duration histogram labelled by route template. */
+/**
+ * Prometheus metrics: process defaults, request durations by route template, and what the business
+ * watches of the API: bids by decision and live streams. Counting a bid is one counter increment: the bid
+ * route's cost is unchanged (bench/bid.bench.ts).
+ */
 import http from 'node:http';
 import type { RequestHandler } from 'express';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** How a bid was answered: accepted, a replay of an accepted one (Idempotency-Key), or refused with a code. */
+export type BidDecision = { accepted: true; replayed: boolean } | { accepted: false; code: string };
 
 export interface Metrics {
   registry: Registry;
   observeRequests: RequestHandler;
   serve: RequestHandler;
+  bidDecided: (decision: BidDecision) => void;
+  /** The live SSE streams, read at each scrape. */
+  countStreams: (count: () => number) => void;
 }
 
 export function createMetrics(): Metrics {
@@ -19,8 +29,32 @@ export function createMetrics(): Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const bids = new Counter({
+    name: 'gavel_bids_total',
+    help: 'Bids answered, by decision (accepted, replayed, refused) and refusal code',
+    labelNames: ['decision', 'code'] as const,
+    registers: [registry],
+  });
+  const accepted = bids.labels('accepted', '');
+  const replayed = bids.labels('replayed', '');
+  let streams = () => 0;
+  new Gauge({
+    name: 'gavel_sse_streams',
+    help: 'Live SSE streams held open by this process (auctions, sales, users)',
+    registers: [registry],
+    collect() {
+      this.set(streams());
+    },
+  });
   return {
     registry,
+    bidDecided: (decision) => {
+      if (!decision.accepted) bids.labels('refused', decision.code).inc();
+      else (decision.replayed ? replayed : accepted).inc();
+    },
+    countStreams: (count) => {
+      streams = count;
+    },
     observeRequests: (req, res, next) => {
       const end = duration.startTimer();
       res.once('finish', () => {

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { auctionWorkflowId } from '../domain/temporal-names.js';
 import type { auctionWorkflow } from '../workflows/auction.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
+import { watchEvents } from './helpers/sse.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { call, signUp, type AuctionJson, type BidJson, type ErrorJson } from './helpers/http.js';
 import { startTestWorker, type TestWorker } from './helpers/temporal.js';
@@ -311,4 +312,45 @@ describe('bad input changes nothing', () => {
     assert.equal(answer.status, 400);
     assert.equal(answer.body.error.code, 'INVALID_CURSOR');
   });
+});
+
+/** One sample of /metrics, by its name and labels as written (`gavel_bids_total{decision="accepted",code=""}`). */
+async function metric(sample: string): Promise<number> {
+  const text = await (await fetch(`${api.url}/metrics`)).text();
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${sample} `));
+  return line ? Number(line.slice(sample.length + 1)) : 0;
+}
+
+test('when bids are answered and a page watches, then /metrics counts them by decision and code, and the live streams', async () => {
+  const accepted = 'gavel_bids_total{decision="accepted",code=""}';
+  const replayed = 'gavel_bids_total{decision="replayed",code=""}';
+  const tooLow = 'gavel_bids_total{decision="refused",code="BID_TOO_LOW"}';
+  const byOwnSeller = 'gavel_bids_total{decision="refused",code="SELLER_CANNOT_BID"}';
+  const before = {
+    accepted: await metric(accepted),
+    replayed: await metric(replayed),
+    tooLow: await metric(tooLow),
+    byOwnSeller: await metric(byOwnSeller),
+  };
+  const auction = await createAuction();
+  assert.equal((await bid(auction.id, { amount: 1000 }, bidder.token, { 'Idempotency-Key': 'metrics-1' })).status, 201);
+  assert.equal((await bid(auction.id, { amount: 1000 }, bidder.token, { 'Idempotency-Key': 'metrics-1' })).status, 201);
+  const rival = await signUp(api.url, 'rival');
+  assert.equal((await bid(auction.id, { amount: 1000 }, rival.token)).status, 409);
+  assert.equal((await bid(auction.id, { amount: 5000 }, seller.token)).status, 403);
+  assert.equal(await metric(accepted), before.accepted + 1);
+  assert.equal(await metric(replayed), before.replayed + 1);
+  assert.equal(await metric(tooLow), before.tooLow + 1);
+  assert.equal(await metric(byOwnSeller), before.byOwnSeller + 1);
+
+  const streamsBefore = await metric('gavel_sse_streams');
+  const watcher = watchEvents(`${api.url}/v1/auctions/${auction.id}/events`);
+  try {
+    for (let attempt = 0; (await metric('gavel_sse_streams')) !== streamsBefore + 1; attempt++) {
+      assert.ok(attempt < 100, 'the stream is counted');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await watcher.close();
+  }
 });

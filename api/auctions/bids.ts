@@ -46,12 +46,14 @@ export async function placeBid(deps: AuctionDeps, input: PlaceBid): Promise<Plac
   // never becomes a second bid either way.
   const blockedUntilMs = deps.biddingBlocks.blockedUntil(input.bidderId);
   if (blockedUntilMs !== null) {
+    deps.bidDecided({ accepted: false, code: 'BIDDING_BLOCKED' });
     throw new AppError(403, 'BIDDING_BLOCKED', 'Too many of your recent orders went unpaid: you may not bid for now', {
       blockedUntil: new Date(blockedUntilMs).toISOString(),
     });
   }
   const decision = await deps.store.placeBid(auctionId, input);
   if (!decision) throw notFound('auction');
+  deps.bidDecided(decision.accepted ? { accepted: true, replayed: decision.replayed } : decision);
   if (decision.accepted && !decision.replayed) {
     if (decision.wake) signalBidsPending(deps, auctionId, decision);
     deps.discovery.notes.bidAccepted(auctionId, decision);

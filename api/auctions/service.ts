@@ -13,6 +13,7 @@ import type { IsAdmin } from '../admin/require-admin.js';
 import type { Discovery } from '../discovery/discovery.js';
 import type { BiddingBlocks } from '../settlement/bidding-blocks.js';
 import { AppError, notFound } from '../errors.js';
+import type { BidDecision } from '../metrics.js';
 import { isAuctionId } from './ids.js';
 import { presentAuction, type PublicAuction } from './presenter.js';
 import { auctionRowColumns, rulesOf, type AuctionRow } from './rules.js';
@@ -37,6 +38,8 @@ export interface AuctionDeps {
   retractionLedger: RetractionLedger;
   /** Whether a user is an admin (api/admin/require-admin.ts): admins see bidders' account ids. */
   isAdmin: IsAdmin;
+  /** Counts each bid's answer for /metrics (api/metrics.ts). */
+  bidDecided: (decision: BidDecision) => void;
 }
 
 /** Unknown and malformed ids are the same to a client: no such auction. */
