@@ -18,6 +18,7 @@ import {
   type StreamBid,
   type StreamEntry,
 } from '../lua/bidding-store.js';
+import { noActivityMetrics, type ActivityMetrics } from './metrics.js';
 import { recordRetractions } from './retractions.js';
 import { recordDoublings } from './promotions/record-doublings.js';
 import { noteStatusChange } from './listing-notes.js';
@@ -59,6 +60,7 @@ export function createBiddingActivities(
   store: BiddingStore,
   notifications: NotificationPipeline | null,
   stopping: AbortSignal = new AbortController().signal,
+  metrics: ActivityMetrics = noActivityMetrics,
 ) {
   /**
    * The auction row's copy of the bidding state (price, leader, bid count, a soft-close end), as of the
@@ -117,6 +119,9 @@ export function createBiddingActivities(
             })),
           )
           .onConflictDoNothing();
+        // Redis's clock stamped placedAtMs; the worker's may differ by the hosts' skew.
+        const now = Date.now();
+        for (const bid of placed) metrics.bidPersisted(Math.max(0, now - bid.placedAtMs) / 1000);
       }
       // After the bids: a retraction takes back bids before it, which this batch may have just stored.
       await recordRetractions(db, auctionId, batch);

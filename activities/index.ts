@@ -12,6 +12,7 @@ import { NotificationPipeline } from './notifications/pipeline.js';
 import { createPromotionActivities } from './promotions/index.js';
 import { createSaleActivities } from './sales/index.js';
 import type { WebhookDeliveryOptions } from './notifications/webhook-delivery.js';
+import type { ActivityMetrics } from './metrics.js';
 import { createSettlementActivities, type SettlementDeps } from './settlement/index.js';
 
 export interface ActivityDeps {
@@ -30,6 +31,8 @@ export interface ActivityDeps {
   webhooks: Omit<WebhookDeliveryOptions, 'stopping'>;
   /** The settlement's rules from config (settlementOptions(config)). */
   settlement: SettlementDeps['options'];
+  /** Where the persist lag and delivery outcomes are reported (the worker's /metrics); none by default. */
+  metrics?: ActivityMetrics;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -37,12 +40,19 @@ export function createActivities(deps: ActivityDeps) {
   const pipeline = new NotificationPipeline(deps.db, deps.redis);
   return {
     ...createAuctionStatusActivities(deps.db, deps.redis),
-    ...createBiddingActivities(deps.db, deps.redis, deps.store, deps.outbids === false ? null : pipeline, stopping),
+    ...createBiddingActivities(
+      deps.db,
+      deps.redis,
+      deps.store,
+      deps.outbids === false ? null : pipeline,
+      stopping,
+      deps.metrics,
+    ),
     ...createNotificationActivities({
       db: deps.db,
       pipeline,
-      mail: { transport: deps.mail.transport, options: { ...deps.mail.options, stopping } },
-      webhooks: { ...deps.webhooks, stopping },
+      mail: { transport: deps.mail.transport, options: { ...deps.mail.options, stopping, metrics: deps.metrics } },
+      webhooks: { ...deps.webhooks, stopping, metrics: deps.metrics },
     }),
     ...createSettlementActivities({ db: deps.db, redis: deps.redis, pipeline, options: deps.settlement }),
     ...createSaleActivities({ db: deps.db, redis: deps.redis, saleStore: deps.sales, pipeline }),

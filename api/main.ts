@@ -1,10 +1,10 @@
 /** The API process: config, connections, migrations, listen; SIGTERM/SIGINT drain and exit. */
 import { loadConfig } from '../config/env.js';
 import { createLogger, exitOnCrash } from '../config/logger.js';
+import { serveMetrics } from '../config/metrics-server.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { buildApi } from './build.js';
 import { connectDependencies } from './dependencies.js';
-import { listenMetrics } from './metrics.js';
 import { drain, listen } from './server.js';
 
 /** How soon SSE clients cut at shutdown should reconnect (to another process, behind a balancer). */
@@ -24,7 +24,7 @@ await migrateDatabase(deps.database.pool);
 const { app, hub, lifecycle, metrics, stop } = await buildApi(config, deps, logger);
 const server = await listen(app, config.HOST, config.PORT);
 const metricsServer =
-  config.METRICS_PORT === undefined ? null : await listenMetrics(metrics, config.HOST, config.METRICS_PORT);
+  config.METRICS_PORT === undefined ? null : await serveMetrics(metrics.registry, config.HOST, config.METRICS_PORT);
 logger.info({ host: config.HOST, port: config.PORT, metricsPort: config.METRICS_PORT }, 'api listening');
 
 async function shutdown(signal: string): Promise<void> {

@@ -3,7 +3,6 @@
  * watches of the API: bids by decision and live streams. Counting a bid is one counter increment: the bid
  * route's cost is unchanged (bench/bid.bench.ts).
  */
-import http from 'node:http';
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -69,23 +68,4 @@ export function createMetrics(): Metrics {
       res.type(registry.contentType).send(await registry.metrics());
     },
   };
-}
-
-/** /metrics on a port of its own (METRICS_PORT): nothing else is served there. */
-export async function listenMetrics(metrics: Metrics, host: string, port: number): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    if (req.method !== 'GET' || req.url !== '/metrics') {
-      res.writeHead(404).end();
-      return;
-    }
-    metrics.registry.metrics().then(
-      (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
-      () => res.writeHead(500).end(),
-    );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  return server;
 }

@@ -276,7 +276,7 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(3000),
-  /** When set, /metrics is served on this port alone, so whatever routes PORT to the world never exposes it. */
+  /** When set, /metrics is served on this port alone (the API's and the worker's), so whatever routes PORT never exposes it. */
   METRICS_PORT: port.optional(),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://gavel:gavel@127.0.0.1:5544/gavel'),
   DATABASE_POOL_MAX: positiveInt.default(10),

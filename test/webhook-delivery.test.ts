@@ -15,6 +15,7 @@ import {
   createWebhookDeliveryActivities,
   type WebhookDeliveryOptions,
 } from '../activities/notifications/webhook-delivery.js';
+import type { ActivityMetrics, DeliveryOutcome } from '../activities/metrics.js';
 import { RESPONSE_EXCERPT_BYTES } from '../activities/notifications/webhook-http.js';
 import { webhooks } from '../db/schema.js';
 import { createWebhookSecret, verifyWebhook } from '../domain/notifications/webhook-signature.js';
@@ -85,6 +86,21 @@ const OPTIONS: WebhookDeliveryOptions = {
   random: () => 0.5,
 };
 
+/** The outcomes the activity reports for /metrics, in order. */
+function countedOutcomes(): { seen: DeliveryOutcome[]; metrics: ActivityMetrics } {
+  const seen: DeliveryOutcome[] = [];
+  return {
+    seen,
+    metrics: {
+      bidPersisted: () => assert.fail('no bid is persisted here'),
+      deliveryAttempted: (channel, outcome) => {
+        assert.equal(channel, 'webhook');
+        seen.push(outcome);
+      },
+    },
+  };
+}
+
 /** Calls the activity (each call polls `pollForMs`) until `done` holds, or fails after `withinMs`. */
 async function deliverUntil(
   done: () => Promise<boolean>,
@@ -149,8 +165,10 @@ describe('retries', () => {
     const big = 'x'.repeat(5000);
     const hook = await receiver([status(500, big), status(500, big), status(500, big), status(200, 'ok')]);
     const { deliveryId, secret, notificationId } = await enqueue(hook.url);
+    const outcomes = countedOutcomes();
 
-    await deliverUntil(delivered(deliveryId));
+    await deliverUntil(delivered(deliveryId), { metrics: outcomes.metrics });
+    assert.deepEqual(outcomes.seen, ['retrying', 'retrying', 'retrying', 'delivered'], 'each attempt counted once');
 
     assert.equal(hook.received.length, 4);
     for (const request of hook.received) {
@@ -251,8 +269,14 @@ describe('retries', () => {
   test('when the retry period has passed, then the delivery is given up and not tried again', async () => {
     const hook = await receiver([status(503, 'down')]);
     const { deliveryId } = await enqueue(hook.url);
+    const outcomes = countedOutcomes();
 
-    await deliverUntil(async () => (await deliveryOf(deliveryId)).failed_at !== null, { retryPeriodMs: 500 });
+    await deliverUntil(async () => (await deliveryOf(deliveryId)).failed_at !== null, {
+      retryPeriodMs: 500,
+      metrics: outcomes.metrics,
+    });
+    assert.equal(outcomes.seen.at(-1), 'failed');
+    assert.ok(outcomes.seen.slice(0, -1).every((outcome) => outcome === 'retrying'));
 
     const row = await deliveryOf(deliveryId);
     assert.equal(row.delivered_at, null);

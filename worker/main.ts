@@ -9,10 +9,12 @@ import { loadConfig } from '../config/env.js';
 import { temporalConnectionOptions } from '../config/temporal-connection.js';
 import { closeRedis, createRedis } from '../config/redis.js';
 import { createLogger, exitOnCrash } from '../config/logger.js';
+import { serveMetrics } from '../config/metrics-server.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { openDatabase } from '../db/pool.js';
 import { BiddingStore } from '../lua/bidding-store.js';
 import { SaleStore } from '../lua/sale-store.js';
+import { createWorkerMetrics } from './metrics.js';
 import { workflowSource } from './workflow-source.js';
 
 const config = loadConfig('worker');
@@ -44,6 +46,10 @@ await migrateDatabase(database.pool);
 const redis = createRedis(config, 'worker');
 redis.on('error', (error) => logger.warn({ err: error }, 'redis'));
 const mail = createMailer(config);
+const metrics = createWorkerMetrics(database.db);
+// Without METRICS_PORT the activities still count; nothing serves the figures.
+const metricsServer =
+  config.METRICS_PORT === undefined ? null : await serveMetrics(metrics.registry, config.HOST, config.METRICS_PORT);
 const connection = await NativeConnection.connect(temporalConnectionOptions(config));
 const worker = await Worker.create({
   connection,
@@ -59,6 +65,7 @@ const worker = await Worker.create({
     mail,
     webhooks: webhookDeliveryOptions(config),
     settlement: settlementOptions(config),
+    metrics: metrics.activities,
   }),
   ...workflowSource(config),
   shutdownGraceTime: `${config.SHUTDOWN_TIMEOUT_MS} ms`,
@@ -66,9 +73,13 @@ const worker = await Worker.create({
   // and the process exits 1 instead of hanging until something kills it.
   shutdownForceTime: `${2 * config.SHUTDOWN_TIMEOUT_MS} ms`,
 });
-logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, mode: config.NODE_ENV }, 'worker polling');
+logger.info(
+  { taskQueue: config.TEMPORAL_TASK_QUEUE, mode: config.NODE_ENV, metricsPort: config.METRICS_PORT },
+  'worker polling',
+);
 await startOutboxDispatch(connection, config);
 await worker.run();
+metricsServer?.close();
 mail.transport.close();
 await connection.close();
 await database.pool.end();

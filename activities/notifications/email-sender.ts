@@ -16,6 +16,7 @@ import type { Notification } from '../../domain/notifications/types.js';
 import { DEVELOPMENT_LINK_SECRET, signUnsubscribeToken } from '../../domain/notifications/unsubscribe-token.js';
 import type { Config } from '../../config/env.js';
 import { readSettings } from '../../db/notification-settings.js';
+import { noActivityMetrics, type ActivityMetrics } from '../metrics.js';
 import { pollOutbox } from './outbox-poll.js';
 
 const BATCH = 50;
@@ -33,6 +34,8 @@ export interface EmailOptions {
   /** How long one activity call polls before it returns to the workflow. */
   pollForMs?: number;
   idleMs?: number;
+  /** Told of each send and how it ended (the worker's /metrics). */
+  metrics?: ActivityMetrics;
 }
 
 export type MailConfig = Pick<
@@ -91,6 +94,7 @@ interface Claimed {
 }
 
 export function createEmailActivities(db: Database, transport: Transporter, options: EmailOptions) {
+  const metrics = options.metrics ?? noActivityMetrics;
   const backoffSeconds = (attempts: number) => Math.min(2 ** Math.max(0, attempts - 1), options.retryMaxSeconds);
 
   async function claim(): Promise<Claimed[]> {
@@ -104,11 +108,13 @@ export function createEmailActivities(db: Database, transport: Transporter, opti
     return rows.map((row) => ({ notificationId: Number(row.notification_id), attempts: row.attempts }));
   }
 
+  /** Sent, or (with a note) not to be sent: either way the row leaves the outbox. */
   async function markDone(notificationId: number, note: string | null): Promise<void> {
     await db
       .update(emailOutbox)
       .set({ sentAt: new Date(), lastError: note })
       .where(eq(emailOutbox.notificationId, notificationId));
+    metrics.deliveryAttempted('email', note === null ? 'delivered' : 'skipped');
   }
 
   async function markFailed(claimed: Claimed, error: unknown): Promise<void> {
@@ -119,6 +125,8 @@ export function createEmailActivities(db: Database, transport: Transporter, opti
         lastError: String(error instanceof Error ? error.message : error).slice(0, 500),
       })
       .where(eq(emailOutbox.notificationId, claimed.notificationId));
+    // Mail is retried until it goes: it never fails for good.
+    metrics.deliveryAttempted('email', 'retrying');
   }
 
   async function send(claimed: Claimed, row: MailRow | undefined): Promise<void> {

@@ -19,6 +19,7 @@ import type { Database } from '../../db/pool.js';
 import { retryDelayMs } from '../../domain/notifications/webhook-retry.js';
 import { webhookSignatureHeaders } from '../../domain/notifications/webhook-signature.js';
 import type { NotificationData, NotificationType } from '../../domain/notifications/types.js';
+import { noActivityMetrics, type ActivityMetrics } from '../metrics.js';
 import { createWebhookClient, type PostResult } from './webhook-http.js';
 
 export const WEBHOOK_USER_AGENT = 'Gavel-Webhooks/1.0 (+https://www.standardwebhooks.com/)';
@@ -39,6 +40,8 @@ export interface WebhookDeliveryOptions {
   idleMs?: number;
   /** Aborted when the worker shuts down: the call stops claiming and returns once its attempts end. */
   stopping?: AbortSignal;
+  /** Told of each attempt and how it ended (the worker's /metrics). */
+  metrics?: ActivityMetrics;
   /** For the jitter; tests pass a fixed one. */
   random?: () => number;
 }
@@ -94,6 +97,7 @@ function activityContext(): Context | null {
 }
 
 export function createWebhookDeliveryActivities(db: Database, options: WebhookDeliveryOptions) {
+  const metrics = options.metrics ?? noActivityMetrics;
   const pollForMs = options.pollForMs ?? 60_000;
   const idleMs = options.idleMs ?? 1000;
   const random = options.random ?? Math.random;
@@ -147,7 +151,7 @@ export function createWebhookDeliveryActivities(db: Database, options: WebhookDe
     const ok = result.status !== null && result.status >= 200 && result.status <= 299;
     const delayMs = retryDelayMs(delivery.attempt, options.retryScheduleMs, random);
     const deadline = sql`d.created_at + ${periodMs} * interval '1 millisecond'`;
-    await db.execute(sql`
+    const { rows } = await db.execute<{ delivered: boolean; failed: boolean }>(sql`
       WITH attempt AS (
         INSERT INTO webhook_attempts (delivery_id, attempt, status, response, duration_ms)
         VALUES (${delivery.id}, ${delivery.attempt}, ${result.status}, ${result.response}, ${durationMs})
@@ -158,7 +162,19 @@ export function createWebhookDeliveryActivities(db: Database, options: WebhookDe
              next_attempt_at = CASE WHEN ${ok} THEN d.next_attempt_at
                                     ELSE LEAST(now() + ${delayMs} * interval '1 millisecond', ${deadline}) END
        WHERE d.id = ${delivery.id} AND d.attempts = ${delivery.attempt}
-         AND d.delivered_at IS NULL AND d.failed_at IS NULL`);
+         AND d.delivered_at IS NULL AND d.failed_at IS NULL
+      RETURNING d.delivered_at IS NOT NULL AS delivered, d.failed_at IS NOT NULL AS failed`);
+    const [state] = rows;
+    // No row: another claim recorded this attempt already, and counted it.
+    if (!state) return;
+    const outcome = state.delivered
+      ? 'delivered'
+      : !state.failed
+        ? 'retrying'
+        : delivery.skip !== null
+          ? 'skipped'
+          : 'failed';
+    metrics.deliveryAttempted('webhook', outcome);
   }
 
   async function attempt(client: ReturnType<typeof createWebhookClient>, delivery: Claimed): Promise<void> {

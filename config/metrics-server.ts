@@ -1,0 +1,21 @@
+/** /metrics on a port of its own (METRICS_PORT), for the API and the worker alike: nothing else is served there. */
+import http from 'node:http';
+import type { Registry } from 'prom-client';
+
+export async function serveMetrics(registry: Registry, host: string, port: number): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'GET' || req.url !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server;
+}
