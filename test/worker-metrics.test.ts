@@ -6,8 +6,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
 import { sql } from 'drizzle-orm';
 import { freePort } from './helpers/api-process.js';
+import { testConfig } from './helpers/config.js';
 import { startTestApi, type TestApi } from './helpers/api.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { call, signUp, type AuctionJson } from './helpers/http.js';
@@ -17,9 +19,10 @@ let database: TestDatabase;
 let worker: WorkerProcess;
 let api: TestApi;
 let metricsUrl: string;
+let taskQueue: string;
 before(async () => {
   database = await createTestDatabase();
-  const taskQueue = `worker-metrics-${randomUUID()}`;
+  taskQueue = `worker-metrics-${randomUUID()}`;
   const port = await freePort();
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
   worker = spawnWorker({ ...workerEnvFor(database.url, taskQueue), METRICS_PORT: String(port) });
@@ -111,4 +114,26 @@ test('when a mail has waited an hour, then the email backlog counts it and its a
   assert.equal(samples.get('gavel_orders_awaiting_payment'), 0);
   assert.equal(samples.get('gavel_sales{phase="open"}'), 0);
   assert.ok(samples.has('process_resident_memory_bytes'));
+});
+
+test('when a workflow of this task queue times out, then the worker reports it among the workflows that ended badly', async () => {
+  const config = testConfig();
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  try {
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    // A type the worker does not have: its tasks fail, and the run times out after a second, as a stuck one would.
+    await client.workflow.start('noSuchWorkflow', {
+      taskQueue,
+      workflowId: `times-out-${randomUUID()}`,
+      workflowRunTimeout: '1s',
+    });
+    const samples = await until(
+      'the timed-out workflow counted',
+      (s) => (s.get('gavel_workflows_ended_badly{status="TimedOut"}') ?? 0) >= 1,
+    );
+    assert.equal(samples.get('gavel_workflows_ended_badly{status="TimedOut"}'), 1);
+    assert.equal(samples.get('gavel_workflows_ended_badly{status="Failed"}'), 0);
+  } finally {
+    await connection.close();
+  }
 });

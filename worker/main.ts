@@ -1,4 +1,5 @@
 /** The worker process: migrations, then poll the auction task queue until SIGINT/SIGTERM. */
+import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { settlementOptions } from '../activities/settlement/index.js';
@@ -46,11 +47,14 @@ await migrateDatabase(database.pool);
 const redis = createRedis(config, 'worker');
 redis.on('error', (error) => logger.warn({ err: error }, 'redis'));
 const mail = createMailer(config);
-const metrics = createWorkerMetrics(database.db);
+const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+const metrics = createWorkerMetrics(database.db, {
+  client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+});
 // Without METRICS_PORT the activities still count; nothing serves the figures.
 const metricsServer =
   config.METRICS_PORT === undefined ? null : await serveMetrics(metrics.registry, config.HOST, config.METRICS_PORT);
-const connection = await NativeConnection.connect(temporalConnectionOptions(config));
 const worker = await Worker.create({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,

@@ -2,8 +2,10 @@
  * The worker's Prometheus metrics, served on METRICS_PORT: process defaults; what the activities report
  * (the persist lag, each delivery attempt); and, read from Postgres at each scrape, the backlogs and
  * states a person is paged for: mail and webhooks waiting, orders past their payment deadline, sales
- * running. Every worker reports the same Postgres figures, so dashboards take their max, not their sum.
+ * running; and, from Temporal's visibility store, the workflows of this task queue that failed or timed
+ * out lately. Every worker reports the same shared figures, so dashboards take their max, not their sum.
  */
+import type { Client } from '@temporalio/client';
 import { sql } from 'drizzle-orm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ActivityMetrics } from '../activities/metrics.js';
@@ -32,7 +34,16 @@ async function readBacklogs(db: Database): Promise<Backlog[]> {
   return rows;
 }
 
-export function createWorkerMetrics(db: Database): WorkerMetrics {
+/** What the workflow gauge asks Temporal about: this deployment's task queue, closed within the hour. */
+export interface WorkflowSource {
+  client: Client;
+  taskQueue: string;
+}
+
+/** Workflows that ended without completing: a failure (an uncaught error) or a timeout. */
+const BAD_ENDS = ['Failed', 'TimedOut'] as const;
+
+export function createWorkerMetrics(db: Database, workflows: WorkflowSource): WorkerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const persistLag = new Histogram({
@@ -101,6 +112,23 @@ export function createWorkerMetrics(db: Database): WorkerMetrics {
         SELECT phase, count(*)::int AS n FROM sales WHERE phase IN ('scheduled', 'open') GROUP BY phase`);
       this.reset();
       for (const phase of ['scheduled', 'open']) this.set({ phase }, rows.find((row) => row.phase === phase)?.n ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'gavel_workflows_ended_badly',
+    help: "This task queue's workflows that failed or timed out in the last hour, by status (Temporal's visibility)",
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      const since = new Date(Date.now() - 3600_000).toISOString();
+      const counts = await Promise.all(
+        BAD_ENDS.map((status) =>
+          workflows.client.workflow.count(
+            `TaskQueue = '${workflows.taskQueue}' AND ExecutionStatus = '${status}' AND CloseTime > '${since}'`,
+          ),
+        ),
+      );
+      BAD_ENDS.forEach((status, i) => this.set({ status }, counts[i]!.count));
     },
   });
   return {
