@@ -22,6 +22,26 @@ type Backlog = {
   oldest_seconds: number | null;
 };
 
+type Orders = { awaiting: number; overdue: number };
+
+/** Orders awaiting payment, and those of them more than 5 minutes past their deadline: one scan. */
+async function readOrders(db: Database): Promise<Orders> {
+  const { rows } = await db.execute<Orders>(sql`
+    SELECT count(*)::int AS awaiting,
+           (count(*) FILTER (WHERE pay_by < now() - interval '5 minutes'))::int AS overdue
+      FROM orders WHERE status = 'awaiting_payment'`);
+  return rows[0] ?? { awaiting: 0, overdue: 0 };
+}
+
+/**
+ * One read shared by the gauges that report its parts. A scrape collects every metric at once, so the
+ * later collects of a scrape find the first one's read still running and share it.
+ */
+function perScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = null;
+  return () => (pending ??= read().finally(() => (pending = null)));
+}
+
 /** Each outbox's undelivered rows and how long the oldest has waited (one indexed scan each). */
 async function readBacklogs(db: Database): Promise<Backlog[]> {
   const { rows } = await db.execute<Backlog>(sql`
@@ -58,10 +78,8 @@ export function createWorkerMetrics(db: Database, workflows: WorkflowSource): Wo
     labelNames: ['channel', 'outcome'] as const,
     registers: [registry],
   });
-  // One query answers both gauges. A scrape collects every metric at once, so the second collect finds
-  // the first's query still running and shares it.
-  let pending: Promise<Backlog[]> | null = null;
-  const backlogs = () => (pending ??= readBacklogs(db).finally(() => (pending = null)));
+  const backlogs = perScrape(() => readBacklogs(db));
+  const orders = perScrape(() => readOrders(db));
   new Gauge({
     name: 'gavel_outbox_waiting',
     help: 'Notifications not yet delivered, by outbox (email, webhook)',
@@ -85,10 +103,7 @@ export function createWorkerMetrics(db: Database, workflows: WorkflowSource): Wo
     help: 'Orders still awaiting payment more than 5 minutes after their deadline: their settlement did not act',
     registers: [registry],
     async collect() {
-      const { rows } = await db.execute<{ n: number }>(sql`
-        SELECT count(*)::int AS n FROM orders
-         WHERE status = 'awaiting_payment' AND pay_by < now() - interval '5 minutes'`);
-      this.set(rows[0]?.n ?? 0);
+      this.set((await orders()).overdue);
     },
   });
   new Gauge({
@@ -96,10 +111,7 @@ export function createWorkerMetrics(db: Database, workflows: WorkflowSource): Wo
     help: 'Orders awaiting payment',
     registers: [registry],
     async collect() {
-      const { rows } = await db.execute<{ n: number }>(
-        sql`SELECT count(*)::int AS n FROM orders WHERE status = 'awaiting_payment'`,
-      );
-      this.set(rows[0]?.n ?? 0);
+      this.set((await orders()).awaiting);
     },
   });
   new Gauge({
@@ -110,7 +122,6 @@ export function createWorkerMetrics(db: Database, workflows: WorkflowSource): Wo
     async collect() {
       const { rows } = await db.execute<{ phase: string; n: number }>(sql`
         SELECT phase, count(*)::int AS n FROM sales WHERE phase IN ('scheduled', 'open') GROUP BY phase`);
-      this.reset();
       for (const phase of ['scheduled', 'open']) this.set({ phase }, rows.find((row) => row.phase === phase)?.n ?? 0);
     },
   });
