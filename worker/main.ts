@@ -48,10 +48,9 @@ const redis = createRedis(config, 'worker');
 redis.on('error', (error) => logger.warn({ err: error }, 'redis'));
 const mail = createMailer(config);
 const connection = await NativeConnection.connect(temporalConnectionOptions(config));
-const metrics = createWorkerMetrics(database.db, {
-  client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
-  taskQueue: config.TEMPORAL_TASK_QUEUE,
-});
+// The worker's own client: it starts the outbox dispatchers and asks for the workflow gauge.
+const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+const metrics = createWorkerMetrics(database.db, { client, taskQueue: config.TEMPORAL_TASK_QUEUE });
 // Without METRICS_PORT the activities still count; nothing serves the figures.
 const metricsServer =
   config.METRICS_PORT === undefined ? null : await serveMetrics(metrics.registry, config.HOST, config.METRICS_PORT);
@@ -81,7 +80,7 @@ logger.info(
   { taskQueue: config.TEMPORAL_TASK_QUEUE, mode: config.NODE_ENV, metricsPort: config.METRICS_PORT },
   'worker polling',
 );
-await startOutboxDispatch(connection, config);
+await startOutboxDispatch(client, config);
 await worker.run();
 metricsServer?.close();
 mail.transport.close();
