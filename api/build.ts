@@ -78,8 +78,7 @@ export async function buildApi(config: Config, deps: ApiDependencies, logger: Lo
   const refreshTokens = new RefreshTokenStore(deps.database.db, config.REFRESH_TOKEN_TTL_SECONDS);
   const sessions = createSessions(tokens, refreshTokens);
   const hub = new EventHub(deps.subscriber, logger);
-  const metrics = createMetrics();
-  metrics.countStreams(() => hub.streamCount);
+  const metrics = createMetrics(() => hub.streamCount);
   const tickets = new StreamTickets(deps.redis);
   // The listing read model loads before the API listens (or keeps trying while the listing answers 503).
   const discovery = new Discovery({

@@ -14,11 +14,10 @@ export interface Metrics {
   observeRequests: RequestHandler;
   serve: RequestHandler;
   bidDecided: (decision: BidDecision) => void;
-  /** The live SSE streams, read at each scrape. */
-  countStreams: (count: () => number) => void;
 }
 
-export function createMetrics(): Metrics {
+/** `streamCount`: the live SSE streams (the hub's count), read at each scrape; none by default. */
+export function createMetrics(streamCount: () => number = () => 0): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
@@ -36,13 +35,12 @@ export function createMetrics(): Metrics {
   });
   const accepted = bids.labels('accepted', '');
   const replayed = bids.labels('replayed', '');
-  let streams = () => 0;
   new Gauge({
     name: 'gavel_sse_streams',
     help: 'Live SSE streams held open by this process (auctions, sales, users)',
     registers: [registry],
     collect() {
-      this.set(streams());
+      this.set(streamCount());
     },
   });
   return {
@@ -50,9 +48,6 @@ export function createMetrics(): Metrics {
     bidDecided: (decision) => {
       if (!decision.accepted) bids.labels('refused', decision.code).inc();
       else (decision.replayed ? replayed : accepted).inc();
-    },
-    countStreams: (count) => {
-      streams = count;
     },
     observeRequests: (req, res, next) => {
       const end = duration.startTimer();
