@@ -18,6 +18,7 @@ import {
   type StreamBid,
   type StreamEntry,
 } from '../lua/bidding-store.js';
+import { inPersistSpan } from '../tracing/bid-links.js';
 import { noActivityMetrics, type ActivityMetrics } from './metrics.js';
 import { recordRetractions } from './retractions.js';
 import { recordDoublings } from './promotions/record-doublings.js';
@@ -103,22 +104,24 @@ export function createBiddingActivities(
       if (batch.length === 0) return highWater;
       const placed = batch.filter((entry): entry is StreamBid => entry.type === 'bid');
       if (placed.length > 0) {
-        await db
-          .insert(bids)
-          .values(
-            placed.map((bid) => ({
-              auctionId,
-              seq: bid.seq,
-              bidderId: bid.bidderId,
-              amount: bid.amount,
-              maxAmount: bid.maxAmount,
-              kind: bid.kind,
-              placedAt: new Date(bid.placedAtMs),
-              bidderAlias: bid.bidderAlias,
-              bidCountAfter: bid.bidCount,
-            })),
-          )
-          .onConflictDoNothing();
+        await inPersistSpan(auctionId, placed, () =>
+          db
+            .insert(bids)
+            .values(
+              placed.map((bid) => ({
+                auctionId,
+                seq: bid.seq,
+                bidderId: bid.bidderId,
+                amount: bid.amount,
+                maxAmount: bid.maxAmount,
+                kind: bid.kind,
+                placedAt: new Date(bid.placedAtMs),
+                bidderAlias: bid.bidderAlias,
+                bidCountAfter: bid.bidCount,
+              })),
+            )
+            .onConflictDoNothing(),
+        );
         // Redis's clock stamped placedAtMs; the worker's may differ by the hosts' skew.
         const now = Date.now();
         for (const bid of placed) metrics.bidPersisted(Math.max(0, now - bid.placedAtMs) / 1000);

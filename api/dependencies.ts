@@ -1,6 +1,7 @@
 /** The API's connections to Postgres, Redis and Temporal, their readiness checks, and their release. */
 import { Client, Connection } from '@temporalio/client';
 import { temporalConnectionOptions } from '../config/temporal-connection.js';
+import { clientTracing } from '../tracing/temporal.js';
 import type { Config } from '../config/env.js';
 import { closeRedis, createRedis, pingRedis, type RedisClient } from '../config/redis.js';
 import { openDatabase, type DatabaseHandle } from '../db/pool.js';
@@ -37,7 +38,11 @@ export function connectDependencies(config: Config): ApiDependencies {
   // Lazy: the API starts (and /readyz says why it is not ready) even while Temporal is still starting.
   const temporalOptions = temporalConnectionOptions(config);
   const connection = Connection.lazy(temporalOptions);
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    interceptors: clientTracing(config.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined),
+  });
   // Readiness reports the state now, so its probe has no retry interceptor: a retry scheduled after
   // the answer was given would outlive the check (and even the connection, at shutdown).
   const probe = Connection.lazy({ ...temporalOptions, interceptors: [] });

@@ -278,6 +278,23 @@ export const envSchema = z.object({
   PORT: port.default(3000),
   /** When set, /metrics is served on this port alone (the API's and the worker's), so whatever routes PORT never exposes it. */
   METRICS_PORT: port.optional(),
+  /**
+   * Tracing (tracing/start.ts) is on only when this is set: spans go to this OTLP/HTTP endpoint
+   * (`/v1/traces` is appended). The OpenTelemetry SDK itself reads it and the three below.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  OTEL_TRACES_SAMPLER: z
+    .enum([
+      'always_on',
+      'always_off',
+      'traceidratio',
+      'parentbased_always_on',
+      'parentbased_always_off',
+      'parentbased_traceidratio',
+    ])
+    .optional(),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://gavel:gavel@127.0.0.1:5544/gavel'),
   DATABASE_POOL_MAX: positiveInt.default(10),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6390'),

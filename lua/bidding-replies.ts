@@ -76,6 +76,8 @@ export interface StreamBid {
   /** The bidder's alias, and the leader's after the bid (null in entries written before aliases existed). */
   bidderAlias: number | null;
   leaderAlias: number | null;
+  /** The W3C traceparent of the request that placed it; null when that request was not traced. */
+  traceparent: string | null;
 }
 
 /** A retraction or a void in the stream: the bids it takes back are the bidder's before its seq. */
@@ -367,5 +369,6 @@ export function parseStreamEntry([id, flat]: [string, string[]]): StreamEntry {
     bidCount: fields.absentOrNumber('bidCount') ?? seq,
     bidderAlias: fields.absentOrNumber('bidderAlias'),
     leaderAlias: fields.absentOrNumber('leaderAlias'),
+    traceparent: fields.has('traceparent') ? fields.text('traceparent') : null,
   };
 }

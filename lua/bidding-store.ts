@@ -84,6 +84,8 @@ export interface PlaceBidInput {
   amount: number;
   buyNow: boolean;
   idempotencyKey: string | null;
+  /** The W3C traceparent of the request, kept on the accepted bid's stream entry; absent when untraced. */
+  traceparent?: string;
 }
 
 export interface RetractInput {
@@ -206,6 +208,7 @@ export class BiddingStore {
       String(WAKE_TTL_MS),
       keys.events,
       this.publish,
+      input.traceparent ?? '',
       ...INCREMENT_ARGS,
     );
     return parsePlaceBidReply(reply);

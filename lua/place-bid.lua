@@ -20,7 +20,9 @@ ARGV[4]  how long a stored idempotent reply lives, ms
 ARGV[5]  how long the wake flag lives, ms
 ARGV[6]  the pub/sub channel for accepted bids (it carries the auction's hash tag: same slot as the keys)
 ARGV[7]  the command to publish with: 'PUBLISH' on one server, 'SPUBLISH' (sharded) on a Cluster
-ARGV[8…] the increment table, as (below, step) pairs; the last row's below is '' (every price from there up)
+ARGV[8]  the W3C traceparent of the request that placed the bid, or '' when it is not traced; kept on
+         the bid's stream entry so the persist cycle that copies it can link back to it
+ARGV[9…] the increment table, as (below, step) pairs; the last row's below is '' (every price from there up)
 
 Reply: a flat array of field, value pairs, every value a string:
   outcome 'missing'                          the auction is unknown (nothing else follows)
@@ -95,7 +97,8 @@ local wake_ttl_ms = ARGV[5]
 local events_channel = ARGV[6]
 local publish_command = ARGV[7]
 
-local increment = increment_from_args(8)
+local traceparent = ARGV[8]
+local increment = increment_from_args(9)
 local now = redis_now_ms()
 
 local function minimum_next_bid(s)
@@ -229,10 +232,15 @@ local next_state = {
 redis.call('HSET', KEYS[1], 'status', next_state.status, 'endsAtMs', int(ends_at), 'price', int(price),
   'leaderId', leader_id, 'leaderMax', int(leader_max), 'seq', int(next_state.seq), 'bidCount',
   int(next_state.bid_count), 'aliasCount', int(alias_count), 'leaderAlias', leader_alias or '')
-redis.call('XADD', KEYS[2], int(next_state.seq) .. '-0', 'seq', int(next_state.seq), 'bidderId', bidder_id,
-  'amount', int(price), 'maxAmount', int(amount), 'kind', kind, 'placedAtMs', int(now), 'endsAtMs', int(ends_at),
-  'leaderId', leader_id, 'bidCount', int(next_state.bid_count), 'bidderAlias', int(entry.alias),
-  'leaderAlias', leader_alias or '')
+local entry_fields = { 'seq', int(next_state.seq), 'bidderId', bidder_id, 'amount', int(price), 'maxAmount',
+  int(amount), 'kind', kind, 'placedAtMs', int(now), 'endsAtMs', int(ends_at), 'leaderId', leader_id, 'bidCount',
+  int(next_state.bid_count), 'bidderAlias', int(entry.alias), 'leaderAlias', leader_alias or '' }
+-- Only a traced bid carries the field: an untraced one costs nothing more in the stream.
+if traceparent ~= '' then
+  entry_fields[#entry_fields + 1] = 'traceparent'
+  entry_fields[#entry_fields + 1] = traceparent
+end
+redis.call('XADD', KEYS[2], int(next_state.seq) .. '-0', unpack(entry_fields))
 local wake = redis.call('SET', KEYS[3], '1', 'NX', 'PX', wake_ttl_ms) ~= false
 
 redis.call(publish_command, events_channel, '{"type":"bid","seq":' .. int(next_state.seq)

@@ -348,6 +348,7 @@ test('the scripts decide every bid, retraction and doubling exactly as the domai
                   bidCount: decision.bidCount,
                   bidderAlias: recorded.entry.alias,
                   leaderAlias: leaderAliasOf(book, state),
+                  traceparent: null,
                 });
               }
               assert.equal(leaderAlias, leaderAliasOf(book, state));
@@ -418,6 +419,20 @@ describe('the wake flag', () => {
     assert.equal((await place(auctionId, bid('b', 6_000))).wake, false);
     await store.clearWake(auctionId);
     assert.equal((await place(auctionId, bid('c', 9_000))).wake, true);
+  });
+});
+
+describe('the trace of a bid', () => {
+  test('a traced bid keeps its traceparent on its stream entry; an untraced one has no such field', async () => {
+    const auctionId = await openAuction();
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await place(auctionId, bid('traced', 1_000, { traceparent }));
+    await place(auctionId, bid('untraced', 2_000));
+    const [traced, untraced] = await store.readBids(auctionId, 0, 10);
+    assert.equal(traced?.type === 'bid' && traced.traceparent, traceparent);
+    assert.equal(untraced?.type === 'bid' && untraced.traceparent, null);
+    const [, fields] = (await redis.xrange(auctionKeys(auctionId).bids, '2-0', '2-0'))[0]!;
+    assert.ok(!fields.includes('traceparent'), 'nothing is stored for an untraced bid');
   });
 });
 

@@ -4,6 +4,8 @@
  * that would break a running auction, settlement or sale fails here, not in production
  * (workflows/README.md, "Changing workflow code"). No server: the replay worker runs the histories in
  * this process, with the worker's own bundle entry (workflows/index.ts), which exports every workflow.
+ * Each is replayed twice: as the code runs untraced, and with the tracing interceptors a worker adds when
+ * tracing is on (tracing/temporal.ts), since turning tracing on replays histories recorded without it.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -14,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import type { History } from '@temporalio/common/lib/proto-utils.js';
 import proto from '@temporalio/proto';
 import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root.js';
-import { DefaultLogger, Runtime, Worker, type ReplayResult } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type ReplayResult, type ReplayWorkerOptions } from '@temporalio/worker';
+import { WORKFLOW_TRACING_MODULE } from '../tracing/temporal.js';
 
 const historiesDir = fileURLToPath(new URL('./workflow-histories/', import.meta.url));
 const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -44,6 +47,11 @@ function historyFromJSON(json: unknown): History {
   return fromJson(root.lookupType('temporal.api.history.v1.History'), json);
 }
 
+/** The two ways a worker runs the workflows: untraced, and with the tracing interceptors. */
+const MODES: Record<string, Omit<ReplayWorkerOptions, 'workflowsPath'>> = {
+  untraced: {},
+  traced: { interceptors: { workflowModules: [WORKFLOW_TRACING_MODULE] } },
+};
 const results = new Map<string, ReplayResult>();
 const histories = new Map<string, History>();
 
@@ -52,10 +60,15 @@ before(async () => {
   for (const file of files) {
     histories.set(file, historyFromJSON(JSON.parse(fs.readFileSync(path.join(historiesDir, file), 'utf8'))));
   }
-  const all = files.map((file) => ({ workflowId: path.basename(file, '.json'), history: histories.get(file)! }));
-  // One replay worker (one bundle of workflows/) for every history.
-  for await (const result of Worker.runReplayHistories({ workflowsPath }, all)) {
-    results.set(result.workflowId, result);
+  for (const [mode, options] of Object.entries(MODES)) {
+    const all = files.map((file) => ({
+      workflowId: `${mode}:${path.basename(file, '.json')}`,
+      history: histories.get(file)!,
+    }));
+    // One replay worker (one bundle of workflows/) for every history.
+    for await (const result of Worker.runReplayHistories({ workflowsPath, ...options }, all)) {
+      results.set(result.workflowId, result);
+    }
   }
 });
 
@@ -96,17 +109,18 @@ test("when each history's first event is read, then its workflow type is the one
   }
 });
 
-for (const file of files) {
-  const workflowId = path.basename(file, '.json');
-  test(`when ${file} is replayed against the current workflow code, then it replays without a nondeterminism or replay error`, () => {
-    const result = results.get(workflowId);
-    assert.ok(result, `${file} was not replayed`);
-    if (result.error) {
-      const { name, message } = result.error;
-      assert.fail(`${file} does not replay (${name}): ${message}\n${changeHint}`);
-    }
-  });
-}
+for (const file of files)
+  for (const mode of Object.keys(MODES)) {
+    const workflowId = `${mode}:${path.basename(file, '.json')}`;
+    test(`when ${file} is replayed against the current workflow code, ${mode}, then it replays without a nondeterminism or replay error`, () => {
+      const result = results.get(workflowId);
+      assert.ok(result, `${file} was not replayed`);
+      if (result.error) {
+        const { name, message } = result.error;
+        assert.fail(`${file} does not replay (${name}): ${message}\n${changeHint}`);
+      }
+    });
+  }
 
 const changeHint =
   'A running workflow with this history would fail the same way. Guard the change with patched() ' +

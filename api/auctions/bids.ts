@@ -10,6 +10,7 @@ import { aliasName } from '../../domain/bidder-alias.js';
 import type { ShownBidderId } from '../../domain/bidder-privacy.js';
 import type { BidRejection } from '../../domain/bidding.js';
 import { auctionWorkflowId } from '../../domain/temporal-names.js';
+import { activeTraceparent } from '../../tracing/bid-links.js';
 import { bidsPendingSignal } from '../../workflows/definitions.js';
 import { AppError, notFound } from '../errors.js';
 import { isAuctionId, isSeq } from './ids.js';
@@ -51,7 +52,7 @@ export async function placeBid(deps: AuctionDeps, input: PlaceBid): Promise<Plac
       blockedUntil: new Date(blockedUntilMs).toISOString(),
     });
   }
-  const decision = await deps.store.placeBid(auctionId, input);
+  const decision = await deps.store.placeBid(auctionId, { ...input, traceparent: activeTraceparent() });
   if (!decision) throw notFound('auction');
   deps.bidDecided(decision.accepted ? { accepted: true, replayed: decision.replayed } : decision);
   if (decision.accepted && !decision.replayed) {

@@ -43,9 +43,13 @@ export async function waitForReady(url: string, timeoutMs = 30_000): Promise<voi
 
 /**
  * Starts api/main.ts on `port` (a free one by default) and waits until it is ready. Processes that
- * must accept each other's tokens need the same JWT_PRIVATE_KEY in `env`.
+ * must accept each other's tokens need the same JWT_PRIVATE_KEY in `env`. `onStdout` gets its log lines.
  */
-export async function spawnApi(env: Record<string, string>, port?: number): Promise<ApiProcess> {
+export async function spawnApi(
+  env: Record<string, string>,
+  port?: number,
+  onStdout?: (chunk: string) => void,
+): Promise<ApiProcess> {
   const chosen = port ?? (await freePort());
   const child = adopt(
     spawn(process.execPath, ['--import', 'tsx', entry], {
@@ -57,9 +61,10 @@ export async function spawnApi(env: Record<string, string>, port?: number): Prom
         PORT: String(chosen),
         ...env,
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', onStdout ? 'pipe' : 'ignore', 'inherit'],
     }),
   );
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => onStdout?.(chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
