@@ -1,51 +1,17 @@
-/** The API process: config, connections, migrations, listen; SIGTERM/SIGINT drain and exit. */
+/**
+ * The API's entry point: one process (API_PROCESSES=1), or the primary and workers of a node:cluster
+ * sharing PORT (api/cluster.ts), each worker running the same API as a lone process does.
+ */
+import cluster from 'node:cluster';
 import { loadConfig } from '../config/env.js';
 import { createLogger, exitOnCrash } from '../config/logger.js';
-import { serveMetrics } from '../config/metrics-server.js';
-import { migrateDatabase } from '../db/migrate.js';
-import { buildApi } from './build.js';
-import { connectDependencies } from './dependencies.js';
-import { drain, listen } from './server.js';
-
-/** How soon SSE clients cut at shutdown should reconnect (to another process, behind a balancer). */
-const SSE_RETRY_AFTER_SHUTDOWN_MS = 1000;
-/**
- * How long a keep-alive socket idle when the drain begins may still carry one more request (answered
- * with `Connection: close`) before it is closed: a client between two requests is answered, not reset.
- */
-const DRAIN_IDLE_GRACE_MS = 1000;
+import { runPrimary } from './cluster.js';
+import { runApi } from './run.js';
 
 const config = loadConfig('api');
 const logger = createLogger(config, 'api');
 exitOnCrash(logger);
 
-const deps = connectDependencies(config);
-await migrateDatabase(deps.database.pool);
-const { app, hub, lifecycle, metrics, stop } = await buildApi(config, deps, logger);
-const server = await listen(app, config.HOST, config.PORT);
-const metricsServer =
-  config.METRICS_PORT === undefined ? null : await serveMetrics(metrics.registry, config.HOST, config.METRICS_PORT);
-logger.info({ host: config.HOST, port: config.PORT, metricsPort: config.METRICS_PORT }, 'api listening');
-
-async function shutdown(signal: string): Promise<void> {
-  if (lifecycle.isShuttingDown()) return;
-  lifecycle.beginShutdown();
-  const started = Date.now();
-  // The drain is bounded by the timeout; releasing the connections after it should take moments. If
-  // it hangs (a query that never returns), give up rather than wait for something to kill the process.
-  setTimeout(() => {
-    logger.error('shutdown did not finish in time: exiting');
-    process.exit(1);
-  }, 2 * config.SHUTDOWN_TIMEOUT_MS).unref();
-  logger.info({ signal, streams: hub.streamCount }, 'shutting down: closing streams, draining requests');
-  hub.closeAll(SSE_RETRY_AFTER_SHUTDOWN_MS);
-  await drain(server, config.SHUTDOWN_TIMEOUT_MS, logger, DRAIN_IDLE_GRACE_MS);
-  const drainedMs = Date.now() - started;
-  metricsServer?.close();
-  stop();
-  await deps.close();
-  logger.info({ drainedMs, stoppedMs: Date.now() - started }, 'api stopped');
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+if (config.API_PROCESSES === 1) await runApi(config, logger, { inCluster: false });
+else if (cluster.isPrimary) await runPrimary(config, logger);
+else await runApi(config, logger, { inCluster: true });
