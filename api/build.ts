@@ -60,7 +60,7 @@ export interface Api {
    */
   stop: () => void;
   discovery: Discovery;
-  /** Served by the app at /metrics, or on METRICS_PORT by the caller (api/main.ts). */
+  /** Served by the app at /metrics, or on METRICS_PORT by the caller (api/run.ts), or summed over a cluster's workers (api/cluster.ts). */
   metrics: Metrics;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Listening and graceful shutdown. On SIGTERM/SIGINT (api/main.ts): /readyz turns 503, the server
+ * Listening and graceful shutdown. On SIGTERM/SIGINT (api/run.ts): /readyz turns 503, the server
  * stops accepting connections, every response from then on carries `Connection: close` so keep-alive
  * clients stop reusing their sockets, in-flight requests finish (up to the shutdown timeout), then
  * any connection still open (a long-lived stream) is closed, and the dependencies are released.

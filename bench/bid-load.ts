@@ -17,6 +17,9 @@ interface LoadSpec {
   spread?: number;
 }
 
+/** Written to stderr as the run begins, so a bench can read other processes' CPU over the run alone. */
+const STARTED_MARKER = 'bid-load: started';
+
 const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
 // A fixed pool of keep-alive sockets: requests beyond it wait their turn here, and that wait counts
 // in their latency (an open loop must not open a new connection per burst instead).
@@ -76,7 +79,10 @@ async function one(): Promise<void> {
   }
 }
 
+// The generator's own CPU over the run (not its start-up): a bench accounts for it beside the server's.
+const cpuBefore = process.cpuUsage();
 const started = performance.now();
+process.stderr.write(`${STARTED_MARKER}\n`);
 const endAt = started + spec.seconds * 1000;
 if (spec.rate > 0) {
   const pending: Promise<void>[] = [];
@@ -98,8 +104,9 @@ if (spec.rate > 0) {
   );
 }
 const elapsed = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
 process.stdout.write(
-  `${JSON.stringify({ completed: latencies.length, elapsed, accepted, rejected, errors, p50: pct(0.5), p99: pct(0.99), acks })}\n`,
+  `${JSON.stringify({ completed: latencies.length, elapsed, accepted, rejected, errors, p50: pct(0.5), p99: pct(0.99), acks, cpuMicros: cpu.user + cpu.system })}\n`,
 );

@@ -13,6 +13,8 @@ export interface BidLoadResult {
   p99: number;
   /** [seq, epoch ms of its 201] for every accepted bid. */
   acks: [number, number][];
+  /** The generator process's own CPU over the run, µs. */
+  cpuMicros: number;
 }
 
 export interface BidLoadOptions {
@@ -22,19 +24,31 @@ export interface BidLoadOptions {
   concurrency: number;
   /** How far above the minimum a bid's maximum may be drawn (bench/bid-load.ts). */
   spread?: number;
+  /** Called as the generator begins sending (after its process has started up). */
+  onStart?: () => void;
 }
+
+/** What bench/bid-load.ts writes to stderr as its run begins. */
+const STARTED_MARKER = 'bid-load: started';
 
 const loadScript = fileURLToPath(new URL('./bid-load.ts', import.meta.url));
 
 export async function runBidLoad(
   url: string,
   users: { header: string; value: string }[],
-  { rate, seconds, concurrency, spread }: BidLoadOptions,
+  { rate, seconds, concurrency, spread, onStart }: BidLoadOptions,
 ): Promise<BidLoadResult> {
   const spec = JSON.stringify({ url, users, rate, seconds, concurrency, spread });
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', loadScript, spec], {
+  const running = promisify(execFile)(process.execPath, ['--import', 'tsx', loadScript, spec], {
     maxBuffer: 64 * 1024 * 1024,
   });
+  let heard = '';
+  running.child.stderr?.on('data', (chunk: Buffer) => {
+    if (heard.includes(STARTED_MARKER)) return;
+    heard += chunk.toString();
+    if (heard.includes(STARTED_MARKER)) onStart?.();
+  });
+  const { stdout } = await running;
   return JSON.parse(stdout) as BidLoadResult;
 }
 

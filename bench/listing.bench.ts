@@ -9,6 +9,7 @@
  * read model costs in memory per auction.
  */
 import { execFile } from 'node:child_process';
+import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -26,13 +27,21 @@ import { auctions } from '../db/schema.js';
 import { AUCTION_CATEGORIES } from '../domain/categories.js';
 import { call, signUp, type AuctionJson } from '../test/helpers/http.js';
 import { insertUser } from '../test/helpers/fixtures.js';
-import { load, rssMiB, type LoadResult } from './load.js';
+import { load, meteredLoad, rssMiB, type LoadResult, type MeteredLoadResult } from './load.js';
+import { childPids, machineBusyMicros, treeCpuMicros } from './cpu.js';
+import { freePort, spawnApi, type ApiProcess } from '../test/helpers/api-process.js';
 import { profiled, topSelfTime } from './profile.js';
 import { startBenchBackend } from './backend.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const catalogue = Number(process.env.BENCH_AUCTIONS ?? 10_000);
+const processCounts = (process.env.BENCH_API_PROCESSES ?? '1,2')
+  .split(',')
+  .filter((n) => n.trim() !== '')
+  .map(Number);
+/** Dcard's front page, as its engineers reported it: the read load to set the figures beside. */
+const DCARD_READ_QPS = 10_000;
 const FRONT_PAGE = '/v1/auctions?status=open&sort=ending_soonest&limit=20';
 
 const { config, deps, stop } = await startBenchBackend();
@@ -118,8 +127,57 @@ async function paced(url: string, rate: number): Promise<PacedResult> {
 // Warm-up (not reported): the JIT and the item cache, for both.
 await load(floorUrl, { connections, seconds: 2 });
 await load(`${apiUrl}${FRONT_PAGE}`, { connections, seconds: 2 });
-const floorPeak = await load(floorUrl, options);
-const listingPeak = await profiled(process.env.BENCH_PROFILE, () => load(`${apiUrl}${FRONT_PAGE}`, options));
+/** A flat-out run with the CPU per request of the server's processes (from /proc) and of the generator. */
+interface Metered {
+  result: MeteredLoadResult;
+  serverMicros: number;
+  generatorMicros: number;
+  /** Cores the whole machine kept busy over the run (with whatever else runs on it). */
+  machineCores: number;
+}
+async function metered(url: string, serverPids: number[]): Promise<Metered> {
+  let before: { server: number; machine: number; at: number } | undefined;
+  const snapshot = () => ({ server: treeCpuMicros(serverPids), machine: machineBusyMicros(), at: performance.now() });
+  const result = await meteredLoad(url, { ...options, onStart: () => (before = snapshot()) });
+  const after = snapshot();
+  if (!before) throw new Error('the generator never said it started');
+  return {
+    result,
+    serverMicros: (after.server - before.server) / result.requests,
+    generatorMicros: result.cpuMicros / result.requests,
+    machineCores: (after.machine - before.machine) / ((after.at - before.at) * 1000),
+  };
+}
+// The floor and the listing are served by this process; it does nothing else meanwhile.
+const floorMetered = await metered(floorUrl, [process.pid]);
+const floorPeak = floorMetered.result;
+const listingMetered = await profiled(process.env.BENCH_PROFILE, () =>
+  metered(`${apiUrl}${FRONT_PAGE}`, [process.pid]),
+);
+const listingPeak = listingMetered.result;
+
+// --- The API as deployed (api/main.ts), API_PROCESSES=N, over the same catalogue (loaded at its start). ---
+async function meterApiProcesses(processes: number): Promise<Metered & { processes: number }> {
+  const spawned: ApiProcess = await spawnApi({
+    API_PROCESSES: String(processes),
+    METRICS_PORT: String(await freePort()),
+    DATABASE_URL: config.DATABASE_URL,
+    REDIS_URL: config.REDIS_URL,
+    TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
+    TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
+  });
+  try {
+    // Warm-up (not reported): the JIT, and time for every worker of a cluster to be listening.
+    await load(`${spawned.url}${FRONT_PAGE}`, { connections, seconds: 2 });
+    const pid = spawned.process.pid!;
+    return { processes, ...(await metered(`${spawned.url}${FRONT_PAGE}`, [pid, ...childPids(pid)])) };
+  } finally {
+    spawned.process.kill('SIGTERM');
+    await spawned.exited;
+  }
+}
+const apiProcessRuns: (Metered & { processes: number })[] = [];
+for (const processes of processCounts) apiProcessRuns.push(await meterApiProcesses(processes));
 const halfRate = Math.round(listingPeak.requestsPerSecond / 2);
 /** The paced run, with how long this process's event loop was held up meanwhile (the server's own stalls). */
 async function pacedWithStalls(url: string, rate: number) {
@@ -240,6 +298,23 @@ const sample = (await call<{ items: AuctionJson[] }>(`${apiUrl}${FRONT_PAGE}`)).
 const textLength = sample.reduce((sum, item) => sum + item.title.length + item.description.length, 0) / sample.length;
 
 // --- Report. ---
+const fmtMicros = (run: Metered) => `${Math.round(run.serverMicros)} / ${Math.round(run.generatorMicros)}`;
+/**
+ * Dcard's 10,000 read QPS in cores, at the CPU per request measured here: the API's (the lowest of its
+ * runs, the least disturbed by the rest of the machine), and a generator like this one on the clients' side.
+ */
+function dcardLine(): string {
+  const apiRuns = [listingMetered, ...apiProcessRuns];
+  const best = apiRuns.reduce((low, run) => (run.serverMicros < low.serverMicros ? run : low));
+  const apiCores = (DCARD_READ_QPS * best.serverMicros) / 1e6;
+  const generatorCores = (DCARD_READ_QPS * best.generatorMicros) / 1e6;
+  return (
+    `beside Dcard's ${DCARD_READ_QPS.toLocaleString('en')} read QPS: at ${Math.round(best.serverMicros)} µs of API CPU per front-page request, ` +
+    `${apiCores.toFixed(1)} API cores (API_PROCESSES=${Math.ceil(apiCores)} on as many free cores, or replicas); ` +
+    `measured here: ${listingPeak.requestsPerSecond} req/s in one process with the generator on the same ${os.availableParallelism()} cores, ` +
+    `which itself spends ${Math.round(best.generatorMicros)} µs per request (${generatorCores.toFixed(1)} cores at that rate)`
+  );
+}
 const row = (name: string, r: LoadResult) =>
   [
     name.padEnd(46),
@@ -275,6 +350,13 @@ process.stdout.write(
     ...otherResults.map(([name, result]) => row(`GET ${name}`, result)),
     `bid → listed, while bids flow (${BID_RATE} req/s offered, ${Math.round(bids.accepted / bids.elapsed)} accepted bids/s, ${bids.acks.length} bids): ` +
       `p50 ${pct(visibility, 0.5)} ms, p99 ${pct(visibility, 0.99)} ms, max ${visibility[visibility.length - 1]} ms`,
+    `CPU µs per front-page request, flat out (server / load generator): floor ${fmtMicros(floorMetered)}, listing ${fmtMicros(listingMetered)}, this process serving both`,
+    ...apiProcessRuns.map(
+      (run) =>
+        `API as deployed, API_PROCESSES=${run.processes}: ${run.result.requestsPerSecond} req/s, p99 ${run.result.p99Ms} ms, ` +
+        `CPU µs per request ${fmtMicros(run)} (API: primary + workers), machine ${run.machineCores.toFixed(2)} of ${os.availableParallelism()} cores busy`,
+    ),
+    dcardLine(),
     `reconcile of all ${catalogue} rows changed at once: ${reconcileMs} ms, the event loop held up to ${(reconcileDelay.max / 1e6).toFixed(1)} ms at a time`,
     `read model memory: ${withText} bytes per auction (title + description ≈ ${Math.round(textLength)} characters), ` +
       `${withoutText} bytes with empty text; RSS of this process ${rssMiB()} MiB`,

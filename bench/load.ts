@@ -1,6 +1,7 @@
 /** Runs autocannon in a separate process against a URL and returns its figures. */
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
@@ -42,3 +43,32 @@ export async function load(
 }
 
 export const rssMiB = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
+
+export interface MeteredLoadResult extends LoadResult {
+  requests: number;
+  /** The generator's own CPU over the run, µs. */
+  cpuMicros: number;
+}
+
+/**
+ * Flat out, as load() is, through bench/autocannon-run.ts, which also reports the generator's CPU;
+ * `onStart` is called as it begins sending, so a bench can read other processes' CPU over the run alone.
+ */
+export async function meteredLoad(
+  url: string,
+  { connections = 64, seconds = 5, onStart }: { connections?: number; seconds?: number; onStart?: () => void } = {},
+): Promise<MeteredLoadResult> {
+  const script = fileURLToPath(new URL('./autocannon-run.ts', import.meta.url));
+  const running = promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', script, JSON.stringify({ url, connections, seconds })],
+    { maxBuffer: 16 * 1024 * 1024 },
+  );
+  let heard = '';
+  running.child.stderr?.on('data', (chunk: Buffer) => {
+    if (heard.includes('autocannon-run: started')) return;
+    heard += chunk.toString();
+    if (heard.includes('autocannon-run: started')) onStart?.();
+  });
+  return JSON.parse((await running).stdout) as MeteredLoadResult;
+}

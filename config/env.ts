@@ -295,6 +295,11 @@ export const envSchema = z.object({
     ])
     .optional(),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+  /**
+   * API processes on one machine (node:cluster, api/cluster.ts): more than 1 forks that many, sharing
+   * PORT, to use more than one core. 1 runs the API in this process, as in a container scaled by replicas.
+   */
+  API_PROCESSES: positiveInt.max(64).default(1),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://gavel:gavel@127.0.0.1:5544/gavel'),
   DATABASE_POOL_MAX: positiveInt.default(10),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6390'),
@@ -548,6 +553,19 @@ const altchaKeyRule: Parameters<typeof envSchema.refine> = [
   },
 ];
 
+/**
+ * With several API processes, a scrape of PORT would reach one of them at random; their metrics are
+ * summed by the cluster's primary and served on METRICS_PORT alone (api/cluster.ts).
+ */
+const clusterMetricsRule: Parameters<typeof envSchema.refine> = [
+  (env) => env.API_PROCESSES === 1 || env.METRICS_PORT !== undefined,
+  {
+    path: ['METRICS_PORT'],
+    message: "required when API_PROCESSES is above 1: the processes' metrics are summed and served there",
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+  },
+];
+
 /** Half a client certificate would connect without one and fail at the first call, far from the cause. */
 const temporalCertPairRule: Parameters<typeof envSchema.refine> = [
   (env) => (env.TEMPORAL_TLS_CERT_PATH === undefined) === (env.TEMPORAL_TLS_KEY_PATH === undefined),
@@ -595,6 +613,7 @@ const apiConfigSchema = envSchema
   .refine(...stripeWebhookSecretRule)
   .refine(...stripeApiUrlRule)
   .refine(...altchaKeyRule)
+  .refine(...clusterMetricsRule)
   .refine(...temporalCertPairRule);
 
 export type Config = z.infer<typeof envSchema>;

@@ -1,8 +1,13 @@
 /** /metrics on a port of its own (METRICS_PORT), for the API and the worker alike: nothing else is served there. */
 import http from 'node:http';
-import type { Registry } from 'prom-client';
 
-export async function serveMetrics(registry: Registry, host: string, port: number): Promise<http.Server> {
+/** A registry, or anything answering like one: the API cluster's primary sums its workers' (api/cluster-metrics.ts). */
+export interface MetricsSource {
+  metrics: () => Promise<string>;
+  readonly contentType: string;
+}
+
+export async function serveMetrics(registry: MetricsSource, host: string, port: number): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     if (req.method !== 'GET' || req.url !== '/metrics') {
       res.writeHead(404).end();

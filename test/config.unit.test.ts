@@ -322,6 +322,16 @@ describe('ADMIN_EMAILS', () => {
   });
 });
 
+test("when API_PROCESSES is above 1, then the API needs METRICS_PORT (where the processes' metrics are summed); 1 is the default", () => {
+  assert.equal(parseConfig({}, 'api').API_PROCESSES, 1);
+  assert.throws(
+    () => parseConfig({ API_PROCESSES: '2' }, 'api'),
+    (error: unknown) => error instanceof ConfigError && /METRICS_PORT/.test(error.message),
+  );
+  assert.equal(parseConfig({ API_PROCESSES: '2', METRICS_PORT: '9464' }, 'api').API_PROCESSES, 2);
+  assert.throws(() => parseConfig({ API_PROCESSES: '0' }), /API_PROCESSES/);
+});
+
 test('when .env.example is read, then it names every variable the config reads and no other, and the values it sets parse', () => {
   const lines = fs.readFileSync(new URL('../.env.example', import.meta.url), 'utf8').split('\n');
   // Set (`NAME=value`) or shown commented out (`# NAME=`), as secrets and optional ones are.

@@ -312,6 +312,7 @@ describe('with bad values', () => {
     ['a bad ingress host', ['--set', 'api.ingress.host=Not_A_Host'], /host/],
     ['an unknown value', ['--set', 'api.replica=3'], /replica/],
     ['a development NODE_ENV', ['--set', 'config.NODE_ENV=development'], /NODE_ENV/],
+    ['several API processes per pod', ['--set', 'config.API_PROCESSES=2'], /API_PROCESSES/],
     ['no PUBLIC_URL', ['--set', 'config.PUBLIC_URL='], /PUBLIC_URL/],
     ['a short link secret', ['--set', 'secrets.NOTIFICATION_LINK_SECRET=short'], /NOTIFICATION_LINK_SECRET/],
     [

@@ -1,12 +1,13 @@
 /**
- * The API process, once its entry (api/main.ts) has started tracing: connections, migrations, listen;
- * SIGTERM/SIGINT drain and exit.
+ * One API process: connections, migrations, listen; SIGTERM/SIGINT drain and exit. Run by api/main.ts
+ * alone (API_PROCESSES=1) or in each worker of a cluster (api/cluster.ts).
  */
+import type { Logger } from 'pino';
 import type { Config } from '../config/env.js';
-import { createLogger, exitOnCrash } from '../config/logger.js';
 import { serveMetrics } from '../config/metrics-server.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { buildApi } from './build.js';
+import { answerPrimaryMetrics } from './cluster-metrics.js';
 import { connectDependencies } from './dependencies.js';
 import type { Tracing } from '../tracing/start.js';
 import { drain, listen } from './server.js';
@@ -19,16 +20,26 @@ const SSE_RETRY_AFTER_SHUTDOWN_MS = 1000;
  */
 const DRAIN_IDLE_GRACE_MS = 1000;
 
-export async function runApi(config: Config, tracing: Tracing | null): Promise<void> {
-  const logger = createLogger(config, 'api');
-  exitOnCrash(logger);
-
+/**
+ * `inCluster`: a worker of api/cluster.ts, whose primary has applied the migrations already and serves
+ * the workers' metrics summed on METRICS_PORT; this process answers its requests for them. `tracing`:
+ * what api/main.ts started before it loaded this module (null when tracing is off).
+ */
+export async function runApi(
+  config: Config,
+  logger: Logger,
+  { inCluster, tracing }: { inCluster: boolean; tracing: Tracing | null },
+): Promise<void> {
+  const primaryMetrics = inCluster ? answerPrimaryMetrics() : null;
   const deps = connectDependencies(config);
-  await migrateDatabase(deps.database.pool);
+  if (!inCluster) await migrateDatabase(deps.database.pool);
   const { app, hub, lifecycle, metrics, stop } = await buildApi(config, deps, logger);
+  primaryMetrics?.serve(metrics.registry);
   const server = await listen(app, config.HOST, config.PORT);
   const metricsServer =
-    config.METRICS_PORT === undefined ? null : await serveMetrics(metrics.registry, config.HOST, config.METRICS_PORT);
+    config.METRICS_PORT === undefined || inCluster
+      ? null
+      : await serveMetrics(metrics.registry, config.HOST, config.METRICS_PORT);
   logger.info({ host: config.HOST, port: config.PORT, metricsPort: config.METRICS_PORT }, 'api listening');
 
   async function shutdown(signal: string): Promise<void> {

@@ -1,0 +1,300 @@
+/**
+ * One hot auction across API processes: bids flat out through the real bid route, from a load generator
+ * in its own process (bench/bid-load.ts), to the API started as deployed (api/main.ts) with
+ * API_PROCESSES=1, then 2, against one stack and one worker. Beside it, in the same run, the floor: bare
+ * express + express.json() calling the same Lua script (as bench/bid.bench.ts), in this process.
+ *
+ * Per run, the CPU each party spent per request, read from outside over the run alone: the API (the
+ * primary and its workers, /proc), Redis (INFO cpu, its main thread apart), the worker persisting the
+ * bids, the generator (its own account) and the whole machine. From Redis's CPU per request: the
+ * requests one Redis shard can take (its main thread runs every script, one at a time), and the API
+ * cores it can feed; then a projection to more processes until Redis saturates.
+ */
+import os from 'node:os';
+import express from 'express';
+import { Cluster } from 'ioredis';
+import { listen, portOf } from '../api/server.js';
+import { freePort, spawnApi, type ApiProcess } from '../test/helpers/api-process.js';
+import { call, signUp, type AuctionJson } from '../test/helpers/http.js';
+import { newEs256PrivateKeyPem } from '../test/helpers/jwt.js';
+import { startBenchBackend } from './backend.js';
+import { median, runBidLoad, type BidLoadResult } from './bid-runner.js';
+import { childPids, machineBusyMicros, processCpuMicros, redisCpuMicros, treeCpuMicros, type RedisCpu } from './cpu.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const concurrency = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
+const processCounts = (process.env.BENCH_API_PROCESSES ?? '1,2').split(',').map(Number);
+const WARM_UP_SECONDS = 2;
+const USERS = 40;
+
+const { config, deps, worker, stop } = await startBenchBackend();
+if (deps.redis instanceof Cluster)
+  throw new Error('this bench reads one Redis server (INFO cpu): run it without GAVEL_REDIS=cluster');
+
+// --- The floor, in this process: the same script behind the least express can do. ---
+const floorApp = express();
+floorApp.post('/floor/:id', express.json(), async (req, res) => {
+  const decision = await deps.store.placeBid(String(req.params.id), {
+    bidderId: String(req.get('x-user')),
+    amount: (req.body as { amount: number }).amount,
+    buyNow: false,
+    idempotencyKey: null,
+  });
+  if (decision?.accepted) res.status(201).json({ seq: decision.seq, minimumNextBid: decision.minimumNextBid });
+  else res.status(409).json({ error: { minimumNextBid: decision?.minimumNextBid } });
+});
+const floor = await listen(floorApp, '127.0.0.1', 0);
+
+// --- The API as deployed, N processes; every start shares one signing key, so the users' tokens hold. ---
+const jwtKey = newEs256PrivateKeyPem();
+async function startApi(processes: number): Promise<ApiProcess> {
+  return spawnApi({
+    API_PROCESSES: String(processes),
+    METRICS_PORT: String(await freePort()),
+    DATABASE_URL: config.DATABASE_URL,
+    REDIS_URL: config.REDIS_URL,
+    TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
+    TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
+    JWT_PRIVATE_KEY: jwtKey,
+  });
+}
+async function stopApi(api: ApiProcess): Promise<void> {
+  api.process.kill('SIGTERM');
+  await api.exited;
+}
+
+let api = await startApi(1);
+const seller = await signUp(api.url, 'bench-seller');
+const users: Awaited<ReturnType<typeof signUp>>[] = [];
+for (let i = 0; i < USERS; i++) users.push(await signUp(api.url, `bench-${i}`));
+const bearer = users.map((user) => ({ header: 'authorization', value: `Bearer ${user.token}` }));
+const ids = users.map((user) => ({ header: 'x-user', value: user.id }));
+
+async function freshAuction(apiUrl: string): Promise<string> {
+  const created = await call<AuctionJson>(`${apiUrl}/v1/auctions`, {
+    token: seller.token,
+    body: { title: 'Hot lot', startingPrice: 100, endsAt: new Date(Date.now() + 3600_000).toISOString() },
+  });
+  if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
+  return created.body.id;
+}
+
+// --- A run: flat out on a fresh auction, each party's CPU read as the generator starts and ends. ---
+interface Run {
+  name: string;
+  processes: number;
+  result: BidLoadResult;
+  /** µs per request. */
+  api: number;
+  redis: number;
+  redisMain: number | null;
+  worker: number;
+  generator: number;
+  machine: number;
+  /** Cores busy over the run: the machine's, and Redis's main thread's. */
+  machineCores: number;
+  redisMainCores: number | null;
+}
+
+interface Snapshot {
+  api: number;
+  worker: number;
+  machine: number;
+  at: number;
+  redis: Promise<RedisCpu>;
+}
+
+async function measure(
+  name: string,
+  processes: number,
+  url: string,
+  headers: { header: string; value: string }[],
+  apiPids: number[],
+): Promise<Run> {
+  const snapshot = (): Snapshot => ({
+    api: treeCpuMicros(apiPids),
+    worker: processCpuMicros(worker.process.pid!),
+    machine: machineBusyMicros(),
+    at: performance.now(),
+    redis: redisCpuMicros(deps.redis),
+  });
+  let before: Snapshot | undefined;
+  const result = await runBidLoad(url, headers, {
+    rate: 0,
+    seconds,
+    concurrency,
+    onStart: () => (before = snapshot()),
+  });
+  const after = snapshot();
+  if (!before) throw new Error('the generator never said it started');
+  const [redisBefore, redisAfter] = await Promise.all([before.redis, after.redis]);
+  const per = (micros: number) => micros / result.completed;
+  const wallMicros = (after.at - before.at) * 1000;
+  const redisMain =
+    redisAfter.mainThread === null || redisBefore.mainThread === null
+      ? null
+      : redisAfter.mainThread - redisBefore.mainThread;
+  return {
+    name,
+    processes,
+    result,
+    api: per(after.api - before.api),
+    redis: per(redisAfter.total - redisBefore.total),
+    redisMain: redisMain === null ? null : per(redisMain),
+    worker: per(after.worker - before.worker),
+    generator: per(result.cpuMicros),
+    machine: per(after.machine - before.machine),
+    machineCores: (after.machine - before.machine) / wallMicros,
+    redisMainCores: redisMain === null ? null : redisMain / wallMicros,
+  };
+}
+
+const apiPidsOf = (started: ApiProcess) => [started.process.pid!, ...childPids(started.process.pid!)];
+
+async function measureRoute(processes: number): Promise<Run> {
+  if (api.process.exitCode !== null || apiPidsOf(api).length !== (processes === 1 ? 1 : processes + 1)) {
+    await stopApi(api);
+    api = await startApi(processes);
+  }
+  // Warm-up (not reported): the JIT, and time for every worker of a cluster to be listening.
+  await runBidLoad(`${api.url}/v1/auctions/${await freshAuction(api.url)}/bids`, bearer, {
+    rate: 0,
+    seconds: WARM_UP_SECONDS,
+    concurrency,
+  });
+  const url = `${api.url}/v1/auctions/${await freshAuction(api.url)}/bids`;
+  return measure(`bid route, API_PROCESSES=${processes}`, processes, url, bearer, apiPidsOf(api));
+}
+
+async function measureFloor(): Promise<Run> {
+  const url = (auctionId: string) => `http://127.0.0.1:${portOf(floor)}/floor/${auctionId}`;
+  await runBidLoad(url(await freshAuction(api.url)), ids, { rate: 0, seconds: WARM_UP_SECONDS, concurrency });
+  return measure('floor: express + same Lua script', 1, url(await freshAuction(api.url)), ids, [process.pid]);
+}
+
+const runs: Run[] = [];
+for (let round = 0; round < rounds; round++) {
+  runs.push(await measureFloor());
+  // The order of the process counts alternates between rounds, so a drift of the machine is not one N's.
+  const order = round % 2 === 0 ? processCounts : [...processCounts].reverse();
+  for (const processes of order) runs.push(await measureRoute(processes));
+}
+await stopApi(api);
+
+// --- Report. ---
+const fmt = (n: number | null | undefined, digits = 0) =>
+  n === null || n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(digits);
+const rate = (run: Run) => run.result.completed / run.result.elapsed;
+const cores = os.availableParallelism();
+const lines: string[] = [
+  `hot auction bench: one auction per run, ${USERS} users, ${seconds} s flat out, ${concurrency} in flight, ${rounds} round(s), ${cores} cores, Node ${process.version}`,
+  `CPU µs per request, read over each run: API (primary + workers), Redis (all threads / main thread), worker, generator, and the whole machine (with Postgres, Temporal and whatever else runs on it)`,
+  [
+    'run'.padEnd(34),
+    'req/s'.padStart(6),
+    'bids/s'.padStart(6),
+    'p50 ms'.padStart(6),
+    'p99 ms'.padStart(6),
+    'errors'.padStart(6),
+    'API'.padStart(5),
+    'Redis'.padStart(5),
+    'main'.padStart(5),
+    'worker'.padStart(6),
+    'gen'.padStart(5),
+    'machine'.padStart(7),
+    'busy cores'.padStart(10),
+  ].join('  '),
+  ...runs.map((run) =>
+    [
+      run.name.padEnd(34),
+      fmt(rate(run)).padStart(6),
+      fmt(run.result.accepted / run.result.elapsed).padStart(6),
+      fmt(run.result.p50, 1).padStart(6),
+      fmt(run.result.p99, 1).padStart(6),
+      String(run.result.errors).padStart(6),
+      fmt(run.api).padStart(5),
+      fmt(run.redis, 1).padStart(5),
+      fmt(run.redisMain, 1).padStart(5),
+      fmt(run.worker).padStart(6),
+      fmt(run.generator).padStart(5),
+      fmt(run.machine).padStart(7),
+      `${fmt(run.machineCores, 2)} of ${cores}`.padStart(10),
+    ].join('  '),
+  ),
+];
+
+// The projection: each API process on a core of its own, everything else elsewhere, and the CPU per
+// request of the N that served the most requests (the least held up by the rest of the machine, and
+// the most commands per Redis read).
+const routeRuns = runs.filter((run) => run.name.startsWith('bid route'));
+const runsOf = (processes: number) => routeRuns.filter((run) => run.processes === processes);
+const topN = Math.max(...processCounts);
+const basisN = processCounts.reduce((best, n) =>
+  median(runsOf(n).map(rate)) > median(runsOf(best).map(rate)) ? n : best,
+);
+const basis = runsOf(basisN);
+const apiPerRequest = median(basis.map((run) => run.api));
+const redisPerRequest = median(basis.map((run) => run.redisMain ?? run.redis));
+const workerPerRequest = median(basis.map((run) => run.worker));
+const generatorPerRequest = median(basis.map((run) => run.generator));
+const redisCeiling = 1e6 / redisPerRequest;
+const perProcess = 1e6 / apiPerRequest;
+const coresPerShard = apiPerRequest / redisPerRequest;
+lines.push(
+  '',
+  `From the API_PROCESSES=${basisN} run(s): one Redis shard: ${fmt(redisPerRequest, 1)} µs of its main thread per bid request → at most ${fmt(redisCeiling)} req/s on one core; ` +
+    `one API process on a whole core: ${fmt(apiPerRequest)} µs → ${fmt(perProcess)} req/s; one shard can feed ${fmt(coresPerShard, 1)} API cores`,
+  [
+    'N'.padStart(3),
+    'kind'.padEnd(9),
+    'req/s'.padStart(7),
+    'Redis main thread'.padStart(17),
+    'API cores'.padStart(9),
+    'worker cores'.padStart(12),
+    'generator cores'.padStart(15),
+  ].join('  '),
+);
+for (const processes of processCounts) {
+  const measured = routeRuns.filter((run) => run.processes === processes);
+  lines.push(
+    [
+      String(processes).padStart(3),
+      'measured'.padEnd(9),
+      fmt(median(measured.map(rate))).padStart(7),
+      `${fmt(median(measured.map((run) => (run.redisMainCores ?? NaN) * 100)))} %`.padStart(17),
+      fmt(median(measured.map((run) => (rate(run) * run.api) / 1e6)), 2).padStart(9),
+      fmt(median(measured.map((run) => (rate(run) * run.worker) / 1e6)), 2).padStart(12),
+      fmt(median(measured.map((run) => (rate(run) * run.generator) / 1e6)), 2).padStart(15),
+    ].join('  '),
+  );
+}
+for (let processes = Math.max(4, 2 ** Math.ceil(Math.log2(topN + 1))); ; processes *= 2) {
+  const offered = processes * perProcess;
+  const served = Math.min(offered, redisCeiling);
+  const saturated = offered >= redisCeiling;
+  lines.push(
+    [
+      String(processes).padStart(3),
+      'projected'.padEnd(9),
+      fmt(served).padStart(7),
+      `${fmt((offered / redisCeiling) * 100)} %`.padStart(17),
+      fmt(served / perProcess, 2).padStart(9),
+      fmt((served * workerPerRequest) / 1e6, 2).padStart(12),
+      fmt((served * generatorPerRequest) / 1e6, 2).padStart(15),
+      saturated ? '  Redis saturated: more API processes add latency, not bids' : '',
+    ].join('  '),
+  );
+  if (saturated || processes >= 256) break;
+}
+lines.push(
+  `Where the projection stops holding: Redis runs every script on one thread, so one auction (one shard) tops out near ` +
+    `${fmt(redisCeiling)} req/s, reached at ~${fmt(coresPerShard, 1)} API cores; queueing raises its latency well before 100 %. ` +
+    `It assumes each API process has a core to itself and the generator, the worker, Postgres and Temporal run elsewhere. ` +
+    `On this ${cores}-core machine they all share the cores: N=${topN} kept ${fmt(median(runsOf(topN).map((run) => run.machineCores)), 2)} of ${cores} cores busy, ` +
+    `so its figure is the machine's limit, not the API's or Redis's.`,
+  '',
+);
+process.stdout.write(lines.join('\n'));
+
+await stop([floor]);
