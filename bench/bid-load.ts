@@ -63,7 +63,9 @@ async function one(): Promise<void> {
     latencies.push(performance.now() - started);
     if (response.status === 201 && body.seq !== undefined) {
       accepted++;
-      acks.push([body.seq, Date.now()]);
+      // Wall-clock ms as Date.now() counts them, to the µs: the SSE fan-out bench compares these with
+      // receive times stamped the same way in another process.
+      acks.push([body.seq, performance.timeOrigin + performance.now()]);
       minimum = Math.max(minimum, body.minimumNextBid ?? minimum);
     } else if (response.status === 409) {
       rejected++;

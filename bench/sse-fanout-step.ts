@@ -1,0 +1,113 @@
+/**
+ * One step of bench/sse-fanout.bench.ts against one server process: bring the watchers up to N, let the
+ * server settle, read its memory, then place bids at a fixed rate through the real bid route and time
+ * each one from its 201 to the first and the last watcher that got it. The server is read from /proc,
+ * from outside, so its figures are its own.
+ */
+import { runBidLoad, percentile } from './bid-runner.js';
+import { cpuSeconds, rssBytes } from './proc.js';
+import type { StreamTarget, WatcherPool } from './sse-watcher-pool.js';
+
+export interface StepOptions {
+  pool: WatcherPool;
+  target: StreamTarget;
+  serverPid: number;
+  /** The bid route of the watched auction, and the bidders' Authorization headers. */
+  bidUrl: string;
+  bidders: { header: string; value: string }[];
+  rate: number;
+  seconds: number;
+  settleMs: number;
+  /** The server's heap in use, where it can be read (the API's metrics); undefined elsewhere. */
+  heapUsed?: () => Promise<number | undefined>;
+}
+
+export interface StepResult {
+  watchers: number;
+  live: number;
+  failed: Record<string, number>;
+  openSeconds: number;
+  rss: number;
+  heapUsed: number | undefined;
+  /** Accepted bids (201s), and of those how many every watcher got. */
+  bids: number;
+  complete: number;
+  dropped: number;
+  bidErrors: number;
+  /** ms from the 201 to the last and to the first watcher, over the bids every watcher got. */
+  lastP50: number;
+  lastP99: number;
+  firstP50: number;
+  firstP99: number;
+  /** Cores used from the first bid until every watcher had the last one (100 = one core). */
+  serverCpu: number;
+  watcherCpu: number;
+}
+
+/** How long after the last 201 the watchers may take to get every bid. */
+const DELIVERY_TIMEOUT_MS = 30_000;
+
+export async function runStep(watchers: number, options: StepOptions): Promise<StepResult> {
+  const { pool, serverPid } = options;
+  const openStarted = performance.now();
+  const opened = await pool.openUntil(options.target, watchers);
+  const openSeconds = (performance.now() - openStarted) / 1000;
+  await new Promise((resolve) => setTimeout(resolve, options.settleMs));
+  const rss = rssBytes(serverPid);
+  const heapUsed = await options.heapUsed?.();
+
+  await pool.reset();
+  const cpuBefore = cpuSeconds(serverPid);
+  const watcherCpuBefore = sumCpu(pool.pids);
+  const started = performance.now();
+  const load = await runBidLoad(options.bidUrl, options.bidders, {
+    rate: options.rate,
+    seconds: options.seconds,
+    concurrency: 8,
+  });
+  // Every bid counts once all live watchers have it; a watcher that missed one keeps the wait going
+  // to the timeout, and the bid is reported as incomplete.
+  const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
+  let delivered = await pool.deliveries();
+  const allDelivered = () => load.acks.every(([seq]) => (delivered.bySeq.get(seq)?.count ?? 0) >= delivered.live);
+  while (!allDelivered() && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    delivered = await pool.deliveries();
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  const serverCpu = ((cpuSeconds(serverPid) - cpuBefore) / elapsed) * 100;
+  const watcherCpu = ((sumCpu(pool.pids) - watcherCpuBefore) / elapsed) * 100;
+
+  const last: number[] = [];
+  const first: number[] = [];
+  for (const [seq, ackAt] of load.acks) {
+    const delivery = delivered.bySeq.get(seq);
+    if (!delivery || delivery.count < watchers) continue;
+    last.push(delivery.last - ackAt);
+    first.push(delivery.first - ackAt);
+  }
+  return {
+    watchers,
+    live: delivered.live,
+    failed: opened.failed,
+    openSeconds,
+    rss,
+    heapUsed,
+    bids: load.acks.length,
+    complete: last.length,
+    dropped: delivered.dropped,
+    bidErrors: load.errors,
+    lastP50: percentile(last, 0.5),
+    lastP99: percentile(last, 0.99),
+    firstP50: percentile(first, 0.5),
+    firstP99: percentile(first, 0.99),
+    serverCpu,
+    watcherCpu,
+  };
+}
+
+/** Held: every watcher connected, none was cut, and every one got every bid. */
+export const held = (step: StepResult) =>
+  step.live === step.watchers && step.dropped === 0 && step.bids > 0 && step.complete === step.bids;
+
+const sumCpu = (pids: number[]) => pids.reduce((total, pid) => total + cpuSeconds(pid), 0);
