@@ -39,6 +39,7 @@ const header = [
   'first p50',
   'first p99',
   'server CPU',
+  'µs/delivery',
   'watchers CPU',
   'held',
 ];
@@ -63,6 +64,7 @@ const rows = (name: string, { before, steps: results }: Ramp) =>
       fmt(step.firstP50).padStart(9),
       fmt(step.firstP99).padStart(9),
       `${fmt(step.serverCpu, 0)} %`.padStart(10),
+      fmt(step.cpuPerDeliveryUs).padStart(11),
       `${fmt(step.watcherCpu, 0)} %`.padStart(12),
       (held(step) ? 'yes' : 'NO').padStart(4),
     ].join('  '),
@@ -75,7 +77,8 @@ export function printReport(floor: Ramp, route: Ramp): void {
   say(
     "KB/watcher: (RSS at the step - RSS before any watcher) / watchers; heap KB/w the same of V8's heap in use (the API's " +
       'metrics). last/first: ms from the 201 to the last/first watcher that got the bid, over the bids all got. ' +
-      'CPU: from the first bid until all had the last, 100 % = one core. held: all live, none cut, every bid to all.',
+      'CPU: from the first bid until all had the last, 100 % = one core; µs/delivery: that CPU over the bid events ' +
+      'delivered. held: all live, none cut, every bid to all (the wait for them ends after 10 s without a delivery).',
   );
 
   const heldSteps = route.steps.filter(held);
@@ -97,6 +100,13 @@ export function printReport(floor: Ramp, route: Ramp): void {
         (floorSame
           ? `; the floor: p99 ${fmt(floorSame.lastP99)} ms, ${fmt(perWatcherKB(floorSame, floor.before.rss))} KB per watcher`
           : ''),
+    );
+    // CPU per delivery is what bounds the rate one process fans out, whatever the machine's load.
+    const perCore = 1e6 / atTarget.cpuPerDeliveryUs;
+    say(
+      `CPU: ${fmt(atTarget.cpuPerDeliveryUs)} µs per bid event delivered (the floor: ${fmt(floorSame?.cpuPerDeliveryUs)}); ` +
+        `one core fans out ${fmt(perCore, 0)} deliveries/s, ${fmt(perCore / atTarget.watchers)} bids/s to ` +
+        `${fmt(atTarget.watchers, 0)} watchers`,
     );
     // miaosha's figure is connections per instance; its memory is the instance's, 2 GiB for everything.
     say(
