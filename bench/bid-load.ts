@@ -15,6 +15,12 @@ interface LoadSpec {
   concurrency: number;
   /** How far above the minimum next bid a bid's maximum may be drawn (minor units; 2,000 unless set). */
   spread?: number;
+  /**
+   * Instead of the spread: the n-th bid's maximum is `ladder.from + n × ladder.step`, whatever the
+   * answers say, so every bid is accepted at a fixed rate even when answers come late or out of order
+   * (a step of three top increments or more).
+   */
+  ladder?: { from: number; step: number };
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
@@ -48,9 +54,12 @@ let minimum = 100;
 let next = 0;
 
 async function one(): Promise<void> {
-  const user = spec.users[next++ % spec.users.length]!;
+  const n = next++;
+  const user = spec.users[n % spec.users.length]!;
   // A wide spread of maxima, as in a real bidding war: most bids clear a minimum that moved meanwhile.
-  const amount = minimum + Math.floor(Math.random() * (spec.spread ?? 2000));
+  const amount = spec.ladder
+    ? spec.ladder.from + n * spec.ladder.step
+    : minimum + Math.floor(Math.random() * (spec.spread ?? 2000));
   const started = performance.now();
   inFlight++;
   try {

@@ -22,6 +22,8 @@ export interface BidLoadOptions {
   concurrency: number;
   /** How far above the minimum a bid's maximum may be drawn (bench/bid-load.ts). */
   spread?: number;
+  /** Maxima rising by a fixed step from `from`, so every bid is accepted (bench/bid-load.ts). */
+  ladder?: { from: number; step: number };
 }
 
 const loadScript = fileURLToPath(new URL('./bid-load.ts', import.meta.url));
@@ -29,9 +31,9 @@ const loadScript = fileURLToPath(new URL('./bid-load.ts', import.meta.url));
 export async function runBidLoad(
   url: string,
   users: { header: string; value: string }[],
-  { rate, seconds, concurrency, spread }: BidLoadOptions,
+  { rate, seconds, concurrency, spread, ladder }: BidLoadOptions,
 ): Promise<BidLoadResult> {
-  const spec = JSON.stringify({ url, users, rate, seconds, concurrency, spread });
+  const spec = JSON.stringify({ url, users, rate, seconds, concurrency, spread, ladder });
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', loadScript, spec], {
     maxBuffer: 64 * 1024 * 1024,
   });

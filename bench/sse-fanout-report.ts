@@ -19,8 +19,9 @@ export function describeStep(step: StepResult, before: number): string {
   const failures = Object.entries(step.failed).map(([why, n]) => `${n} ${why}`);
   return (
     `${step.live}/${step.watchers} live in ${fmt(step.openSeconds)} s, ` +
-    `${fmt(perWatcherKB(step, before))} KB/watcher, ${step.complete}/${step.bids} bids to all, ` +
-    `last p99 ${fmt(step.lastP99)} ms${failures.length ? `, failed: ${failures.join(', ')}` : ''}`
+    `${fmt(perWatcherKB(step, before))} KB/watcher, ${step.complete}/${step.bids} bids to all ` +
+    `(${step.bidsRefused} refused, ${step.bidErrors} failed), last p99 ${fmt(step.lastP99)} ms` +
+    (failures.length ? `, streams failed: ${failures.join(', ')}` : '')
   );
 }
 

@@ -4,6 +4,7 @@
  * each one from its 201 to the first and the last watcher that got it. The server is read from /proc,
  * from outside, so its figures are its own.
  */
+import { call, type AuctionJson } from '../test/helpers/http.js';
 import { runBidLoad, percentile } from './bid-runner.js';
 import { cpuSeconds, rssBytes } from './proc.js';
 import type { StreamTarget, WatcherPool } from './sse-watcher-pool.js';
@@ -12,8 +13,8 @@ export interface StepOptions {
   pool: WatcherPool;
   target: StreamTarget;
   serverPid: number;
-  /** The bid route of the watched auction, and the bidders' Authorization headers. */
-  bidUrl: string;
+  /** The watched auction (GET for its minimum next bid), and the bidders' Authorization headers. */
+  auctionUrl: string;
   bidders: { header: string; value: string }[];
   rate: number;
   seconds: number;
@@ -29,8 +30,9 @@ export interface StepResult {
   openSeconds: number;
   rss: number;
   heapUsed: number | undefined;
-  /** Accepted bids (201s), and of those how many every watcher got. */
+  /** Accepted bids (201s), and of those how many every watcher got; bid requests refused or failed. */
   bids: number;
+  bidsRefused: number;
   complete: number;
   dropped: number;
   bidErrors: number;
@@ -51,6 +53,12 @@ export interface StepResult {
 }
 
 /**
+ * Each bid's maximum this far above the one before: three of the largest increment (10,000), so every
+ * bid is accepted, each an event, even when a slow server answers late or takes two bids out of order.
+ */
+const LADDER_STEP = 50_000;
+
+/**
  * How long the watchers may go without getting anything new before a bid still missing is given up:
  * a server that cannot keep up with the rate falls behind, and its backlog shows in the latency
  * rather than as bids lost, as long as it keeps delivering.
@@ -67,13 +75,15 @@ export async function runStep(watchers: number, options: StepOptions): Promise<S
   const heapUsed = await options.heapUsed?.();
 
   await pool.reset();
+  const auction = await call<AuctionJson>(options.auctionUrl);
   const cpuBefore = cpuSeconds(serverPid);
   const watcherCpuBefore = sumCpu(pool.pids);
   const started = performance.now();
-  const load = await runBidLoad(options.bidUrl, options.bidders, {
+  const load = await runBidLoad(`${options.auctionUrl}/bids`, options.bidders, {
     rate: options.rate,
     seconds: options.seconds,
     concurrency: 8,
+    ladder: { from: auction.body.minimumNextBid, step: LADDER_STEP },
   });
   // Every bid counts once all live watchers have it; while one is missing, the wait goes on as long as
   // deliveries progress, and a bid some watcher never got is reported as incomplete.
@@ -110,6 +120,7 @@ export async function runStep(watchers: number, options: StepOptions): Promise<S
     rss,
     heapUsed,
     bids: load.acks.length,
+    bidsRefused: load.rejected,
     complete: last.length,
     dropped: delivered.dropped,
     bidErrors: load.errors,
