@@ -82,7 +82,9 @@ export async function runStep(watchers: number, options: StepOptions): Promise<S
   const load = await runBidLoad(`${options.auctionUrl}/bids`, options.bidders, {
     rate: options.rate,
     seconds: options.seconds,
-    concurrency: 8,
+    // Enough connections that a server answering seconds late still gets every bid at the rate (the
+    // generator counts a bid over 8 × this many in flight as failed, unsent).
+    concurrency: 64,
     ladder: { from: auction.body.minimumNextBid, step: LADDER_STEP },
   });
   // Every bid counts once all live watchers have it; while one is missing, the wait goes on as long as
