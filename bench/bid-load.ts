@@ -15,6 +15,12 @@ interface LoadSpec {
   concurrency: number;
   /** How far above the minimum next bid a bid's maximum may be drawn (minor units; 2,000 unless set). */
   spread?: number;
+  /**
+   * Instead of the spread: the n-th bid's maximum is `ladder.from + n × ladder.step`, whatever the
+   * answers say, so every bid is accepted at a fixed rate even when answers come late or out of order
+   * (a step of three top increments or more).
+   */
+  ladder?: { from: number; step: number };
 }
 
 /** Written to stderr as the run begins, so a bench can read other processes' CPU over the run alone. */
@@ -51,9 +57,12 @@ let minimum = 100;
 let next = 0;
 
 async function one(): Promise<void> {
-  const user = spec.users[next++ % spec.users.length]!;
+  const n = next++;
+  const user = spec.users[n % spec.users.length]!;
   // A wide spread of maxima, as in a real bidding war: most bids clear a minimum that moved meanwhile.
-  const amount = minimum + Math.floor(Math.random() * (spec.spread ?? 2000));
+  const amount = spec.ladder
+    ? spec.ladder.from + n * spec.ladder.step
+    : minimum + Math.floor(Math.random() * (spec.spread ?? 2000));
   const started = performance.now();
   inFlight++;
   try {
@@ -66,7 +75,9 @@ async function one(): Promise<void> {
     latencies.push(performance.now() - started);
     if (response.status === 201 && body.seq !== undefined) {
       accepted++;
-      acks.push([body.seq, Date.now()]);
+      // Wall-clock ms as Date.now() counts them, to the µs: the SSE fan-out bench compares these with
+      // receive times stamped the same way in another process.
+      acks.push([body.seq, performance.timeOrigin + performance.now()]);
       minimum = Math.max(minimum, body.minimumNextBid ?? minimum);
     } else if (response.status === 409) {
       rejected++;

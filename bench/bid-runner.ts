@@ -26,6 +26,8 @@ export interface BidLoadOptions {
   spread?: number;
   /** Called as the generator begins sending (after its process has started up). */
   onStart?: () => void;
+  /** Maxima rising by a fixed step from `from`, so every bid is accepted (bench/bid-load.ts). */
+  ladder?: { from: number; step: number };
 }
 
 /** What bench/bid-load.ts writes to stderr as its run begins. */
@@ -36,9 +38,9 @@ const loadScript = fileURLToPath(new URL('./bid-load.ts', import.meta.url));
 export async function runBidLoad(
   url: string,
   users: { header: string; value: string }[],
-  { rate, seconds, concurrency, spread, onStart }: BidLoadOptions,
+  { rate, seconds, concurrency, spread, onStart, ladder }: BidLoadOptions,
 ): Promise<BidLoadResult> {
-  const spec = JSON.stringify({ url, users, rate, seconds, concurrency, spread });
+  const spec = JSON.stringify({ url, users, rate, seconds, concurrency, spread, ladder });
   const running = promisify(execFile)(process.execPath, ['--import', 'tsx', loadScript, spec], {
     maxBuffer: 64 * 1024 * 1024,
   });

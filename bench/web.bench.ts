@@ -12,12 +12,12 @@
  * Figures are printed, not asserted; the exit code is non-zero only when Lighthouse could not audit
  * a page at all (a failed run is printed, and one is made up).
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { buildWebApp } from '../scripts/stack/web.js';
 import { repoRoot } from '../scripts/stack/profiles.js';
 import { spawnApi } from '../test/helpers/api-process.js';
 import { startBenchBackend } from './backend.js';
+import { productionEnv } from './production-env.js';
 import { auditPage, CATEGORIES, launchChromium, TARGETS, type FormFactor, type PageAudit } from './lighthouse.js';
 import { startFloors } from './web-floor.js';
 import { fetchedScripts, kb, manifestScripts, weigh } from './web-js.js';
@@ -36,22 +36,8 @@ await buildWebApp();
 const floors = await startFloors();
 
 const backend = await startBenchBackend();
-const secret = () => randomBytes(32).toString('base64url');
-const productionSecrets = {
-  NODE_ENV: 'production',
-  JWT_PRIVATE_KEY: generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({
-    type: 'pkcs8',
-    format: 'pem',
-  }) as string,
-  NOTIFICATION_LINK_SECRET: secret(),
-  ALTCHA_HMAC_KEY: secret(),
-  STRIPE_SECRET_KEY: `sk_test_${secret().replace(/[^A-Za-z0-9]/g, '')}`,
-  STRIPE_WEBHOOK_SECRET: `whsec_${secret().replace(/[^A-Za-z0-9]/g, '')}`,
-  // Production refuses plain http to Stripe; unset means Stripe itself, which nothing in this bench calls.
-  STRIPE_API_URL: '',
-};
 const api = await spawnApi({
-  ...productionSecrets,
+  ...productionEnv(),
   TEMPORAL_TASK_QUEUE: backend.config.TEMPORAL_TASK_QUEUE,
   LOG_LEVEL: 'warn',
 });
