@@ -283,6 +283,8 @@ export const envSchema = z.object({
    * (`/v1/traces` is appended). The OpenTelemetry SDK itself reads it and the three below.
    */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** `key=value,...` sent with every export (a vendor's API key, so a secret). */
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().min(1).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).optional(),
   OTEL_TRACES_SAMPLER: z
     .enum([
