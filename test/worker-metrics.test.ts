@@ -133,6 +133,12 @@ test('when a workflow of this task queue times out, then the worker reports it a
     );
     assert.equal(samples.get('gavel_workflows_ended_badly{status="TimedOut"}'), 1);
     assert.equal(samples.get('gavel_workflows_ended_badly{status="Failed"}'), 0);
+    // Its workflow tasks failed on the worker (no such type): the SDK's own counter, served beside ours.
+    const failedTasks = [...samples].filter(
+      ([series]) =>
+        series.startsWith('temporal_workflow_task_execution_failed_total{') && series.includes('noSuchWorkflow'),
+    );
+    assert.ok(failedTasks.length > 0 && failedTasks.every(([, value]) => value >= 1), JSON.stringify(failedTasks));
   } finally {
     await connection.close();
   }

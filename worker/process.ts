@@ -14,6 +14,7 @@ import { temporalConnectionOptions } from '../config/temporal-connection.js';
 import { closeRedis, createRedis } from '../config/redis.js';
 import { createLogger, exitOnCrash } from '../config/logger.js';
 import { serveMetrics } from '../config/metrics-server.js';
+import { sdkMetrics } from './sdk-metrics.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { openDatabase } from '../db/pool.js';
 import { BiddingStore } from '../lua/bidding-store.js';
@@ -38,7 +39,10 @@ export async function runWorker(config: Config, tracing: Tracing | null): Promis
   }
 
   const sdkLevel: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
+  // Only when something serves them: the SDK's exporter is a server of its own.
+  const sdk = config.METRICS_PORT === undefined ? null : await sdkMetrics();
   Runtime.install({
+    ...(sdk ? { telemetryOptions: sdk.telemetryOptions } : {}),
     // SIGINT/SIGTERM stop polling; worker.run() resolves once in-flight tasks finish. Activities still
     // running when shutdownGraceTime ends are cancelled.
     shutdownSignals: ['SIGINT', 'SIGTERM'],
@@ -62,7 +66,9 @@ export async function runWorker(config: Config, tracing: Tracing | null): Promis
   const metrics = createWorkerMetrics(database.db, { client, taskQueue: config.TEMPORAL_TASK_QUEUE });
   // Without METRICS_PORT the activities still count; nothing serves the figures.
   const metricsServer =
-    config.METRICS_PORT === undefined ? null : await serveMetrics(metrics.registry, config.HOST, config.METRICS_PORT);
+    config.METRICS_PORT === undefined || sdk === null
+      ? null
+      : await serveMetrics(sdk.withSdkMetrics(metrics.registry), config.HOST, config.METRICS_PORT);
   const source = workflowSource(config, tracing !== null);
   const traced = workerTracing(tracing);
   const worker = await Worker.create({
