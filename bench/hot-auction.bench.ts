@@ -10,9 +10,9 @@
  * requests one Redis shard can take (its main thread runs every script, one at a time), and the API
  * cores it can feed; then a projection to more processes until Redis saturates.
  *
- * With BENCH_TRACING=1 (the default), each round also runs one API process with tracing on, sampling
- * BENCH_TRACING_RATIO of the requests (1: all), its spans sent over OTLP/HTTP to a sink in this process
- * that reads and drops them: tracing's cost on the route.
+ * Each round also runs one API process with tracing on for each share of BENCH_TRACING_RATIOS (1,0.01:
+ * every request sampled, then 1 %; BENCH_TRACING=0 for none), its spans sent over OTLP/HTTP to a sink in
+ * this process that reads and drops them: tracing's cost on the route.
  */
 import http from 'node:http';
 import os from 'node:os';
@@ -30,9 +30,9 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
 const processCounts = (process.env.BENCH_API_PROCESSES ?? '1,2').split(',').map(Number);
-const withTracing = (process.env.BENCH_TRACING ?? '1') === '1';
-/** The share of requests a traced API samples (OTEL_TRACES_SAMPLER_ARG of parentbased_traceidratio). */
-const sampleRatio = process.env.BENCH_TRACING_RATIO ?? '1';
+/** The shares of requests a traced API samples (OTEL_TRACES_SAMPLER_ARG of parentbased_traceidratio), a run each. */
+const tracingRatios =
+  process.env.BENCH_TRACING === '0' ? [] : (process.env.BENCH_TRACING_RATIOS ?? '1,0.01').split(',').map(Number);
 const WARM_UP_SECONDS = 2;
 const USERS = 40;
 
@@ -63,15 +63,16 @@ await new Promise<void>((resolve) => otlpSink.listen(0, '127.0.0.1', resolve));
 
 // --- The API as deployed, N processes; every start shares one signing key, so the users' tokens hold. ---
 const jwtKey = newEs256PrivateKeyPem();
-let apiTraced = false;
-async function startApi(processes: number, traced = false): Promise<ApiProcess> {
+/** The sampled share of the API running now; null when its tracing is off. */
+let apiTraced: number | null = null;
+async function startApi(processes: number, traced: number | null = null): Promise<ApiProcess> {
   apiTraced = traced;
   return spawnApi({
-    ...(traced
+    ...(traced !== null
       ? {
           OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${portOf(otlpSink)}`,
           OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-          OTEL_TRACES_SAMPLER_ARG: sampleRatio,
+          OTEL_TRACES_SAMPLER_ARG: String(traced),
         }
       : {}),
     API_PROCESSES: String(processes),
@@ -108,7 +109,8 @@ async function freshAuction(apiUrl: string): Promise<string> {
 interface Run {
   name: string;
   processes: number;
-  traced: boolean;
+  /** The sampled share with tracing on; null with it off. */
+  traced: number | null;
   result: BidLoadResult;
   /** µs per request. */
   api: number;
@@ -133,7 +135,7 @@ interface Snapshot {
 async function measure(
   name: string,
   processes: number,
-  traced: boolean,
+  traced: number | null,
   url: string,
   headers: { header: string; value: string }[],
   apiPids: number[],
@@ -179,7 +181,7 @@ async function measure(
 
 const apiPidsOf = (started: ApiProcess) => [started.process.pid!, ...childPids(started.process.pid!)];
 
-async function measureRoute(processes: number, traced = false): Promise<Run> {
+async function measureRoute(processes: number, traced: number | null = null): Promise<Run> {
   const running = apiPidsOf(api).length === (processes === 1 ? 1 : processes + 1) && apiTraced === traced;
   if (api.process.exitCode !== null || !running) {
     await stopApi(api);
@@ -192,14 +194,14 @@ async function measureRoute(processes: number, traced = false): Promise<Run> {
     concurrency,
   });
   const url = `${api.url}/v1/auctions/${await freshAuction(api.url)}/bids`;
-  const name = `bid route, API_PROCESSES=${processes}${traced ? `, traced ${Number(sampleRatio) * 100} %` : ''}`;
+  const name = `bid route, API_PROCESSES=${processes}${traced === null ? '' : `, traced ${traced * 100} %`}`;
   return measure(name, processes, traced, url, bearer, apiPidsOf(api));
 }
 
 async function measureFloor(): Promise<Run> {
   const url = (auctionId: string) => `http://127.0.0.1:${portOf(floor)}/floor/${auctionId}`;
   await runBidLoad(url(await freshAuction(api.url)), ids, { rate: 0, seconds: WARM_UP_SECONDS, concurrency });
-  return measure('floor: express + same Lua script', 1, false, url(await freshAuction(api.url)), ids, [process.pid]);
+  return measure('floor: express + same Lua script', 1, null, url(await freshAuction(api.url)), ids, [process.pid]);
 }
 
 const runs: Run[] = [];
@@ -208,7 +210,7 @@ for (let round = 0; round < rounds; round++) {
   // The order of the process counts alternates between rounds, so a drift of the machine is not one N's.
   const order = round % 2 === 0 ? processCounts : [...processCounts].reverse();
   for (const processes of order) runs.push(await measureRoute(processes));
-  if (withTracing) runs.push(await measureRoute(1, true));
+  for (const ratio of tracingRatios) runs.push(await measureRoute(1, ratio));
 }
 await stopApi(api);
 
@@ -257,7 +259,7 @@ const lines: string[] = [
 // The projection: each API process on a core of its own, everything else elsewhere, and the CPU per
 // request of the N that served the most requests (the least held up by the rest of the machine, and
 // the most commands per Redis read).
-const routeRuns = runs.filter((run) => run.name.startsWith('bid route') && !run.traced);
+const routeRuns = runs.filter((run) => run.name.startsWith('bid route') && run.traced === null);
 const runsOf = (processes: number) => routeRuns.filter((run) => run.processes === processes);
 const topN = Math.max(...processCounts);
 const basisN = processCounts.reduce((best, n) =>
@@ -325,17 +327,18 @@ lines.push(
     `so its figure is the machine's limit, not the API's or Redis's.`,
   '',
 );
-if (withTracing) {
-  const untraced = runsOf(1);
-  const traced = runs.filter((run) => run.traced);
+const untraced = runsOf(1);
+for (const ratio of tracingRatios) {
+  const traced = runs.filter((run) => run.traced === ratio);
   const apiOff = median(untraced.map((run) => run.api));
   const apiOn = median(traced.map((run) => run.api));
   lines.push(
-    `Tracing on, one API process: ${fmt(median(traced.map(rate)))} req/s against ${fmt(median(untraced.map(rate)))} off; ` +
-      `${fmt(apiOn)} µs of API CPU per request against ${fmt(apiOff)} (+${fmt(((apiOn - apiOff) / apiOff) * 100)} %), ${Number(sampleRatio) * 100} % of requests sampled and exported`,
-    '',
+    `Tracing on, one API process, ${ratio * 100} % of requests sampled and exported: ` +
+      `${fmt(median(traced.map(rate)))} req/s against ${fmt(median(untraced.map(rate)))} off; ` +
+      `${fmt(apiOn)} µs of API CPU per request against ${fmt(apiOff)} (+${fmt(((apiOn - apiOff) / apiOff) * 100)} %)`,
   );
 }
+lines.push('');
 process.stdout.write(lines.join('\n'));
 
 await stop([floor, otlpSink]);
