@@ -15,6 +15,7 @@ import { closeRedis, createRedis } from '../config/redis.js';
 import { BiddingStore } from '../lua/bidding-store.js';
 import { SaleStore } from '../lua/sale-store.js';
 import { auctionWorkflowId } from '../domain/temporal-names.js';
+import { WORKFLOW_TRACING_MODULE } from '../tracing/temporal.js';
 import { workflowSource } from '../worker/workflow-source.js';
 import { auctionWorkflow } from '../workflows/auction.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
@@ -47,6 +48,22 @@ test('when WORKFLOW_BUNDLE_PATH names a bundle, then a development worker runs i
     workflowBundle: { codePath: bundlePath },
   });
   assert.match(String(workflowSource({ NODE_ENV: 'development' }).workflowsPath), /workflows[/\\]index\.ts$/);
+});
+
+test('when tracing is on, then development bundles the tracing interceptors in and production loads the traced bundle', () => {
+  assert.deepEqual(workflowSource({ NODE_ENV: 'development' }, true).interceptors, {
+    workflowModules: [WORKFLOW_TRACING_MODULE],
+  });
+  assert.equal(workflowSource({ NODE_ENV: 'development' }, false).interceptors, undefined);
+  // Production, from a directory without a build: the message names the bundle it looked for.
+  const cwd = process.cwd();
+  process.chdir(bundleDir);
+  try {
+    assert.throws(() => workflowSource({ NODE_ENV: 'production' }, true), /dist[/\\]workflow-bundle-traced\.js/);
+    assert.throws(() => workflowSource({ NODE_ENV: 'production' }, false), /dist[/\\]workflow-bundle\.js/);
+  } finally {
+    process.chdir(cwd);
+  }
 });
 
 test('when production loads a prebuilt bundle, then the auction workflow runs from it to the close', async () => {
