@@ -6,55 +6,48 @@
  * Events are public, whoever opens the stream: bidders appear by alias, never by account id.
  */
 import type { Request, Response } from 'express';
-import type { AuctionResult } from '../../domain/auction-result.js';
 import { aliasName } from '../../domain/bidder-alias.js';
-import { ANONYMOUS, bidderIdsShownTo } from '../../domain/bidder-privacy.js';
-import type { PublicBidState } from '../../domain/bidding.js';
 import { minimumNextBid } from '../../domain/increments.js';
 import { auctionKeys } from '../../lua/bidding-store.js';
 import type { EventHub } from '../sse/hub.js';
 import { followChannel } from '../sse/follow-channel.js';
-import { SseStream } from '../sse/stream.js';
-import { presentResult, withBidderIdsShown } from './presenter.js';
+import { Heartbeat } from '../sse/heartbeat.js';
+import { formatEvent, SseStream } from '../sse/stream.js';
+import { liveFrameOf, noIds } from './live-frames.js';
+import { withBidderIdsShown } from './presenter.js';
 import { missedEntries } from './missed-events.js';
-import type {
-  DoubledEvent,
-  ExtendedEvent,
-  LiveBidEvent,
-  ReplayedBidEvent,
-  ReplayedDoublingEvent,
-  ReplayedRetractionEvent,
-  RetractedEvent,
-} from './responses.js';
-import { rulesOf } from './rules.js';
+import type { ReplayedBidEvent, ReplayedDoublingEvent, ReplayedRetractionEvent } from './responses.js';
+import { rulesOf, type AuctionRow } from './rules.js';
 import { lastEventId } from './schemas.js';
+import { SharedReads } from './shared-reads.js';
 import { findAuctionRow, getAuction, type AuctionDeps } from './service.js';
 
 const MAX_REPLAY = 10_000;
-/** Streams are public: the snapshot and every event show bidders to everyone as to anonymous viewers. */
-const noIds = bidderIdsShownTo(ANONYMOUS, '');
 
-type PublishedState = Omit<PublicBidState, 'leaderId'> & {
+/** The snapshot as every stream of the auction gets it, formatted once per read. */
+interface Snapshot {
   seq: number;
-  placedAtMs: number;
-  leaderAlias: number | null;
-};
-/** What lua/place-bid.lua publishes for an accepted bid. */
-type LiveBid = PublishedState & { type: 'bid'; extended: boolean };
-/** What lua/retract-bid.lua publishes for a retraction or a void. */
-type LiveRetraction = PublishedState & { type: 'retracted'; retractedAlias: number };
-/** What lua/double-maximum.lua publishes for a promoter's doubling. */
-type LiveDoubling = PublishedState & { type: 'doubled'; doubledAlias: number };
-type LiveEvent =
-  | LiveBid
-  | LiveRetraction
-  | LiveDoubling
-  | { type: 'closed'; seq: number; result: AuctionResult }
-  | { type: 'cancelled' };
+  leaderAlias: string | null;
+  chunk: Buffer;
+}
+
+async function readSnapshot(deps: AuctionDeps, id: string): Promise<Snapshot> {
+  const snapshot = withBidderIdsShown(await getAuction(deps, id), noIds);
+  return {
+    seq: snapshot.seq,
+    leaderAlias: snapshot.leaderAlias,
+    chunk: Buffer.from(formatEvent('snapshot', snapshot, snapshot.seq)),
+  };
+}
 
 export function eventsHandler(deps: AuctionDeps, hub: EventHub, heartbeatMs: number) {
+  const heartbeat = new Heartbeat(heartbeatMs);
+  // A crowd opening streams on one auction shares its reads (shared-reads.ts).
+  // Their loaders take the id alone: a stream's closures must not keep its row (or its request) alive.
+  const rows = new SharedReads<AuctionRow>((id) => findAuctionRow(deps.db, id));
+  const snapshots = new SharedReads<Snapshot>((id) => readSnapshot(deps, id));
   return async (req: Request<{ id: string }>, res: Response) => {
-    const row = await findAuctionRow(deps.db, req.params.id);
+    const row = await rows.read(req.params.id);
     if (req.socket.destroyed) return; // gone during the query: nothing was opened for it
     const rules = rulesOf(row);
     const stream = new SseStream(res);
@@ -63,53 +56,21 @@ export function eventsHandler(deps: AuctionDeps, hub: EventHub, heartbeatMs: num
     // `closed` event the workflow publishes names the winner by account only.
     let leaderAlias: string | null = null;
 
+    // Every stream of the auction writes the same frame (live-frames.ts); only what it already has differs.
     const deliver = (message: string) => {
-      const event = JSON.parse(message) as LiveEvent;
-      if (event.type === 'cancelled') return stream.send('cancelled', {});
-      if (event.type === 'closed') {
-        const result = presentResult(event.result, leaderAlias);
-        return stream.send('closed', { ...result, winnerId: noIds(result.winnerId) }, event.seq);
-      }
-      if (event.seq <= lastSeq) return; // already in the replay or the snapshot
-      lastSeq = event.seq;
-      leaderAlias = aliasName(event.leaderAlias);
-      // What a bid and a retraction both leave: the public state, bidders by alias only.
-      const state = {
-        seq: event.seq,
-        currentPrice: event.price,
-        leaderId: null,
-        leaderAlias,
-        minimumNextBid: event.minimumNextBid,
-        bidCount: event.bidCount,
-        reserveMet: event.reserveMet,
-        endsAt: new Date(event.endsAtMs).toISOString(),
-      };
-      const at = new Date(event.placedAtMs).toISOString();
-      if (event.type === 'retracted') {
-        const retracted: RetractedEvent = {
-          ...state,
-          retractedAlias: aliasName(event.retractedAlias)!,
-          retractedAt: at,
-        };
-        return stream.send('retracted', retracted, event.seq);
-      }
-      if (event.type === 'doubled') {
-        const doubled: DoubledEvent = { ...state, doubledAlias: aliasName(event.doubledAlias)!, doubledAt: at };
-        return stream.send('doubled', doubled, event.seq);
-      }
-      stream.send('bid', { ...state, placedAt: at } satisfies LiveBidEvent, event.seq);
-      if (event.extended) {
-        stream.send('extended', {
-          seq: event.seq,
-          endsAt: new Date(event.endsAtMs).toISOString(),
-        } satisfies ExtendedEvent);
-      }
+      const frame = liveFrameOf(message);
+      if (frame.kind === 'cancelled') return stream.write(frame.chunk);
+      if (frame.kind === 'closed') return stream.write(frame.chunkFor(leaderAlias));
+      if (frame.seq <= lastSeq) return; // already in the replay or the snapshot
+      lastSeq = frame.seq;
+      leaderAlias = frame.leaderAlias;
+      stream.write(frame.chunk);
     };
 
     const following = await followChannel(res, {
       hub,
       stream,
-      heartbeatMs,
+      heartbeat,
       channel: auctionKeys(row.id).events,
       deliver,
     });
@@ -118,7 +79,7 @@ export function eventsHandler(deps: AuctionDeps, hub: EventHub, heartbeatMs: num
     // The snapshot is read first (live events since are held), then exactly the bids between the
     // client's last id and the snapshot are replayed: nothing in between is skipped or repeated.
     // Read again now: the result may have been written since the first read.
-    const snapshot = withBidderIdsShown(await getAuction(deps, row.id), noIds);
+    const snapshot = await snapshots.read(row.id);
     const header = req.get('last-event-id');
     const resumeFrom = header === undefined ? null : lastEventId.parse(header);
     const missed = resumeFrom === null ? 0 : snapshot.seq - resumeFrom;
@@ -150,7 +111,7 @@ export function eventsHandler(deps: AuctionDeps, hub: EventHub, heartbeatMs: num
     }
     lastSeq = snapshot.seq;
     leaderAlias = snapshot.leaderAlias;
-    stream.send('snapshot', snapshot, snapshot.seq);
+    stream.write(snapshot.chunk);
     following.release();
   };
 }

@@ -13,6 +13,7 @@ import type { Notification } from '../../domain/notifications/types.js';
 import { userIdOf } from '../auth/require-user.js';
 import type { EventHub } from '../sse/hub.js';
 import { followChannel } from '../sse/follow-channel.js';
+import { Heartbeat } from '../sse/heartbeat.js';
 import { SseStream } from '../sse/stream.js';
 import { unreadCount } from './inbox.js';
 import { toNotification } from '../../db/notification-rows.js';
@@ -22,6 +23,7 @@ import { notificationLastEventId } from './inbox-schemas.js';
 const MAX_REPLAY = 500;
 
 export function userEventsHandler(db: Database, hub: EventHub, heartbeatMs: number) {
+  const heartbeat = new Heartbeat(heartbeatMs);
   return async (req: Request, res: Response) => {
     const userId = userIdOf(res);
     const header = req.get('last-event-id');
@@ -37,7 +39,7 @@ export function userEventsHandler(db: Database, hub: EventHub, heartbeatMs: numb
     const following = await followChannel(res, {
       hub,
       stream,
-      heartbeatMs,
+      heartbeat,
       channel: userNotificationsChannel(userId),
       deliver: (message) => deliver(JSON.parse(message) as Notification),
     });

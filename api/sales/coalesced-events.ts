@@ -7,7 +7,7 @@
  * the whole counts, so a skipped one loses nothing. `sold_out`, `closed` and `cancelled` go at once,
  * and replace a `stock` still waiting (they are newer).
  */
-import type { EventHub } from '../sse/hub.js';
+import type { Closable, EventHub } from '../sse/hub.js';
 
 export const STOCK_INTERVAL_MS = 100;
 
@@ -22,16 +22,20 @@ interface Channel {
   timer: NodeJS.Timeout | null;
 }
 
-export class CoalescedSaleEvents implements Pick<EventHub, 'listen' | 'track'> {
+export class CoalescedSaleEvents implements Pick<EventHub, 'listen' | 'track' | 'untrack'> {
   private readonly channels = new Map<string, Channel>();
 
   constructor(
-    private readonly hub: Pick<EventHub, 'listen' | 'track'>,
+    private readonly hub: Pick<EventHub, 'listen' | 'track' | 'untrack'>,
     private readonly intervalMs = STOCK_INTERVAL_MS,
   ) {}
 
-  track(close: (retryMs: number) => void): () => void {
-    return this.hub.track(close);
+  track(stream: Closable): void {
+    this.hub.track(stream);
+  }
+
+  untrack(stream: Closable): void {
+    this.hub.untrack(stream);
   }
 
   async listen(name: string, listener: Listener): Promise<() => void> {

@@ -10,6 +10,7 @@ import { saleStatusAt, type SaleCounts, type SalePhase } from '../../domain/sale
 import { saleKeys } from '../../lua/sale-store.js';
 import { pathIdOf } from '../auctions/ids.js';
 import { followChannel } from '../sse/follow-channel.js';
+import { Heartbeat } from '../sse/heartbeat.js';
 import { SseStream } from '../sse/stream.js';
 import type { CoalescedSaleEvents } from './coalesced-events.js';
 import { presentSale, saleWindowOf } from './presenter.js';
@@ -34,6 +35,7 @@ const PHASE_OF: Record<PublishedEvent['type'], SalePhase> = {
 const TERMINAL_OR_SOLD_OUT = new Set(['sold_out', 'closed', 'cancelled']);
 
 export function saleEventsHandler(deps: SaleDeps, feed: CoalescedSaleEvents, heartbeatMs: number) {
+  const heartbeat = new Heartbeat(heartbeatMs);
   return async (req: Request, res: Response) => {
     const terms = await findSaleTerms(deps, pathIdOf(req));
     const header = req.get('last-event-id');
@@ -60,7 +62,7 @@ export function saleEventsHandler(deps: SaleDeps, feed: CoalescedSaleEvents, hea
     const following = await followChannel(res, {
       hub: feed,
       stream,
-      heartbeatMs,
+      heartbeat,
       channel: saleKeys(terms.id).events,
       deliver,
     });

@@ -58,7 +58,7 @@ export function capStreams(slots: StreamSlots, limits: StreamCapLimits): Request
     if (!release) {
       throw tooManyRequests(res, 'TOO_MANY_STREAMS', 'Too many event streams open; close one first', RETRY_AFTER_MS);
     }
-    res.once('close', release);
+    res.on('close', release); // not `once`: its wrapper would be kept per stream, and release is idempotent
     next();
   };
 }

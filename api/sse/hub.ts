@@ -9,6 +9,11 @@ import { onMessage, subscribe, unsubscribe } from '../../config/redis-pubsub.js'
 
 type Listener = (message: string) => void;
 
+/** What shutdown (or a subscriber reconnect) ends: a stream, closed with a retry hint. */
+export interface Closable {
+  close(retryMs: number): void;
+}
+
 /** How soon clients whose stream was ended by a subscriber reconnect should come back. */
 const RESUME_AFTER_RECONNECT_MS = 200;
 
@@ -20,7 +25,7 @@ interface Channel {
 
 export class EventHub {
   private readonly channels = new Map<string, Channel>();
-  private readonly closers = new Set<(retryMs: number) => void>();
+  private readonly streams = new Set<Closable>();
   private closedWithRetryMs: number | null = null;
 
   constructor(
@@ -35,9 +40,9 @@ export class EventHub {
     // client comes back with Last-Event-ID and the replay fills the gap exactly.
     let connectedBefore = subscriber.status === 'ready';
     subscriber.on('ready', () => {
-      if (connectedBefore && this.closers.size > 0) {
+      if (connectedBefore && this.streams.size > 0) {
         this.logger.warn(
-          { streams: this.closers.size },
+          { streams: this.streams.size },
           'redis subscriber reconnected: streams resume from their last id',
         );
         this.endStreams(RESUME_AFTER_RECONNECT_MS);
@@ -73,21 +78,24 @@ export class EventHub {
   }
 
   /**
-   * Streams register how to close themselves, so shutdown can end them all with a retry hint. Once
-   * the hub has been closed, a stream that opens (on a keep-alive connection during the drain) is
-   * closed at once.
+   * Streams register themselves (not a closure each: one fewer object per stream), so shutdown can end
+   * them all with a retry hint; `untrack` when they end. Once the hub has been closed, a stream that
+   * opens (on a keep-alive connection during the drain) is closed at once.
    */
-  track(close: (retryMs: number) => void): () => void {
+  track(stream: Closable): void {
     if (this.closedWithRetryMs !== null) {
-      close(this.closedWithRetryMs);
-      return () => undefined;
+      stream.close(this.closedWithRetryMs);
+      return;
     }
-    this.closers.add(close);
-    return () => this.closers.delete(close);
+    this.streams.add(stream);
+  }
+
+  untrack(stream: Closable): void {
+    this.streams.delete(stream);
   }
 
   get streamCount(): number {
-    return this.closers.size;
+    return this.streams.size;
   }
 
   /** Shutdown: ends every stream, and any opened from now on, with a retry hint. */
@@ -98,6 +106,6 @@ export class EventHub {
 
   /** Ends the streams open now; their clients come back with Last-Event-ID. */
   private endStreams(retryMs: number): void {
-    for (const close of [...this.closers]) close(retryMs);
+    for (const stream of [...this.streams]) stream.close(retryMs);
   }
 }

@@ -7,11 +7,22 @@ import type { Response } from 'express';
 
 export const MAX_UNSENT_BYTES = 256 * 1024;
 
+/**
+ * An event as the wire carries it. Formatted apart from any stream, so an event every watcher gets
+ * alike is formatted once and the same string written to each (api/auctions/live-frames.ts).
+ */
+export function formatEvent(event: string, data: unknown, id?: number): string {
+  const idLine = id === undefined ? '' : `id: ${id}\n`;
+  return `event: ${event}\n${idLine}data: ${JSON.stringify(data)}\n\n`;
+}
+
 export class SseStream {
   private open = true;
 
   constructor(private readonly res: Response) {
-    res.status(200).set({
+    // writeHead, not express's set: headers given here go straight to the wire instead of being kept
+    // (an object and an array per header) for the stream's whole life.
+    res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
@@ -28,8 +39,7 @@ export class SseStream {
   }
 
   send(event: string, data: unknown, id?: number): void {
-    const lines = [`event: ${event}`, ...(id === undefined ? [] : [`id: ${id}`]), `data: ${JSON.stringify(data)}`];
-    this.write(`${lines.join('\n')}\n\n`);
+    this.write(formatEvent(event, data, id));
   }
 
   comment(text: string): void {
@@ -47,7 +57,11 @@ export class SseStream {
     this.open = false;
   }
 
-  private write(chunk: string): void {
+  /**
+   * Writes events already formatted (formatEvent), one or several. A Buffer written to many streams is
+   * encoded once, where a string would be measured and encoded again for each.
+   */
+  write(chunk: string | Buffer): void {
     if (!this.open) return;
     if (this.res.writableLength > MAX_UNSENT_BYTES) {
       this.open = false;
