@@ -16,13 +16,13 @@
  */
 import http from 'node:http';
 import os from 'node:os';
-import express from 'express';
 import { Cluster } from 'ioredis';
-import { listen, portOf } from '../api/server.js';
-import { freePort, spawnApi, type ApiProcess } from '../test/helpers/api-process.js';
+import { portOf } from '../api/server.js';
+import { spawnApi, type ApiProcess } from '../test/helpers/api-process.js';
 import { call, signUp, type AuctionJson } from '../test/helpers/http.js';
 import { newEs256PrivateKeyPem } from '../test/helpers/jwt.js';
-import { startBenchBackend } from './backend.js';
+import { deployedApiEnv, startBenchBackend } from './backend.js';
+import { listenBidFloor } from './bid-floor.js';
 import { median, runBidLoad, type BidLoadResult } from './bid-runner.js';
 import { childPids, machineBusyMicros, processCpuMicros, redisCpuMicros, treeCpuMicros, type RedisCpu } from './cpu.js';
 
@@ -41,18 +41,7 @@ if (deps.redis instanceof Cluster)
   throw new Error('this bench reads one Redis server (INFO cpu): run it without GAVEL_REDIS=cluster');
 
 // --- The floor, in this process: the same script behind the least express can do. ---
-const floorApp = express();
-floorApp.post('/floor/:id', express.json(), async (req, res) => {
-  const decision = await deps.store.placeBid(String(req.params.id), {
-    bidderId: String(req.get('x-user')),
-    amount: (req.body as { amount: number }).amount,
-    buyNow: false,
-    idempotencyKey: null,
-  });
-  if (decision?.accepted) res.status(201).json({ seq: decision.seq, minimumNextBid: decision.minimumNextBid });
-  else res.status(409).json({ error: { minimumNextBid: decision?.minimumNextBid } });
-});
-const floor = await listen(floorApp, '127.0.0.1', 0);
+const floor = await listenBidFloor(deps.store);
 
 // --- Where a traced API sends its spans: read and dropped, as a collector that keeps up would. ---
 const otlpSink = http.createServer((request, response) => {
@@ -75,12 +64,7 @@ async function startApi(processes: number, traced: number | null = null): Promis
           OTEL_TRACES_SAMPLER_ARG: String(traced),
         }
       : {}),
-    API_PROCESSES: String(processes),
-    METRICS_PORT: String(await freePort()),
-    DATABASE_URL: config.DATABASE_URL,
-    REDIS_URL: config.REDIS_URL,
-    TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
-    TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
+    ...(await deployedApiEnv(config, processes)),
     JWT_PRIVATE_KEY: jwtKey,
   });
 }

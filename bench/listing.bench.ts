@@ -29,9 +29,9 @@ import { call, signUp, type AuctionJson } from '../test/helpers/http.js';
 import { insertUser } from '../test/helpers/fixtures.js';
 import { load, meteredLoad, rssMiB, type LoadResult, type MeteredLoadResult } from './load.js';
 import { childPids, machineBusyMicros, treeCpuMicros } from './cpu.js';
-import { freePort, spawnApi, type ApiProcess } from '../test/helpers/api-process.js';
+import { spawnApi, type ApiProcess } from '../test/helpers/api-process.js';
 import { profiled, topSelfTime } from './profile.js';
-import { startBenchBackend } from './backend.js';
+import { deployedApiEnv, startBenchBackend } from './backend.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -159,12 +159,7 @@ const listingPeak = listingMetered.result;
 // --- The API as deployed (api/main.ts), API_PROCESSES=N, over the same catalogue (loaded at its start). ---
 async function meterApiProcesses(processes: number): Promise<Metered & { processes: number }> {
   const spawned: ApiProcess = await spawnApi({
-    API_PROCESSES: String(processes),
-    METRICS_PORT: String(await freePort()),
-    DATABASE_URL: config.DATABASE_URL,
-    REDIS_URL: config.REDIS_URL,
-    TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
-    TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
+    ...(await deployedApiEnv(config, processes)),
   });
   try {
     // Warm-up (not reported): the JIT, and time for every worker of a cluster to be listening.

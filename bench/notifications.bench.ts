@@ -8,7 +8,6 @@
  *      took, and the mail drained at the configured rate.
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import express from 'express';
 import { pino } from 'pino';
 import { sql } from 'drizzle-orm';
 import { buildApi } from '../api/build.js';
@@ -17,6 +16,7 @@ import { auctionWorkflowId } from '../domain/temporal-names.js';
 import { call, signUp, type AuctionJson } from '../test/helpers/http.js';
 import { readSseEvents } from '../test/helpers/sse.js';
 import { startBenchBackend } from './backend.js';
+import { listenBidFloor } from './bid-floor.js';
 import { median, percentile, runBidLoad, type BidLoadResult } from './bid-runner.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -41,18 +41,7 @@ const urlOn = `http://127.0.0.1:${portOf(apiOn)}`;
 const urlOff = `http://127.0.0.1:${portOf(apiOff)}`;
 
 // The floor: the same script behind the least express can do.
-const floorApp = express();
-floorApp.post('/floor/:id', express.json(), async (req, res) => {
-  const decision = await on.deps.store.placeBid(String(req.params.id), {
-    bidderId: String(req.get('x-user')),
-    amount: (req.body as { amount: number }).amount,
-    buyNow: false,
-    idempotencyKey: null,
-  });
-  if (decision?.accepted) res.status(201).json({ seq: decision.seq, minimumNextBid: decision.minimumNextBid });
-  else res.status(409).json({ error: { minimumNextBid: decision?.minimumNextBid } });
-});
-const floor = await listen(floorApp, '127.0.0.1', 0);
+const floor = await listenBidFloor(on.deps.store);
 
 const seller = await signUp(urlOn, 'bench-seller');
 // One at a time: two workers bundle their workflows meanwhile, and 40 password hashes at once on top
