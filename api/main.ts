@@ -17,7 +17,7 @@ if (config.API_PROCESSES > 1 && cluster.isPrimary) {
   const { runPrimary } = await import('./cluster.js');
   await runPrimary(config, logger);
 } else {
-  const tracing = await startTracing(config, 'gavel-api');
+  const tracing = await startTracing(config, 'gavel-api', logger);
   const { runApi } = await import('./run.js');
   await runApi(config, logger, { inCluster: config.API_PROCESSES > 1, tracing });
 }

@@ -1,10 +1,12 @@
 /**
  * One bid followed by its trace (tracing/): a real API process and a real worker process, both sending
- * spans over OTLP/HTTP to a receiver in this test, with Redis, Postgres and Temporal real. The bid's
- * request carries a traceparent of the test's own, so its trace is known: the test then finds that trace
- * in the API (the request, the script call in Redis, the signal to the workflow) and in the workflow,
- * and finds the persist cycle that stored the bid linked to it, with the Postgres insert inside it, under
- * the activity and the workflow that ran it. The API's log line for the request names the same trace.
+ * spans over OTLP/HTTP to a receiver in this test, with Redis, Postgres and Temporal real, both sampling
+ * nothing of their own (a ratio of 0): only requests that come with a sampled traceparent are traced. The
+ * bid's request carries one of the test's own, so its trace is known: the test then finds that trace in
+ * the API (the request, the script call in Redis, the signal to the workflow) and in the workflow, and
+ * finds the persist cycle that stored the bid linked to it, with the Postgres insert inside it, and
+ * linked to the activity that ran it, under the workflow that scheduled it. A second auction, made by an
+ * unsampled request, shows a sampled bid's cycle kept all the same. The API's log line names the trace.
  */
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -27,7 +29,12 @@ before(async () => {
   database = await createTestDatabase();
   const taskQueue = `tracing-${randomUUID()}`;
   // The batch processor exports every 100 ms rather than every 5 s, so the test waits moments.
-  const tracing = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' };
+  const tracing = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: '0',
+  };
   worker = spawnWorker({ ...workerEnvFor(database.url, taskQueue), ...tracing });
   api = await spawnApi(
     { DATABASE_URL: database.url, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'debug', ...tracing },
@@ -69,28 +76,49 @@ function ancestorsOf(span: ReceivedSpan, spans: ReceivedSpan[]): ReceivedSpan[] 
   return chain;
 }
 
+/** A traceparent of the test's own, sampled: the trace id and the caller's span id. */
+function sampledParent() {
+  const traceId = randomBytes(16).toString('hex');
+  const spanId = randomBytes(8).toString('hex');
+  return { traceId, spanId, header: `00-${traceId}-${spanId}-01` };
+}
+
+async function createAuction(token: string, title: string, traceparent?: string): Promise<string> {
+  const created = await call<AuctionJson>(`${api.url}/v1/auctions`, {
+    token,
+    headers: traceparent ? { traceparent } : {},
+    body: { title, startingPrice: 1000, endsAt: new Date(Date.now() + 120_000).toISOString() },
+  });
+  assert.equal(created.status, 201);
+  return created.body.id;
+}
+
+async function bid(token: string, auctionId: string, amount: number, traceparent?: string): Promise<void> {
+  const placed = await call(`${api.url}/v1/auctions/${auctionId}/bids`, {
+    token,
+    headers: traceparent ? { traceparent } : {},
+    body: { amount },
+  });
+  assert.equal(placed.status, 201, JSON.stringify(placed.body));
+}
+
+/** The persist cycle of `auctionId` linked to a span of trace `traceId`. */
+const persistLinkedTo = (auctionId: string, traceId: string) => (spans: ReceivedSpan[]) =>
+  spans.find(
+    (s) =>
+      s.name === 'persist bids' &&
+      s.attributes['gavel.auction.id'] === auctionId &&
+      s.links.some((link) => link.traceId === traceId),
+  );
+
 test("when a traced bid is placed, then its trace reaches from the API's request through Redis and the workflow to the persist cycle that stored it in Postgres", async () => {
   const seller = await signUp(api.url, 'seller');
   const bidder = await signUp(api.url, 'bidder');
-  const created = await call<AuctionJson>(`${api.url}/v1/auctions`, {
-    token: seller.token,
-    body: { title: 'Traced clock', startingPrice: 1000, endsAt: new Date(Date.now() + 120_000).toISOString() },
-  });
-  assert.equal(created.status, 201);
-  const auctionId = created.body.id;
+  // A sampled start, so the workflow and its activities are traced too.
+  const auctionId = await createAuction(seller.token, 'Traced clock', sampledParent().header);
 
-  const traceId = randomBytes(16).toString('hex');
-  const callerSpanId = randomBytes(8).toString('hex');
-  const response = await fetch(`${api.url}/v1/auctions/${auctionId}/bids`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${bidder.token}`,
-      'content-type': 'application/json',
-      traceparent: `00-${traceId}-${callerSpanId}-01`,
-    },
-    body: JSON.stringify({ amount: 1500 }),
-  });
-  assert.equal(response.status, 201, await response.text());
+  const { traceId, spanId: callerSpanId, header } = sampledParent();
+  await bid(bidder.token, auctionId, 1500, header);
 
   // The API: the request under the caller's span, the script call in Redis and the signal inside it.
   const request = await eventually('the request span', (spans) =>
@@ -111,13 +139,12 @@ test("when a traced bid is placed, then its trace reaches from the API's request
   );
   assert.equal(handled.parentSpanId, signal.spanId);
 
-  // The bid's row, and the persist cycle that wrote it, linked back to a span of the bid's request.
-  await waitForRow(auctionId);
-  const persist = await eventually('the persist cycle linked to the bid', (spans) =>
-    spans.find((s) => s.name === 'persist bids' && s.links.some((link) => link.traceId === traceId)),
-  );
+  // The bid's row, and the persist cycle that wrote it: a trace of its own, linked back to a span of the
+  // bid's request, with the Postgres insert inside it.
+  await waitForRows(auctionId, 1);
+  const persist = await eventually('the persist cycle linked to the bid', persistLinkedTo(auctionId, traceId));
   assert.equal(persist.service, 'gavel-worker');
-  assert.equal(persist.attributes['gavel.auction.id'], auctionId);
+  assert.equal(persist.parentSpanId, '', 'a cycle starts a trace of its own');
   const link = persist.links.find((l) => l.traceId === traceId)!;
   assert.equal(Number(link.attributes['gavel.bid.seq']), 1);
   assert.ok(
@@ -128,16 +155,20 @@ test("when a traced bid is placed, then its trace reaches from the API's request
     spans.find((s) => s.parentSpanId === persist.spanId && /insert/i.test(String(s.attributes['db.statement']))),
   );
   assert.match(String(insert.attributes['db.statement']), /insert into "bids"/i);
-  // Above the cycle: the activity that ran it, under the workflow that scheduled it (the activity's span
+
+  // Linked too: the activity that ran the cycle, under the workflow that scheduled it (the activity's span
   // arrives when it ends, after it has lingered for more bids).
-  const above = await eventually('the activity and the workflow above the cycle', (spans) => {
-    const names = ancestorsOf(persist, spans).map((s) => s.name);
-    return names.includes('RunActivity:persistBids') &&
-      names.some((name) => name.startsWith('StartActivity:persistBids'))
-      ? names
-      : undefined;
-  });
-  assert.equal(above[0], 'RunActivity:persistBids', `the cycle runs in the activity: ${above.join(' < ')}`);
+  const toActivity = persist.links.find((l) => l.attributes['gavel.link'] === 'activity');
+  assert.ok(toActivity, 'the cycle links to its activity');
+  const activity = await eventually('the activity the cycle ran in', (spans) =>
+    spans.find((s) => s.spanId === toActivity.spanId && s.traceId === toActivity.traceId),
+  );
+  assert.equal(activity.name, 'RunActivity:persistBids');
+  // The workflow's own span for it (its RunWorkflow span ends with the auction, after this test).
+  const scheduled = await eventually('the workflow scheduling the activity', (spans) =>
+    ancestorsOf(activity, spans).find((s) => s.name === 'StartActivity:persistBids'),
+  );
+  assert.equal(scheduled.service, 'gavel-worker');
 
   // The API's log line for the request carries its trace id.
   const requestLine = apiLog
@@ -148,11 +179,29 @@ test("when a traced bid is placed, then its trace reaches from the API's request
   assert.equal((JSON.parse(requestLine) as { trace_id: string }).trace_id, traceId);
 });
 
-async function waitForRow(auctionId: string): Promise<void> {
+test("when a sampled bid lands on an auction whose workflow is not traced, then the cycle that stores it is kept for the bid's sake, linked to it alone", async () => {
+  const seller = await signUp(api.url, 'quiet-seller');
+  const [ann, ben] = await Promise.all([signUp(api.url, 'ann'), signUp(api.url, 'ben')]);
+  // No traceparent, and a ratio of 0: nothing of this auction's workflow is sampled.
+  const auctionId = await createAuction(seller.token, 'Untraced clock');
+  await bid(ann.token, auctionId, 1500);
+  const { traceId, header } = sampledParent();
+  await bid(ben.token, auctionId, 2500, header);
+  await waitForRows(auctionId, 2);
+  const persist = await eventually('the cycle that stored the sampled bid', persistLinkedTo(auctionId, traceId));
+  const bidLinks = persist.links.filter((l) => l.attributes['gavel.bid.seq'] !== undefined);
+  assert.deepEqual(
+    bidLinks.map((l) => [l.traceId, Number(l.attributes['gavel.bid.seq'])]),
+    [[traceId, 2]],
+    'the unsampled bid kept no traceparent to link',
+  );
+});
+
+async function waitForRows(auctionId: string, count: number): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const result = await database.db.execute(sql`SELECT count(*)::int AS n FROM bids WHERE auction_id = ${auctionId}`);
-    if ((result.rows[0] as { n: number }).n === 1) return;
+    if ((result.rows[0] as { n: number }).n === count) return;
     if (Date.now() > deadline) throw new Error('the bid was not persisted within 30 s');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

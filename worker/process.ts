@@ -12,7 +12,7 @@ import { webhookDeliveryOptions } from '../activities/notifications/webhook-deli
 import type { Config } from '../config/env.js';
 import { temporalConnectionOptions } from '../config/temporal-connection.js';
 import { closeRedis, createRedis } from '../config/redis.js';
-import { createLogger, exitOnCrash } from '../config/logger.js';
+import type { Logger } from 'pino';
 import { serveMetrics } from '../config/metrics-server.js';
 import { sdkMetrics } from './sdk-metrics.js';
 import { migrateDatabase } from '../db/migrate.js';
@@ -24,10 +24,7 @@ import type { Tracing } from '../tracing/start.js';
 import { clientTracing, workerTracing } from '../tracing/temporal.js';
 import { workflowSource } from './workflow-source.js';
 
-export async function runWorker(config: Config, tracing: Tracing | null): Promise<void> {
-  const logger = createLogger(config, 'worker');
-  exitOnCrash(logger);
-
+export async function runWorker(config: Config, logger: Logger, tracing: Tracing | null): Promise<void> {
   // The SDK tells running activities of a shutdown only when shutdownGraceTime ends; this tells them at
   // once, so the persist activity stops lingering and the worker drains promptly (activities/bidding.ts).
   const stopping = new AbortController();
