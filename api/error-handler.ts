@@ -8,6 +8,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { AppError, errorBody } from './errors.js';
+import { answerJson } from './json-answer.js';
 import { isDependencyUnavailable, RETRY_AFTER_UNAVAILABLE_SECONDS } from './unavailable.js';
 
 /** The errors body-parser (express.json) raises, by their `type`. */
@@ -38,17 +39,20 @@ export const notFoundHandler: RequestHandler = (req, res) => {
  * Answers a refusal (an AppError) where it was raised, for a hot route's own stack: an error passed on
  * from a route walks every later layer of the app, matching each path, before the app's handler
  * answers it, and on a contested auction most bids are refused (BID_TOO_LOW). Anything else goes on to
- * errorHandler. Same answer as errorHandler gives.
+ * errorHandler. Same answer as errorHandler gives, without the ETag (answerJson: these are POSTs).
  */
 export const answerRefusals: ErrorRequestHandler = (error: unknown, _req, res, next) => {
   if (!(error instanceof AppError) || res.headersSent) return next(error);
-  res.status(error.status).json(errorBody(error.code, error.message, error.details));
+  answerJson(res, error.status, errorBody(error.code, error.message, error.details));
 };
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
-    if (error instanceof AppError) return answerRefusals(error, req, res, next);
+    if (error instanceof AppError) {
+      res.status(error.status).json(errorBody(error.code, error.message, error.details));
+      return;
+    }
     if (error instanceof ZodError) {
       const issues = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
       res.status(400).json(errorBody('VALIDATION', 'The request is not valid', { issues }));

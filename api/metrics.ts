@@ -50,12 +50,17 @@ export function createMetrics(streamCount: () => number = () => 0): Metrics {
       else (decision.replayed ? replayed : accepted).inc();
     },
     observeRequests: (req, res, next) => {
-      const end = duration.startTimer();
-      res.once('finish', () => {
+      // Observed directly rather than through startTimer(), whose two closures, hrtime pairs and merged
+      // label objects are paid on every request; `on`, not `once`: a response finishes once anyway.
+      const start = performance.now();
+      res.on('finish', () => {
         // The route template, not the URL, keeps label cardinality bounded.
         const matched = req.route as { path: string } | undefined;
         const route = matched ? `${req.baseUrl}${matched.path}` : 'unmatched';
-        end({ method: req.method, route, status: String(res.statusCode) });
+        duration.observe(
+          { method: req.method, route, status: String(res.statusCode) },
+          (performance.now() - start) / 1000,
+        );
       });
       next();
     },

@@ -21,6 +21,7 @@ import { takeBackBids } from './retractions.js';
 import { aliasName } from '../../domain/bidder-alias.js';
 import { bidderIdsShownTo, seesEveryBidder } from '../../domain/bidder-privacy.js';
 import { AppError } from '../errors.js';
+import { answerJson } from '../json-answer.js';
 import { requestIdOf } from '../request-id.js';
 import { listBidders } from './bidders.js';
 import { withBidderIdsShown } from './presenter.js';
@@ -50,7 +51,7 @@ export function placeBidRoute(deps: AuctionDeps): RequestHandler {
       buyNow,
       idempotencyKey: key,
     });
-    res.status(201).json(placed);
+    answerJson(res, 201, placed);
   };
 }
 

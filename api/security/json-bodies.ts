@@ -14,7 +14,11 @@ const OTHER_BODY_ROUTES = [/^\/v1\/auctions\/[^/]+\/images\/?$/, /^\/v1\/notific
 export const requireJsonBodies: RequestHandler = (req, _res, next) => {
   // req.is: false when a body of another type (or of no stated type) comes; null when none does.
   // An empty body (Content-Length: 0, as fetch sends for a POST without one) is no body either.
-  // Checked before the path: JSON and bodiless requests, nearly all, need no URL parse.
+  // Checked before the path: JSON and bodiless requests, nearly all, need no URL parse. The plain JSON
+  // type, as clients send it, is let on before req.is, which would parse the header and match the type
+  // on every bid only to let it on too, with a body or without.
+  const type = req.headers['content-type'];
+  if (type === 'application/json' || type === 'application/json; charset=utf-8') return next();
   if (req.get('content-length') === '0' || req.is('application/json') !== false) return next();
   // Whatever the method: the route refuses other types itself, and an unserved method is a 405 there.
   if (OTHER_BODY_ROUTES.some((route) => route.test(req.path))) return next();
