@@ -137,6 +137,9 @@ test('when API_PROCESSES=2, then both processes serve one auction, its events re
 
 test('when an API worker dies, then the primary starts another, which serves', async () => {
   const { api } = await spawnCluster();
+  // Both workers serving first: the API is ready as soon as one is, and a worker that dies before it
+  // ever listened is a start-up failure, which stops the primary by design.
+  await streamsOnEveryProcess(api.url, (await auctionOn(api.url)).auctionId);
   const [victim, survivor] = workerPids(api.process.pid!) as [number, number];
   process.kill(victim, 'SIGKILL');
   await eventually(
