@@ -15,17 +15,21 @@ const ticksPerSecond = (() => {
   }
 })();
 
-/** User + system CPU of one process (every thread), in µs; 0 once it is gone. */
+/** User + system CPU seconds one process (every thread) has used so far; throws once it is gone. */
+export function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name, in parentheses, may hold spaces: fields are counted after its closing one.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond; // utime, stime
+}
+
+/** The same in µs; 0 once the process is gone. */
 export function processCpuMicros(pid: number): number {
-  let stat: string;
   try {
-    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return cpuSeconds(pid) * 1e6;
   } catch {
     return 0;
   }
-  // The command name, in parentheses, may hold spaces: fields are counted after its closing one.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / ticksPerSecond; // utime, stime
 }
 
 /** A process's children (an API cluster's workers). */

@@ -6,16 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 
-/** Linux's USER_HZ, the unit of /proc/<pid>/stat's times, on every common architecture. */
-const TICKS_PER_SECOND = 100;
-
-/** User plus system CPU seconds the process has used so far. */
-export function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // After the command name (in parentheses, which may hold spaces): state, then utime and stime are the 12th and 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
+export { cpuSeconds } from './cpu.js';
 
 /** Resident set size in bytes (VmRSS). */
 export function rssBytes(pid: number): number {
