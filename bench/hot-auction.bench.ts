@@ -10,9 +10,21 @@
  * requests one Redis shard can take (its main thread runs every script, one at a time), and the API
  * cores it can feed; then a projection to more processes until Redis saturates.
  *
+ * Two mixes of bids (BENCH_MIXES): `refused`, amounts drawn near the minimum so most are too low (a crowd
+ * on one lot), and `accepted`, maxima rising by a fixed step so nearly every bid is accepted (and signals
+ * the workflow and is persisted). Each round measures the floor and one API process on each mix, then
+ * the other process counts on the refused mix; the summary gives the route ÷ floor ratios per round and
+ * their median, as one pair on this shared machine can be off by a fifth either way.
+ *
  * Each round also runs one API process with tracing on for each share of BENCH_TRACING_RATIOS (1,0.01:
  * every request sampled, then 1 %; BENCH_TRACING=0 for none), its spans sent over OTLP/HTTP to a sink in
  * this process that reads and drops them: tracing's cost on the route.
+ *
+ * Last, the floor once more on each mix after this process has made one call through its Temporal client
+ * (as the API does at its first readiness check): the client keeps its call context in an
+ * AsyncLocalStorage, and from its first use on, Node 20 runs every promise of the process through async
+ * hooks. Node 24 (the Docker image's) carries the context without hooks (AsyncContextFrame), so there the
+ * two floors agree.
  */
 import http from 'node:http';
 import os from 'node:os';
@@ -23,7 +35,7 @@ import { call, signUp, type AuctionJson } from '../test/helpers/http.js';
 import { newEs256PrivateKeyPem } from '../test/helpers/jwt.js';
 import { deployedApiEnv, startBenchBackend } from './backend.js';
 import { listenBidFloor } from './bid-floor.js';
-import { median, runBidLoad, type BidLoadResult } from './bid-runner.js';
+import { median, runBidLoad, type BidLoadOptions, type BidLoadResult } from './bid-runner.js';
 import { childPids, machineBusyMicros, processCpuMicros, redisCpuMicros, treeCpuMicros, type RedisCpu } from './cpu.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -33,7 +45,20 @@ const processCounts = (process.env.BENCH_API_PROCESSES ?? '1,2').split(',').map(
 /** The shares of requests a traced API samples (OTEL_TRACES_SAMPLER_ARG of parentbased_traceidratio), a run each. */
 const tracingRatios =
   process.env.BENCH_TRACING === '0' ? [] : (process.env.BENCH_TRACING_RATIOS ?? '1,0.01').split(',').map(Number);
-const WARM_UP_SECONDS = 2;
+/** Load before each measured run, on an auction of its own (not reported). */
+const WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP_SECONDS ?? 2);
+/**
+ * Before a server's first measured run: long enough for V8 to compile its hot code to its top tier. With
+ * 2 s only, the API (far more code per request than the floor) was still getting faster over the first
+ * rounds, which counted against it.
+ */
+const FIRST_WARM_UP_SECONDS = Number(process.env.BENCH_FIRST_WARM_UP_SECONDS ?? 10);
+const mixes = (process.env.BENCH_MIXES ?? 'refused,accepted').split(',') as Mix[];
+type Mix = 'refused' | 'accepted';
+/** A step of five top increments: every bid's maximum is above the one before, even out of order. */
+const ACCEPTED_STEP = 50_000;
+const STARTING_PRICE = 100;
+
 const USERS = 40;
 
 const { config, deps, worker, stop } = await startBenchBackend();
@@ -83,7 +108,7 @@ const ids = users.map((user) => ({ header: 'x-user', value: user.id }));
 async function freshAuction(apiUrl: string): Promise<string> {
   const created = await call<AuctionJson>(`${apiUrl}/v1/auctions`, {
     token: seller.token,
-    body: { title: 'Hot lot', startingPrice: 100, endsAt: new Date(Date.now() + 3600_000).toISOString() },
+    body: { title: 'Hot lot', startingPrice: STARTING_PRICE, endsAt: new Date(Date.now() + 3600_000).toISOString() },
   });
   if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`);
   return created.body.id;
@@ -92,6 +117,9 @@ async function freshAuction(apiUrl: string): Promise<string> {
 // --- A run: flat out on a fresh auction, each party's CPU read as the generator starts and ends. ---
 interface Run {
   name: string;
+  mix: Mix;
+  /** The floor after a call through this process's Temporal client. */
+  temporalInUse?: boolean;
   processes: number;
   /** The sampled share with tracing on; null with it off. */
   traced: number | null;
@@ -116,8 +144,14 @@ interface Snapshot {
   redis: Promise<RedisCpu>;
 }
 
+/** The load of one mix on one auction: how the generator draws its amounts. */
+function mixLoad(mix: Mix): Pick<BidLoadOptions, 'ladder'> {
+  return mix === 'accepted' ? { ladder: { from: STARTING_PRICE, step: ACCEPTED_STEP } } : {};
+}
+
 async function measure(
   name: string,
+  mix: Mix,
   processes: number,
   traced: number | null,
   url: string,
@@ -137,6 +171,7 @@ async function measure(
     seconds,
     concurrency,
     onStart: () => (before = snapshot()),
+    ...mixLoad(mix),
   });
   const after = snapshot();
   if (!before) throw new Error('the generator never said it started');
@@ -149,6 +184,7 @@ async function measure(
       : redisAfter.mainThread - redisBefore.mainThread;
   return {
     name,
+    mix,
     processes,
     traced,
     result,
@@ -165,37 +201,56 @@ async function measure(
 
 const apiPidsOf = (started: ApiProcess) => [started.process.pid!, ...childPids(started.process.pid!)];
 
-async function measureRoute(processes: number, traced: number | null = null): Promise<Run> {
+/** The servers that have had their first, longer warm-up. */
+const warmed = new WeakSet<object>();
+
+/** Load not reported, on an auction of its own: the JIT, and time for every worker of a cluster to listen. */
+async function warmUp(server: object, url: string, headers: { header: string; value: string }[], mix: Mix) {
+  const first = !warmed.has(server);
+  warmed.add(server);
+  await runBidLoad(url, headers, {
+    rate: 0,
+    seconds: first ? FIRST_WARM_UP_SECONDS : WARM_UP_SECONDS,
+    concurrency,
+    ...mixLoad(mix),
+  });
+}
+
+async function measureRoute(processes: number, mix: Mix, traced: number | null = null): Promise<Run> {
   const running = apiPidsOf(api).length === (processes === 1 ? 1 : processes + 1) && apiTraced === traced;
   if (api.process.exitCode !== null || !running) {
     await stopApi(api);
     api = await startApi(processes, traced);
   }
-  // Warm-up (not reported): the JIT, and time for every worker of a cluster to be listening.
-  await runBidLoad(`${api.url}/v1/auctions/${await freshAuction(api.url)}/bids`, bearer, {
-    rate: 0,
-    seconds: WARM_UP_SECONDS,
-    concurrency,
-  });
-  const url = `${api.url}/v1/auctions/${await freshAuction(api.url)}/bids`;
+  const bids = async () => `${api.url}/v1/auctions/${await freshAuction(api.url)}/bids`;
+  await warmUp(api, await bids(), bearer, mix);
   const name = `bid route, API_PROCESSES=${processes}${traced === null ? '' : `, traced ${traced * 100} %`}`;
-  return measure(name, processes, traced, url, bearer, apiPidsOf(api));
+  return measure(name, mix, processes, traced, await bids(), bearer, apiPidsOf(api));
 }
 
-async function measureFloor(): Promise<Run> {
-  const url = (auctionId: string) => `http://127.0.0.1:${portOf(floor)}/floor/${auctionId}`;
-  await runBidLoad(url(await freshAuction(api.url)), ids, { rate: 0, seconds: WARM_UP_SECONDS, concurrency });
-  return measure('floor: express + same Lua script', 1, null, url(await freshAuction(api.url)), ids, [process.pid]);
+async function measureFloor(mix: Mix, temporalInUse = false): Promise<Run> {
+  const url = async () => `http://127.0.0.1:${portOf(floor)}/floor/${await freshAuction(api.url)}`;
+  await warmUp(floor, await url(), ids, mix);
+  const name = temporalInUse ? 'floor, Temporal client in use' : 'floor: express + same Lua script';
+  const run = await measure(name, mix, 1, null, await url(), ids, [process.pid]);
+  return { ...run, temporalInUse };
 }
 
 const runs: Run[] = [];
 for (let round = 0; round < rounds; round++) {
-  runs.push(await measureFloor());
+  for (const mix of mixes) {
+    runs.push(await measureFloor(mix));
+    runs.push(await measureRoute(1, mix));
+  }
   // The order of the process counts alternates between rounds, so a drift of the machine is not one N's.
   const order = round % 2 === 0 ? processCounts : [...processCounts].reverse();
-  for (const processes of order) runs.push(await measureRoute(processes));
-  for (const ratio of tracingRatios) runs.push(await measureRoute(1, ratio));
+  for (const processes of order.filter((n) => n !== 1)) runs.push(await measureRoute(processes, 'refused'));
+  for (const ratio of tracingRatios) runs.push(await measureRoute(1, 'refused', ratio));
 }
+// A real call through this process's client, as the API's readiness check makes: from here on, its
+// AsyncLocalStorage is in use.
+await deps.temporal.connection.withDeadline(Date.now() + 10_000, () => deps.temporal.workflowService.getSystemInfo({}));
+for (const mix of mixes) runs.push(await measureFloor(mix, true));
 await stopApi(api);
 
 // --- Report. ---
@@ -207,7 +262,7 @@ const lines: string[] = [
   `hot auction bench: one auction per run, ${USERS} users, ${seconds} s flat out, ${concurrency} in flight, ${rounds} round(s), ${cores} cores, Node ${process.version}`,
   `CPU µs per request, read over each run: API (primary + workers), Redis (all threads / main thread), worker, generator, and the whole machine (with Postgres, Temporal and whatever else runs on it)`,
   [
-    'run'.padEnd(34),
+    'run'.padEnd(44),
     'req/s'.padStart(6),
     'bids/s'.padStart(6),
     'p50 ms'.padStart(6),
@@ -223,7 +278,7 @@ const lines: string[] = [
   ].join('  '),
   ...runs.map((run) =>
     [
-      run.name.padEnd(34),
+      `${run.name}, ${run.mix}`.padEnd(44),
       fmt(rate(run)).padStart(6),
       fmt(run.result.accepted / run.result.elapsed).padStart(6),
       fmt(run.result.p50, 1).padStart(6),
@@ -243,7 +298,9 @@ const lines: string[] = [
 // The projection: each API process on a core of its own, everything else elsewhere, and the CPU per
 // request of the N that served the most requests (the least held up by the rest of the machine, and
 // the most commands per Redis read).
-const routeRuns = runs.filter((run) => run.name.startsWith('bid route') && run.traced === null);
+const routeRuns = runs.filter(
+  (run) => run.name.startsWith('bid route') && run.traced === null && run.mix === 'refused',
+);
 const runsOf = (processes: number) => routeRuns.filter((run) => run.processes === processes);
 const topN = Math.max(...processCounts);
 const basisN = processCounts.reduce((best, n) =>
@@ -311,6 +368,29 @@ lines.push(
     `so its figure is the machine's limit, not the API's or Redis's.`,
   '',
 );
+// The route against its floor, round by round on each mix: the same mix, one after the other.
+for (const mix of mixes) {
+  const floors = runs.filter((run) => run.name.startsWith('floor:') && run.mix === mix);
+  const routes = runs.filter(
+    (run) => run.name.startsWith('bid route') && run.processes === 1 && run.traced === null && run.mix === mix,
+  );
+  const pairs = floors.map((floorRun, i) => [floorRun, routes[i]!] as const).filter(([, route]) => route);
+  const throughput = pairs.map(([f, r]) => rate(r) / rate(f));
+  const cpu = pairs.map(([f, r]) => r.api / f.api);
+  const list = (values: number[]) => values.map((v) => fmt(v, 2)).join(', ');
+  lines.push(
+    `Bid route ÷ floor, API_PROCESSES=1, ${mix} mix (${fmt(median(pairs.map(([, r]) => (r.result.accepted / r.result.completed) * 100)))} % accepted): ` +
+      `throughput × ${fmt(median(throughput), 2)} (rounds: ${list(throughput)}), API CPU per request × ${fmt(median(cpu), 2)} (rounds: ${list(cpu)})`,
+  );
+  const inUse = runs.find((run) => run.temporalInUse && run.mix === mix);
+  if (inUse) {
+    lines.push(
+      `  the floor with this process's Temporal client in use: ${fmt(rate(inUse))} req/s, ${fmt(inUse.api)} µs per request ` +
+        `(× ${fmt(inUse.api / median(floors.map((run) => run.api)), 2)} the floor's median); the route's median: ${fmt(median(routes.map((run) => run.api)))} µs`,
+    );
+  }
+}
+lines.push('');
 const untraced = runsOf(1);
 for (const ratio of tracingRatios) {
   const traced = runs.filter((run) => run.traced === ratio);

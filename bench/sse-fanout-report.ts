@@ -71,7 +71,7 @@ const rows = (name: string, { before, steps: results }: Ramp) =>
     ].join('  '),
   );
 
-export function printReport(floor: Ramp, route: Ramp): void {
+export function printReport(floor: Ramp, route: Ramp, bidsPerSecond: number): void {
   say();
   say(header.join('  '));
   for (const line of [...rows('floor', floor), ...rows('API', route)]) say(line);
@@ -108,6 +108,17 @@ export function printReport(floor: Ramp, route: Ramp): void {
       `CPU: ${fmt(atTarget.cpuPerDeliveryUs)} µs per bid event delivered (the floor: ${fmt(floorSame?.cpuPerDeliveryUs)}); ` +
         `one core fans out ${fmt(perCore, 0)} deliveries/s, ${fmt(perCore / atTarget.watchers)} bids/s to ` +
         `${fmt(atTarget.watchers, 0)} watchers`,
+    );
+    // Past one core the writes of each bid wait for the bids before it: the p99 then measures that queue,
+    // for the floor as much as for the API, not the fan-out of one bid.
+    const asked = bidsPerSecond * atTarget.watchers;
+    const floorCost = floorSame?.cpuPerDeliveryUs ?? atTarget.cpuPerDeliveryUs;
+    say(
+      `at ${fmt(bidsPerSecond, 0)} bids/s to ${fmt(atTarget.watchers, 0)} watchers the fan-out asks ${fmt(asked, 0)} deliveries/s: ` +
+        `${fmt((asked * floorCost) / 1e4, 0)} % of one core at the floor's cost per delivery` +
+        (asked * floorCost > 1e6
+          ? ' (over one core: each bid queues behind the ones before it, for the floor too)'
+          : ''),
     );
     // miaosha's figure is connections per instance; its memory is the instance's, 2 GiB for everything.
     say(

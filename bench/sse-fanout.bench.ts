@@ -148,7 +148,7 @@ async function apiHeapUsed(): Promise<number | undefined> {
   return value === undefined ? undefined : Number(value);
 }
 
-printReport(floor, route);
+printReport(floor, route, RATE);
 
 pool.stop();
 api.process.kill('SIGTERM');
