@@ -286,6 +286,8 @@ export const envSchema = z.object({
   /** `key=value,...` sent with every export (a vendor's API key, so a secret). */
   OTEL_EXPORTER_OTLP_HEADERS: z.string().min(1).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  /** `key=value,...` on every span of the process (service.namespace, deployment.environment, ...). */
+  OTEL_RESOURCE_ATTRIBUTES: z.string().min(1).optional(),
   OTEL_TRACES_SAMPLER: z
     .enum([
       'always_on',

@@ -313,6 +313,11 @@ describe('with bad values', () => {
     ['an unknown value', ['--set', 'api.replica=3'], /replica/],
     ['a development NODE_ENV', ['--set', 'config.NODE_ENV=development'], /NODE_ENV/],
     ['several API processes per pod', ['--set', 'config.API_PROCESSES=2'], /API_PROCESSES/],
+    [
+      'one tracing service name for the API and the worker',
+      ['--set', 'config.OTEL_SERVICE_NAME=gavel'],
+      /OTEL_SERVICE_NAME/,
+    ],
     ['no PUBLIC_URL', ['--set', 'config.PUBLIC_URL='], /PUBLIC_URL/],
     ['a short link secret', ['--set', 'secrets.NOTIFICATION_LINK_SECRET=short'], /NOTIFICATION_LINK_SECRET/],
     [

@@ -124,7 +124,9 @@ test("when a traced bid is placed, then its trace reaches from the API's request
   const request = await eventually('the request span', (spans) =>
     spans.find((s) => s.traceId === traceId && s.parentSpanId === callerSpanId && s.service === 'gavel-api'),
   );
-  assert.match(request.name, /POST/);
+  // Named by its route's template, not its path: every bid on every auction groups under one name.
+  assert.equal(request.name, 'POST /v1/auctions/:id/bids');
+  assert.equal(request.attributes['http.route'], '/v1/auctions/:id/bids');
   const apiSpans = () => receiver.spans.filter((s) => s.traceId === traceId && s.service === 'gavel-api');
   const script = await eventually('the Redis script call', () => apiSpans().find((s) => /^evalsha$/i.test(s.name)));
   assert.ok(ancestorsOf(script, receiver.spans).includes(request), 'the script call is inside the request');

@@ -17,6 +17,7 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env.js';
+import { routeTemplate } from './route-name.js';
 
 export interface Tracing {
   /** Where the worker sends the spans its workflows make in their sandbox (tracing/temporal.ts). */
@@ -81,6 +82,13 @@ export async function startTracing(
         ignoreIncomingRequestHook: (request) =>
           /^\/(healthz|readyz|metrics)\b/.test(request.url ?? '') ||
           (request.headers.accept ?? '').includes('text/event-stream'),
+        // Named by the route's template, as OpenTelemetry's HTTP conventions ask (`POST /v1/auctions/:id/bids`).
+        applyCustomAttributesOnSpan: (span, request) => {
+          const route = routeTemplate(request);
+          if (!route) return;
+          span.setAttribute('http.route', route);
+          span.updateName(`${request.method ?? 'HTTP'} ${route}`);
+        },
       }),
       new ioredis.IORedisInstrumentation({ requireParentSpan: true }),
       new pg.PgInstrumentation({ requireParentSpan: true }),
