@@ -5,20 +5,33 @@
 import type http from 'node:http';
 import express from 'express';
 import { listen } from '../api/server.js';
-import type { BiddingStore } from '../lua/bidding-store.js';
+import type { BiddingStore, PlaceBidResult } from '../lua/bidding-store.js';
 
-/** Serves POST /floor/:id on a free loopback port. */
-export function listenBidFloor(store: BiddingStore): Promise<http.Server> {
+/** An accepted bid's decision, as the script gave it. */
+export type AcceptedBid = Extract<PlaceBidResult, { accepted: true }>;
+
+/**
+ * Serves POST /floor/:id on a free loopback port. `onAccepted` is told of each accepted bid: a bench
+ * whose floor must do the route's whole work signals the auction's workflow there on a wake, as the route
+ * does, so the worker persists the floor's bids as promptly as the route's.
+ */
+export function listenBidFloor(
+  store: BiddingStore,
+  onAccepted?: (auctionId: string, decision: AcceptedBid) => void,
+): Promise<http.Server> {
   const app = express();
   app.post('/floor/:id', express.json(), async (req, res) => {
-    const decision = await store.placeBid(String(req.params.id), {
+    const auctionId = String(req.params.id);
+    const decision = await store.placeBid(auctionId, {
       bidderId: String(req.get('x-user')),
       amount: (req.body as { amount: number }).amount,
       buyNow: false,
       idempotencyKey: null,
     });
-    if (decision?.accepted) res.status(201).json({ seq: decision.seq, minimumNextBid: decision.minimumNextBid });
-    else res.status(409).json({ error: { minimumNextBid: decision?.minimumNextBid } });
+    if (decision?.accepted) {
+      onAccepted?.(auctionId, decision);
+      res.status(201).json({ seq: decision.seq, minimumNextBid: decision.minimumNextBid });
+    } else res.status(409).json({ error: { minimumNextBid: decision?.minimumNextBid } });
   });
   return listen(app, '127.0.0.1', 0);
 }

@@ -20,16 +20,19 @@
  * every request sampled, then 1 %; BENCH_TRACING=0 for none), its spans sent over OTLP/HTTP to a sink in
  * this process that reads and drops them: tracing's cost on the route.
  *
- * Last, the floor once more on each mix after this process has made one call through its Temporal client
- * (as the API does at its first readiness check): the client keeps its call context in an
+ * On the refused mix each round also runs the floor after a call through this process's Temporal client
+ * (as the API makes at its first readiness check): the client keeps its call context in an
  * AsyncLocalStorage, and from its first use on, Node 20 runs every promise of the process through async
- * hooks. Node 24 (the Docker image's) carries the context without hooks (AsyncContextFrame), so there the
- * two floors agree.
+ * hooks, which Node 24 (the Docker image's) does without (AsyncContextFrame). The accepted mix's floor
+ * signals the workflow on a wake, as the route does, so it uses the client too.
  */
 import http from 'node:http';
 import os from 'node:os';
+import { Connection } from '@temporalio/client';
 import { Cluster } from 'ioredis';
 import { portOf } from '../api/server.js';
+import { auctionWorkflowId } from '../domain/temporal-names.js';
+import { bidsPendingSignal } from '../workflows/definitions.js';
 import { spawnApi, type ApiProcess } from '../test/helpers/api-process.js';
 import { call, signUp, type AuctionJson } from '../test/helpers/http.js';
 import { newEs256PrivateKeyPem } from '../test/helpers/jwt.js';
@@ -53,8 +56,15 @@ const WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP_SECONDS ?? 2);
  * rounds, which counted against it.
  */
 const FIRST_WARM_UP_SECONDS = Number(process.env.BENCH_FIRST_WARM_UP_SECONDS ?? 10);
-const mixes = (process.env.BENCH_MIXES ?? 'refused,accepted').split(',') as Mix[];
-type Mix = 'refused' | 'accepted';
+const MIXES = ['refused', 'accepted'] as const;
+type Mix = (typeof MIXES)[number];
+const mixes = (process.env.BENCH_MIXES ?? MIXES.join(',')).split(',').map((name) => {
+  const mix = MIXES.find((known) => known === name.trim());
+  if (!mix) throw new Error(`BENCH_MIXES: unknown mix ${name} (${MIXES.join(', ')})`);
+  return mix;
+});
+// The other process counts, tracing and the projection run the refused mix: a crowd on one lot.
+if (!mixes.includes('refused')) throw new Error('BENCH_MIXES must include refused');
 /** A step of five top increments: every bid's maximum is above the one before, even out of order. */
 const ACCEPTED_STEP = 50_000;
 const STARTING_PRICE = 100;
@@ -66,7 +76,30 @@ if (deps.redis instanceof Cluster)
   throw new Error('this bench reads one Redis server (INFO cpu): run it without GAVEL_REDIS=cluster');
 
 // --- The floor, in this process: the same script behind the least express can do. ---
-const floor = await listenBidFloor(deps.store);
+/**
+ * On the accepted mix the floor signals the workflow on a wake, as the route does, so the worker persists
+ * its bids as promptly (a floor that never signals leaves them to the periodic persist, which then lands
+ * in the route's run).
+ */
+let floorSignals = false;
+let floorSignalFailures = 0;
+const floor = await listenBidFloor(deps.store, (auctionId, decision) => {
+  if (!floorSignals || !decision.wake || decision.replayed) return;
+  deps.temporal.workflow
+    .getHandle(auctionWorkflowId(auctionId))
+    .signal(bidsPendingSignal, { seq: decision.seq, endsAtMs: decision.endsAtMs })
+    .catch(() => floorSignalFailures++);
+});
+
+/**
+ * The Temporal client keeps each call's context in an AsyncLocalStorage; on Node 20 one in use runs every
+ * promise of the process through async hooks (Node 24 carries it without). After a floor run that used the
+ * client, it is set aside again, so the next plain floor runs as the floor always has: without them.
+ */
+function setTemporalContextAside(): void {
+  const connection = deps.temporal.connection;
+  if (connection instanceof Connection) connection.callContextStorage.disable();
+}
 
 // --- Where a traced API sends its spans: read and dropped, as a collector that keeps up would. ---
 const otlpSink = http.createServer((request, response) => {
@@ -228,18 +261,35 @@ async function measureRoute(processes: number, mix: Mix, traced: number | null =
   return measure(name, mix, processes, traced, await bids(), bearer, apiPidsOf(api));
 }
 
+/**
+ * `temporalInUse`: after a real call through this process's client, as the API's first readiness check
+ * makes, so its context storage is in use as in the API. The accepted mix's floor uses the client too, for
+ * its signals.
+ */
 async function measureFloor(mix: Mix, temporalInUse = false): Promise<Run> {
   const url = async () => `http://127.0.0.1:${portOf(floor)}/floor/${await freshAuction(api.url)}`;
-  await warmUp(floor, await url(), ids, mix);
-  const name = temporalInUse ? 'floor, Temporal client in use' : 'floor: express + same Lua script';
-  const run = await measure(name, mix, 1, null, await url(), ids, [process.pid]);
-  return { ...run, temporalInUse };
+  floorSignals = mix === 'accepted';
+  try {
+    if (temporalInUse) {
+      await deps.temporal.connection.withDeadline(Date.now() + 10_000, () =>
+        deps.temporal.workflowService.getSystemInfo({}),
+      );
+    }
+    await warmUp(floor, await url(), ids, mix);
+    const name = temporalInUse ? 'floor, Temporal client in use' : 'floor: express + same Lua script';
+    const run = await measure(name, mix, 1, null, await url(), ids, [process.pid]);
+    return { ...run, temporalInUse };
+  } finally {
+    floorSignals = false;
+    setTemporalContextAside();
+  }
 }
 
 const runs: Run[] = [];
 for (let round = 0; round < rounds; round++) {
   for (const mix of mixes) {
     runs.push(await measureFloor(mix));
+    if (mix === 'refused') runs.push(await measureFloor(mix, true));
     runs.push(await measureRoute(1, mix));
   }
   // The order of the process counts alternates between rounds, so a drift of the machine is not one N's.
@@ -247,10 +297,6 @@ for (let round = 0; round < rounds; round++) {
   for (const processes of order.filter((n) => n !== 1)) runs.push(await measureRoute(processes, 'refused'));
   for (const ratio of tracingRatios) runs.push(await measureRoute(1, 'refused', ratio));
 }
-// A real call through this process's client, as the API's readiness check makes: from here on, its
-// AsyncLocalStorage is in use.
-await deps.temporal.connection.withDeadline(Date.now() + 10_000, () => deps.temporal.workflowService.getSystemInfo({}));
-for (const mix of mixes) runs.push(await measureFloor(mix, true));
 await stopApi(api);
 
 // --- Report. ---
@@ -262,7 +308,7 @@ const lines: string[] = [
   `hot auction bench: one auction per run, ${USERS} users, ${seconds} s flat out, ${concurrency} in flight, ${rounds} round(s), ${cores} cores, Node ${process.version}`,
   `CPU µs per request, read over each run: API (primary + workers), Redis (all threads / main thread), worker, generator, and the whole machine (with Postgres, Temporal and whatever else runs on it)`,
   [
-    'run'.padEnd(44),
+    'run'.padEnd(50),
     'req/s'.padStart(6),
     'bids/s'.padStart(6),
     'p50 ms'.padStart(6),
@@ -278,7 +324,7 @@ const lines: string[] = [
   ].join('  '),
   ...runs.map((run) =>
     [
-      `${run.name}, ${run.mix}`.padEnd(44),
+      `${run.name}, ${run.mix}`.padEnd(50),
       fmt(rate(run)).padStart(6),
       fmt(run.result.accepted / run.result.elapsed).padStart(6),
       fmt(run.result.p50, 1).padStart(6),
@@ -371,6 +417,7 @@ lines.push(
 // The route against its floor, round by round on each mix: the same mix, one after the other.
 for (const mix of mixes) {
   const floors = runs.filter((run) => run.name.startsWith('floor:') && run.mix === mix);
+  const inUse = runs.filter((run) => run.temporalInUse && run.mix === mix);
   const routes = runs.filter(
     (run) => run.name.startsWith('bid route') && run.processes === 1 && run.traced === null && run.mix === mix,
   );
@@ -382,13 +429,16 @@ for (const mix of mixes) {
     `Bid route ÷ floor, API_PROCESSES=1, ${mix} mix (${fmt(median(pairs.map(([, r]) => (r.result.accepted / r.result.completed) * 100)))} % accepted): ` +
       `throughput × ${fmt(median(throughput), 2)} (rounds: ${list(throughput)}), API CPU per request × ${fmt(median(cpu), 2)} (rounds: ${list(cpu)})`,
   );
-  const inUse = runs.find((run) => run.temporalInUse && run.mix === mix);
-  if (inUse) {
+  if (inUse.length > 0) {
+    const againstFloor = inUse.map((run, i) => run.api / floors[i]!.api);
+    const routeAgainst = inUse.map((run, i) => (routes[i] ? routes[i].api / run.api : NaN));
     lines.push(
-      `  the floor with this process's Temporal client in use: ${fmt(rate(inUse))} req/s, ${fmt(inUse.api)} µs per request ` +
-        `(× ${fmt(inUse.api / median(floors.map((run) => run.api)), 2)} the floor's median); the route's median: ${fmt(median(routes.map((run) => run.api)))} µs`,
+      `  the floor with this process's Temporal client in use: CPU per request × ${fmt(median(againstFloor), 2)} the plain floor's (rounds: ${list(againstFloor)}); ` +
+        `the route ÷ it: × ${fmt(median(routeAgainst), 2)} (rounds: ${list(routeAgainst)})`,
     );
   }
+  if (mix === 'accepted')
+    lines.push(`  the accepted floor signals on a wake, as the route does (${floorSignalFailures} signals failed)`);
 }
 lines.push('');
 const untraced = runsOf(1);

@@ -109,16 +109,13 @@ export function printReport(floor: Ramp, route: Ramp, bidsPerSecond: number): vo
         `one core fans out ${fmt(perCore, 0)} deliveries/s, ${fmt(perCore / atTarget.watchers)} bids/s to ` +
         `${fmt(atTarget.watchers, 0)} watchers`,
     );
-    // Past one core the writes of each bid wait for the bids before it: the p99 then measures that queue,
+    // Near one core the writes of each bid wait for the bids before it: the p99 then measures that queue,
     // for the floor as much as for the API, not the fan-out of one bid.
-    const asked = bidsPerSecond * atTarget.watchers;
-    const floorCost = floorSame?.cpuPerDeliveryUs ?? atTarget.cpuPerDeliveryUs;
+    const busiest = Math.max(atTarget.serverCpu, floorSame?.serverCpu ?? 0);
     say(
-      `at ${fmt(bidsPerSecond, 0)} bids/s to ${fmt(atTarget.watchers, 0)} watchers the fan-out asks ${fmt(asked, 0)} deliveries/s: ` +
-        `${fmt((asked * floorCost) / 1e4, 0)} % of one core at the floor's cost per delivery` +
-        (asked * floorCost > 1e6
-          ? ' (over one core: each bid queues behind the ones before it, for the floor too)'
-          : ''),
+      `at ${fmt(bidsPerSecond, 0)} bids/s to ${fmt(atTarget.watchers, 0)} watchers (${fmt(bidsPerSecond * atTarget.watchers, 0)} deliveries/s) ` +
+        `the API used ${fmt(atTarget.serverCpu, 0)} % of one core and the floor ${fmt(floorSame?.serverCpu, 0)} %` +
+        (busiest >= 90 ? ': near one core, each bid queues behind the ones before it, for the floor too' : ''),
     );
     // miaosha's figure is connections per instance; its memory is the instance's, 2 GiB for everything.
     say(

@@ -3,7 +3,7 @@
  * for test/workflow-replay.unit.test.ts to replay against every later version (workflows/README.md,
  * "Changing workflow code"):
  *
- *   node --import tsx scripts/capture-workflow-histories.ts [--only sold,paid] [--suffix v2]
+ *   node --import tsx scripts/capture-workflow-histories.ts [--only sold,paid] [--suffix v2] [--traced]
  *
  * It starts its own in-memory Temporal dev server on a free port (the pinned CLI that setup.sh
  * builds), runs a worker of the real workflow code with fake activities (test/helpers/fake-auction.ts,
@@ -16,6 +16,11 @@
  * (<workflow>: auction, settlement or sale) in the JSON form Temporal's tools download. A history already
  * recorded is never rewritten: the script refuses; capture a new path with --only, or the same paths
  * of a new version with --suffix. It stops its server and exits by itself.
+ *
+ * --traced records as a worker with tracing on runs (tracing/temporal.ts): the workflows' tracing
+ * interceptors put a trace context in the header of every activity they schedule, and the client's in
+ * every start and signal, so the history holds them. The replay test then shows that turning tracing off
+ * replays them. The spans themselves stay in memory.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -31,6 +36,9 @@ import type { History } from '@temporalio/common/lib/proto-utils.js';
 import proto from '@temporalio/proto';
 import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root.js';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { Resource } from '@opentelemetry/resources';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import * as prettier from 'prettier';
 import { FakeActivities, type FakeAuction } from '../test/helpers/fake-auction.js';
 import type { AuctionWorkflowInput, AuctionWorkflowState } from '../domain/auction-workflow.js';
@@ -65,6 +73,9 @@ import { promotionFiringWorkflowId } from '../domain/temporal-names.js';
 import { startChild, stopChild } from './stack/child.js';
 import { temporalCli } from './stack/profiles.js';
 import { waitUntilReady } from './stack/wait.js';
+import type { Tracing } from '../tracing/start.js';
+import { clientTracing, workerTracing } from '../tracing/temporal.js';
+import { workflowSource } from '../worker/workflow-source.js';
 
 const historiesDir = fileURLToPath(new URL('../test/workflow-histories/', import.meta.url));
 const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -891,8 +902,19 @@ async function writeHistory(file: string, history: History): Promise<void> {
   fs.writeFileSync(file, text, { flag: 'wx' }); // never over a recorded history
 }
 
+/** Tracing on, as tracing/start.ts turns it on, with the spans kept in memory instead of exported. */
+function tracingInMemory(): Tracing {
+  const resource = Resource.default();
+  const spanProcessor = new SimpleSpanProcessor(new InMemorySpanExporter());
+  const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
+  provider.register();
+  return { spanProcessor, resource, shutdown: () => provider.shutdown() };
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, suffix: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { only: { type: 'string' }, suffix: { type: 'string' }, traced: { type: 'boolean' } },
+  });
   // --only names paths, not files: an auction path and a settlement path never share a name.
   assert.equal(new Set(scenarios.map((s) => s.name)).size, scenarios.length, 'two paths of one name');
   const only = values.only?.split(',').map((name) => name.trim());
@@ -925,12 +947,20 @@ async function main(): Promise<void> {
   try {
     nativeConnection = await NativeConnection.connect({ address: `127.0.0.1:${port}` });
     connection = await Connection.connect({ address: `127.0.0.1:${port}` });
-    const client = new Client({ connection });
+    const tracing = values.traced ? tracingInMemory() : null;
+    const client = new Client({ connection, interceptors: clientTracing(tracing !== null) });
     const taskQueue = `capture-${randomUUID()}`;
+    const traced = workerTracing(tracing);
     const worker = await Worker.create({
       connection: nativeConnection,
       taskQueue,
+      // The development source, traced when asked: the workflows with their tracing interceptors.
       workflowsPath,
+      interceptors: {
+        ...workflowSource({ NODE_ENV: 'development' }, tracing !== null).interceptors,
+        ...traced.interceptors,
+      },
+      sinks: traced.sinks,
       activities: fakes.activities,
     });
     process.stdout.write(`worker ready after ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -318,6 +318,11 @@ describe('with bad values', () => {
       ['--set', 'config.OTEL_SERVICE_NAME=gavel'],
       /OTEL_SERVICE_NAME/,
     ],
+    [
+      'one service name through the resource attributes',
+      ['--set-string', 'config.OTEL_RESOURCE_ATTRIBUTES=deployment.environment=prod\\,service.name=gavel'],
+      /OTEL_RESOURCE_ATTRIBUTES/,
+    ],
     ['no PUBLIC_URL', ['--set', 'config.PUBLIC_URL='], /PUBLIC_URL/],
     ['a short link secret', ['--set', 'secrets.NOTIFICATION_LINK_SECRET=short'], /NOTIFICATION_LINK_SECRET/],
     [

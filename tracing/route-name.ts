@@ -2,7 +2,9 @@
  * A server span's route: the template express matched (`/v1/auctions/:id/bids`), not the path with its
  * ids, so a tracing backend groups one route's requests together. Read when the span ends, after
  * express has routed the request; null when no route matched (a 404, an OPTIONS answered before routing)
- * and for the outgoing requests the same instrumentation traces.
+ * and for the outgoing requests the same instrumentation traces. The routers here are mounted at the root
+ * with full paths; one mounted below it would lose its mount path from the name of a request that leaves
+ * it with an error (the router resets `baseUrl` then).
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
 
