@@ -100,6 +100,18 @@ test('when the histories folder is read, then it holds the recorded auction, set
   }
 });
 
+test('when the histories a traced worker recorded are read, then each of an auction, a settlement and a sale carries trace context in the headers of the activities it scheduled', () => {
+  for (const name of ['auction-sold-traced', 'settlement-paid-traced', 'sale-closed-traced']) {
+    const events = histories.get(`${name}.json`)?.events ?? [];
+    assert.ok(events.length > 0, `test/workflow-histories/${name}.json is missing`);
+    // The tracing interceptors' header key: without it, replaying this history untraced would prove nothing.
+    const traced = events.filter(
+      (event) => event.activityTaskScheduledEventAttributes?.header?.fields?.['_tracer-data'],
+    );
+    assert.ok(traced.length > 0, `${name}: no scheduled activity carries a trace context`);
+  }
+});
+
 test("when each history's first event is read, then its workflow type is the one its file name says, so the replay runs the right workflow of the bundle", () => {
   for (const file of files) {
     const prefix = prefixOf(file);
