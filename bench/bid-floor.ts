@@ -5,6 +5,8 @@
 import type http from 'node:http';
 import express from 'express';
 import { listen } from '../api/server.js';
+import { signalBidsPending } from '../api/auctions/bids.js';
+import type { AuctionDeps } from '../api/auctions/service.js';
 import type { BiddingStore, PlaceBidResult } from '../lua/bidding-store.js';
 
 /** An accepted bid's decision, as the script gave it. */
@@ -34,4 +36,11 @@ export function listenBidFloor(
     } else res.status(409).json({ error: { minimumNextBid: decision?.minimumNextBid } });
   });
   return listen(app, '127.0.0.1', 0);
+}
+
+/** The route's one step beyond the floor, for `onAccepted`: a bid that wakes the auction signals its workflow. */
+export function signalOnWake(deps: Pick<AuctionDeps, 'temporal' | 'logger'>) {
+  return (auctionId: string, decision: AcceptedBid): void => {
+    if (decision.wake && !decision.replayed) signalBidsPending(deps, auctionId, decision);
+  };
 }

@@ -4,16 +4,15 @@
  * calling the same script, in the same process and run. Prints throughput, latency, accepted and
  * rejected bids, persistence lag (201 → row in Postgres), and the workflow's signals and history.
  */
-import express from 'express';
 import { pino } from 'pino';
 import { buildApi } from '../api/build.js';
 import { listen, portOf } from '../api/server.js';
 import { auctionWorkflowId } from '../domain/temporal-names.js';
-import { bidsPendingSignal } from '../workflows/definitions.js';
 import { call, signUp, type AuctionJson } from '../test/helpers/http.js';
 import { rssMiB } from './load.js';
 import { profiled, selfTimeDifference, topSelfTime } from './profile.js';
 import { startBenchBackend } from './backend.js';
+import { listenBidFloor, signalOnWake } from './bid-floor.js';
 import { median, percentile, runBidLoad, type BidLoadResult } from './bid-runner.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -30,29 +29,13 @@ const api = await listen(app, '127.0.0.1', 0);
 const apiUrl = `http://127.0.0.1:${portOf(api)}`;
 
 // The floor: the same script behind the least express can do (body parser, one call, an answer).
-const floorApp = express();
-async function floorBid(req: express.Request, res: express.Response, signal: boolean): Promise<void> {
-  const auctionId = String(req.params.id);
-  const decision = await deps.store.placeBid(auctionId, {
-    bidderId: String(req.get('x-user')),
-    amount: (req.body as { amount: number }).amount,
-    buyNow: false,
-    idempotencyKey: null,
-  });
-  if (signal && decision?.accepted && decision.wake) {
-    void deps.temporal.workflow
-      .getHandle(auctionWorkflowId(auctionId))
-      .signal(bidsPendingSignal, { seq: decision.seq, endsAtMs: decision.endsAtMs })
-      .catch(() => undefined);
-  }
-  if (decision?.accepted) res.status(201).json({ seq: decision.seq, minimumNextBid: decision.minimumNextBid });
-  else res.status(409).json({ error: { minimumNextBid: decision?.minimumNextBid } });
-}
-floorApp.post('/floor/:id', express.json(), (req, res) => floorBid(req, res, false));
+const floor = await listenBidFloor(deps.store);
 // The same floor, plus the one thing the bid route triggers beyond it: the wake-up signal, and so the
 // worker persisting to Postgres while the load runs.
-floorApp.post('/floor-persisting/:id', express.json(), (req, res) => floorBid(req, res, true));
-const floor = await listen(floorApp, '127.0.0.1', 0);
+const floorPersisting = await listenBidFloor(
+  deps.store,
+  signalOnWake({ temporal: deps.temporal, logger: pino({ level: 'warn' }) }),
+);
 
 const seller = await signUp(apiUrl, 'bench-seller');
 // One at a time: 40 password hashes at once starve the API's database connections on a loaded machine
@@ -138,7 +121,7 @@ const half = await measureApi(`bid route, half peak (${halfRate}/s)`, halfRate);
 // The floor at the same rate: how much of the tail is this machine's, not the route's.
 const floorHalf = await runLoad(`http://127.0.0.1:${portOf(floor)}/floor/${await freshAuction()}`, ids, halfRate);
 const floorPersistingHalf = await runLoad(
-  `http://127.0.0.1:${portOf(floor)}/floor-persisting/${await freshAuction()}`,
+  `http://127.0.0.1:${portOf(floorPersisting)}/floor/${await freshAuction()}`,
   ids,
   halfRate,
 );
@@ -242,4 +225,4 @@ if (pairProfiles.route && pairProfiles.floor) {
   );
 }
 
-await stop([api, floor]);
+await stop([api, floor, floorPersisting]);

@@ -83,7 +83,11 @@ export async function placeBid(deps: AuctionDeps, input: PlaceBid): Promise<Plac
 }
 
 /** Tells the workflow there is something to persist, up to `seq` (a bid or a retraction); never awaited. */
-export function signalBidsPending(deps: AuctionDeps, auctionId: string, decision: { seq: number; endsAtMs: number }) {
+export function signalBidsPending(
+  deps: Pick<AuctionDeps, 'temporal' | 'logger'>,
+  auctionId: string,
+  decision: { seq: number; endsAtMs: number },
+) {
   deps.temporal.workflow
     .getHandle(auctionWorkflowId(auctionId))
     .signal(bidsPendingSignal, { seq: decision.seq, endsAtMs: decision.endsAtMs })
